@@ -1,0 +1,50 @@
+"""Settings shared by every environment. Secrets never live here: they come from the environment."""
+
+from datetime import timedelta
+
+# Development only; production refuses to start without a strong SECRET_KEY from the environment.
+SECRET_KEY = "dev-only-insecure-key"
+
+# SQLite file in the instance folder unless DATABASE_URL says otherwise (see webapp.config).
+SQLALCHEMY_DATABASE_URI = None
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+# Cookies: HttpOnly and SameSite everywhere, Secure in production (config/production.py).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "trygg_session"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_SECURE = False
+REMEMBER_COOKIE_DURATION = timedelta(days=14)
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+# CSRF tokens live as long as the session: an outbox flushed hours later must still work.
+WTF_CSRF_TIME_LIMIT = None
+WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
+
+# Requests larger than this get 413 (a downscaled phone photo is well below 2 MB).
+MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+
+# Login throttling (Flask-Limiter syntax); failed attempts only count per user name.
+LOGIN_LIMIT_PER_IP = "20 per 5 minutes"
+LOGIN_LIMIT_PER_USERNAME = "5 per 5 minutes"
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+
+# Field app
+GPS_ACCURACY_LIMIT_M = 50
+NOTE_MAX_LENGTH = 2000
+MAP_CENTER = (59.8366, 13.1440)
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILE_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+
+BABEL_DEFAULT_LOCALE = "sv"
+BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+LANGUAGES = ("sv", "en")
+
+# HTTPS redirects are the reverse proxy's job; headers and CSP are ours.
+FORCE_HTTPS = False

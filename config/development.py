@@ -1,0 +1,3 @@
+"""Local development: the embedded SQLite database with demo data."""
+
+DEBUG = False

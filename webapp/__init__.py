@@ -1,0 +1,73 @@
+"""Trygg Sunne: field tool for the citizen promises of Sunne kommun and lokalpolisområde Torsby."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(env_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    from .config import load_config
+
+    load_config(app, env_name, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from .auth.session import init_login
+    from .extensions import csrf, db, limiter, migrate
+    from .i18n import init_i18n
+    from .security import init_security
+    from .storage import init_storage
+
+    db.init_app(app)
+    init_storage(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    init_i18n(app)
+    init_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .core.views import bp as core_bp
+    from .field.views import bp as field_bp
+    from .observations.api import register as register_observation_api
+
+    register_observation_api(api_bp)
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(field_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .auth.cli import register_auth_commands
+    from .demo.cli import register_demo_commands
+
+    register_auth_commands(app)
+    register_demo_commands(app)

@@ -1,0 +1,73 @@
+"""Who may see which records: the one place visibility rules live.
+
+Police and municipal records belong to two data controllers. Every record carries a visibility
+(police, municipality, shared); loaders call these helpers and queries filter with them so that
+nothing a reader may not see ever leaves the server.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, false, or_
+
+if TYPE_CHECKING:
+    from .auth.models import User
+
+
+class Visibility(StrEnum):
+    POLICE = "police"
+    MUNICIPALITY = "municipality"
+    SHARED = "shared"
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    STAFF = "staff"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+# What each role reads besides its own records. Admin runs the system, not the casework.
+READABLE: dict[Role, frozenset[Visibility]] = {
+    Role.OFFICER: frozenset({Visibility.POLICE, Visibility.SHARED}),
+    Role.STAFF: frozenset({Visibility.MUNICIPALITY, Visibility.SHARED}),
+    Role.COORDINATOR: frozenset(Visibility),
+    Role.ADMIN: frozenset(),
+}
+
+# What a role may label its own records with; the first is the default.
+WRITABLE: dict[Role, tuple[Visibility, ...]] = {
+    Role.OFFICER: (Visibility.POLICE, Visibility.SHARED),
+    Role.STAFF: (Visibility.MUNICIPALITY, Visibility.SHARED),
+    Role.COORDINATOR: (Visibility.SHARED, Visibility.POLICE, Visibility.MUNICIPALITY),
+    Role.ADMIN: (),
+}
+
+# Roles that record field data (observations, activities).
+FIELD_ROLES = frozenset({Role.OFFICER, Role.STAFF, Role.COORDINATOR})
+
+
+def readable_visibilities(user: User) -> frozenset[Visibility]:
+    return READABLE.get(Role(user.role), frozenset())
+
+
+def can_read(user: User, visibility: str, author_id: int | None = None) -> bool:
+    if author_id is not None and author_id == user.id:
+        return True
+    return Visibility(visibility) in readable_visibilities(user)
+
+
+def visibility_filter(user: User, visibility_col, author_col=None) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    """SQL condition selecting the rows `user` may read."""
+    allowed = sorted(v.value for v in readable_visibilities(user))
+    conditions = [visibility_col.in_(allowed)] if allowed else [false()]
+    if author_col is not None:
+        conditions.append(author_col == user.id)
+    return or_(*conditions)
+
+
+def default_visibility(user: User) -> Visibility | None:
+    options = WRITABLE.get(Role(user.role), ())
+    return options[0] if options else None

@@ -1,0 +1,1 @@
+"""Named areas (Sunne centrum, Sunne tätort, the kommun) as GeoJSON geometries."""

@@ -1,0 +1,48 @@
+"""One helper writes every audit entry."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from ..extensions import db
+from .models import AuditEntry
+
+ACTION_PATTERN = re.compile(r"^[a-z_]+\.[a-z_]+$")
+
+
+def record(
+    action: str,
+    target: Any = None,
+    *,
+    target_type: str | None = None,
+    target_id: str | int | None = None,
+    actor: Any = None,
+    **detail: Any,
+) -> AuditEntry:
+    """Add an audit entry to the current transaction (the caller commits).
+
+    Writing in the same transaction as the change means a change is never stored without its
+    audit entry, nor an entry for a change that was rolled back.
+    """
+    if not ACTION_PATTERN.match(action):
+        raise ValueError(f"audit action must be noun.verb, got {action!r}")
+    if target is not None:
+        target_type = target_type or target.__tablename__
+        target_id = target_id if target_id is not None else target.id
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    entry = AuditEntry(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        actor_label=getattr(actor, "username", "") or detail.pop("actor_label", ""),
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        ip=request.remote_addr if has_request_context() else None,
+        detail=detail,
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,66 @@
+"""flask --app webapp create-user USERNAME --role ROLE (password on stdin)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from ..access import Role
+from ..audit.service import record as audit
+from ..extensions import db
+from .models import ORGANISATION_BY_ROLE, User
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def register_auth_commands(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option(
+        "--organisation",
+        type=click.Choice(["police", "municipality"]),
+        help="Data controller for coordinators and admins (default: police).",
+    )
+    @click.option("--name", "display_name", default="", help="Display name.")
+    def create_user(username: str, role: str, organisation: str | None, display_name: str) -> None:
+        """Create a user; the password is read from standard input."""
+        password = read_password()
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise click.ClickException(
+                f"The password must be at least {MIN_PASSWORD_LENGTH} characters."
+            )
+        username = username.strip().lower()
+        if db.session.execute(db.select(User).filter_by(username=username)).scalar():
+            raise click.ClickException(f"User {username!r} already exists.")
+        user = new_user(username, Role(role), password, organisation, display_name)
+        db.session.add(user)
+        db.session.flush()
+        audit("user.create", user, actor_label="cli", role=role)
+        db.session.commit()
+        click.echo(f"Created {username} ({role}).")
+
+
+def read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def new_user(
+    username: str,
+    role: Role,
+    password: str,
+    organisation: str | None = None,
+    display_name: str = "",
+) -> User:
+    user = User(
+        username=username,
+        role=role.value,
+        organisation=organisation or ORGANISATION_BY_ROLE.get(role, "police"),
+        display_name=display_name or username,
+    )
+    user.set_password(password)
+    return user

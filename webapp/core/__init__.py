@@ -1,0 +1,1 @@
+"""Start page, language switch, health check and the reference data every install needs."""

@@ -1,0 +1,1 @@
+"""A Sunne demo data set for trying the app and for demonstrations."""

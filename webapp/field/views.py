@@ -1,0 +1,89 @@
+"""Pages and files of the PWA.
+
+The service worker must be served from the root so its scope covers the whole app; vendor
+libraries (Leaflet and friends) come from the Python packages that ship them, never a CDN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from ..access import FIELD_ROLES, WRITABLE, Role
+from ..extensions import db
+from ..observations.models import Category
+from .vendor import VENDOR_DIRS
+
+bp = Blueprint("field", __name__)
+
+
+def _field_user_only() -> None:
+    from flask_login import current_user
+
+    if Role(current_user.role) not in FIELD_ROLES:
+        abort(403)
+
+
+def _categories() -> list[Category]:
+    return list(
+        db.session.execute(
+            db.select(Category).filter_by(active=True).order_by(Category.sort_order)
+        ).scalars()
+    )
+
+
+@bp.get("/field/new")
+@login_required
+def new_observation() -> str:
+    _field_user_only()
+    from flask_login import current_user
+
+    return render_template(
+        "field/new.html",
+        categories=_categories(),
+        visibilities=[v.value for v in WRITABLE[Role(current_user.role)]],
+    )
+
+
+@bp.get("/field/mine")
+@login_required
+def mine() -> str:
+    _field_user_only()
+    return render_template("field/mine.html", categories=_categories())
+
+
+@bp.get("/help/install")
+def install_help() -> str:
+    return render_template("field/install_help.html")
+
+
+@bp.get("/offline")
+def offline() -> str:
+    return render_template("field/offline.html")
+
+
+@bp.get("/manifest.webmanifest")
+def manifest() -> Response:
+    response = send_from_directory(current_app.static_folder, "manifest.webmanifest")
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker() -> Response:
+    # Served from / so the worker's scope is the whole app; never cached, so updates arrive.
+    response = send_from_directory(Path(current_app.static_folder) / "js", "sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/vendor/<package>/<path:filename>")
+def vendor(package: str, filename: str) -> Response:
+    directory = VENDOR_DIRS.get(package)
+    if directory is None:
+        abort(404)
+    return send_from_directory(directory, filename, max_age=7 * 24 * 3600)

@@ -1,0 +1,66 @@
+"""Language: Swedish by default, English on request, remembered per user.
+
+Message ids are English; the Swedish catalogue is webapp/translations/sv. The compiled .mo file is
+rebuilt from the .po at start-up when it is missing or older, so a fresh clone needs no extra
+build step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .extensions import babel
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+
+def init_i18n(app: Flask) -> None:
+    compile_catalogues()
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
+    babel.init_app(app, locale_selector=select_locale)
+    app.context_processor(template_helpers)
+
+
+ROLE_LABELS = {
+    "officer": _l("police officer"),
+    "staff": _l("municipal staff"),
+    "coordinator": _l("coordinator"),
+    "admin": _l("administrator"),
+}
+
+
+def template_helpers() -> dict[str, object]:
+    return {
+        "current_locale": lambda: str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        "role_label": lambda role: ROLE_LABELS.get(role, role),
+    }
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def compile_catalogues() -> None:
+    for po_path in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        tmp = mo_path.with_suffix(".mo.tmp")
+        with tmp.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        tmp.replace(mo_path)  # atomic: parallel workers never read half a file

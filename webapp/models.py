@@ -1,0 +1,21 @@
+"""Imports every model so Alembic and the app see the whole schema."""
+
+from .areas.models import Area
+from .audit.models import AuditEntry
+from .auth.models import User
+from .observations.models import Category, Observation, Photo
+from .promises.models import Activity, ActivityType, Promise
+from .walks.models import SafetyWalk
+
+__all__ = [
+    "Activity",
+    "ActivityType",
+    "Area",
+    "AuditEntry",
+    "Category",
+    "Observation",
+    "Photo",
+    "Promise",
+    "SafetyWalk",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""Geotagged observations (iakttagelser) with photos, and their categories."""

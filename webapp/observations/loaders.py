@@ -1,0 +1,45 @@
+"""Loaders with the access check built in: every view starts with one of these."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from ..access import FIELD_ROLES, Role, can_read
+from ..audit.service import record as audit
+from ..errors import ApiProblem
+from ..extensions import db
+from .models import Observation, Photo
+
+
+def get_observation_or_404(observation_id: str, *, write: bool = False) -> Observation:
+    """The observation if the current user may see it (404 otherwise, so ids are not probed).
+
+    `write=True` allows only the author (coordinators may also edit). Reads of police records are
+    audited.
+    """
+    observation = db.session.get(Observation, observation_id) if len(observation_id) <= 36 else None
+    if observation is None or not can_read(current_user, observation.visibility, observation.author_id):
+        raise ApiProblem("not_found")
+    if write and not (
+        observation.author_id == current_user.id or current_user.has_role(Role.COORDINATOR)
+    ):
+        raise ApiProblem("forbidden")
+    if observation.visibility == "police" and not write:
+        audit("observation.read", observation)
+        db.session.commit()
+    return observation
+
+
+def get_photo_or_404(photo_id: str) -> Photo:
+    photo = db.session.get(Photo, photo_id) if len(photo_id) <= 36 else None
+    if photo is None:
+        raise ApiProblem("not_found")
+    get_observation_or_404(photo.observation_id)
+    return photo
+
+
+def require_field_user() -> None:
+    if not current_user.is_authenticated:
+        raise ApiProblem("unauthenticated")
+    if Role(current_user.role) not in FIELD_ROLES:
+        raise ApiProblem("forbidden")

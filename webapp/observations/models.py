@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import get_locale
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Category(db.Model):
+    """Observation category; rows, so a coordinator can add one without a release."""
+
+    __tablename__ = "categories"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label_sv: Mapped[str] = mapped_column(String(120))
+    label_en: Mapped[str] = mapped_column(String(120))
+    color: Mapped[str] = mapped_column(String(9), default="#555555")
+    icon: Mapped[str] = mapped_column(String(8), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def label(self, locale: str | None = None) -> str:
+        locale = locale or str(get_locale() or "sv")
+        return self.label_en if locale.startswith("en") else self.label_sv
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label_sv": self.label_sv,
+            "label_en": self.label_en,
+            "color": self.color,
+            "icon": self.icon,
+        }
+
+
+class Observation(db.Model):
+    """A geotagged note made in the field.
+
+    The primary key is the UUID the phone generated when the entry was made: a replayed upload
+    hits the key and can never store a second row.
+    """
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        CheckConstraint("lat >= -90 AND lat <= 90", name="lat_range"),
+        CheckConstraint("lon >= -180 AND lon <= 180", name="lon_range"),
+        CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lat: Mapped[float]
+    lon: Mapped[float]
+    accuracy_m: Mapped[float | None] = mapped_column(nullable=True)
+    # The position was set by hand on the map rather than by GPS.
+    manual_position: Mapped[bool] = mapped_column(Boolean, default=False)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Offset the phone reported, in minutes east of UTC, so times display as the user saw them.
+    observed_utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    visibility: Mapped[str] = mapped_column(String(16), index=True)
+    # Review state: ny, granskad, kopplad, avslutad, dubblett (see issue on the review queue).
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    activity_id: Mapped[str | None] = mapped_column(
+        ForeignKey("activities.id"), nullable=True, index=True
+    )
+    walk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("safety_walks.id"), nullable=True, index=True
+    )
+    # Hash of the normalised submitted content: same id + same hash is a replay, else a conflict.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="observation", order_by="Photo.created_at", cascade="all, delete-orphan"
+    )
+
+
+class Photo(db.Model):
+    """A re-encoded, metadata-free JPEG stored under a server-chosen name."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # client photo UUID
+    observation_id: Mapped[str] = mapped_column(
+        ForeignKey("observations.id", ondelete="CASCADE"), index=True
+    )
+    storage_name: Mapped[str] = mapped_column(String(80), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    # Hash of the bytes the client sent, to tell a replay from a different photo under one id.
+    upload_sha256: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    observation: Mapped[Observation] = relationship(back_populates="photos")

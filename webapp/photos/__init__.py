@@ -1,0 +1,1 @@
+"""Field photos: validation and clean re-encoding of pictures uploaded from officers' phones."""

@@ -1,0 +1,1 @@
+"""Citizen promises (medborgarlöften), the activity types that serve them and the activity log."""
