@@ -12,7 +12,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -40,6 +40,10 @@ def template_helpers() -> dict[str, object]:
     return {
         "current_locale": lambda: str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         "role_label": lambda role: ROLE_LABELS.get(role, role),
+        # Swedish formats (Europe/Stockholm) by default: "29 nov. 2026 12:05", "1 234,5".
+        "format_datetime": format_datetime,
+        "format_date": format_date,
+        "format_decimal": format_decimal,
     }
 
 

@@ -1,0 +1,1 @@
+"""Administration: user accounts (admin) and the audit trail (admin and coordinator)."""

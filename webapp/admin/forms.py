@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+ROLE_CHOICES = [
+    ("officer", _l("police officer")),
+    ("staff", _l("municipal staff")),
+    ("coordinator", _l("coordinator")),
+    ("admin", _l("administrator")),
+]
+ORGANISATION_CHOICES = [("police", _l("Police")), ("municipality", _l("Municipality"))]
+
+
+class NewUserForm(FlaskForm):
+    username = StringField(
+        _l("User name"),
+        validators=[
+            DataRequired(message=_l("Enter a user name.")),
+            Length(max=64),
+            Regexp(r"^[a-zA-Z0-9._-]+$", message=_l("Use letters a–z, digits, dot, dash or underscore.")),
+        ],
+    )
+    display_name = StringField(_l("Display name"), validators=[Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    organisation = SelectField(
+        _l("Organisation (for coordinators and administrators)"), choices=ORGANISATION_CHOICES
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class UserStatusForm(FlaskForm):
+    action = SelectField(choices=[("disable", "disable"), ("enable", "enable")])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"},
+    )
