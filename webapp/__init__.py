@@ -51,13 +51,19 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
     from .field.views import bp as field_bp
+    from .measures.views import bp as measures_bp
     from .observations.api import register as register_observation_api
+    from .review.api import register as register_review_api
+    from .review.views import bp as review_bp
 
     register_observation_api(api_bp)
+    register_review_api(api_bp)
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(field_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(measures_bp)
     app.register_blueprint(api_bp)
 
 

@@ -16,6 +16,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from . import labels
 from .extensions import babel
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -40,6 +41,7 @@ def template_helpers() -> dict[str, object]:
     return {
         "current_locale": lambda: str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         "role_label": lambda role: ROLE_LABELS.get(role, role),
+        "labels": labels,
         # Swedish formats (Europe/Stockholm) by default: "29 nov. 2026 12:05", "1 234,5".
         "format_datetime": format_datetime,
         "format_date": format_date,

@@ -3,6 +3,7 @@
 from .areas.models import Area
 from .audit.models import AuditEntry
 from .auth.models import User
+from .measures.models import Measure, MeasureEvent
 from .observations.models import Category, Observation, Photo
 from .promises.models import Activity, ActivityType, Promise
 from .walks.models import SafetyWalk
@@ -13,6 +14,8 @@ __all__ = [
     "Area",
     "AuditEntry",
     "Category",
+    "Measure",
+    "MeasureEvent",
     "Observation",
     "Photo",
     "Promise",

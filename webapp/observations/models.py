@@ -74,6 +74,13 @@ class Observation(db.Model):
     walk_id: Mapped[int | None] = mapped_column(
         ForeignKey("safety_walks.id"), nullable=True, index=True
     )
+    # Review: the measure this problem was turned into, or the record it duplicates.
+    measure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("measures.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    duplicate_of_id: Mapped[str | None] = mapped_column(
+        ForeignKey("observations.id", ondelete="SET NULL"), nullable=True
+    )
     # Hash of the normalised submitted content: same id + same hash is a replay, else a conflict.
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

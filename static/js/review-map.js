@@ -1,0 +1,198 @@
+/* Coordinator map: data layers on top of the Folium skeleton.
+ *
+ * Folium draws only the base map (its popups are script sinks for user text, DESIGN §6).
+ * Everything a user typed arrives here as GeoJSON and is put into the page with textContent,
+ * never as HTML. Filters go to the server, which filters in the database.
+ */
+(function () {
+  "use strict";
+
+  const root = document.getElementById("review-map");
+  if (!root) return;
+  const map = window[root.dataset.mapName];
+  const t = JSON.parse(root.dataset.i18n);
+  const locale = root.dataset.locale === "en" ? "en-GB" : "sv-SE";
+  const statusEl = document.getElementById("map-status");
+  const listBody = document.querySelector("#map-list tbody");
+  const form = document.getElementById("map-filters");
+  const LIST_LIMIT = 500;
+
+  const clusters = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+  const heat = L.heatLayer([], { radius: 20, blur: 15, maxZoom: 17 });
+  const measures = L.layerGroup();
+  const areas = L.layerGroup();
+  clusters.addTo(map);
+  measures.addTo(map);
+  areas.addTo(map);
+
+  // Leaflet's layer control inserts names as HTML: escape our own labels anyway.
+  const esc = (s) => String(s).replace(/[&<>"'`$\\]/g, (c) => "&#" + c.charCodeAt(0) + ";");
+  L.control
+    .layers(null, {
+      [esc(t.observations)]: clusters,
+      [esc(t.heat)]: heat,
+      [esc(t.measures)]: measures,
+      [esc(t.areas)]: areas,
+    }, { collapsed: window.innerWidth < 700 })
+    .addTo(map);
+
+  document.querySelectorAll(".swatch[data-color]").forEach((el) => {
+    el.style.backgroundColor = el.dataset.color;
+  });
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function detailUrl(id) {
+    return root.dataset.detailUrl.replace("__ID__", encodeURIComponent(id));
+  }
+
+  function formatTime(iso) {
+    return new Date(iso).toLocaleString(locale, {
+      timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short",
+    });
+  }
+
+  function categoryLabel(props) {
+    return props.category_label[root.dataset.locale === "en" ? "en" : "sv"];
+  }
+
+  function popupFor(props) {
+    const box = el("div", null, "map-popup");
+    box.appendChild(el("strong", categoryLabel(props)));
+    box.appendChild(el("p", formatTime(props.observed_at), "muted"));
+    box.appendChild(el("p", props.note || t.no_note));
+    const link = el("a", t.open);
+    link.href = detailUrl(props.id);
+    box.appendChild(link);
+    return box;
+  }
+
+  function queryString() {
+    const params = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) {
+      if (!value) continue;
+      // Dates from the form are local days; the "until" day is included.
+      if (key === "until") {
+        const next = new Date(value + "T00:00:00");
+        next.setDate(next.getDate() + 1);
+        params.set(key, next.toISOString().slice(0, 10) + "T00:00:00");
+      } else if (key === "since") {
+        params.set(key, value + "T00:00:00");
+      } else {
+        params.set(key, value);
+      }
+    }
+    return params.toString();
+  }
+
+  function showObservations(collection) {
+    clusters.clearLayers();
+    listBody.replaceChildren();
+    const markers = [];
+    const heatPoints = [];
+    const rows = document.createDocumentFragment();
+    let listed = 0;
+    for (const feature of collection.features) {
+      const [lon, lat] = feature.geometry.coordinates;
+      const props = feature.properties;
+      const marker = L.circleMarker([lat, lon], {
+        radius: 8, color: "#ffffff", weight: 2, fillColor: props.color, fillOpacity: 0.95,
+      });
+      marker.bindPopup(() => popupFor(props));
+      markers.push(marker);
+      heatPoints.push([lat, lon, 0.6]);
+      // A list of thousands of rows helps nobody and slows the phone: the map shows them all.
+      if (++listed > LIST_LIMIT) continue;
+      const row = el("tr");
+      row.appendChild(el("td", formatTime(props.observed_at)));
+      row.appendChild(el("td", categoryLabel(props)));
+      const noteCell = el("td");
+      const link = el("a", props.note || t.no_note);
+      link.href = detailUrl(props.id);
+      noteCell.appendChild(link);
+      row.appendChild(noteCell);
+      row.appendChild(el("td", t.statuses[props.status] || props.status));
+      rows.appendChild(row);
+    }
+    clusters.addLayers(markers);
+    heat.setLatLngs(heatPoints);
+    listBody.appendChild(rows);
+    statusEl.textContent = t.shown.replace("{n}", collection.features.length.toLocaleString(locale));
+  }
+
+  function showMeasures(collection) {
+    measures.clearLayers();
+    for (const feature of collection.features) {
+      const [lon, lat] = feature.geometry.coordinates;
+      const p = feature.properties;
+      const marker = L.circleMarker([lat, lon], {
+        radius: p.overdue ? 12 : 9,
+        color: p.overdue ? "#b00020" : "#0b3d5c",
+        weight: p.overdue ? 4 : 2,
+        fillColor: p.overdue ? "#ffdddd" : "#ffffff",
+        fillOpacity: 0.9,
+        dashArray: p.overdue ? "4 3" : null,
+        className: p.overdue ? "measure-overdue" : "measure",
+      });
+      marker.bindPopup(() => {
+        const box = el("div", null, "map-popup");
+        box.appendChild(el("strong", p.title));
+        box.appendChild(el("p", p.status_label + (p.overdue ? " – " + t.overdue : "")));
+        if (p.deadline) box.appendChild(el("p", t.deadline + ": " + p.deadline));
+        const link = el("a", t.open);
+        link.href = p.url;
+        box.appendChild(link);
+        return box;
+      });
+      measures.addLayer(marker);
+    }
+  }
+
+  function showAreas(collection) {
+    areas.clearLayers();
+    const styles = {
+      centrum: { color: "#0b3d5c", weight: 2, fillOpacity: 0.05 },
+      tatort: { color: "#5a6b7b", weight: 2, dashArray: "6 4", fillOpacity: 0 },
+      kommun: { color: "#333333", weight: 1.5, fillOpacity: 0 },
+    };
+    for (const feature of collection.features) {
+      const layer = L.geoJSON(feature, { style: styles[feature.properties.kind] || styles.kommun });
+      const name = feature.properties.name + (feature.properties.approximate ? " (" + t.approximate + ")" : "");
+      layer.bindTooltip(() => el("span", name), { sticky: true });
+      areas.addLayer(layer);
+    }
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(String(response.status));
+    return response.json();
+  }
+
+  async function load() {
+    statusEl.textContent = t.loading;
+    try {
+      const qs = queryString();
+      const [observations, measureData] = await Promise.all([
+        getJson(root.dataset.observationsUrl + (qs ? "?" + qs : "")),
+        getJson(root.dataset.measuresUrl),
+      ]);
+      showObservations(observations);
+      showMeasures(measureData);
+    } catch (error) {
+      statusEl.textContent = t.failed;
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    load();
+  });
+  getJson(root.dataset.areasUrl).then(showAreas).catch(() => {});
+  load();
+})();

@@ -1,0 +1,1 @@
+"""Folium behind one module: the map skeleton, with every asset served by our own app."""

@@ -1,0 +1,1 @@
+"""Measures (åtgärder): decided actions with an owner, a deadline and an honest status."""

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY
+from ..privacy import contains_personal_identity_number
+
+
+def no_identity_numbers(form, field) -> None:  # type: ignore[no-untyped-def]
+    if field.data and contains_personal_identity_number(field.data):
+        raise ValidationError(_l("Remove the personal identity number: describe places and situations, not people."))
+
+
+class MeasureForm(FlaskForm):
+    title = StringField(
+        _l("What is to be done"),
+        validators=[DataRequired(message=_l("Describe the measure briefly.")), Length(max=200), no_identity_numbers],
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=4000), no_identity_numbers])
+    owner = SelectField(_l("Owner"), choices=list(MEASURE_OWNER.items()))
+    owner_detail = StringField(_l("Owner, in detail (department, company)"), validators=[Length(max=120)])
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+    recheck_on = DateField(_l("Check again on"), validators=[Optional()])
+    priority = SelectField(_l("Priority"), choices=list(PRIORITY.items()), default="medium")
+    visibility = SelectField(_l("Visible to"), choices=list(VISIBILITY.items()), default="shared")
+    observation_ids = HiddenField()
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("New status"), choices=list(MEASURE_STATUS.items()))
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000), no_identity_numbers])
+
+    def validate_comment(self, field) -> None:  # type: ignore[no-untyped-def]
+        if self.status.data == "not_feasible" and not (field.data or "").strip():
+            raise ValidationError(_l("Say why the measure cannot be carried out."))

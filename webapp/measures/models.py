@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime, utcnow
+from ..extensions import db
+
+# Honest states: a measure can be partly done, impossible, or belong to someone else.
+STATUSES = (
+    "proposed",  # föreslagen
+    "decided",  # beslutad
+    "in_progress",  # pågår
+    "done",  # klar
+    "partly_done",  # delvis klar
+    "not_feasible",  # ej genomförbar (reason required)
+    "other_owner",  # annan ägare
+)
+OPEN_STATUSES = ("proposed", "decided", "in_progress")
+OWNERS = ("police", "municipality_technical", "municipality_social", "municipality_other",
+          "property_owner", "trafikverket", "other")  # fmt: skip
+PRIORITIES = ("high", "medium", "low")
+
+
+class Measure(db.Model):
+    __tablename__ = "measures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(32), default="municipality_other")
+    owner_detail: Mapped[str] = mapped_column(String(120), default="")
+    deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    recheck_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    priority: Mapped[str] = mapped_column(String(8), default="medium")
+    status: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    lat: Mapped[float | None] = mapped_column(nullable=True)
+    lon: Mapped[float | None] = mapped_column(nullable=True)
+    visibility: Mapped[str] = mapped_column(String(16), default="shared", index=True)
+    walk_id: Mapped[int | None] = mapped_column(ForeignKey("safety_walks.id"), nullable=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    events: Mapped[list[MeasureEvent]] = relationship(
+        back_populates="measure", order_by="MeasureEvent.at", cascade="all, delete-orphan"
+    )
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status in OPEN_STATUSES and self.deadline is not None and self.deadline < today
+
+    def change_status(self, status: str, *, by: int, comment: str = "") -> MeasureEvent:
+        """Move to `status`, keeping who, when and why in the history."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown measure status {status!r}")
+        if status == "not_feasible" and not comment.strip():
+            raise ValueError("a reason is required for not_feasible")
+        event = MeasureEvent(
+            from_status=self.status, to_status=status, comment=comment.strip(), user_id=by
+        )
+        self.status = status
+        if status == "not_feasible":
+            self.status_reason = comment.strip()
+        self.events.append(event)
+        return event
+
+
+class MeasureEvent(db.Model):
+    __tablename__ = "measure_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    measure: Mapped[Measure] = relationship(back_populates="events")

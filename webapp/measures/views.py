@@ -1,0 +1,87 @@
+"""Measures: list (overdue first), create from observations, status changes with history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..access import Role, visibility_filter
+from ..audit.service import record as audit
+from ..auth.session import roles_required
+from ..extensions import db
+from ..review import service as review
+from .forms import MeasureForm, StatusForm
+from .loaders import get_measure_or_404
+from .models import OPEN_STATUSES, Measure
+
+bp = Blueprint("measures", __name__, url_prefix="/measures")
+VIEW_ROLES = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)
+
+
+@bp.get("/")
+@roles_required(*VIEW_ROLES)
+def index() -> str:
+    measures = list(
+        db.session.execute(
+            db.select(Measure)
+            .where(visibility_filter(current_user, Measure.visibility, Measure.created_by_id))
+            .order_by(Measure.deadline.is_(None), Measure.deadline, Measure.created_at.desc())
+        ).scalars()
+    )
+    today = date.today()
+    open_ = [m for m in measures if m.status in OPEN_STATUSES]
+    closed = [m for m in measures if m.status not in OPEN_STATUSES]
+    return render_template("measures/index.html", open_measures=open_, closed_measures=closed, today=today)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new() -> Response | str | tuple[str, int]:
+    form = MeasureForm()
+    if request.method == "GET":
+        form.observation_ids.data = ",".join(request.args.getlist("observation"))
+    observations = review.readable_observations((form.observation_ids.data or "").split(","), current_user)
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("measures/new.html", form=form, observations=observations), status
+    measure = Measure(created_by_id=current_user.id)
+    for name in ("title", "description", "owner", "owner_detail", "deadline", "recheck_on",
+                 "priority", "visibility"):  # fmt: skip
+        setattr(measure, name, getattr(form, name).data)
+    if observations:
+        measure.lat, measure.lon = observations[0].lat, observations[0].lon
+    measure.change_status("proposed", by=current_user.id, comment=_("Created"))
+    db.session.add(measure)
+    db.session.flush()
+    audit("measure.create", measure)
+    if observations:
+        review.link_to_measure(observations, measure, current_user)
+    db.session.commit()
+    flash(_("Measure created."), "success")
+    return redirect(url_for("measures.detail", measure_id=measure.id))
+
+
+@bp.get("/<int:measure_id>")
+@roles_required(*VIEW_ROLES)
+def detail(measure_id: int) -> str:
+    measure = get_measure_or_404(measure_id)
+    return render_template("measures/detail.html", measure=measure, form=StatusForm(status=measure.status), today=date.today())
+
+
+@bp.post("/<int:measure_id>/status")
+@roles_required(Role.COORDINATOR)
+def change_status(measure_id: int) -> Response | tuple[str, int]:
+    measure = get_measure_or_404(measure_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return render_template("measures/detail.html", measure=measure, form=form, today=date.today()), 422
+    old = measure.status
+    measure.change_status(form.status.data, by=current_user.id, comment=form.comment.data or "")
+    audit("measure.status_change", measure, from_status=old, to_status=measure.status)
+    db.session.commit()
+    flash(_("Status changed."), "success")
+    return redirect(url_for("measures.detail", measure_id=measure.id))

@@ -1,0 +1,1 @@
+"""The coordinator's map and review queue."""

@@ -1,0 +1,52 @@
+"""Review actions on observations: triage states, links to measures, duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..access import can_read
+from ..audit.service import record as audit
+from ..auth.models import User
+from ..extensions import db
+from ..measures.models import Measure
+from ..observations.geojson import STATUSES
+from ..observations.models import Observation
+
+
+class ReviewError(ValueError):
+    """A review action that cannot be applied; the message is shown to the coordinator."""
+
+
+def readable_observations(ids: Iterable[str], user: User) -> list[Observation]:
+    ids = [i for i in ids if isinstance(i, str) and len(i) <= 36][:500]
+    rows = db.session.execute(db.select(Observation).where(Observation.id.in_(ids))).scalars()
+    return [row for row in rows if can_read(user, row.visibility, row.author_id)]
+
+
+def set_status(observations: list[Observation], status: str, user: User) -> int:
+    if status not in STATUSES:
+        raise ReviewError("unknown status")
+    for observation in observations:
+        if observation.status != status:
+            audit("observation.review", observation, actor=user, from_status=observation.status, to_status=status)
+            observation.status = status
+    db.session.commit()
+    return len(observations)
+
+
+def link_to_measure(observations: list[Observation], measure: Measure, user: User) -> int:
+    for observation in observations:
+        observation.measure_id = measure.id
+        observation.status = "linked"
+        audit("observation.link", observation, actor=user, measure_id=measure.id)
+    db.session.commit()
+    return len(observations)
+
+
+def mark_duplicate(observation: Observation, original: Observation, user: User) -> None:
+    if observation.id == original.id:
+        raise ReviewError("a record cannot duplicate itself")
+    observation.duplicate_of_id = original.id
+    observation.status = "duplicate"
+    audit("observation.duplicate", observation, actor=user, original_id=original.id)
+    db.session.commit()
