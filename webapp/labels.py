@@ -39,3 +39,10 @@ PRIORITY = {"high": _l("high"), "medium": _l("medium"), "low": _l("low")}
 
 def label(table: dict, code: str | None) -> str:
     return str(table.get(code or "", code or ""))
+
+
+def choices(table: dict) -> list:
+    """WTForms select choices from a label table (SelectChoice: tuples are deprecated in 3.3)."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(code, text) for code, text in table.items()]

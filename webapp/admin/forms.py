@@ -5,13 +5,15 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-ROLE_CHOICES = [
-    ("officer", _l("police officer")),
-    ("staff", _l("municipal staff")),
-    ("coordinator", _l("coordinator")),
-    ("admin", _l("administrator")),
-]
-ORGANISATION_CHOICES = [("police", _l("Police")), ("municipality", _l("Municipality"))]
+from ..labels import choices
+
+ROLE_CHOICES = {
+    "officer": _l("police officer"),
+    "staff": _l("municipal staff"),
+    "coordinator": _l("coordinator"),
+    "admin": _l("administrator"),
+}
+ORGANISATION_CHOICES = {"police": _l("Police"), "municipality": _l("Municipality")}
 
 
 class NewUserForm(FlaskForm):
@@ -24,9 +26,9 @@ class NewUserForm(FlaskForm):
         ],
     )
     display_name = StringField(_l("Display name"), validators=[Length(max=120)])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
     organisation = SelectField(
-        _l("Organisation (for coordinators and administrators)"), choices=ORGANISATION_CHOICES
+        _l("Organisation (for coordinators and administrators)"), choices=choices(ORGANISATION_CHOICES)
     )
     password = PasswordField(
         _l("Password"),
@@ -36,7 +38,7 @@ class NewUserForm(FlaskForm):
 
 
 class UserStatusForm(FlaskForm):
-    action = SelectField(choices=[("disable", "disable"), ("enable", "enable")])
+    action = SelectField(choices=choices({"disable": "disable", "enable": "enable"}))
 
 
 class ResetPasswordForm(FlaskForm):

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY
+from ..labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
 from ..privacy import contains_personal_identity_number
 
 
@@ -20,17 +20,17 @@ class MeasureForm(FlaskForm):
         validators=[DataRequired(message=_l("Describe the measure briefly.")), Length(max=200), no_identity_numbers],
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=4000), no_identity_numbers])
-    owner = SelectField(_l("Owner"), choices=list(MEASURE_OWNER.items()))
+    owner = SelectField(_l("Owner"), choices=choices(MEASURE_OWNER))
     owner_detail = StringField(_l("Owner, in detail (department, company)"), validators=[Length(max=120)])
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     recheck_on = DateField(_l("Check again on"), validators=[Optional()])
-    priority = SelectField(_l("Priority"), choices=list(PRIORITY.items()), default="medium")
-    visibility = SelectField(_l("Visible to"), choices=list(VISIBILITY.items()), default="shared")
+    priority = SelectField(_l("Priority"), choices=choices(PRIORITY), default="medium")
+    visibility = SelectField(_l("Visible to"), choices=choices(VISIBILITY), default="shared")
     observation_ids = HiddenField()
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=list(MEASURE_STATUS.items()))
+    status = SelectField(_l("New status"), choices=choices(MEASURE_STATUS))
     comment = TextAreaField(_l("Comment"), validators=[Length(max=2000), no_identity_numbers])
 
     def validate_comment(self, field) -> None:  # type: ignore[no-untyped-def]
