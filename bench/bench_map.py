@@ -1,0 +1,62 @@
+"""Map data at 1k / 10k / 100k observations: page size and GeoJSON time.
+
+    .venv/bin/python -m bench.bench_map            # SQLite
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python -m bench.bench_map
+
+Prints, per data size: the map page's HTML size, the time to produce the GeoJSON of a one-month
+filter and of everything, and the number of features. Targets (issue "Coordinator map"): page
+under 100 KB at 100,000 stored; one-month GeoJSON of ~10,000 points under 1 s.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+from webapp.access import Role
+from webapp.extensions import db
+
+from .common import bench_app, ensure_user, insert_observations, login
+
+SIZES = (1_000, 10_000, 100_000)
+REPEATS = 5
+
+
+def main() -> None:
+    app = bench_app()
+    client = app.test_client()
+    stored = 0
+    print(f"{'stored':>8} {'page KB':>8} {'window d':>8} {'points':>7} {'window s (median)':>18} {'all s':>7}")
+    for size in SIZES:
+        with app.app_context():
+            author = ensure_user("bench-officer", Role.OFFICER)
+            coordinator = ensure_user("bench-coordinator", Role.COORDINATOR)
+            # Spread over a year, so a month holds about a twelfth; 120k/yr gives ~10k a month.
+            insert_observations(author.id, size - stored, days=365)
+            stored = size
+            login(client, coordinator)
+        page = client.get("/review/map")
+        # The window that holds about 10,000 points: ~36 days at 100k a year, i.e. "a month".
+        window_days = min(365.0, 365 * 10_000 / size)
+        since = (datetime.now(UTC) - timedelta(days=window_days)).isoformat()
+        month_times = []
+        features = 0
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            response = client.get("/api/v1/observations.geojson", query_string={"since": since})
+            month_times.append(time.perf_counter() - start)
+            features = len(response.get_json()["features"])
+        start = time.perf_counter()
+        client.get("/api/v1/observations.geojson")
+        all_time = time.perf_counter() - start
+        print(
+            f"{size:>8} {len(page.data) / 1024:>8.1f} {window_days:>8.1f} {features:>7} "
+            f"{statistics.median(month_times):>18.3f} {all_time:>7.2f}"
+        )
+    with app.app_context():
+        db.session.remove()
+
+
+if __name__ == "__main__":
+    main()

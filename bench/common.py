@@ -1,0 +1,87 @@
+"""Shared set-up for the benchmarks: a throw-away app on its own database, bulk data."""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+
+from webapp import create_app
+from webapp.access import Role
+from webapp.auth.cli import new_user
+from webapp.auth.models import User
+from webapp.core.reference import CATEGORIES, seed_reference_data
+from webapp.extensions import db
+from webapp.observations.models import Observation
+
+
+def bench_app() -> Flask:
+    """SQLite in a temp dir by default; BENCH_DATABASE_URL to measure PostgreSQL."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    workdir = tempfile.mkdtemp(prefix="trygg-bench-")
+    if not url:
+        url = f"sqlite:///{workdir}/bench.sqlite"
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "PHOTO_DIR": f"{workdir}/photos"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_reference_data()
+    return app
+
+
+def ensure_user(username: str, role: Role) -> User:
+    user = db.session.execute(db.select(User).filter_by(username=username)).scalar()
+    if user is None:
+        user = new_user(username, role, "bench-password-123")
+        db.session.add(user)
+        db.session.commit()
+    return user
+
+
+def insert_observations(author_id: int, count: int, *, days: int = 365, batch: int = 5000) -> None:
+    """`count` observations spread evenly over the last `days` days around Sunne centrum."""
+    rng = random.Random(42)
+    codes = [c[0] for c in CATEGORIES]
+    now = datetime.now(UTC)
+    for start in range(0, count, batch):
+        rows = []
+        for i in range(start, min(start + batch, count)):
+            rows.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "lat": 59.8366 + rng.gauss(0, 0.004),
+                    "lon": 13.1440 + rng.gauss(0, 0.008),
+                    "accuracy_m": 10.0,
+                    "observed_at": now - timedelta(seconds=(i / count) * days * 86400),
+                    "observed_utc_offset_min": 60,
+                    "category_code": codes[i % len(codes)],
+                    "note": f"Iakttagelse {i}",
+                    "visibility": "shared" if i % 3 else "police",
+                    "status": "new",
+                    "author_id": author_id,
+                    "content_hash": "bench",
+                    "manual_position": False,
+                }
+            )
+        db.session.execute(db.insert(Observation), rows)
+        db.session.commit()
+
+
+@contextmanager
+def timed(label: str, results: dict[str, float]) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    results[label] = time.perf_counter() - start
+
+
+def login(client, user: User) -> None:  # type: ignore[no-untyped-def]
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
