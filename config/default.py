@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 # Development only; production refuses to start without a strong SECRET_KEY from the environment.
-SECRET_KEY = "dev-only-insecure-key"
+SECRET_KEY = "dev-only-insecure-key"  # noqa: S105
 
 # SQLite file in the instance folder unless DATABASE_URL says otherwise (see webapp.config).
 SQLALCHEMY_DATABASE_URI = None
@@ -42,9 +42,22 @@ MAP_CENTER = (59.8366, 13.1440)
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_ATTRIBUTION = "&copy; OpenStreetMap contributors"
 
+# Promise activities
+# A patrol still open after this many hours was forgotten: it is closed at the limit and flagged
+# (`flask --app webapp close-stale-patrols`, and whenever patrols are listed).
+PATROL_MAX_HOURS = 8
+# Route points a phone may send for one patrol (one fix every few metres for hours).
+PATROL_ROUTE_MAX_POINTS = 10_000
+# The area whose polygon decides whether a business visit lies outside the town.
+TATORT_AREA_CODE = "sunne-tatort"
+
 BABEL_DEFAULT_LOCALE = "sv"
 BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
 LANGUAGES = ("sv", "en")
 
 # HTTPS redirects are the reverse proxy's job; headers and CSP are ours.
 FORCE_HTTPS = False
+# How many reverse proxies stand in front of the app. Their X-Forwarded-For/-Proto/-Host are
+# trusted only this deep: the per-address login limit and the audit trail need the client's
+# address, not the proxy's. 0 = none (a forged header is then ignored).
+PROXY_COUNT = 0

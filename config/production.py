@@ -6,4 +6,6 @@ TESTING = False
 SESSION_COOKIE_SECURE = True
 REMEMBER_COOKIE_SECURE = True
 PREFERRED_URL_SCHEME = "https"
+# One TLS-terminating proxy in front; TRYGG_PROXY_COUNT=0 if the app faces clients directly.
+PROXY_COUNT = 1
 # Several workers must share one limiter store, e.g. TRYGG_RATELIMIT_STORAGE_URI=redis://...

@@ -1,7 +1,7 @@
 """Test runs: each test builds an app on its own database (see tests/conftest.py)."""
 
 TESTING = True
-SECRET_KEY = "test-secret-key-not-for-production-0123456789"
+SECRET_KEY = "test-secret-key-not-for-production-0123456789"  # noqa: S105
 # Password hashing at production cost makes the suite slow; tests do not need the strength.
-PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
 RATELIMIT_STORAGE_URI = "memory://"

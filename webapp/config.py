@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.helpers import get_debug_flag
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 ENVIRONMENTS = ("development", "production", "testing")
@@ -80,6 +81,10 @@ def check_production(config: dict[str, Any]) -> None:
         problems.append("SECRET_KEY is weak (too few distinct characters)")
     if config.get("DEBUG"):
         problems.append("DEBUG is on")
+    if get_debug_flag():
+        # `flask run --debug` sets this and switches on the interactive debugger after the app is
+        # built, whatever DEBUG says: a remote Python console for anyone who can reach the server.
+        problems.append("FLASK_DEBUG is set (it turns on the interactive debugger)")
     if config.get("TESTING"):
         problems.append("TESTING is on")
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):

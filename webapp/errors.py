@@ -19,7 +19,10 @@ from .extensions import db
 PROBLEMS: dict[str, tuple[int, Any]] = {
     "bad_request": (400, _l("The request could not be understood.")),
     "invalid_json": (400, _l("The request body must be a JSON object.")),
-    "csrf_failed": (400, _l("The form has expired or lacks a security token. Reload and try again.")),
+    "csrf_failed": (
+        400,
+        _l("The form has expired or lacks a security token. Reload and try again."),
+    ),
     "unauthenticated": (401, _l("You need to log in.")),
     "forbidden": (403, _l("You do not have access to this.")),
     "not_found": (404, _l("Not found.")),
@@ -94,8 +97,13 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             response = problem_response(code)
             response.status_code = error.code or 400
-            return response
-        return render_error(error.code or 400, code)
+        else:
+            response = app.make_response(render_error(error.code or 400, code))
+        # Keep what the exception says besides its body, e.g. Allow on 405 (RFC 9110 requires it).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]

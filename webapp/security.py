@@ -9,8 +9,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask
-
-from .extensions import talisman
+from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def tile_origin(tile_url: str) -> str | None:
@@ -24,6 +24,7 @@ def tile_origin(tile_url: str) -> str | None:
 
 
 def init_security(app: Flask) -> None:
+    trust_proxies(app)
     img_src = ["'self'", "data:", "blob:"]
     origin = tile_origin(app.config["TILE_URL"])
     if origin:
@@ -43,12 +44,16 @@ def init_security(app: Flask) -> None:
         "form-action": "'self'",
         "frame-ancestors": "'none'",
     }
-    talisman.init_app(
+    # One Talisman per app: Talisman keeps its settings (and the app) on the instance, so a shared
+    # instance would hand the last app's policy and cookie settings to every other app.
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         strict_transport_security=app.config["SESSION_COOKIE_SECURE"],
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
         session_cookie_http_only=True,
+        # Talisman writes this into the config; pass ours so it does not reset a stricter choice.
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
         content_security_policy=csp,
         content_security_policy_nonce_in=["script-src", "style-src"],
         frame_options="DENY",
@@ -56,3 +61,16 @@ def init_security(app: Flask) -> None:
         permissions_policy={"geolocation": "(self)", "camera": "(self)", "microphone": "()"},
         x_content_type_options=True,
     )
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client address, scheme and host from the configured number of reverse proxies.
+
+    Without this, behind a proxy every request comes from the proxy's address: one per-address
+    login limit for the whole town, and an audit trail that names the proxy.
+    """
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
@@ -13,6 +14,8 @@ from ..extensions import db
 from .models import ORGANISATION_BY_ROLE, User
 
 MIN_PASSWORD_LENGTH = 10
+# The same rule as the admin form; the column holds 64 characters.
+USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{1,64}$")
 
 
 def register_auth_commands(app: Flask) -> None:
@@ -27,12 +30,23 @@ def register_auth_commands(app: Flask) -> None:
     @click.option("--name", "display_name", default="", help="Display name.")
     def create_user(username: str, role: str, organisation: str | None, display_name: str) -> None:
         """Create a user; the password is read from standard input."""
+        username = username.strip().lower()
+        if not USERNAME_PATTERN.match(username):
+            raise click.ClickException(
+                "The user name must be 1-64 characters: "
+                "letters a-z, digits, dot, dash or underscore."
+            )
+        fixed = ORGANISATION_BY_ROLE.get(Role(role))
+        if organisation and fixed and organisation != fixed:
+            # Officers are police and staff are municipal: the role decides what they may read.
+            raise click.ClickException(f"A user with role {role} belongs to {fixed}.")
+        if len(display_name) > 120:
+            raise click.ClickException("The display name must be at most 120 characters.")
         password = read_password()
         if len(password) < MIN_PASSWORD_LENGTH:
             raise click.ClickException(
                 f"The password must be at least {MIN_PASSWORD_LENGTH} characters."
             )
-        username = username.strip().lower()
         if db.session.execute(db.select(User).filter_by(username=username)).scalar():
             raise click.ClickException(f"User {username!r} already exists.")
         user = new_user(username, Role(role), password, organisation, display_name)

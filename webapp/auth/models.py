@@ -18,8 +18,9 @@ ORGANISATION_BY_ROLE = {
     Role.STAFF: "municipality",
 }
 
-# Any real user name costs a hash check, so timing does not reveal which names exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+# An unknown user name costs a hash check too, with the same method (and so the same time) as a
+# real account's, so timing does not reveal which names exist. One dummy hash per method.
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 class User(UserMixin, db.Model):
@@ -69,5 +70,12 @@ class User(UserMixin, db.Model):
         return self.organisation == "police"
 
 
+def dummy_hash() -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
 def check_dummy_password(password: str) -> None:
-    check_password_hash(_DUMMY_HASH, password)
+    check_password_hash(dummy_hash(), password)

@@ -47,13 +47,25 @@ NOTES = {
 }
 
 
+DEMO_WALK_NAME = "Trygghetsvandring Sunne centrum"
+
+
 def seed_demo() -> tuple[list[User], bool]:
+    """Add the demo users and, once, the demo records; returns (users, whether records were added).
+
+    The demo walk by the demo coordinator marks a seeded database: other people's records do not,
+    so a database in use still gets the whole demo, and a second run adds nothing.
+    """
     users = _ensure_users()
-    if db.session.execute(db.select(Observation.id).limit(1)).first() is not None:
+    marker = db.select(SafetyWalk.id).filter_by(name=DEMO_WALK_NAME, created_by_id=users[2].id)
+    if db.session.execute(marker.limit(1)).first() is not None:
+        db.session.commit()  # demo users that were missing are kept
         return users, False
     rng = random.Random(2016)  # the same demo every time
     officer, staff = users[0], users[1]
-    patrol_type = db.session.execute(db.select(ActivityType).filter_by(code="fotpatrull")).scalar_one()
+    patrol_type = db.session.execute(
+        db.select(ActivityType).filter_by(code="fotpatrull")
+    ).scalar_one()
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     patrols = []
     for days_ago in (1, 3, 6, 10, 14):
@@ -69,7 +81,7 @@ def seed_demo() -> tuple[list[User], bool]:
         db.session.add(patrol)
         patrols.append(patrol)
     walk = SafetyWalk(
-        name="Trygghetsvandring Sunne centrum",
+        name=DEMO_WALK_NAME,
         starts_at=now - timedelta(days=5, hours=-2),
         meeting_point="Stortorget",
         lat=59.83655,
@@ -98,7 +110,9 @@ def seed_demo() -> tuple[list[User], bool]:
             rating=rng.choice((None, 2, 3, 4)),
             activity_id=patrols[index % len(patrols)].id if author is officer else None,
             walk_id=walk.id if index % 7 == 0 else None,
-            visibility=("police" if author is officer else "municipality") if index % 4 else "shared",
+            visibility=("police" if author is officer else "municipality")
+            if index % 4
+            else "shared",
             manual_position=False,
         )
         db.session.add(

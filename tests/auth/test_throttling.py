@@ -1,0 +1,154 @@
+"""Login throttling: failed attempts count per user name and per address; successes do not."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from tests.auth.helpers import build_app, login_form, logout_form
+from tests.conftest import make_user
+from webapp.access import Role
+from webapp.audit.models import AuditEntry
+from webapp.extensions import db
+
+
+def _fail(client, username: str, times: int, **kwargs) -> list[int]:  # type: ignore[no-untyped-def]
+    return [
+        login_form(client, username, "wrong password", **kwargs).status_code for _ in range(times)
+    ]
+
+
+def test_default_limit_is_five_failures_per_user_name_in_five_minutes(app):
+    assert app.config["LOGIN_LIMIT_PER_USERNAME"] == "5 per 5 minutes"
+    assert app.config["LOGIN_LIMIT_PER_IP"] == "20 per 5 minutes"
+
+
+def test_after_five_failures_the_user_name_is_locked_even_with_the_right_password(client, officer):
+    assert _fail(client, "officer", 5) == [401] * 5
+
+    locked = login_form(client, "officer")
+
+    assert locked.status_code == 429
+    assert "För många försök" in locked.get_data(as_text=True)
+    assert int(locked.headers["Retry-After"]) > 0
+    assert client.get("/").status_code == 302
+
+
+def test_user_name_limit_counts_across_addresses_and_spellings(app, officer):
+    """An attacker spreading guesses over many addresses still hits the per-name limit."""
+    for index, spelling in enumerate(["officer", "OFFICER", " officer", "Officer", "officer "]):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{index + 1}"
+        assert login_form(client, spelling, "wrong password").status_code == 401
+
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.99"
+    assert login_form(client, "officer").status_code == 429
+
+
+def test_a_locked_user_name_does_not_lock_out_other_users(client, officer, staff):
+    _fail(client, "officer", 6)
+
+    assert login_form(client, "staff").status_code == 302
+
+
+def test_user_name_limit_is_read_from_config_on_each_request(app, client, officer):
+    app.config["LOGIN_LIMIT_PER_USERNAME"] = "2 per 5 minutes"
+
+    assert _fail(client, "officer", 2) == [401, 401]
+    assert login_form(client, "officer").status_code == 429
+
+
+def test_address_limit_stops_guessing_across_many_user_names(app, client, officer):
+    app.config["LOGIN_LIMIT_PER_IP"] = "3 per 5 minutes"
+
+    assert [_fail(client, f"guess{n}", 1)[0] for n in range(3)] == [401, 401, 401]
+
+    assert login_form(client, "someone-else", "wrong password").status_code == 429
+    assert login_form(client, "officer").status_code == 429
+
+
+def test_address_limit_leaves_other_addresses_alone(app, officer):
+    app.config["LOGIN_LIMIT_PER_IP"] = "3 per 5 minutes"
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    for n in range(4):
+        login_form(attacker, f"guess{n}", "wrong password")
+
+    colleague = app.test_client()
+    colleague.environ_base["REMOTE_ADDR"] = "203.0.113.8"
+    assert login_form(colleague, "officer").status_code == 302
+
+
+@pytest.mark.parametrize("limit_key", ["LOGIN_LIMIT_PER_USERNAME", "LOGIN_LIMIT_PER_IP"])
+def test_successful_logins_do_not_count_towards_the_limits(app, client, officer, limit_key):
+    """A busy station where everyone logs in through one address must not be locked out."""
+    app.config[limit_key] = "2 per 5 minutes"
+
+    for _ in range(5):
+        assert login_form(client, "officer").status_code == 302
+        assert logout_form(client).status_code == 302
+
+
+def test_showing_the_login_page_is_not_throttled(app, client):
+    app.config["LOGIN_LIMIT_PER_IP"] = "1 per 5 minutes"
+    app.config["LOGIN_LIMIT_PER_USERNAME"] = "1 per 5 minutes"
+
+    assert [client.get("/login").status_code for _ in range(5)] == [200] * 5
+
+
+def _production_app(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    app = build_app(
+        monkeypatch,
+        "production",
+        {"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "prod.sqlite")},
+    )
+    with app.app_context():
+        db.create_all()
+        make_user(Role.OFFICER, "officer")
+    return app
+
+
+def _via_proxy(app, client_address: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    client.environ_base.update(
+        REMOTE_ADDR="10.0.0.2",  # the reverse proxy
+        HTTP_X_FORWARDED_FOR=client_address,
+        HTTP_X_FORWARDED_PROTO="https",
+    )
+    return client
+
+
+def test_behind_the_proxy_each_client_address_has_its_own_limit(monkeypatch, tmp_path):
+    """Otherwise every request comes from the proxy and a few typos lock out the whole town."""
+    app = _production_app(monkeypatch, tmp_path)
+    app.config["LOGIN_LIMIT_PER_IP"] = "3 per 5 minutes"
+    attacker = _via_proxy(app, "203.0.113.7")
+    for n in range(3):
+        login_form(attacker, f"guess{n}", "wrong password", base_url="https://localhost")
+    assert login_form(attacker, "x", "y", base_url="https://localhost").status_code == 429
+
+    colleague = _via_proxy(app, "198.51.100.20")
+    assert login_form(colleague, "officer", base_url="https://localhost").status_code == 302
+
+
+def test_behind_the_proxy_the_audit_trail_names_the_client_address(monkeypatch, tmp_path):
+    app = _production_app(monkeypatch, tmp_path)
+    login_form(_via_proxy(app, "198.51.100.20"), "officer", base_url="https://localhost")
+
+    with app.app_context():
+        (entry,) = db.session.execute(
+            db.select(AuditEntry).filter_by(action="user.login")
+        ).scalars()
+        assert entry.ip == "198.51.100.20"
+
+
+def test_without_a_proxy_a_forged_forwarded_header_does_not_dodge_the_address_limit(app):
+    app.config["LOGIN_LIMIT_PER_IP"] = "3 per 5 minutes"
+    for n in range(4):
+        client = app.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}"
+        status = login_form(client, f"guess{n}", "wrong password").status_code
+    assert status == 429
