@@ -9,11 +9,11 @@ import click
 from flask import Flask
 
 from ..access import Role
+from ..admin.passwords import password_problem
 from ..audit.service import record as audit
 from ..extensions import db
 from .models import ORGANISATION_BY_ROLE, User
 
-MIN_PASSWORD_LENGTH = 10
 # The same rule as the admin form; the column holds 64 characters.
 USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{1,64}$")
 
@@ -43,10 +43,9 @@ def register_auth_commands(app: Flask) -> None:
         if len(display_name) > 120:
             raise click.ClickException("The display name must be at most 120 characters.")
         password = read_password()
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise click.ClickException(
-                f"The password must be at least {MIN_PASSWORD_LENGTH} characters."
-            )
+        problem = password_problem(password, username)
+        if problem:
+            raise click.ClickException(str(problem))
         if db.session.execute(db.select(User).filter_by(username=username)).scalar():
             raise click.ClickException(f"User {username!r} already exists.")
         user = new_user(username, Role(role), password, organisation, display_name)
