@@ -10,12 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from ..api.body import json_body
 from ..audit.service import record as audit
 from ..errors import ApiProblem
 from ..extensions import db
+from ..fieldinput import canonical_uuid
 from ..photos.imaging import ImageRejected, process_photo
 from .loaders import get_observation_or_404, get_photo_or_404, require_field_user
-from .models import Category, Observation, Photo
+from .models import Category, Photo
 from .photostore import new_storage_name, photo_path, write_photo
 from .service import ConflictError, observation_json, store_observation
 from .validation import validate_observation
@@ -34,9 +36,7 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/categories", view_func=categories, methods=["GET"])
     bp.add_url_rule("/observations", view_func=create_observation, methods=["POST"])
     bp.add_url_rule("/observations/<observation_id>", view_func=get_observation, methods=["GET"])
-    bp.add_url_rule(
-        "/observations.geojson", view_func=observations_geojson, methods=["GET"]
-    )
+    bp.add_url_rule("/observations.geojson", view_func=observations_geojson, methods=["GET"])
     bp.add_url_rule(
         "/observations/<observation_id>/photos/<photo_id>",
         view_func=put_photo,
@@ -50,15 +50,6 @@ def categories():  # type: ignore[no-untyped-def]
         db.select(Category).filter_by(active=True).order_by(Category.sort_order, Category.code)
     ).scalars()
     return jsonify(categories=[row.to_json() for row in rows])
-
-
-def json_body() -> Any:
-    if not request.is_json:
-        raise ApiProblem("unsupported_media_type", message=_("Send JSON (Content-Type: application/json)."))
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise ApiProblem("invalid_json")
-    return payload
 
 
 def create_observation():  # type: ignore[no-untyped-def]
@@ -86,12 +77,17 @@ def put_photo(observation_id: str, photo_id: str):  # type: ignore[no-untyped-de
     """Idempotent photo upload: (observation UUID, photo UUID) with the raw image as body."""
     require_field_user()
     observation = get_observation_or_404(observation_id, write=True)
+    photo_id = _photo_uuid(photo_id)
     raw = request.get_data(cache=False)
     upload_sha = hashlib.sha256(raw).hexdigest()
-    existing = db.session.get(Photo, photo_id) if len(photo_id) <= 36 else None
+    existing = db.session.get(Photo, photo_id)
     if existing is not None:
-        return _photo_replay(existing, observation, upload_sha)
-    _check_uuid(photo_id)
+        return _photo_replay(existing, observation.id, upload_sha)
+    observation_id, author_id = observation.id, current_user.id
+    # Decoding and re-encoding takes a while; end the read transaction first so that on SQLite
+    # (BEGIN IMMEDIATE) the write lock is not held while the CPU works. A racing upload of the
+    # same photo is settled by the primary key below.
+    db.session.commit()
     try:
         image = process_photo(
             raw,
@@ -103,44 +99,47 @@ def put_photo(observation_id: str, photo_id: str):  # type: ignore[no-untyped-de
         raise ApiProblem(code, fields={"photo": IMAGE_MESSAGES[rejected.code]()}) from None
     photo = Photo(
         id=photo_id,
-        observation_id=observation.id,
+        observation_id=observation_id,
         storage_name=new_storage_name(),
         width=image.width,
         height=image.height,
         size_bytes=len(image.data),
         sha256=image.sha256,
         upload_sha256=upload_sha,
-        author_id=current_user.id,
+        author_id=author_id,
     )
-    write_photo(photo.storage_name, image.data)
-    db.session.add(photo)
+    storage_name = photo.storage_name
+    write_photo(storage_name, image.data)
     try:
+        db.session.add(photo)
         db.session.flush()
+        audit("photo.create", photo, observation_id=observation_id)
+        db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        photo_path(photo.storage_name).unlink(missing_ok=True)
+        photo_path(storage_name).unlink(missing_ok=True)
         existing = db.session.get(Photo, photo_id)
         if existing is None:
             raise
-        return _photo_replay(existing, observation, upload_sha)
-    audit("photo.create", photo, observation_id=observation.id)
-    db.session.commit()
+        return _photo_replay(existing, observation_id, upload_sha)
+    except BaseException:
+        db.session.rollback()
+        photo_path(storage_name).unlink(missing_ok=True)
+        raise
     return jsonify(photo_json(photo)), 201
 
 
-def _photo_replay(existing: Photo, observation: Observation, upload_sha: str):  # type: ignore[no-untyped-def]
-    if existing.observation_id != observation.id or existing.upload_sha256 != upload_sha:
+def _photo_replay(existing: Photo, observation_id: str, upload_sha: str):  # type: ignore[no-untyped-def]
+    if existing.observation_id != observation_id or existing.upload_sha256 != upload_sha:
         raise ApiProblem("conflict", message=_("A different photo already exists with this id."))
     return jsonify(photo_json(existing)), 200
 
 
-def _check_uuid(value: str) -> None:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        raise ApiProblem("validation_failed", fields={"photo_id": _("Not a valid UUID.")}) from None
+def _photo_uuid(value: str) -> str:
+    canonical = canonical_uuid(value)
+    if canonical is None:
+        raise ApiProblem("validation_failed", fields={"photo_id": _("Not a valid UUID.")})
+    return canonical
 
 
 def photo_json(photo: Photo) -> dict[str, Any]:
@@ -157,14 +156,18 @@ def photo_json(photo: Photo) -> dict[str, Any]:
 def photo_file(photo_id: str):  # type: ignore[no-untyped-def]
     require_field_user()
     photo = get_photo_or_404(photo_id)
-    response = send_file(photo_path(photo.storage_name), mimetype="image/jpeg", max_age=0)
+    path = photo_path(photo.storage_name)
+    if not path.is_file():  # removed by retention or by hand while the row stayed
+        current_app.logger.warning("Photo %s has no file %s", photo.id, photo.storage_name)
+        raise ApiProblem("not_found")
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
 
 def observations_geojson():  # type: ignore[no-untyped-def]
     require_field_user()
-    from .geojson import build_feature_collection, parse_filters
+    from .geojson import FILTER_PARAMETERS, build_feature_collection, parse_filters
 
     filters = parse_filters(request.args)
     collection, police_count = build_feature_collection(filters, current_user)
@@ -173,8 +176,8 @@ def observations_geojson():  # type: ignore[no-untyped-def]
             "observation.list",
             target_type="observations",
             police_records=police_count,
-            filters={k: v for k, v in request.args.items()},
+            # Only the parameters that shaped the answer: anything else is the caller's noise.
+            filters={k: v for k, v in request.args.items() if k in FILTER_PARAMETERS},
         )
         db.session.commit()
     return current_app.response_class(collection, mimetype="application/geo+json")
-

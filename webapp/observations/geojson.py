@@ -7,20 +7,26 @@ would dominate the response time.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import or_
 from werkzeug.datastructures import MultiDict
 
 from ..access import visibility_filter
 from ..auth.models import User
 from ..errors import ApiProblem
 from ..extensions import db
+from ..fieldinput import is_clean_text
 from .models import Category, Observation
 
 STATUSES = ("new", "reviewed", "linked", "closed", "duplicate")
+FILTER_PARAMETERS = ("since", "until", "category", "status", "bbox", "mine")
 
 
 @dataclass
@@ -33,22 +39,25 @@ class Filters:
     mine: bool = False
 
 
+# "+02:00" typed into a query string arrives as " 02:00" unless it was percent-encoded.
+_OFFSET_PLUS_DECODED_AS_SPACE = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+
+
 def _time(args: MultiDict, key: str, errors: dict[str, str]) -> datetime | None:
     value = args.get(key)
     if not value:
         return None
+    value = _OFFSET_PLUS_DECODED_AS_SPACE.sub(r"\1+\2", value)
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        # A bare date or a time without offset means local time, as the user reads the map.
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        # Year 1 or 9999 with an offset falls outside what datetime holds once moved to UTC.
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         errors[key] = _("Not a valid ISO 8601 time.")
         return None
-    # A bare date or a time without offset means Swedish local time is intended; assume UTC
-    # only when told, otherwise Europe/Stockholm.
-    if parsed.tzinfo is None:
-        from zoneinfo import ZoneInfo
-
-        parsed = parsed.replace(tzinfo=ZoneInfo("Europe/Stockholm"))
-    return parsed.astimezone(UTC)
 
 
 def _bbox(value: str | None, errors: dict[str, str]) -> tuple[float, float, float, float] | None:
@@ -62,22 +71,48 @@ def _bbox(value: str | None, errors: dict[str, str]) -> tuple[float, float, floa
         errors["bbox"] = _("Use bbox=minlon,minlat,maxlon,maxlat.")
         return None
     min_lon, min_lat, max_lon, max_lat = parts
+    # min_lon > max_lon is allowed: RFC 7946 5.2, a box crossing the antimeridian.
     if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
         errors["bbox"] = _("The bounding box is outside the valid range.")
         return None
     return min_lon, min_lat, max_lon, max_lat
 
 
+def _categories(value: str | None, errors: dict[str, str]) -> list[str] | None:
+    if not value:
+        return None
+    codes = [code for code in value.split(",") if code]
+    if len(codes) > 50 or not all(len(code) <= 40 and is_clean_text(code) for code in codes):
+        errors["category"] = _("Unknown category.")
+        return None
+    known = set(db.session.scalars(db.select(Category.code).where(Category.code.in_(codes))))
+    if set(codes) - known:
+        errors["category"] = _("Unknown category.")
+        return None
+    return codes
+
+
+def _mine(value: str | None, errors: dict[str, str]) -> bool:
+    if value is None or value.lower() in ("", "0", "false"):
+        return False
+    if value.lower() in ("1", "true"):
+        return True
+    errors["mine"] = _("Must be true or false.")
+    return False
+
+
 def parse_filters(args: MultiDict) -> Filters:
+    """Filters from the query string; any bad value is a 422 naming the parameter."""
     errors: dict[str, str] = {}
     filters = Filters(
         since=_time(args, "since", errors),
         until=_time(args, "until", errors),
         bbox=_bbox(args.get("bbox"), errors),
-        mine=args.get("mine") in ("1", "true"),
+        mine=_mine(args.get("mine"), errors),
+        categories=_categories(args.get("category"), errors),
     )
-    if args.get("category"):
-        filters.categories = [c for c in args["category"].split(",") if c][:50]
+    if filters.since and filters.until and filters.until < filters.since:
+        errors["until"] = _("The end lies before the start.")
     if args.get("status"):
         filters.statuses = [s for s in args["status"].split(",") if s]
         if any(s not in STATUSES for s in filters.statuses):
@@ -116,7 +151,9 @@ def build_feature_collection(filters: Filters, user: User) -> tuple[str, int]:
     for row in db.session.execute(query):
         police += row.visibility == "police"
         features.append(_feature(row, user))
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), police
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False
+    ), police
 
 
 def _apply_filters(query, filters: Filters, user: User):  # type: ignore[no-untyped-def]
@@ -130,9 +167,11 @@ def _apply_filters(query, filters: Filters, user: User):  # type: ignore[no-unty
         query = query.where(Observation.status.in_(filters.statuses))
     if filters.bbox:
         min_lon, min_lat, max_lon, max_lat = filters.bbox
-        query = query.where(
-            Observation.lon.between(min_lon, max_lon), Observation.lat.between(min_lat, max_lat)
-        )
+        query = query.where(Observation.lat.between(min_lat, max_lat))
+        if min_lon <= max_lon:
+            query = query.where(Observation.lon.between(min_lon, max_lon))
+        else:
+            query = query.where(or_(Observation.lon >= min_lon, Observation.lon <= max_lon))
     if filters.mine:
         query = query.where(Observation.author_id == user.id)
     return query

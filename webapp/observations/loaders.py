@@ -8,22 +8,27 @@ from ..access import FIELD_ROLES, Role, can_read
 from ..audit.service import record as audit
 from ..errors import ApiProblem
 from ..extensions import db
+from ..fieldinput import canonical_uuid
 from .models import Observation, Photo
 
 
 def get_observation_or_404(observation_id: str, *, write: bool = False) -> Observation:
     """The observation if the current user may see it (404 otherwise, so ids are not probed).
 
-    `write=True` allows only the author (coordinators may also edit). Reads of police records are
-    audited.
+    `write=True` allows only the author (coordinators may also edit); to anyone else the record
+    does not exist for writing either, so it is a 404 too. Ids are matched in their canonical
+    UUID spelling, as they were stored. Reads of police records are audited.
     """
-    observation = db.session.get(Observation, observation_id) if len(observation_id) <= 36 else None
-    if observation is None or not can_read(current_user, observation.visibility, observation.author_id):
+    canonical = canonical_uuid(observation_id)
+    observation = db.session.get(Observation, canonical) if canonical else None
+    if observation is None or not can_read(
+        current_user, observation.visibility, observation.author_id
+    ):
         raise ApiProblem("not_found")
     if write and not (
         observation.author_id == current_user.id or current_user.has_role(Role.COORDINATOR)
     ):
-        raise ApiProblem("forbidden")
+        raise ApiProblem("not_found")
     if observation.visibility == "police" and not write:
         audit("observation.read", observation)
         db.session.commit()
@@ -31,7 +36,8 @@ def get_observation_or_404(observation_id: str, *, write: bool = False) -> Obser
 
 
 def get_photo_or_404(photo_id: str) -> Photo:
-    photo = db.session.get(Photo, photo_id) if len(photo_id) <= 36 else None
+    canonical = canonical_uuid(photo_id)
+    photo = db.session.get(Photo, canonical) if canonical else None
     if photo is None:
         raise ApiProblem("not_found")
     get_observation_or_404(photo.observation_id)

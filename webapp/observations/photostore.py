@@ -9,7 +9,9 @@ from flask import current_app
 
 
 def photo_dir() -> Path:
-    directory = Path(current_app.config.get("PHOTO_DIR") or Path(current_app.instance_path) / "photos")
+    directory = Path(
+        current_app.config.get("PHOTO_DIR") or Path(current_app.instance_path) / "photos"
+    )
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 

@@ -5,8 +5,6 @@ Returns cleaned values or field messages in the user's language; it never raises
 
 from __future__ import annotations
 
-import math
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +15,14 @@ from flask_babel import gettext as _
 from ..access import WRITABLE, Role, can_read
 from ..auth.models import User
 from ..extensions import db
+from ..fieldinput import (
+    aware_time,
+    canonical_uuid,
+    client_uuid,
+    coordinate,
+    is_clean_text,
+    is_number,
+)
 from ..privacy import contains_personal_identity_number
 from ..promises.models import Activity
 from ..walks.models import SafetyWalk
@@ -26,8 +32,6 @@ ALLOWED_FIELDS = {
     "id", "lat", "lon", "accuracy_m", "observed_at", "category", "note", "rating",
     "activity_id", "walk_id", "visibility", "manual_position",
 }  # fmt: skip
-CLOCK_SKEW = timedelta(minutes=10)
-MAX_AGE = timedelta(days=366)
 
 
 @dataclass
@@ -64,10 +68,6 @@ class CleanObservation:
         }
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def validate_observation(
     payload: Any, user: User
 ) -> tuple[CleanObservation | None, dict[str, str]]:
@@ -76,11 +76,11 @@ def validate_observation(
     errors: dict[str, str] = {}
     for key in sorted(set(payload) - ALLOWED_FIELDS):
         errors[key] = _("Unknown field.")
-    obs_id = _uuid(payload.get("id"), errors)
-    lat = _coordinate(payload.get("lat"), "lat", 90, errors)
-    lon = _coordinate(payload.get("lon"), "lon", 180, errors)
+    obs_id = client_uuid(payload.get("id"), errors)
+    lat = coordinate(payload.get("lat"), "lat", 90, errors)
+    lon = coordinate(payload.get("lon"), "lon", 180, errors)
     accuracy = _accuracy(payload.get("accuracy_m"), errors)
-    observed_at = _observed_at(payload.get("observed_at"), errors)
+    observed_at = aware_time(payload.get("observed_at"), "observed_at", errors)
     category = _category(payload.get("category"), errors)
     note = _note(payload.get("note", ""), errors)
     rating = _rating(payload.get("rating"), errors)
@@ -114,66 +114,22 @@ def validate_observation(
     )
 
 
-def _uuid(value: Any, errors: dict[str, str]) -> str | None:
-    if not isinstance(value, str):
-        errors["id"] = _("A UUID made on the device is required.")
-        return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        errors["id"] = _("Not a valid UUID.")
-        return None
-
-
-def _coordinate(value: Any, field: str, limit: int, errors: dict[str, str]) -> float | None:
-    # Decimal degrees only: geopy would turn "59 50 12 N" into a wrong number silently.
-    if value is None:
-        errors[field] = _("A position is required.")
-    elif not _is_number(value):
-        errors[field] = _("Must be a number in decimal degrees.")
-    elif not -limit <= value <= limit:
-        errors[field] = _("Must be between %(low)s and %(high)s.", low=-limit, high=limit)
-    else:
-        return float(value)
-    return None
-
-
 def _accuracy(value: Any, errors: dict[str, str]) -> float | None:
     if value is None:
         return None
-    if not _is_number(value) or value < 0 or value > 100_000:
+    if not is_number(value) or value < 0 or value > 100_000:
         errors["accuracy_m"] = _("Must be a number of metres between 0 and 100000.")
         return None
     return float(value)
-
-
-def _observed_at(value: Any, errors: dict[str, str]) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 40:
-        errors["observed_at"] = _("A time in ISO 8601 with a time zone offset is required.")
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        errors["observed_at"] = _("Not a valid ISO 8601 time.")
-        return None
-    if parsed.tzinfo is None:
-        errors["observed_at"] = _("The time needs a time zone offset, e.g. +01:00.")
-        return None
-    now = datetime.now(UTC)
-    if parsed - now > CLOCK_SKEW:
-        errors["observed_at"] = _("The time lies in the future.")
-    elif now - parsed > MAX_AGE:
-        errors["observed_at"] = _("The time is more than a year ago.")
-    else:
-        return parsed
-    return None
 
 
 def _category(value: Any, errors: dict[str, str]) -> str | None:
     if not isinstance(value, str) or not value:
         errors["category"] = _("Choose a category.")
         return None
-    category = db.session.get(Category, value) if len(value) <= 40 else None
+    category = (
+        db.session.get(Category, value) if len(value) <= 40 and is_clean_text(value) else None
+    )
     if category is None or not category.active:
         errors["category"] = _("Unknown category.")
         return None
@@ -189,6 +145,8 @@ def _note(value: Any, errors: dict[str, str]) -> str:
     limit = current_app.config["NOTE_MAX_LENGTH"]
     if len(value) > limit:
         errors["note"] = _("At most %(n)s characters.", n=limit)
+    elif not is_clean_text(value):
+        errors["note"] = _("The text contains characters that are not allowed.")
     elif contains_personal_identity_number(value):
         errors["note"] = _(
             "The note seems to contain a personal identity number. Describe the place and "
@@ -209,7 +167,8 @@ def _rating(value: Any, errors: dict[str, str]) -> int | None:
 def _activity(value: Any, user: User, errors: dict[str, str]) -> str | None:
     if value is None:
         return None
-    activity = db.session.get(Activity, value) if isinstance(value, str) and len(value) <= 36 else None
+    activity_id = canonical_uuid(value)
+    activity = db.session.get(Activity, activity_id) if activity_id else None
     # An activity the user may not read is reported exactly like one that does not exist.
     if activity is None or not can_read(user, activity.visibility, activity.author_id):
         errors["activity_id"] = _("Unknown activity.")
@@ -220,7 +179,11 @@ def _activity(value: Any, user: User, errors: dict[str, str]) -> str | None:
 def _walk(value: Any, user: User, errors: dict[str, str]) -> int | None:
     if value is None:
         return None
-    walk = db.session.get(SafetyWalk, value) if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 else None
+    walk = (
+        db.session.get(SafetyWalk, value)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+        else None
+    )
     if walk is None or not can_read(user, walk.visibility, walk.created_by_id):
         errors["walk_id"] = _("Unknown safety walk.")
         return None
