@@ -331,3 +331,47 @@ def test_unknown_parameters_are_ignored_and_kept_out_of_the_audit(app, officer_c
     with app.app_context():
         entry = db.session.scalars(db.select(AuditEntry).filter_by(action="observation.list")).one()
         assert entry.detail["filters"] == {"status": "new"}
+
+
+def test_filters_by_visibility_activity_type_and_promise(app, officer, coordinator, as_user):
+    """The map's filters: visibility, activity type and the promise the activity serves."""
+    from datetime import UTC, datetime
+
+    from webapp.promises.models import Activity, ActivityType, Promise
+    from tests.review.helpers import add_observation
+
+    with app.app_context():
+        from webapp.extensions import db
+
+        patrol_type = db.session.execute(db.select(ActivityType).filter_by(code="fotpatrull")).scalar_one()
+        andt_type = db.session.execute(db.select(ActivityType).filter_by(code="andt")).scalar_one()
+        safety_promise = patrol_type.promises[0]
+        drug_promise = andt_type.promises[0]
+        assert safety_promise.id != drug_promise.id
+        ids = {}
+        for key, activity_type in (("patrol", patrol_type), ("andt", andt_type)):
+            activity = Activity(activity_type_id=activity_type.id, started_at=datetime.now(UTC),
+                                visibility="police", author_id=officer.id)
+            db.session.add(activity)
+            db.session.flush()
+            ids[key] = add_observation(officer, visibility="police")
+            from webapp.observations.models import Observation
+
+            db.session.get(Observation, ids[key]).activity_id = activity.id
+            db.session.commit()
+        ids["shared"] = add_observation(officer, visibility="shared")
+        patrol_type_id, drug_promise_id = patrol_type.id, drug_promise.id
+        assert db.session.get(Promise, drug_promise_id) is not None
+
+    client = as_user(coordinator)
+
+    def feature_ids(**params):  # type: ignore[no-untyped-def]
+        response = client.get("/api/v1/observations.geojson", query_string=params)
+        assert response.status_code == 200, response.get_json()
+        return {f["id"] for f in response.get_json()["features"]}
+
+    assert feature_ids(visibility="shared") == {ids["shared"]}
+    assert feature_ids(activity_type=patrol_type_id) == {ids["patrol"]}
+    assert feature_ids(promise=drug_promise_id) == {ids["andt"]}
+    for bad in ({"visibility": "secret"}, {"activity_type": "x"}, {"promise": "-1"}):
+        assert client.get("/api/v1/observations.geojson", query_string=bad).status_code == 422

@@ -344,6 +344,26 @@ def build_openapi() -> dict[str, Any]:
                             "required": False,
                             "schema": {"type": "string", "enum": ["1", "0", "true", "false"]},
                         },
+                        {
+                            "name": "visibility",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "enum": ["police", "municipality", "shared"]},
+                        },
+                        {
+                            "name": "activity_type",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1},
+                            "description": "Only records made during an activity of this type.",
+                        },
+                        {
+                            "name": "promise",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1},
+                            "description": "Only records made during activities serving this promise.",
+                        },
                     ],
                     "responses": {
                         "200": _geojson("FeatureCollection of Point features"),

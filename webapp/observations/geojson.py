@@ -23,6 +23,7 @@ from ..auth.models import User
 from ..errors import ApiProblem
 from ..extensions import db
 from ..fieldinput import is_clean_text
+from ..promises.models import Activity, promise_activity_types
 from .models import Category, Observation
 
 STATUSES = ("new", "reviewed", "linked", "closed", "duplicate")
@@ -37,6 +38,9 @@ class Filters:
     statuses: list[str] | None = None
     bbox: tuple[float, float, float, float] | None = None
     mine: bool = False
+    visibility: str | None = None
+    activity_type_id: int | None = None
+    promise_id: int | None = None
 
 
 # "+02:00" typed into a query string arrives as " 02:00" unless it was percent-encoded.
@@ -117,9 +121,33 @@ def parse_filters(args: MultiDict) -> Filters:
         filters.statuses = [s for s in args["status"].split(",") if s]
         if any(s not in STATUSES for s in filters.statuses):
             errors["status"] = _("Unknown status.")
+    filters.visibility = _choice(args.get("visibility"), VISIBILITIES, "visibility", errors)
+    filters.activity_type_id = _positive_int(args.get("activity_type"), "activity_type", errors)
+    filters.promise_id = _positive_int(args.get("promise"), "promise", errors)
     if errors:
         raise ApiProblem("validation_failed", fields=errors)
     return filters
+
+
+VISIBILITIES = ("police", "municipality", "shared")
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], key: str, errors: dict[str, str]) -> str | None:
+    if not value:
+        return None
+    if value not in allowed:
+        errors[key] = _("Unknown value.")
+        return None
+    return value
+
+
+def _positive_int(value: str | None, key: str, errors: dict[str, str]) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 2**31:
+        errors[key] = _("Must be a whole number.")
+        return None
+    return int(value)
 
 
 def build_feature_collection(filters: Filters, user: User) -> tuple[str, int]:
@@ -174,6 +202,18 @@ def _apply_filters(query, filters: Filters, user: User):  # type: ignore[no-unty
             query = query.where(or_(Observation.lon >= min_lon, Observation.lon <= max_lon))
     if filters.mine:
         query = query.where(Observation.author_id == user.id)
+    if filters.visibility:
+        query = query.where(Observation.visibility == filters.visibility)
+    if filters.activity_type_id or filters.promise_id:
+        # Records made during an activity count for its type and for the promises it serves.
+        query = query.join(Activity, Activity.id == Observation.activity_id)
+        if filters.activity_type_id:
+            query = query.where(Activity.activity_type_id == filters.activity_type_id)
+        if filters.promise_id:
+            served = db.select(promise_activity_types.c.activity_type_id).where(
+                promise_activity_types.c.promise_id == filters.promise_id
+            )
+            query = query.where(Activity.activity_type_id.in_(served))
     return query
 
 
