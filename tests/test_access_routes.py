@@ -25,6 +25,13 @@ PUBLIC_ENDPOINTS = {
     "api.csrf_token",
     "api.categories",
     "api.openapi",
+    # Walk participants have no account: they join with a code; without a valid walk session
+    # these answer with the join form, and ids outside their walk get 404 (tests/walks).
+    "walk_participant.join",
+    "walk_participant.join_code",
+    "walk_participant.walk_page",
+    "walk_participant.leave",
+    "api.walk_session",
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

@@ -150,7 +150,8 @@ def free_text(
         errors[field] = _("The text contains characters that are not allowed.")
     elif contains_personal_identity_number(value):
         errors[field] = _(
-            "Remove the personal identity number: describe places and situations, not people."
+            "The text seems to contain a personal identity number. Remove it: record situations "
+            "and numbers, never who."
         )
     return value
 

@@ -1,0 +1,272 @@
+/*
+ * Activity entry forms (/activities/new/<type>): the position picker and saving offline.
+ *
+ * Without this script the form posts to the server as usual. With it, a new entry becomes the
+ * JSON payload the API takes (field names are payload paths, e.g. "details.reached.under_15"),
+ * gets a UUID made here, waits in the outbox and is sent when there is a connection. When the
+ * server refuses it while the page is still open, its messages are shown next to the fields.
+ * User text is only ever set with textContent.
+ */
+(function () {
+  "use strict";
+
+  const form = document.getElementById("activity-form");
+  if (!form) return;
+  const outbox = window.TryggOutbox;
+  const status = form.querySelector("[data-save-status]");
+
+  // ---- position picker ---------------------------------------------------------------------
+  const picker = form.querySelector("[data-position-picker]");
+  if (picker) setUpPicker(picker);
+
+  function setUpPicker(box) {
+    const text = box.dataset;
+    const latInput = form.elements.lat;
+    const lonInput = form.elements.lon;
+    const accuracyInput = form.elements.accuracy_m;
+    const manualInput = form.elements.manual_position;
+    const statusEl = box.querySelector("[data-position-status]");
+    const locate = box.querySelector("[data-locate]");
+    const mapEl = box.querySelector("[data-map]");
+    const limit = Number(text.accuracyLimit) || 50;
+    let map = null;
+    let marker = null;
+
+    function number(input) {
+      const value = Number(String(input.value).replace(",", "."));
+      return input.value.trim() && Number.isFinite(value) ? value : null;
+    }
+
+    function place(lat, lon, pan) {
+      if (!map) return;
+      if (!marker) {
+        marker = L.marker([lat, lon], { draggable: true }).addTo(map);
+        marker.on("dragend", () => {
+          const p = marker.getLatLng();
+          setManual(p.lat, p.lng);
+        });
+      } else {
+        marker.setLatLng([lat, lon]);
+      }
+      if (pan) map.setView([lat, lon], Math.max(map.getZoom(), 15));
+    }
+
+    function setManual(lat, lon) {
+      latInput.value = lat.toFixed(6);
+      lonInput.value = lon.toFixed(6);
+      accuracyInput.value = "";
+      manualInput.value = "1";
+      statusEl.textContent = text.textManual;
+    }
+
+    if (window.L) {
+      mapEl.hidden = false;
+      map = L.map(mapEl).setView(JSON.parse(text.center), 13);
+      L.tileLayer(text.tileUrl, { maxZoom: 19, attribution: text.attribution }).addTo(map);
+      map.on("click", (event) => {
+        setManual(event.latlng.lat, event.latlng.lng);
+        place(event.latlng.lat, event.latlng.lng, false);
+      });
+      const lat = number(latInput);
+      const lon = number(lonInput);
+      if (lat !== null && lon !== null) place(lat, lon, true);
+    }
+
+    [latInput, lonInput].forEach((input) =>
+      input.addEventListener("change", () => {
+        const lat = number(latInput);
+        const lon = number(lonInput);
+        if (lat === null || lon === null) return;
+        manualInput.value = "1";
+        accuracyInput.value = "";
+        place(lat, lon, true);
+      })
+    );
+
+    if ("geolocation" in navigator) {
+      locate.hidden = false;
+      locate.addEventListener("click", () => {
+        statusEl.textContent = text.textLocating;
+        navigator.geolocation.getCurrentPosition(
+          (position) => {
+            const { latitude, longitude, accuracy } = position.coords;
+            latInput.value = latitude.toFixed(6);
+            lonInput.value = longitude.toFixed(6);
+            accuracyInput.value = String(Math.round(accuracy * 10) / 10);
+            manualInput.value = "";
+            const m = String(Math.round(accuracy));
+            statusEl.textContent = (accuracy > limit ? text.textInaccurate : text.textAccuracy).replace("{m}", m);
+            statusEl.dataset.state = accuracy > limit ? "warning" : "ok";
+            place(latitude, longitude, true);
+          },
+          () => {
+            statusEl.textContent = text.textFailed;
+            statusEl.dataset.state = "warning";
+          },
+          { enableHighAccuracy: true, timeout: 20000, maximumAge: 10000 }
+        );
+      });
+    }
+  }
+
+  // ---- saving offline ---------------------------------------------------------------------
+  if (!form.hasAttribute("data-offline-form") || !outbox || !outbox.enabled) return;
+  const text = form.dataset;
+  // A page served from the cache carries an old id: every page view makes its own.
+  form.elements.id.value = outbox.uuid4();
+
+  function pad(n) {
+    return String(Math.floor(Math.abs(n))).padStart(2, "0");
+  }
+
+  function localIso(date) {
+    const offset = -date.getTimezoneOffset();
+    const sign = offset >= 0 ? "+" : "-";
+    return (
+      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+      `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
+    );
+  }
+
+  function setPath(target, path, value) {
+    const parts = path.split(".");
+    let node = target;
+    parts.forEach((part, index) => {
+      const last = index === parts.length - 1;
+      const nextIsIndex = !last && /^\d+$/.test(parts[index + 1]);
+      if (last) node[part] = value;
+      else node = node[part] = node[part] || (nextIsIndex ? [] : {});
+    });
+  }
+
+  function isBlank(value) {
+    if (value === null || value === undefined || value === "") return true;
+    if (typeof value === "object" && !Array.isArray(value)) return Object.values(value).every(isBlank);
+    return false;
+  }
+
+  // The form as the API payload: checkbox groups become lists, numbers numbers, local times
+  // ISO 8601 with the phone's offset; empty fields are left out, as the server form does.
+  function buildPayload() {
+    const payload = { activity_type: text.activityType };
+    const lists = new Set([...form.querySelectorAll("[data-json-list]")].map((f) => f.dataset.jsonList));
+    lists.add("promise_ids");
+    lists.forEach((name) => setPath(payload, name, []));
+    for (const element of form.elements) {
+      const name = element.name;
+      if (!name || name === "csrf_token" || element.disabled) continue;
+      if (element.type === "checkbox" || element.type === "radio") {
+        if (!element.checked) continue;
+        if (lists.has(name)) {
+          const list = name.split(".").reduce((node, part) => node[part], payload);
+          list.push(name === "promise_ids" ? Number(element.value) : element.value);
+        } else {
+          setPath(payload, name, element.value);
+        }
+        continue;
+      }
+      const raw = element.value.trim();
+      if (name === "manual_position") {
+        payload.manual_position = raw === "1";
+      } else if (!raw) {
+        continue;
+      } else if (element.type === "number" || ["lat", "lon", "accuracy_m"].includes(name)) {
+        const value = Number(raw.replace(",", "."));
+        setPath(payload, name, Number.isFinite(value) ? value : raw);
+      } else if (element.type === "datetime-local") {
+        const value = new Date(raw); // a datetime-local value is the phone's local time
+        setPath(payload, name, Number.isNaN(value.getTime()) ? raw : localIso(value));
+      } else {
+        setPath(payload, name, raw);
+      }
+    }
+    if (!payload.promise_ids.length) delete payload.promise_ids;
+    // Spare follow-up rows left empty are not follow-ups.
+    if (payload.details && Array.isArray(payload.details.follow_ups)) {
+      payload.details.follow_ups = payload.details.follow_ups.filter((row) => row && !isBlank(row));
+    }
+    return payload;
+  }
+
+  function clearErrors() {
+    form.querySelectorAll(".error[data-client]").forEach((el) => el.remove());
+    form.querySelectorAll("[aria-invalid][data-client-invalid]").forEach((el) => {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("data-client-invalid");
+    });
+  }
+
+  function showErrors(fields) {
+    clearErrors();
+    let first = null;
+    Object.entries(fields || {}).forEach(([name, message]) => {
+      const id = "f-" + name.replace(/\./g, "-");
+      const target = document.getElementById(id) || document.getElementById(id + "-input") || status;
+      const p = document.createElement("p");
+      p.className = "error";
+      p.dataset.client = "1";
+      p.id = id + "-client-error";
+      p.textContent = message;
+      const row = target.closest(".field") || target;
+      row.appendChild(p);
+      if (target.matches("input, select, textarea, fieldset")) {
+        target.setAttribute("aria-invalid", "true");
+        target.dataset.clientInvalid = "1";
+      }
+      first = first || target;
+    });
+    if (first && first.focus) first.focus();
+  }
+
+  const submit = form.querySelector("button[type=submit]");
+
+  function setState(state, message) {
+    form.dataset.state = state;
+    status.dataset.state = state;
+    status.textContent = message || "";
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (form.dataset.state === "sending") return; // one tap, one entry
+    const payload = buildPayload();
+    payload.id = form.elements.id.value;
+    try {
+      await outbox.add({
+        id: payload.id,
+        payload,
+        kind: "activity",
+        url: text.apiUrl,
+        method: "POST",
+        label: document.title.split(" – ")[0],
+      });
+    } catch (error) {
+      setState("failed", text.textStorageFailed);
+      return;
+    }
+    clearErrors();
+    submit.disabled = true;
+    setState("sending", text.textQueued);
+    const result = await outbox.flush({ force: true }).catch(() => null);
+    submit.disabled = false;
+    if (result && result.sent.includes(payload.id)) {
+      setState("sent", text.textSent);
+      window.location.assign(text.doneUrl.replace("__ID__", encodeURIComponent(payload.id)));
+      return;
+    }
+    const item = await outbox.get(payload.id).catch(() => null);
+    if (item && item.state === "rejected" && item.error_code === "validation") {
+      // Refused while the user is still here: nothing was stored, so fix it in the form.
+      await outbox.discard(payload.id);
+      setState("rejected", item.last_error);
+      showErrors(item.fields);
+      form.elements.id.value = outbox.uuid4();
+      return;
+    }
+    // Waiting for a connection: the entry is safe on the phone; the form is free for the next.
+    form.reset();
+    form.elements.id.value = outbox.uuid4();
+    setState("queued", text.textQueued);
+  });
+})();

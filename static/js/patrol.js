@@ -1,0 +1,312 @@
+/*
+ * Patrol page (/patrols/): start and stop a foot patrol on the phone, offline too, and record
+ * the walked route while this page is open.
+ *
+ * Start and stop go through the outbox (window.TryggOutbox) like observations: the start is an
+ * activity with a UUID made here, the stop an item that waits for the start (`after`). The running
+ * patrol is kept in localStorage per user so a reload or a dead signal does not lose it. The route
+ * is recorded with watchPosition only while the page is open and says so on screen; nothing runs
+ * in the background. All text comes from the page (rendered through gettext).
+ */
+(function () {
+  "use strict";
+
+  const root = document.getElementById("patrol-app");
+  if (!root) return;
+  const outbox = window.TryggOutbox;
+  const text = root.dataset;
+  const userId = document.body.dataset.userId;
+  const storageKey = "trygg-patrol-u" + userId;
+  const startForm = document.getElementById("patrol-start-form");
+  const stopForm = document.getElementById("patrol-stop-form");
+  const running = document.getElementById("patrol-running");
+  const startedEl = running.querySelector("[data-patrol-started]");
+  const elapsedEl = running.querySelector("[data-patrol-elapsed]");
+  const toggle = document.getElementById("route-toggle");
+  const indicator = document.getElementById("route-indicator");
+  const summary = indicator.querySelector("[data-route-summary]");
+  const problem = document.getElementById("route-problem");
+  const observationLink = document.getElementById("patrol-observation-link");
+  const status = root.querySelector("[data-save-status]");
+  const accuracyLimit = Number(text.accuracyLimit) || 50;
+  const routeMax = Number(text.routeMax) || 10000;
+  const MIN_STEP_M = 5; // GPS jitter while standing still is not walking
+  const locale = text.locale === "en" ? "en-GB" : "sv-SE";
+
+  let watchId = null;
+  let elapsedTimer = null;
+
+  // ---- state ------------------------------------------------------------------------------
+  function load() {
+    try {
+      return JSON.parse(window.localStorage.getItem(storageKey) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function save(state) {
+    if (state) window.localStorage.setItem(storageKey, JSON.stringify(state));
+    else window.localStorage.removeItem(storageKey);
+  }
+
+  function pad(n) {
+    return String(Math.floor(Math.abs(n))).padStart(2, "0");
+  }
+
+  // ISO 8601 with the phone's own offset, as the API wants (e.g. 2016-05-03T18:30:00+02:00).
+  function localIso(date) {
+    const offset = -date.getTimezoneOffset();
+    const sign = offset >= 0 ? "+" : "-";
+    return (
+      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+      `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
+    );
+  }
+
+  // Display only: the server computes the stored length with geodesic distances.
+  function metres(a, b) {
+    const rad = Math.PI / 180;
+    const dLat = (b[1] - a[1]) * rad;
+    const dLon = (b[0] - a[0]) * rad;
+    const h =
+      Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLon / 2) ** 2;
+    return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+  }
+
+  function routeLength(route) {
+    let total = 0;
+    for (let i = 1; i < route.length; i += 1) total += metres(route[i - 1], route[i]);
+    return total;
+  }
+
+  function say(message, state) {
+    status.textContent = message || "";
+    if (state) root.dataset.state = state;
+  }
+
+  // ---- rendering --------------------------------------------------------------------------
+  function render(state) {
+    const open = Boolean(state);
+    running.hidden = !open;
+    if (startForm) startForm.hidden = open;
+    toggle.disabled = !open || !("geolocation" in navigator);
+    if (!open) {
+      stopTracking(false);
+      clearInterval(elapsedTimer);
+      return;
+    }
+    const started = new Date(state.started_at);
+    startedEl.dateTime = state.started_at;
+    startedEl.textContent = started.toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
+    if (observationLink) {
+      const url = new URL(text.observationUrl, window.location.origin);
+      url.searchParams.set("activity_id", state.id);
+      observationLink.href = url.pathname + url.search;
+    }
+    // Observations made from any page of this tab belong to the running patrol.
+    document.body.dataset.openPatrolId = state.id;
+    renderElapsed(state);
+    clearInterval(elapsedTimer);
+    elapsedTimer = setInterval(() => renderElapsed(state), 30000);
+    renderRoute(state);
+    toggle.checked = Boolean(state.tracking);
+    if (state.tracking && watchId === null) startTracking();
+  }
+
+  function renderElapsed(state) {
+    const minutes = Math.max(0, Math.floor((Date.now() - new Date(state.started_at)) / 60000));
+    elapsedEl.textContent = text.textElapsed
+      .replace("{h}", String(Math.floor(minutes / 60)))
+      .replace("{m}", String(minutes % 60));
+  }
+
+  function renderRoute(state) {
+    const route = state.route || [];
+    const length = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(routeLength(route));
+    summary.textContent = text.textPoints.replace("{n}", String(route.length)).replace("{m}", length);
+  }
+
+  function showProblem(message) {
+    problem.textContent = message || "";
+    problem.hidden = !message;
+  }
+
+  // ---- route ------------------------------------------------------------------------------
+  function startTracking() {
+    if (!("geolocation" in navigator)) {
+      showProblem(text.textNoGps);
+      toggle.checked = false;
+      return;
+    }
+    showProblem("");
+    indicator.hidden = false;
+    watchId = navigator.geolocation.watchPosition(onPosition, onPositionError, {
+      enableHighAccuracy: true,
+      maximumAge: 5000,
+      timeout: 60000,
+    });
+  }
+
+  function stopTracking(remember) {
+    if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+    watchId = null;
+    indicator.hidden = true;
+    if (remember) {
+      const state = load();
+      if (state) save({ ...state, tracking: false });
+    }
+  }
+
+  function onPosition(position) {
+    const state = load();
+    if (!state) return stopTracking(false);
+    const { latitude, longitude, accuracy } = position.coords;
+    if (accuracy > accuracyLimit) return; // a wild fix would draw a zigzag across town
+    const route = state.route || [];
+    const point = [Number(longitude.toFixed(6)), Number(latitude.toFixed(6))];
+    const last = route[route.length - 1];
+    if (last && metres(last, point) < MIN_STEP_M) return;
+    if (route.length >= routeMax) {
+      showProblem(text.textRouteFull);
+      return;
+    }
+    route.push(point);
+    const next = { ...state, route };
+    save(next);
+    renderRoute(next);
+  }
+
+  function onPositionError(error) {
+    if (error.code === error.PERMISSION_DENIED) {
+      showProblem(text.textGpsDenied);
+      toggle.checked = false;
+      stopTracking(true);
+    }
+    // Timeouts and lost fixes: keep watching, the next fix may come.
+  }
+
+  toggle.addEventListener("change", () => {
+    const state = load();
+    if (!state) return;
+    save({ ...state, tracking: toggle.checked });
+    if (toggle.checked) startTracking();
+    else stopTracking(true);
+  });
+
+  // ---- start and stop ---------------------------------------------------------------------
+  function startPayload(id) {
+    const data = new FormData(startForm);
+    const payload = {
+      id,
+      activity_type: data.get("activity_type"),
+      started_at: localIso(new Date()),
+      details: {
+        participants_count: Number(data.get("details.participants_count")),
+        organisations: data.getAll("details.organisations"),
+      },
+    };
+    if (data.get("area")) payload.area = data.get("area");
+    if (data.get("visibility")) payload.visibility = data.get("visibility");
+    return payload;
+  }
+
+  function looksValid(payload) {
+    const n = payload.details.participants_count;
+    return Number.isInteger(n) && n >= 1 && n <= 100 && payload.details.organisations.length > 0;
+  }
+
+  if (startForm) {
+    startForm.addEventListener("submit", async (event) => {
+      if (!outbox || !outbox.enabled) return; // plain form post
+      const payload = startPayload(outbox.uuid4());
+      if (!looksValid(payload)) return; // the server shows what to fix
+      event.preventDefault();
+      try {
+        await outbox.add({
+          id: payload.id,
+          payload,
+          kind: "patrol-start",
+          url: text.apiUrl,
+          method: "POST",
+          label: text.textLabelStart,
+        });
+      } catch (error) {
+        say(text.textStorageFailed);
+        return;
+      }
+      const state = { id: payload.id, started_at: payload.started_at, route: [], tracking: false };
+      save(state);
+      render(state);
+      say(text.textQueuedStart, "sending");
+      const result = await outbox.flush({ force: true }).catch(() => null);
+      if (result && result.sent.includes(payload.id)) say(text.textStarted, "sent");
+      else say(text.textQueuedStart, "queued");
+    });
+  }
+
+  stopForm.addEventListener("submit", async (event) => {
+    const state = load();
+    if (!outbox || !outbox.enabled || !state) return; // plain form post (server-known patrol)
+    event.preventDefault();
+    stopTracking(false);
+    const payload = { ended_at: localIso(new Date()) };
+    if ((state.route || []).length >= 2) payload.route = { type: "LineString", coordinates: state.route };
+    const stopId = state.id + ":stop";
+    try {
+      await outbox.add({
+        id: stopId,
+        payload,
+        kind: "patrol-stop",
+        url: text.stopUrl.replace("__ID__", encodeURIComponent(state.id)),
+        method: "POST",
+        label: text.textLabelStop,
+        after: state.id,
+      });
+    } catch (error) {
+      say(text.textStorageFailed);
+      return;
+    }
+    save(null);
+    delete document.body.dataset.openPatrolId;
+    render(null);
+    say(text.textQueuedStop, "sending");
+    const result = await outbox.flush({ force: true }).catch(() => null);
+    if (result && result.sent.includes(stopId)) {
+      say(text.textStopped, "sent");
+      window.location.assign(text.detailUrl.replace("__ID__", encodeURIComponent(state.id)));
+      return;
+    }
+    say(text.textQueuedStop, "queued");
+  });
+
+  // ---- which patrol is running ------------------------------------------------------------
+  async function initialState() {
+    let server = {};
+    try {
+      server = JSON.parse(text.openPatrol || "{}");
+    } catch (error) {
+      server = {};
+    }
+    const local = load();
+    if (server.id) {
+      // The server's patrol, unless this phone started a newer one that is not sent yet.
+      const newer = local && new Date(local.started_at) > new Date(server.started_at);
+      if (local && local.id !== server.id && newer) return local;
+      const route = local && local.id === server.id ? local.route : [];
+      const tracking = Boolean(local && local.id === server.id && local.tracking);
+      return { id: server.id, started_at: server.started_at, route: route || [], tracking };
+    }
+    if (!local) return null;
+    // Not open on the server: either its start still waits in the outbox, or it was stopped
+    // (here or elsewhere) or closed as forgotten.
+    const waiting = outbox && outbox.enabled ? await outbox.get(local.id).catch(() => null) : null;
+    return waiting ? local : null;
+  }
+
+  initialState().then((state) => {
+    save(state);
+    render(state);
+  });
+})();

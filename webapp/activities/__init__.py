@@ -1,0 +1,1 @@
+"""The activity log: every promised activity, whatever its kind, recorded against its promise."""

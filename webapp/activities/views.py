@@ -1,0 +1,268 @@
+"""Activity pages: the log, choosing what to record, entry forms per kind, detail and edit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..access import WRITABLE, Role
+from ..areas.models import Area
+from ..auth.session import roles_required
+from ..errors import ApiProblem
+from ..extensions import db
+from ..idempotency import ConflictError
+from ..promises.models import LOCAL_ZONE, Activity, ActivityType, FollowUp, Promise
+from .forms import payload_from_form
+from .kinds import get_kind
+from .loaders import (
+    audit_list,
+    audit_read,
+    get_activity_or_404,
+    get_follow_up_or_404,
+    may_edit,
+    readable_activities,
+)
+from .service import set_follow_up_done, snapshot, store_activity, update_activity
+from .validation import may_record, validate_activity
+
+bp = Blueprint("activities", __name__, url_prefix="/activities")
+FIELD = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)
+LIST_LIMIT = 200
+
+
+@bp.app_template_filter("local_input")
+def local_input(value: str | datetime | None) -> str:
+    """A time as the value of an <input type="datetime-local"> in Swedish time."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value  # shown back as typed, next to its error message
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_ZONE)
+    return value.astimezone(LOCAL_ZONE).strftime("%Y-%m-%dT%H:%M")
+
+
+@bp.app_template_filter("duration")
+def duration(value: timedelta | None) -> str:
+    """1 h 25 min (Babel's format_timedelta would round 90 minutes to "2 hours")."""
+    if value is None:
+        return "–"
+    minutes = int(value.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
+@bp.app_template_global("pick")
+def pick(values: Any, path: str, default: Any = None) -> Any:
+    """values["details"]["reached"]["under_15"] as pick(values, "details.reached.under_15")."""
+    for part in path.split("."):
+        if isinstance(values, dict):
+            values = values.get(part)
+        elif isinstance(values, list) and part.isdigit() and int(part) < len(values):
+            values = values[int(part)]
+        else:
+            return default
+    return default if values is None else values
+
+
+@bp.get("/")
+@roles_required(*FIELD)
+def index() -> str:
+    from ..patrols.service import close_stale_patrols
+
+    close_stale_patrols()
+    query = readable_activities(current_user)
+    type_code = request.args.get("type", "")
+    promise_id = request.args.get("promise", type=int)
+    if type_code:
+        query = query.where(ActivityType.code == type_code)
+    if promise_id:
+        query = query.where(Activity.promises.any(Promise.id == promise_id))
+    activities = list(db.session.execute(query.limit(LIST_LIMIT)).scalars())
+    audit_list(activities)
+    return render_template(
+        "activities/index.html",
+        activities=activities,
+        types=db.session.execute(db.select(ActivityType).order_by(ActivityType.name))
+        .scalars()
+        .all(),
+        promises=db.session.execute(db.select(Promise).order_by(Promise.starts_on.desc()))
+        .scalars()
+        .all(),
+        type_code=type_code,
+        promise_id=promise_id,
+        limit=LIST_LIMIT,
+    )
+
+
+@bp.get("/new")
+@roles_required(*FIELD)
+def choose() -> str:
+    types = db.session.execute(
+        db.select(ActivityType).filter_by(active=True).order_by(ActivityType.name)
+    ).scalars()
+    return render_template(
+        "activities/choose.html", types=[t for t in types if may_record(current_user, t)]
+    )
+
+
+def _recordable_type(code: str) -> ActivityType:
+    activity_type = db.session.execute(
+        db.select(ActivityType).filter_by(code=code, active=True)
+    ).scalar_one_or_none()
+    if activity_type is None or not may_record(current_user, activity_type):
+        raise ApiProblem("not_found")
+    return activity_type
+
+
+@bp.route("/new/<code>", methods=["GET", "POST"])
+@roles_required(*FIELD)
+def new(code: str) -> Response | str | tuple[str, int]:
+    activity_type = _recordable_type(code)
+    kind = get_kind(activity_type.kind)
+    if kind.code == "patrol":
+        return redirect(url_for("patrols.index"))
+    if request.method == "GET":
+        now = datetime.now(UTC).replace(second=0, microsecond=0).isoformat()
+        values = {"id": str(uuid.uuid4()), "started_at": now, "details": {}}
+        return render_template("activities/form.html", **form_context(activity_type, values, {}))
+    payload = payload_from_form(request.form, kind, activity_type.code)
+    clean, errors = validate_activity(payload, current_user)
+    if clean is None:
+        return render_template(
+            "activities/form.html", **form_context(activity_type, payload, errors)
+        ), 422
+    try:
+        activity, _created = store_activity(clean, current_user)
+    except ConflictError:
+        flash(_("An entry with this id already exists with other content."), "error")
+        return redirect(url_for("activities.index"))
+    flash(_("Saved."), "success")
+    return redirect(url_for("activities.detail", activity_id=activity.id))
+
+
+@bp.get("/<activity_id>")
+@roles_required(*FIELD)
+def detail(activity_id: str) -> Response | str:
+    activity = get_activity_or_404(activity_id)
+    if activity.activity_type.kind == "patrol":
+        return redirect(url_for("patrols.detail", activity_id=activity.id))
+    return render_template(
+        "activities/detail.html",
+        activity=activity,
+        kind=get_kind(activity.activity_type.kind),
+        may_edit=may_edit(current_user, activity),
+        today=date.today(),
+    )
+
+
+@bp.route("/<activity_id>/edit", methods=["GET", "POST"])
+@roles_required(*FIELD)
+def edit(activity_id: str) -> Response | str | tuple[str, int]:
+    activity = get_activity_or_404(activity_id, write=True)
+    kind = get_kind(activity.activity_type.kind)
+    if request.method == "GET":
+        audit_read(activity)
+        return render_template(
+            "activities/form.html",
+            **form_context(activity.activity_type, values_of(activity), {}, activity=activity),
+        )
+    payload = payload_from_form(request.form, kind, activity.activity_type.code)
+    payload.pop("id", None)
+    _keep_seconds(payload, activity)
+    clean, errors = validate_activity(payload, current_user, existing=activity)
+    if clean is None:
+        context = form_context(activity.activity_type, payload, errors, activity=activity)
+        return render_template("activities/form.html", **context), 422
+    changed = update_activity(activity, clean, current_user)
+    flash(_("Saved.") if changed else _("Nothing was changed."), "success")
+    target = "patrols.detail" if kind.code == "patrol" else "activities.detail"
+    return redirect(url_for(target, activity_id=activity.id))
+
+
+@bp.post("/<activity_id>/follow-ups/<int:follow_up_id>")
+@roles_required(*FIELD)
+def follow_up_done(activity_id: str, follow_up_id: int) -> Response:
+    follow_up = get_follow_up_or_404(activity_id, follow_up_id)
+    set_follow_up_done(follow_up, request.form.get("done") == "1", date.today())
+    return redirect(url_for("activities.detail", activity_id=activity_id))
+
+
+@bp.get("/follow-ups")
+@roles_required(*FIELD)
+def follow_ups() -> str:
+    """Agreed follow-ups still open, overdue first: what the council asks about."""
+    rows = list(
+        db.session.execute(
+            db.select(FollowUp)
+            .join(Activity)
+            .where(
+                Activity.id.in_(readable_activities(current_user).with_only_columns(Activity.id))
+            )
+            .where(FollowUp.done_on.is_(None))
+            .order_by(FollowUp.due_on)
+        ).scalars()
+    )
+    audit_list([row.activity for row in rows])
+    return render_template(
+        "activities/follow_ups.html",
+        follow_ups=rows,
+        owners=get_kind("meeting").options["organisations"],
+        today=date.today(),
+    )
+
+
+def _keep_seconds(payload: dict[str, Any], activity: Activity) -> None:
+    """The form shows whole minutes: an untouched time keeps the seconds the phone recorded."""
+    for name in ("started_at", "ended_at"):
+        stored = getattr(activity, name)
+        try:
+            sent = datetime.fromisoformat(payload.get(name) or "")
+        except ValueError:
+            continue
+        if stored is not None and sent == stored.replace(second=0, microsecond=0):
+            payload[name] = stored.isoformat()
+
+
+def values_of(activity: Activity) -> dict[str, Any]:
+    """The stored activity as the payload its form would send."""
+    values = snapshot(activity)
+    values["details"] = {**values["details"], "follow_ups": values.pop("follow_ups")}
+    values["id"] = activity.id
+    return values
+
+
+def form_context(
+    activity_type: ActivityType,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    activity: Activity | None = None,
+) -> dict[str, Any]:
+    kind = get_kind(activity_type.kind)
+    return {
+        "activity_type": activity_type,
+        "activity": activity,
+        "kind": kind,
+        "values": values,
+        "errors": errors,
+        "area_options": area_options(),
+        "visibilities": [v.value for v in WRITABLE[Role(current_user.role)]],
+        "default_visibility": activity_type.default_visibility(),
+        "accuracy_limit_m": current_app.config["GPS_ACCURACY_LIMIT_M"],
+        "note_max_length": current_app.config["NOTE_MAX_LENGTH"],
+    }
+
+
+def area_options() -> dict[str, str]:
+    areas = db.session.execute(db.select(Area).order_by(Area.name)).scalars()
+    return {area.code: area.name for area in areas}

@@ -1,0 +1,1 @@
+"""Interventions with young people about alcohol, narcotics, doping and tobacco (ANDT)."""

@@ -1,0 +1,59 @@
+"""Storing a record made on a phone exactly once, keyed by the UUID the phone gave it.
+
+The outbox may send one record many times (retries, two tabs, a flaky proxy). The database is
+the judge: the client UUID is the primary key, so two racing inserts cannot both succeed. A
+replay with the same content (same hash, same author) is answered with the stored record; the
+same UUID with other content is a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+
+
+class ClientKeyed(Protocol):
+    id: Any
+    author_id: int
+    content_hash: str
+
+
+Row = TypeVar("Row", bound=ClientKeyed)
+
+
+class ConflictError(Exception):
+    """The UUID is taken by a record with other content or another author."""
+
+    def __init__(self, existing: Any) -> None:
+        super().__init__(existing.id)
+        self.existing = existing
+
+
+def content_digest(canonical: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON form: key order and non-ASCII spelling do not matter."""
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def insert_once(row: Row) -> tuple[Row, bool]:
+    """Insert `row` or recognise a replay. Returns (row, created); the caller commits.
+
+    Must be the first write of the transaction: a refused insert rolls the session back.
+    """
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.get(type(row), row.id)
+        if existing is None:  # the constraint that failed was not the key: a real error
+            raise
+        if existing.content_hash != row.content_hash or existing.author_id != row.author_id:
+            raise ConflictError(existing) from None
+        return existing, False
+    return row, True

@@ -1,0 +1,1 @@
+"""Meetings with school and social services about young people at risk: counts and follow-ups."""

@@ -1,0 +1,1 @@
+"""Foot patrols (fotpatrullering): start and stop on the phone, route, duration, map."""

@@ -1,0 +1,1 @@
+"""Visits to shops and businesses outside Sunne tätort."""
