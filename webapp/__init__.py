@@ -46,6 +46,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .activities.api import register as register_activity_api
+    from .activities.views import bp as activities_bp
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
@@ -53,17 +55,31 @@ def register_blueprints(app: Flask) -> None:
     from .field.views import bp as field_bp
     from .measures.views import bp as measures_bp
     from .observations.api import register as register_observation_api
+    from .patrols.api import register as register_patrol_api
+    from .patrols.views import bp as patrols_bp
+    from .promises.views import bp as promises_bp
     from .review.api import register as register_review_api
     from .review.views import bp as review_bp
+    from .walks.api import register as register_walk_api
+    from .walks.participant_views import bp as walk_participant_bp
+    from .walks.views import bp as walks_bp
 
     register_observation_api(api_bp)
     register_review_api(api_bp)
+    register_activity_api(api_bp)
+    register_patrol_api(api_bp)
+    register_walk_api(api_bp)
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(field_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(measures_bp)
+    app.register_blueprint(promises_bp)
+    app.register_blueprint(activities_bp)
+    app.register_blueprint(patrols_bp)
+    app.register_blueprint(walks_bp)
+    app.register_blueprint(walk_participant_bp)
     app.register_blueprint(api_bp)
 
 
@@ -76,6 +92,8 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from .auth.cli import register_auth_commands
     from .demo.cli import register_demo_commands
+    from .patrols.cli import register_patrol_commands
 
     register_auth_commands(app)
     register_demo_commands(app)
+    register_patrol_commands(app)

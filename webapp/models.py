@@ -6,7 +6,15 @@ from .auth.models import User
 from .measures.models import Measure, MeasureEvent
 from .observations.models import Category, Observation, Photo
 from .promises.models import Activity, ActivityType, Promise
-from .walks.models import SafetyWalk
+from .walks.models import (
+    SafetyWalk,
+    WalkMeasureCheck,
+    WalkParticipant,
+    WalkRating,
+    WalkSpot,
+    WalkSpotPhoto,
+    WalkStop,
+)
 
 __all__ = [
     "Activity",
@@ -21,4 +29,10 @@ __all__ = [
     "Promise",
     "SafetyWalk",
     "User",
+    "WalkMeasureCheck",
+    "WalkParticipant",
+    "WalkRating",
+    "WalkSpot",
+    "WalkSpotPhoto",
+    "WalkStop",
 ]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tests.conftest import form_csrf_token
 from webapp.extensions import db
 from webapp.measures.models import Measure
-from tests.conftest import form_csrf_token
 
 
 def _measure(coordinator, **kwargs) -> int:  # type: ignore[no-untyped-def]
-    measure = Measure(title="Klipp buskage vid skolan", created_by_id=coordinator.id, lat=59.8366, lon=13.144, **kwargs)
+    measure = Measure(
+        title="Klipp buskage vid skolan",
+        created_by_id=coordinator.id,
+        lat=59.8366,
+        lon=13.144,
+        **kwargs,
+    )
     measure.change_status("decided", by=coordinator.id, comment="Beslut på vandringen")
     db.session.add(measure)
     db.session.commit()
@@ -29,7 +35,11 @@ def test_not_feasible_needs_a_reason(app, coordinator, as_user):
     assert response.status_code == 422
     response = client.post(
         f"/measures/{measure_id}/status",
-        data={"csrf_token": form_csrf_token(page), "status": "not_feasible", "comment": "Marken ägs av Trafikverket"},
+        data={
+            "csrf_token": form_csrf_token(page),
+            "status": "not_feasible",
+            "comment": "Marken ägs av Trafikverket",
+        },
     )
     assert response.status_code == 302
     with app.app_context():
@@ -71,7 +81,8 @@ def test_only_coordinators_change_status(app, coordinator, officer, as_user):
     client = as_user(officer)
     page = client.get(f"/measures/{measure_id}").get_data(as_text=True)
     response = client.post(
-        f"/measures/{measure_id}/status", data={"csrf_token": form_csrf_token(page), "status": "done", "comment": ""}
+        f"/measures/{measure_id}/status",
+        data={"csrf_token": form_csrf_token(page), "status": "done", "comment": ""},
     )
     assert response.status_code == 403
 
@@ -81,8 +92,13 @@ def test_identity_numbers_are_refused_in_measure_text(app, coordinator, as_user)
     page = client.get("/measures/new").get_data(as_text=True)
     response = client.post(
         "/measures/new",
-        data={"csrf_token": form_csrf_token(page), "title": "Prata med 811218-9876", "owner": "police",
-              "priority": "medium", "visibility": "shared"},
+        data={
+            "csrf_token": form_csrf_token(page),
+            "title": "Prata med 811218-9876",
+            "owner": "police",
+            "priority": "medium",
+            "visibility": "shared",
+        },
     )
     assert response.status_code == 422
     with app.app_context():

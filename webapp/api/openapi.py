@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import current_app
 
+from ..walks.openapi import walk_paths
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -229,6 +231,7 @@ def build_openapi() -> dict[str, Any]:
         },
         "security": [{"session": [], "csrf": []}],
         "paths": {
+            **walk_paths(),
             "/csrf-token": {
                 "get": {
                     "summary": "A fresh CSRF token",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
@@ -11,17 +12,31 @@ from ..privacy import contains_personal_identity_number
 
 def no_identity_numbers(form, field) -> None:  # type: ignore[no-untyped-def]
     if field.data and contains_personal_identity_number(field.data):
-        raise ValidationError(_l("Remove the personal identity number: describe places and situations, not people."))
+        raise ValidationError(
+            _l("Remove the personal identity number: describe places and situations, not people.")
+        )
 
 
 class MeasureForm(FlaskForm):
     title = StringField(
         _l("What is to be done"),
-        validators=[DataRequired(message=_l("Describe the measure briefly.")), Length(max=200), no_identity_numbers],
+        validators=[
+            DataRequired(message=_l("Describe the measure briefly.")),
+            Length(max=200),
+            no_identity_numbers,
+        ],
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=4000), no_identity_numbers])
+    description = TextAreaField(
+        _l("Description"), validators=[Length(max=4000), no_identity_numbers]
+    )
+    internal_note = TextAreaField(
+        _l("Internal note (police and municipality only, never in the public protocol)"),
+        validators=[Length(max=4000), no_identity_numbers],
+    )
     owner = SelectField(_l("Owner"), choices=choices(MEASURE_OWNER))
-    owner_detail = StringField(_l("Owner, in detail (department, company)"), validators=[Length(max=120)])
+    owner_detail = StringField(
+        _l("Owner, in detail (department, company)"), validators=[Length(max=120)]
+    )
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     recheck_on = DateField(_l("Check again on"), validators=[Optional()])
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY), default="medium")
@@ -34,5 +49,22 @@ class StatusForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Length(max=2000), no_identity_numbers])
 
     def validate_comment(self, field) -> None:  # type: ignore[no-untyped-def]
-        if self.status.data == "not_feasible" and not (field.data or "").strip():
+        if (field.data or "").strip():
+            return
+        if self.status.data == "not_feasible":
             raise ValidationError(_l("Say why the measure cannot be carried out."))
+        if self.status.data == "other_owner":
+            raise ValidationError(_l("Say who owns the problem instead."))
+
+
+class WalkMeasureForm(MeasureForm):
+    """A measure decided in a walk's protocol: usually decided at once, sometimes only proposed."""
+
+    initial_status = SelectField(
+        _l("Status"),
+        choices=[
+            SelectChoice("decided", MEASURE_STATUS["decided"]),
+            SelectChoice("proposed", MEASURE_STATUS["proposed"]),
+        ],
+        default="decided",
+    )

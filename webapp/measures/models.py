@@ -19,6 +19,8 @@ STATUSES = (
     "other_owner",  # annan ägare
 )
 OPEN_STATUSES = ("proposed", "decided", "in_progress")
+# States that must say why: what makes it impossible, or who owns it instead.
+REASON_REQUIRED = ("not_feasible", "other_owner")
 OWNERS = ("police", "municipality_technical", "municipality_social", "municipality_other",
           "property_owner", "trafikverket", "other")  # fmt: skip
 PRIORITIES = ("high", "medium", "low")
@@ -30,6 +32,8 @@ class Measure(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # For police and municipality only: never in a public protocol.
+    internal_note: Mapped[str] = mapped_column(Text, default="")
     owner: Mapped[str] = mapped_column(String(32), default="municipality_other")
     owner_detail: Mapped[str] = mapped_column(String(120), default="")
     deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -40,11 +44,14 @@ class Measure(db.Model):
     lat: Mapped[float | None] = mapped_column(nullable=True)
     lon: Mapped[float | None] = mapped_column(nullable=True)
     visibility: Mapped[str] = mapped_column(String(16), default="shared", index=True)
-    walk_id: Mapped[int | None] = mapped_column(ForeignKey("safety_walks.id"), nullable=True)
+    walk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("safety_walks.id"), nullable=True, index=True
+    )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    walk = relationship("SafetyWalk")
     events: Mapped[list[MeasureEvent]] = relationship(
         back_populates="measure", order_by="MeasureEvent.at", cascade="all, delete-orphan"
     )
@@ -52,18 +59,31 @@ class Measure(db.Model):
     def is_overdue(self, today: date) -> bool:
         return self.status in OPEN_STATUSES and self.deadline is not None and self.deadline < today
 
+    def recheck_due(self, today: date) -> bool:
+        """The day to ask "is it still a problem?" has come (closed measures are asked too:
+        a done measure may not have solved the problem)."""
+        return self.recheck_on is not None and self.recheck_on <= today
+
+    def note_change(self, *, by: int, comment: str) -> MeasureEvent:
+        """Record an edit that keeps the status (owner, deadline...) in the same history."""
+        event = MeasureEvent(
+            from_status=self.status, to_status=self.status, comment=comment.strip(), user_id=by
+        )
+        self.events.append(event)
+        return event
+
     def change_status(self, status: str, *, by: int, comment: str = "") -> MeasureEvent:
         """Move to `status`, keeping who, when and why in the history."""
         if status not in STATUSES:
             raise ValueError(f"unknown measure status {status!r}")
-        if status == "not_feasible" and not comment.strip():
-            raise ValueError("a reason is required for not_feasible")
+        if status in REASON_REQUIRED and not comment.strip():
+            raise ValueError(f"a reason is required for {status}")
         event = MeasureEvent(
             from_status=self.status, to_status=status, comment=comment.strip(), user_id=by
         )
         self.status = status
-        if status == "not_feasible":
-            self.status_reason = comment.strip()
+        # The reason shown next to the status: why not, or who owns it now.
+        self.status_reason = comment.strip() if status in REASON_REQUIRED else ""
         self.events.append(event)
         return event
 
@@ -72,7 +92,9 @@ class MeasureEvent(db.Model):
     __tablename__ = "measure_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measures.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
@@ -80,3 +102,4 @@ class MeasureEvent(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     measure: Mapped[Measure] = relationship(back_populates="events")
+    user = relationship("User")

@@ -20,6 +20,8 @@ from .models import OPEN_STATUSES, Measure
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 VIEW_ROLES = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)
+EDITABLE = ("title", "description", "internal_note", "owner", "owner_detail", "deadline",
+            "recheck_on", "priority", "visibility")  # fmt: skip
 
 
 @bp.get("/")
@@ -35,7 +37,15 @@ def index() -> str:
     today = date.today()
     open_ = [m for m in measures if m.status in OPEN_STATUSES]
     closed = [m for m in measures if m.status not in OPEN_STATUSES]
-    return render_template("measures/index.html", open_measures=open_, closed_measures=closed, today=today)
+    # "Is it still a problem?": measures whose recheck day has come, open or closed.
+    rechecks = sorted((m for m in measures if m.recheck_due(today)), key=lambda m: m.recheck_on)
+    return render_template(
+        "measures/index.html",
+        open_measures=open_,
+        closed_measures=closed,
+        rechecks=rechecks,
+        today=today,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -44,13 +54,14 @@ def new() -> Response | str | tuple[str, int]:
     form = MeasureForm()
     if request.method == "GET":
         form.observation_ids.data = ",".join(request.args.getlist("observation"))
-    observations = review.readable_observations((form.observation_ids.data or "").split(","), current_user)
+    observations = review.readable_observations(
+        (form.observation_ids.data or "").split(","), current_user
+    )
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("measures/new.html", form=form, observations=observations), status
     measure = Measure(created_by_id=current_user.id)
-    for name in ("title", "description", "owner", "owner_detail", "deadline", "recheck_on",
-                 "priority", "visibility"):  # fmt: skip
+    for name in EDITABLE:
         setattr(measure, name, getattr(form, name).data)
     if observations:
         measure.lat, measure.lon = observations[0].lat, observations[0].lon
@@ -69,7 +80,12 @@ def new() -> Response | str | tuple[str, int]:
 @roles_required(*VIEW_ROLES)
 def detail(measure_id: int) -> str:
     measure = get_measure_or_404(measure_id)
-    return render_template("measures/detail.html", measure=measure, form=StatusForm(status=measure.status), today=date.today())
+    return render_template(
+        "measures/detail.html",
+        measure=measure,
+        form=StatusForm(status=measure.status),
+        today=date.today(),
+    )
 
 
 @bp.post("/<int:measure_id>/status")
@@ -78,10 +94,36 @@ def change_status(measure_id: int) -> Response | tuple[str, int]:
     measure = get_measure_or_404(measure_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return render_template("measures/detail.html", measure=measure, form=form, today=date.today()), 422
+        return render_template(
+            "measures/detail.html", measure=measure, form=form, today=date.today()
+        ), 422
     old = measure.status
     measure.change_status(form.status.data, by=current_user.id, comment=form.comment.data or "")
     audit("measure.status_change", measure, from_status=old, to_status=measure.status)
     db.session.commit()
     flash(_("Status changed."), "success")
+    return redirect(url_for("measures.detail", measure_id=measure.id))
+
+
+@bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit(measure_id: int) -> Response | tuple[str, int] | str:
+    """Change owner, deadline, priority...: each change is kept in the history with who and when."""
+    measure = get_measure_or_404(measure_id)
+    form = MeasureForm(obj=measure)
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("measures/edit.html", measure=measure, form=form), status
+    changed = []
+    for name in EDITABLE:
+        new_value = getattr(form, name).data
+        if getattr(measure, name) != new_value:
+            changed.append(name)
+            setattr(measure, name, new_value)
+    if changed:
+        labels = ", ".join(str(getattr(form, name).label.text) for name in changed)
+        measure.note_change(by=current_user.id, comment=_("Changed: %(fields)s", fields=labels))
+        audit("measure.update", measure, changed=changed)
+        db.session.commit()
+        flash(_("Saved."), "success")
     return redirect(url_for("measures.detail", measure_id=measure.id))

@@ -1,0 +1,262 @@
+/*
+ * A walk participant's phone: mark spots, rate stops, check earlier measures. Every entry gets
+ * its UUID when it is made and goes into the outbox (IndexedDB) first, so it survives no signal,
+ * a closed tab or a flat battery; the server stores each UUID once.
+ */
+(function () {
+  "use strict";
+
+  const WM = window.TryggWalkMap;
+  const outbox = window.TryggOutbox;
+  const data = WM && WM.readJson("walk-page-data");
+  if (!data || !outbox) return;
+
+  const text = document.getElementById("walk-strings").dataset;
+  const api = data.urls.api;
+  const categories = Object.fromEntries(data.categories.map((c) => [c.code, c]));
+  const PHOTO_MAX_SIDE = 1600;
+
+  // ---- helpers ---------------------------------------------------------------------------
+  function localIso(date) {
+    const pad = (n) => String(Math.abs(Math.trunc(n))).padStart(2, "0");
+    const offset = -date.getTimezoneOffset();
+    const sign = offset >= 0 ? "+" : "-";
+    return (
+      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+      `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
+    );
+  }
+
+  function show(element, message) {
+    if (!element) return;
+    element.textContent = message || "";
+    element.hidden = !message;
+  }
+
+  // Which form shows the fate of which outbox item.
+  const statusOf = new Map();
+
+  async function queue(item, statusElement, errorElement) {
+    show(errorElement, "");
+    try {
+      await outbox.add(item);
+    } catch (error) {
+      show(errorElement, text.storageFailed);
+      return false;
+    }
+    statusOf.set(item.id, { status: statusElement, error: errorElement });
+    show(statusElement, text.saved);
+    outbox.flush().catch(() => {});
+    return true;
+  }
+
+  window.addEventListener("trygg:outbox-flushed", (event) => {
+    const result = event.detail.result;
+    result.sent.forEach((id) => {
+      const target = statusOf.get(id);
+      if (target) show(target.status, text.sent);
+      const marker = pending.get(id);
+      if (marker) marker.setStyle({ dashArray: null });
+    });
+    result.rejected.forEach(async (id) => {
+      const target = statusOf.get(id);
+      const item = await outbox.get(id).catch(() => null);
+      if (!target || !item) return;
+      const fields = Object.values(item.fields || {}).join(" ");
+      show(target.status, "");
+      show(target.error, `${text.rejected} ${item.last_error || ""} ${fields}`.trim());
+      if (item.kind === "walk_spot") restoreSpot(item.payload, id);
+      // The form holds what was sent again (rating and check forms are never cleared): the
+      // participant fixes it and saves anew, so the refused copy can go.
+      await outbox.discard(id);
+    });
+  });
+
+  // Participants have no login: a dead walk session shows its own message, not "log in again".
+  window.addEventListener("trygg:outbox-unauthenticated", () => {
+    const relogin = document.getElementById("relogin-banner");
+    if (relogin) relogin.hidden = true;
+    document.getElementById("walk-session-ended").hidden = false;
+  });
+
+  // ---- the map ----------------------------------------------------------------------------
+  const mapElement = document.getElementById("participant-map");
+  const map = WM.create(mapElement, data.map);
+  const pending = new Map();
+  let gps = null;
+  let manual = null;
+  let pin = null;
+  const gpsStatus = document.getElementById("gps-status");
+
+  if (map) {
+    const layers = [WM.routeLayer(data.route)];
+    data.stops.forEach((stop) => layers.push(WM.stopMarker(stop, stop.position)));
+    data.spots.forEach((spot) => layers.push(spotLayer(spot, false)));
+    layers.filter(Boolean).forEach((layer) => layer.addTo(map));
+    WM.fit(map, layers);
+    map.on("click", (event) => setManual(event.latlng));
+  } else if (mapElement) {
+    mapElement.hidden = true;
+  }
+
+  function spotLayer(spot, waiting) {
+    const category = categories[spot.category] || { label: spot.category, color: "#555555" };
+    const lines = [category.label, spot.mine ? text.mine : "", spot.note || "", waiting ? text.waiting : ""];
+    const marker = WM.spotMarker({ ...spot, color: category.color }, lines);
+    if (waiting) marker.setStyle({ dashArray: "4 4" });
+    return marker;
+  }
+
+  function placePin(lat, lon) {
+    if (!map) return;
+    if (!pin) {
+      pin = window.L.marker([lat, lon], { draggable: true, keyboard: true }).addTo(map);
+      pin.on("dragend", () => setManual(pin.getLatLng()));
+    } else {
+      pin.setLatLng([lat, lon]);
+    }
+  }
+
+  function setManual(latlng) {
+    manual = { lat: latlng.lat, lon: latlng.lng };
+    placePin(manual.lat, manual.lon);
+    gpsStatus.textContent = text.manual;
+    gpsStatus.dataset.state = "manual";
+  }
+
+  function onFix(position) {
+    gps = { lat: position.coords.latitude, lon: position.coords.longitude, accuracy: position.coords.accuracy };
+    if (manual) return;
+    placePin(gps.lat, gps.lon);
+    const metres = String(Math.round(gps.accuracy));
+    const limit = data.map.accuracy_limit_m || 50;
+    gpsStatus.dataset.state = gps.accuracy > limit ? "inaccurate" : "fix";
+    gpsStatus.textContent = (gps.accuracy > limit ? text.inaccurate : text.accuracy).replace("{m}", metres);
+  }
+
+  if ("geolocation" in navigator) {
+    navigator.geolocation.watchPosition(onFix, () => {
+      if (!gps && !manual) gpsStatus.textContent = text.gpsUnavailable;
+    }, { enableHighAccuracy: true, maximumAge: 10000, timeout: 30000 });
+  } else {
+    gpsStatus.textContent = text.gpsUnavailable;
+  }
+
+  // ---- marking a spot ---------------------------------------------------------------------
+  async function downscale(file) {
+    const source = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(source.width, source.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(source.width * scale));
+    canvas.height = Math.max(1, Math.round(source.height * scale));
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(source, 0, 0, canvas.width, canvas.height);
+    if (source.close) source.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.82));
+    if (!blob) throw new Error("encode failed");
+    return blob;
+  }
+
+  const spotForm = document.getElementById("spot-form");
+
+  // A refused spot comes back into the form (a photo has to be chosen again).
+  function restoreSpot(payload, id) {
+    const option = spotForm.querySelector(`input[name=category][value="${CSS.escape(payload.category)}"]`);
+    if (option) option.checked = true;
+    spotForm.note.value = payload.note || "";
+    setManual({ lat: payload.lat, lng: payload.lon });
+    const marker = pending.get(id);
+    if (marker && map) map.removeLayer(marker);
+    pending.delete(id);
+  }
+  spotForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const error = document.getElementById("spot-error");
+    const status = document.getElementById("spot-status");
+    const chosen = spotForm.querySelector("input[name=category]:checked");
+    const position = manual || gps;
+    if (!chosen) return show(error, text.noCategory);
+    if (!position) return show(error, text.noPosition);
+    const id = outbox.uuid4();
+    const photos = [];
+    const file = document.getElementById("spot-photo").files[0];
+    if (file) {
+      try {
+        photos.push({ id: outbox.uuid4(), blob: await downscale(file) });
+      } catch (problem) {
+        return show(error, text.photoFailed);
+      }
+    }
+    const payload = {
+      id,
+      lat: position.lat,
+      lon: position.lon,
+      accuracy_m: manual ? null : Math.round(gps.accuracy * 10) / 10,
+      observed_at: localIso(new Date()),
+      category: chosen.value,
+      note: spotForm.note.value.trim(),
+      manual_position: Boolean(manual),
+    };
+    const saved = await queue(
+      {
+        id,
+        payload,
+        kind: "walk_spot",
+        url: `${api}/spots`,
+        photoUrl: `${api}/spots/${id}/photos`,
+        label: categories[chosen.value].label,
+        photos,
+      },
+      status,
+      error
+    );
+    if (!saved) return;
+    if (map) pending.set(id, spotLayer({ ...payload, mine: true }, true).addTo(map));
+    spotForm.reset();
+    manual = null;
+    if (gps) placePin(gps.lat, gps.lon);
+  });
+
+  // ---- rating a stop ----------------------------------------------------------------------
+  document.querySelectorAll(".rating-form").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const error = form.querySelector("[data-rating-error]");
+      const status = form.querySelector("[data-rating-status]");
+      const payload = { id: outbox.uuid4(), rated_at: localIso(new Date()), note: form.note.value.trim() };
+      let rated = 0;
+      ["lighting", "overview", "people", "upkeep", "walkway", "feeling"].forEach((factor) => {
+        const checked = form.querySelector(`input[name=${factor}]:checked`);
+        payload[factor] = checked ? Number(checked.value) : null;
+        if (checked) rated += 1;
+      });
+      if (!rated) return show(error, text.noRating);
+      const stopId = form.dataset.stopId;
+      const saved = await queue(
+        { id: payload.id, payload, kind: "walk_rating", url: `${api}/stops/${stopId}/ratings`, label: text.stop },
+        status,
+        error
+      );
+      if (saved) form.closest(".stop-card").querySelector("[data-stop-done]").hidden = false;
+    });
+  });
+
+  // ---- checking an earlier measure (follow-up walk) ---------------------------------------
+  document.querySelectorAll(".check-form").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const status = form.querySelector("[data-check-status]");
+      const answer = form.querySelector("input[name=answer]:checked");
+      if (!answer) return show(status, text.noAnswer);
+      const payload = { id: outbox.uuid4(), answer: answer.value, note: form.note.value.trim() };
+      await queue(
+        { id: payload.id, payload, kind: "walk_check", url: `${api}/measures/${form.dataset.measureId}/checks` },
+        status,
+        status
+      );
+    });
+  });
+})();

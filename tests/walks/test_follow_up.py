@@ -1,0 +1,121 @@
+"""Follow-up walks: same stops, before/after per stop and factor, measures checked on site."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.conftest import api_post, form_csrf_token
+from tests.walks.helpers import join, make_walk, post_rating, rating
+from webapp.extensions import db
+from webapp.measures.models import Measure
+from webapp.walks.models import SafetyWalk, WalkMeasureCheck
+from webapp.walks.stats import compare_with_original
+
+
+def _follow_up(app, coordinator, as_user):  # type: ignore[no-untyped-def]
+    original = make_walk(app, coordinator.id)
+    before = join(app, original.join_code)
+    post_rating(before, original.id, original.stops[0].id, rating(lighting=0, feeling=1))
+    with app.app_context():
+        shared = Measure(
+            title="Ny belysning i parken",
+            description="LED-armaturer",
+            internal_note="Budget saknas",
+            walk_id=original.id,
+            created_by_id=coordinator.id,
+            visibility="shared",
+        )
+        shared.change_status("in_progress", by=coordinator.id)
+        secret = Measure(
+            title="Polisens insats",
+            walk_id=original.id,
+            created_by_id=coordinator.id,
+            visibility="police",
+        )
+        db.session.add_all([shared, secret])
+        db.session.commit()
+        shared_id, secret_id = shared.id, secret.id
+    client = as_user(coordinator)
+    token = form_csrf_token(client.get(f"/walks/{original.id}").get_data(as_text=True))
+    response = client.post(
+        f"/walks/{original.id}/follow-up",
+        data={"csrf_token": token, "day": "2031-04-10", "start_time": "20:00"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        follow_up = db.session.execute(
+            db.select(SafetyWalk).filter_by(follow_up_of_id=original.id)
+        ).scalar_one()
+        follow_up.stops  # noqa: B018
+        db.session.expunge(follow_up)
+    return original, follow_up, shared_id, secret_id
+
+
+def test_a_follow_up_walk_has_the_same_stops_linked_to_the_original(app, coordinator, as_user):
+    original, follow_up, *_ = _follow_up(app, coordinator, as_user)
+    assert [s.name for s in follow_up.stops] == [s.name for s in original.stops]
+    assert [s.origin_stop_id for s in follow_up.stops] == [s.id for s in original.stops]
+    assert follow_up.join_code and follow_up.join_code != original.join_code
+    page = as_user(coordinator).get(f"/walks/{original.id}").get_data(as_text=True)
+    assert f"/walks/{follow_up.id}" in page
+
+
+def test_ratings_before_and_after_stand_side_by_side(app, coordinator, as_user):
+    original, follow_up, *_ = _follow_up(app, coordinator, as_user)
+    after = join(app, follow_up.join_code)
+    post_rating(after, follow_up.id, follow_up.stops[0].id, rating(lighting=3, feeling=2))
+    with app.app_context():
+        comparison = compare_with_original(db.session.get(SafetyWalk, follow_up.id))
+    first = comparison[0]
+    assert first.before.averages["lighting"] == 0 and first.after.averages["lighting"] == 3
+    assert comparison[1].before.count == 0
+    page = as_user(coordinator).get(f"/walks/{follow_up.id}").get_data(as_text=True)
+    assert "0 → 3" in page
+
+
+def test_participants_of_the_follow_up_see_and_check_the_shared_measures(app, coordinator, as_user):
+    original, follow_up, shared_id, secret_id = _follow_up(app, coordinator, as_user)
+    phone = join(app, follow_up.join_code)
+    page = phone.get(f"/walk/{follow_up.id}").get_data(as_text=True)
+    assert "Ny belysning i parken" in page
+    assert "Polisens insats" not in page and "Budget saknas" not in page
+    measure = phone.get(f"/api/v1/walks/{follow_up.id}/measures/{shared_id}").get_json()
+    assert measure["title"] == "Ny belysning i parken" and "internal_note" not in measure
+    assert phone.get(f"/api/v1/walks/{follow_up.id}/measures/{secret_id}").status_code == 404
+    check = {"id": str(uuid.uuid4()), "answer": "partly", "note": "Bättre, men en lampa saknas"}
+    url = f"/api/v1/walks/{follow_up.id}/measures/{shared_id}/checks"
+    assert api_post(phone, url, check).status_code == 201
+    assert api_post(phone, url, check).status_code == 200
+    assert api_post(phone, url, {**check, "answer": "resolved"}).status_code == 409
+    assert (
+        api_post(phone, url, {**check, "id": str(uuid.uuid4()), "answer": "maybe"}).status_code
+        == 422
+    )
+    assert (
+        api_post(
+            phone,
+            f"/api/v1/walks/{follow_up.id}/measures/{secret_id}/checks",
+            {**check, "id": str(uuid.uuid4())},
+        ).status_code
+        == 404
+    )
+    # Participants of the original walk cannot check anything: it follows up nothing.
+    old_phone = join(app, original.join_code)
+    assert (
+        api_post(
+            old_phone,
+            f"/api/v1/walks/{original.id}/measures/{shared_id}/checks",
+            {**check, "id": str(uuid.uuid4())},
+        ).status_code
+        == 404
+    )
+    with app.app_context():
+        assert db.session.execute(db.select(WalkMeasureCheck)).scalar_one().answer == "partly"
+    protocol = as_user(coordinator).get(f"/walks/{follow_up.id}/protocol").get_data(as_text=True)
+    assert "Ny belysning i parken" in protocol and "Bättre, men en lampa saknas" in protocol
+    public = (
+        as_user(coordinator)
+        .get(f"/walks/{follow_up.id}/protocol?version=public")
+        .get_data(as_text=True)
+    )
+    assert "Ny belysning i parken" in public and "Bättre, men en lampa saknas" not in public

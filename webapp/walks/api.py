@@ -1,0 +1,197 @@
+"""/api/v1 for walk participants: spots, photos, ratings and on-site checks, all idempotent.
+
+Every route takes the walk's id and answers 404 for anything outside the participant's walk
+(another walk, a stop, spot or measure of another walk), exactly as for ids that do not exist.
+Without a valid participant session the answer is 401, so the outbox keeps its items.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+
+from ..api.body import json_body
+from ..errors import ApiProblem
+from ..extensions import db
+from ..fieldinput import canonical_uuid
+from ..idempotency import ConflictError
+from ..measures.models import Measure
+from ..photos.imaging import ImageRejected
+from . import participant as participants
+from .models import WalkSpot, WalkStop
+from .participant_views import _measure_json, follow_up_measures
+from .records import (
+    PhotoConflict,
+    check_json,
+    rating_json,
+    spot_json,
+    store_check,
+    store_photo,
+    store_rating,
+    store_spot,
+)
+from .validation import validate_check, validate_rating, validate_spot
+
+IMAGE_MESSAGES = {
+    "not_an_image": lambda: _("The file is not an image."),
+    "unsupported_type": lambda: _("Only JPEG, PNG and WebP photos are accepted."),
+    "too_large": lambda: _("The photo is too large."),
+    "too_many_pixels": lambda: _("The photo has too many pixels."),
+    "corrupt": lambda: _("The photo file is damaged."),
+}
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/walk-session", endpoint="walk_session", view_func=walk_session)
+    bp.add_url_rule("/walks/<int:walk_id>", endpoint="walk_detail", view_func=walk_detail)
+    bp.add_url_rule("/walks/<int:walk_id>/spots", endpoint="walk_spots", view_func=list_spots)
+    bp.add_url_rule(
+        "/walks/<int:walk_id>/spots",
+        endpoint="walk_create_spot",
+        view_func=create_spot,
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        "/walks/<int:walk_id>/spots/<spot_id>/photos/<photo_id>",
+        endpoint="walk_spot_photo",
+        view_func=put_photo,
+        methods=["PUT"],
+    )
+    bp.add_url_rule(
+        "/walks/<int:walk_id>/stops/<int:stop_id>/ratings",
+        endpoint="walk_rate_stop",
+        view_func=rate_stop,
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        "/walks/<int:walk_id>/measures/<int:measure_id>",
+        endpoint="walk_measure",
+        view_func=get_measure,
+    )
+    bp.add_url_rule(
+        "/walks/<int:walk_id>/measures/<int:measure_id>/checks",
+        endpoint="walk_check_measure",
+        view_func=check_measure,
+        methods=["POST"],
+    )
+
+
+def walk_session():  # type: ignore[no-untyped-def]
+    """Like /csrf-token, for a participant's outbox: `authenticated` means "still on the walk"."""
+    current = participants.current_participant()
+    response = jsonify(
+        csrf_token=generate_csrf(),
+        authenticated=current is not None,
+        walk_id=current.walk_id if current else None,
+        # The outbox store this session may send from (see outbox.js checkOwner).
+        outbox_scope=f"walk-{current.id}" if current else None,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def walk_detail(walk_id: int):  # type: ignore[no-untyped-def]
+    walk = participants.participant_for_walk(walk_id).walk
+    return jsonify(
+        id=walk.id,
+        name=walk.name,
+        starts_at=walk.starts_at.isoformat(),
+        after_dark=walk.after_dark,
+        meeting_point=walk.meeting_point,
+        route=walk.route,
+        stops=[
+            {"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon, "position": s.position}
+            for s in walk.stops
+        ],
+        follow_up=walk.follow_up_of_id is not None,
+    )
+
+
+def list_spots(walk_id: int):  # type: ignore[no-untyped-def]
+    current = participants.participant_for_walk(walk_id)
+    spots = db.session.execute(db.select(WalkSpot).filter_by(walk_id=walk_id)).scalars()
+    return jsonify(spots=[spot_json(s, current) for s in spots if s.status != "duplicate"])
+
+
+def _stored(row_json: dict, created: bool):  # type: ignore[no-untyped-def]
+    response = jsonify(row_json)
+    response.status_code = 201 if created else 200
+    return response
+
+
+def create_spot(walk_id: int):  # type: ignore[no-untyped-def]
+    current = participants.participant_for_walk(walk_id)
+    clean, errors = validate_spot(json_body())
+    if clean is None:
+        raise ApiProblem("validation_failed", fields=errors)
+    try:
+        spot, created = store_spot(clean, current)
+    except ConflictError:
+        raise ApiProblem("conflict") from None
+    return _stored(spot_json(spot, current), created)
+
+
+def put_photo(walk_id: int, spot_id: str, photo_id: str):  # type: ignore[no-untyped-def]
+    current = participants.participant_for_walk(walk_id)
+    spot = db.session.get(WalkSpot, canonical_uuid(spot_id)) if canonical_uuid(spot_id) else None
+    # Only the participant who marked the spot adds its photo; to others it does not exist.
+    if spot is None or spot.walk_id != walk_id or spot.participant_id != current.id:
+        raise ApiProblem("not_found")
+    photo_uuid = canonical_uuid(photo_id)
+    if photo_uuid is None:
+        raise ApiProblem("validation_failed", fields={"photo_id": _("Not a valid UUID.")})
+    try:
+        photo, created = store_photo(spot, photo_uuid, request.get_data(cache=False))
+    except ImageRejected as rejected:
+        code = "too_large" if rejected.code == "too_large" else "validation_failed"
+        raise ApiProblem(code, fields={"photo": IMAGE_MESSAGES[rejected.code]()}) from None
+    except PhotoConflict:
+        raise ApiProblem(
+            "conflict", message=_("A different photo already exists with this id.")
+        ) from None
+    return _stored(
+        {"id": photo.id, "spot_id": photo.spot_id, "width": photo.width, "height": photo.height},
+        created,
+    )
+
+
+def rate_stop(walk_id: int, stop_id: int):  # type: ignore[no-untyped-def]
+    current = participants.participant_for_walk(walk_id)
+    stop = db.session.get(WalkStop, stop_id)
+    if stop is None or stop.walk_id != walk_id:
+        raise ApiProblem("not_found")
+    clean, errors = validate_rating(json_body())
+    if clean is None:
+        raise ApiProblem("validation_failed", fields=errors)
+    try:
+        rating, created = store_rating(clean, stop, current)
+    except ConflictError:
+        raise ApiProblem("conflict") from None
+    return _stored(rating_json(rating), created)
+
+
+def _checkable_measure(walk_id: int, measure_id: int) -> Measure:
+    """A measure of the walk this one follows up, shared with residents; else 404."""
+    current = participants.participant_for_walk(walk_id)
+    for measure in follow_up_measures(current.walk):
+        if measure.id == measure_id:
+            return measure
+    raise ApiProblem("not_found")
+
+
+def get_measure(walk_id: int, measure_id: int):  # type: ignore[no-untyped-def]
+    return jsonify(_measure_json(_checkable_measure(walk_id, measure_id)))
+
+
+def check_measure(walk_id: int, measure_id: int):  # type: ignore[no-untyped-def]
+    measure = _checkable_measure(walk_id, measure_id)
+    current = participants.participant_for_walk(walk_id)
+    clean, errors = validate_check(json_body())
+    if clean is None:
+        raise ApiProblem("validation_failed", fields=errors)
+    try:
+        check, created = store_check(clean, measure.id, current)
+    except ConflictError:
+        raise ApiProblem("conflict") from None
+    return _stored(check_json(check), created)

@@ -1,0 +1,148 @@
+"""HTML forms of safety walks: the plan, joining, counting heads, the follow-up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ..labels import VISIBILITY, choices
+from ..measures.forms import no_identity_numbers
+from .labels import AGE_BAND, DIMENSION_LABELS, GENDER, GROUP, WALK_STATUS
+from .models import HEADCOUNT_DIMENSIONS
+
+LIGHT = {"daylight": _l("In daylight"), "after_dark": _l("After dark")}
+
+
+def _optional(table: dict) -> list:
+    return [SelectChoice("", _l("Prefer not to say")), *choices(table)]
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def combine(day, at: time | None) -> datetime | None:  # type: ignore[no-untyped-def]
+    """A local date and time (Europe/Stockholm) as an aware UTC datetime."""
+    if day is None or at is None:
+        return None
+    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
+
+
+class WalkForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Give the walk a name.")),
+            Length(max=200),
+            no_identity_numbers,
+        ],
+    )
+    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a date."))])
+    start_time = TimeField(_l("Starts at"), validators=[DataRequired(message=_l("Choose a time."))])
+    end_time = TimeField(_l("Ends at (about)"), validators=[Optional()])
+    light = RadioField(_l("Light"), choices=choices(LIGHT), default="after_dark")
+    meeting_point = StringField(
+        _l("Meeting point"), validators=[Length(max=200), no_identity_numbers]
+    )
+    invited = TextAreaField(
+        _l("Organisations invited (one per line)"),
+        validators=[Length(max=4000), no_identity_numbers],
+    )
+    route = HiddenField()
+    stops = HiddenField()
+    visibility = SelectField(_l("Visible to"), choices=choices(VISIBILITY), default="shared")
+    status = SelectField(_l("Status"), choices=choices(WALK_STATUS), default="planned")
+    summary = TextAreaField(
+        _l("Summary for the protocol (public)"), validators=[Length(max=8000), no_identity_numbers]
+    )
+    notes = TextAreaField(
+        _l("Internal notes (police and municipality only)"),
+        validators=[Length(max=8000), no_identity_numbers],
+    )
+
+    def validate_end_time(self, field) -> None:  # type: ignore[no-untyped-def]
+        if field.data and self.start_time.data and field.data <= self.start_time.data:
+            raise ValidationError(_l("The end must come after the start."))
+
+    def times(self) -> tuple[datetime, datetime | None]:
+        starts = combine(self.day.data, self.start_time.data)
+        assert starts is not None
+        return starts, combine(self.day.data, self.end_time.data)
+
+    def fill_from(self, walk) -> None:  # type: ignore[no-untyped-def]
+        local_start = walk.starts_at.astimezone(local_zone())
+        self.name.data = walk.name
+        self.day.data = local_start.date()
+        self.start_time.data = local_start.time().replace(second=0, microsecond=0)
+        if walk.ends_at:
+            self.end_time.data = (
+                walk.ends_at.astimezone(local_zone()).time().replace(second=0, microsecond=0)
+            )
+        self.light.data = "after_dark" if walk.after_dark else "daylight"
+        self.meeting_point.data = walk.meeting_point
+        self.invited.data = "\n".join(walk.invited_organisations or [])
+        self.visibility.data = walk.visibility
+        self.status.data = walk.status
+        self.summary.data = walk.summary
+        self.notes.data = walk.notes
+
+
+class JoinCodeForm(FlaskForm):
+    code = StringField(
+        _l("Join code"),
+        validators=[DataRequired(message=_l("Type the code from the poster or the walk leader."))],
+    )
+
+
+class JoinForm(FlaskForm):
+    """All optional: counts of who took part, never who they are."""
+
+    group = SelectField(_l("I take part as"), choices=_optional(GROUP), default="")
+    gender = SelectField(_l("Gender"), choices=_optional(GENDER), default="")
+    age_band = SelectField(_l("Age"), choices=_optional(AGE_BAND), default="")
+
+
+def headcount_form(walk) -> FlaskForm:  # type: ignore[no-untyped-def]
+    """A form with one number per group, gender and age band (people counted without the app)."""
+
+    class HeadcountForm(FlaskForm):
+        pass
+
+    stored = walk.headcount or {}
+    for dimension, codes in HEADCOUNT_DIMENSIONS.items():
+        for code in codes:
+            setattr(
+                HeadcountForm,
+                f"{dimension}__{code}",
+                IntegerField(
+                    DIMENSION_LABELS[dimension][code],
+                    validators=[Optional(), NumberRange(min=0, max=9999)],
+                    default=(stored.get(dimension) or {}).get(code) or None,
+                ),
+            )
+    return HeadcountForm()
+
+
+class FollowUpForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a date."))])
+    start_time = TimeField(_l("Starts at"), validators=[DataRequired(message=_l("Choose a time."))])
+
+
+class ActionForm(FlaskForm):
+    """Buttons that change state (revoke, merge...): the CSRF token is all they carry."""

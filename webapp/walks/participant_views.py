@@ -1,0 +1,181 @@
+"""Pages for walk participants, who have no account: join with the code, then the walk page.
+
+Joining is rate limited per address, counting only failed attempts (unknown, revoked or expired
+codes): a class on one school Wi-Fi joining together is fine, guessing codes is not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..extensions import db, limiter
+from ..measures.models import Measure
+from ..observations.models import Category
+from . import joincode, participant
+from . import labels as walk_labels
+from .forms import JoinCodeForm, JoinForm
+from .labels import CHECK_ANSWER, FACTOR, FACTOR_HINT, SCALE
+from .models import FACTORS, SafetyWalk, WalkSpot
+from .records import spot_json
+
+bp = Blueprint("walk_participant", __name__, url_prefix="/walk")
+bp.context_processor(lambda: {"walk_labels": walk_labels})
+
+CLOSED_MESSAGES = {
+    "revoked": lambda: _(
+        "This join code has been withdrawn by the walk leader. Ask for the new code."
+    ),
+    "expired": lambda: _(
+        "The walk is over, so its join code no longer works. Thank you for taking part!"
+    ),
+    "no_code": lambda: _("This walk cannot be joined with a code right now. Ask the walk leader."),
+}
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code >= 400
+
+
+def _join_limit() -> str:
+    return current_app.config["WALK_JOIN_LIMIT"]
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(_join_limit, deduct_when=_failed)
+def join() -> Response | tuple[str, int] | str:
+    form = JoinCodeForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "walks/join_code.html", form=form
+        ), 422 if form.is_submitted() else 200
+    code = joincode.normalise(form.code.data or "")
+    if code is None:
+        form.code.errors = [_("A join code has 8 letters and digits, e.g. ABCD-2345.")]
+        return render_template("walks/join_code.html", form=form), 404
+    return redirect(url_for("walk_participant.join_code", code=code))
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@limiter.limit(_join_limit, deduct_when=_failed)
+def join_code(code: str) -> Response | tuple[str, int] | str:
+    normalised = joincode.normalise(code)
+    walk = (
+        db.session.execute(
+            db.select(SafetyWalk).filter_by(join_code=normalised)
+        ).scalar_one_or_none()
+        if normalised
+        else None
+    )
+    if walk is None:
+        message = _("No walk has this join code. Check the code and try again.")
+        return render_template("walks/join_closed.html", message=message, form=JoinCodeForm()), 404
+    state = participant.join_state(walk)
+    if state != "open":
+        return render_template(
+            "walks/join_closed.html", message=CLOSED_MESSAGES[state](), form=JoinCodeForm()
+        ), 410
+    current = participant.current_participant()
+    if current is not None and current.walk_id == walk.id:
+        return redirect(url_for("walk_participant.walk_page", walk_id=walk.id))
+    form = JoinForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "walks/join.html", walk=walk, form=form, code=joincode.display(walk.join_code)
+        )
+    participant.join(
+        walk, group=form.group.data, gender=form.gender.data, age_band=form.age_band.data
+    )
+    return redirect(url_for("walk_participant.walk_page", walk_id=walk.id))
+
+
+@bp.get("/<int:walk_id>")
+def walk_page(walk_id: int) -> Response | str:
+    current = participant.current_participant()
+    if current is None:
+        flash(_("Join the walk with its code first."), "info")
+        return redirect(url_for("walk_participant.join"))
+    if current.walk_id != walk_id:
+        abort(404)
+    walk = current.walk
+    return render_template(
+        "walks/participant.html",
+        walk=walk,
+        page_data=_page_data(walk, current),
+        factors=FACTORS,
+        factor_labels=FACTOR,
+        factor_hints=FACTOR_HINT,
+        scale=SCALE,
+        check_answers=CHECK_ANSWER,
+        outbox_scope=f"walk-{current.id}",
+    )
+
+
+@bp.post("/leave")
+def leave() -> Response:
+    participant.leave()
+    flash(_("You have left the walk on this phone."), "info")
+    return redirect(url_for("walk_participant.join"))
+
+
+def _page_data(walk: SafetyWalk, current) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """What the participant's page shows, embedded as JSON (read by walk-participant.js)."""
+    config = current_app.config
+    categories = db.session.execute(
+        db.select(Category).filter_by(active=True).order_by(Category.sort_order)
+    ).scalars()
+    spots = db.session.execute(db.select(WalkSpot).filter_by(walk_id=walk.id)).scalars()
+    return {
+        "walk_id": walk.id,
+        "route": walk.route,
+        "stops": [
+            {"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon, "position": s.position}
+            for s in walk.stops
+        ],
+        "categories": [{"code": c.code, "label": c.label(), "color": c.color} for c in categories],
+        "spots": [spot_json(s, current) for s in spots if s.status != "duplicate"],
+        "measures": [_measure_json(m) for m in follow_up_measures(walk)],
+        "map": {
+            "tile_url": config["TILE_URL"],
+            "attribution": config["TILE_ATTRIBUTION"],
+            "center": [walk.lat, walk.lon] if walk.lat is not None else list(config["MAP_CENTER"]),
+            "accuracy_limit_m": config["GPS_ACCURACY_LIMIT_M"],
+        },
+        # The phone builds /spots, /stops/<id>/ratings, /measures/<id>/checks under `api`.
+        "urls": {
+            "session": url_for("api.walk_session"),
+            "api": url_for("api.walk_detail", walk_id=walk.id),
+        },
+    }
+
+
+def follow_up_measures(walk: SafetyWalk) -> list[Measure]:
+    """On a follow-up walk: the earlier walk's measures that may be shown to residents."""
+    if walk.follow_up_of_id is None:
+        return []
+    return list(
+        db.session.execute(
+            db.select(Measure)
+            .filter_by(walk_id=walk.follow_up_of_id, visibility="shared")
+            .order_by(Measure.id)
+        ).scalars()
+    )
+
+
+def _measure_json(measure: Measure) -> dict[str, Any]:
+    """A measure as residents may see it: no internal note, no author, no history comments."""
+    from ..labels import MEASURE_OWNER, MEASURE_STATUS, label
+
+    return {
+        "id": measure.id,
+        "title": measure.title,
+        "description": measure.description,
+        "owner": label(MEASURE_OWNER, measure.owner),
+        "status": label(MEASURE_STATUS, measure.status),
+        "deadline": measure.deadline.isoformat() if measure.deadline else None,
+        "lat": measure.lat,
+        "lon": measure.lon,
+    }

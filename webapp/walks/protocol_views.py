@@ -1,0 +1,196 @@
+"""After the walk: go through the marked spots, merge near-duplicates, decide measures, and
+print or download the protocol (internal or public)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..access import Role
+from ..audit.service import record as audit
+from ..auth.session import roles_required
+from ..extensions import db
+from ..measures.forms import WalkMeasureForm
+from ..measures.models import Measure
+from ..observations.photostore import photo_path
+from .forms import ActionForm
+from .labels import FACTOR
+from .loaders import get_spot_or_404, get_walk_or_404
+from .models import FACTORS, WalkSpot, WalkSpotPhoto
+from .pdf import render_pdf
+from .protocol import build_protocol
+from .stats import duplicate_suggestions, open_spots
+from .views import READ_ROLES, bp
+
+
+@bp.get("/<int:walk_id>/review")
+@roles_required(Role.COORDINATOR)
+def review(walk_id: int) -> str:
+    walk = get_walk_or_404(walk_id, write=True)
+    spots = list(
+        db.session.execute(
+            db.select(WalkSpot)
+            .filter_by(walk_id=walk.id)
+            .order_by(WalkSpot.observed_at, WalkSpot.id)
+        ).scalars()
+    )
+    suggestions = duplicate_suggestions(
+        open_spots(walk), float(current_app.config["WALK_DUPLICATE_DISTANCE_M"])
+    )
+    measures = db.session.execute(
+        db.select(Measure).filter_by(walk_id=walk.id).order_by(Measure.id)
+    ).scalars()
+    return render_template(
+        "walks/review.html",
+        walk=walk,
+        spots=spots,
+        suggestions=suggestions,
+        distance_m=current_app.config["WALK_DUPLICATE_DISTANCE_M"],
+        measures=list(measures),
+        action_form=ActionForm(),
+        today=date.today(),
+    )
+
+
+@bp.post("/<int:walk_id>/spots/<spot_id>/merge")
+@roles_required(Role.COORDINATOR)
+def merge_spot(walk_id: int, spot_id: str) -> Response:
+    """Mark `spot_id` as the same problem as the spot `into` (both of this walk)."""
+    walk = get_walk_or_404(walk_id, write=True)
+    spot = get_spot_or_404(walk, spot_id)
+    into = get_spot_or_404(walk, request.form.get("into", ""))
+    if not ActionForm().validate_on_submit() or into.id == spot.id or into.status == "duplicate":
+        abort(400)
+    spot.status = "duplicate"
+    spot.duplicate_of_id = into.id
+    if into.measure_id is None and spot.measure_id is not None:
+        into.measure_id, into.status = spot.measure_id, "measure"
+    spot.measure_id = into.measure_id
+    audit("walk_spot.merge", spot, into=into.id)
+    db.session.commit()
+    flash(_("Merged."), "success")
+    return redirect(url_for("walks.review", walk_id=walk.id))
+
+
+@bp.post("/<int:walk_id>/spots/<spot_id>/status")
+@roles_required(Role.COORDINATOR)
+def spot_status(walk_id: int, spot_id: str) -> Response:
+    """ "No measure" (not a problem to act on) or back to "to decide" (undoes a merge too)."""
+    walk = get_walk_or_404(walk_id, write=True)
+    spot = get_spot_or_404(walk, spot_id)
+    status = request.form.get("status")
+    if not ActionForm().validate_on_submit() or status not in ("new", "dismissed"):
+        abort(400)
+    audit("walk_spot.review", spot, from_status=spot.status, to_status=status)
+    spot.status, spot.duplicate_of_id, spot.measure_id = status, None, None
+    db.session.commit()
+    return redirect(url_for("walks.review", walk_id=walk.id))
+
+
+@bp.route("/<int:walk_id>/measures/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new_measure(walk_id: int) -> Response | tuple[str, int] | str:
+    walk = get_walk_or_404(walk_id, write=True)
+    form = WalkMeasureForm()
+    if request.method == "GET":
+        form.observation_ids.data = ",".join(request.args.getlist("spot"))
+        form.visibility.data = walk.visibility
+    spots = _walk_spots(walk, (form.observation_ids.data or "").split(","))
+    if request.method == "GET" and spots and not form.title.data:
+        form.title.data = spots[0].category.label()
+        form.description.data = "\n".join(s.note for s in spots if s.note)[:4000]
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("walks/measure_new.html", walk=walk, form=form, spots=spots), status
+    measure = Measure(created_by_id=current_user.id, walk_id=walk.id)
+    for name in ("title", "description", "internal_note", "owner", "owner_detail", "deadline",
+                 "recheck_on", "priority", "visibility"):  # fmt: skip
+        setattr(measure, name, getattr(form, name).data)
+    if spots:
+        measure.lat, measure.lon = spots[0].lat, spots[0].lon
+    measure.change_status(
+        form.initial_status.data,
+        by=current_user.id,
+        comment=_("Decided in the protocol of the walk"),
+    )
+    db.session.add(measure)
+    db.session.flush()
+    audit("measure.create", measure, walk_id=walk.id, spots=[s.id for s in spots])
+    for spot in spots:
+        spot.status, spot.measure_id = "measure", measure.id
+        for duplicate in db.session.execute(
+            db.select(WalkSpot).filter_by(duplicate_of_id=spot.id)
+        ).scalars():
+            duplicate.measure_id = measure.id
+    db.session.commit()
+    flash(_("Measure created."), "success")
+    return redirect(url_for("walks.review", walk_id=walk.id))
+
+
+def _walk_spots(walk, ids: list[str]) -> list[WalkSpot]:  # type: ignore[no-untyped-def]
+    ids = [i for i in ids if i and len(i) <= 36][:200]
+    if not ids:
+        return []
+    rows = db.session.execute(
+        db.select(WalkSpot).where(WalkSpot.id.in_(ids)).filter_by(walk_id=walk.id)
+    )
+    return list(rows.scalars())
+
+
+# ---- the protocol -----------------------------------------------------------------------------
+
+
+def _version() -> bool:
+    """True for the public version; anything but ?version=public is the internal one."""
+    return request.args.get("version") == "public"
+
+
+@bp.get("/<int:walk_id>/protocol")
+@roles_required(*READ_ROLES)
+def protocol(walk_id: int) -> str:
+    walk = get_walk_or_404(walk_id)
+    public = _version()
+    return render_template(
+        "walks/protocol.html",
+        walk=walk,
+        protocol=build_protocol(walk, current_user, public=public),
+        factors=FACTORS,
+        factor_labels=FACTOR,
+        today=date.today(),
+    )
+
+
+@bp.get("/<int:walk_id>/protocol.pdf")
+@roles_required(*READ_ROLES)
+def protocol_pdf(walk_id: int) -> Response:
+    walk = get_walk_or_404(walk_id)
+    public = _version()
+    data = render_pdf(build_protocol(walk, current_user, public=public))
+    audit("export.download", walk, kind="walk_protocol", version="public" if public else "internal")
+    db.session.commit()
+    suffix = "offentligt" if public else "internt"
+    response = current_app.response_class(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="protokoll-{walk.id}-{suffix}.pdf"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:walk_id>/photos/<photo_id>.jpg")
+@roles_required(*READ_ROLES)
+def photo(walk_id: int, photo_id: str) -> Response:
+    walk = get_walk_or_404(walk_id)
+    row = db.session.get(WalkSpotPhoto, photo_id) if len(photo_id) <= 36 else None
+    if row is None or row.spot.walk_id != walk.id:
+        abort(404)
+    path = photo_path(row.storage_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

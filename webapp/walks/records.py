@@ -1,0 +1,205 @@
+"""Storing what participants send exactly once: spots, photos, ratings and on-site checks.
+
+Same pattern as observations (webapp.idempotency): the phone's UUID is the primary key, a
+replay with the same content and participant is answered with the stored row, anything else
+under that UUID is a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, timedelta, timezone
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.service import record as audit
+from ..extensions import db
+from ..idempotency import content_digest, insert_once
+from ..observations.photostore import new_storage_name, photo_path, write_photo
+from ..photos.imaging import process_photo
+from .models import WalkMeasureCheck, WalkParticipant, WalkRating, WalkSpot, WalkSpotPhoto, WalkStop
+from .validation import CleanCheck, CleanRating, CleanSpot
+
+
+class PhotoConflict(Exception):
+    """The photo UUID is taken by another photo or another spot."""
+
+
+def _actor(participant: WalkParticipant) -> str:
+    return f"participant {participant.id[:8]}"
+
+
+def store_spot(clean: CleanSpot, participant: WalkParticipant) -> tuple[WalkSpot, bool]:
+    canonical = {**clean.canonical(), "walk_id": participant.walk_id}
+    spot = WalkSpot(
+        id=clean.id,
+        walk_id=participant.walk_id,
+        participant_id=participant.id,
+        lat=clean.lat,
+        lon=clean.lon,
+        accuracy_m=clean.accuracy_m,
+        manual_position=clean.manual_position,
+        observed_at=clean.observed_at.astimezone(UTC),
+        observed_utc_offset_min=clean.utc_offset_min,
+        category_code=clean.category_code,
+        note=clean.note,
+        content_hash=content_digest(canonical),
+    )
+    spot, created = insert_once(spot)
+    if created:
+        audit(
+            "walk_spot.create", spot, actor_label=_actor(participant), walk_id=participant.walk_id
+        )
+        db.session.commit()
+    return spot, created
+
+
+def store_rating(
+    clean: CleanRating, stop: WalkStop, participant: WalkParticipant
+) -> tuple[WalkRating, bool]:
+    rating = WalkRating(
+        id=clean.id,
+        walk_id=participant.walk_id,
+        stop_id=stop.id,
+        participant_id=participant.id,
+        note=clean.note,
+        rated_at=clean.rated_at.astimezone(UTC),
+        content_hash=content_digest(clean.canonical(stop.id)),
+        **clean.values,
+    )
+    rating, created = insert_once(rating)
+    if created:
+        audit(
+            "walk.rating",
+            rating,
+            actor_label=_actor(participant),
+            walk_id=participant.walk_id,
+            stop_id=stop.id,
+        )
+        db.session.commit()
+    return rating, created
+
+
+def store_check(
+    clean: CleanCheck, measure_id: int, participant: WalkParticipant
+) -> tuple[WalkMeasureCheck, bool]:
+    check = WalkMeasureCheck(
+        id=clean.id,
+        walk_id=participant.walk_id,
+        measure_id=measure_id,
+        participant_id=participant.id,
+        answer=clean.answer,
+        note=clean.note,
+        content_hash=content_digest(clean.canonical(measure_id)),
+    )
+    check, created = insert_once(check)
+    if created:
+        audit(
+            "walk.measure_check",
+            check,
+            actor_label=_actor(participant),
+            measure_id=measure_id,
+            answer=clean.answer,
+        )
+        db.session.commit()
+    return check, created
+
+
+def store_photo(spot: WalkSpot, photo_id: str, raw: bytes) -> tuple[WalkSpotPhoto, bool]:
+    """Re-encode (EXIF stripped) and store a spot's photo once.
+
+    Raises ImageRejected for an unusable file and PhotoConflict for a taken photo id.
+    """
+    upload_sha = hashlib.sha256(raw).hexdigest()
+    existing = db.session.get(WalkSpotPhoto, photo_id)
+    if existing is not None:
+        return _replay(existing, spot.id, upload_sha), False
+    spot_id = spot.id
+    # Re-encoding takes a while: end the read transaction so SQLite's write lock is not held.
+    db.session.commit()
+    image = process_photo(
+        raw,
+        max_bytes=current_app.config["PHOTO_MAX_BYTES"],
+        max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
+    )
+    photo = WalkSpotPhoto(
+        id=photo_id,
+        spot_id=spot_id,
+        storage_name=new_storage_name(),
+        width=image.width,
+        height=image.height,
+        size_bytes=len(image.data),
+        sha256=image.sha256,
+        upload_sha256=upload_sha,
+    )
+    storage_name = photo.storage_name
+    write_photo(storage_name, image.data)
+    try:
+        db.session.add(photo)
+        db.session.flush()
+        audit("walk_photo.create", photo, target_type="walk_spot_photos", spot_id=spot_id)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        photo_path(storage_name).unlink(missing_ok=True)
+        existing = db.session.get(WalkSpotPhoto, photo_id)
+        if existing is None:
+            raise
+        return _replay(existing, spot_id, upload_sha), False
+    except BaseException:
+        db.session.rollback()
+        photo_path(storage_name).unlink(missing_ok=True)
+        raise
+    return photo, True
+
+
+def _replay(existing: WalkSpotPhoto, spot_id: str, upload_sha: str) -> WalkSpotPhoto:
+    if existing.spot_id != spot_id or existing.upload_sha256 != upload_sha:
+        raise PhotoConflict(existing.id)
+    return existing
+
+
+# ---- JSON shapes ------------------------------------------------------------------------------
+
+
+def spot_json(spot: WalkSpot, participant: WalkParticipant | None) -> dict[str, Any]:
+    """A spot as a participant sees it: others' spots without their notes."""
+    mine = participant is not None and spot.participant_id == participant.id
+    zone = timezone(timedelta(minutes=spot.observed_utc_offset_min))
+    data: dict[str, Any] = {
+        "id": spot.id,
+        "lat": spot.lat,
+        "lon": spot.lon,
+        "category": spot.category_code,
+        "mine": mine,
+    }
+    if mine:
+        data.update(
+            note=spot.note,
+            accuracy_m=spot.accuracy_m,
+            manual_position=spot.manual_position,
+            observed_at=spot.observed_at.astimezone(zone).isoformat(),
+            photos=len(spot.photos),
+        )
+    return data
+
+
+def rating_json(rating: WalkRating) -> dict[str, Any]:
+    return {
+        "id": rating.id,
+        "stop_id": rating.stop_id,
+        **rating.values(),
+        "note": rating.note,
+        "rated_at": rating.rated_at.isoformat(),
+    }
+
+
+def check_json(check: WalkMeasureCheck) -> dict[str, Any]:
+    return {
+        "id": check.id,
+        "measure_id": check.measure_id,
+        "answer": check.answer,
+        "note": check.note,
+    }

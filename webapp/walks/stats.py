@@ -1,0 +1,173 @@
+"""What a walk found, in numbers: who took part, ratings per stop, near-duplicate spots."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from geopy.distance import geodesic
+
+from ..extensions import db
+from .models import (
+    FACTORS,
+    HEADCOUNT_DIMENSIONS,
+    SafetyWalk,
+    WalkParticipant,
+    WalkRating,
+    WalkSpot,
+)
+
+# ---- who took part ----------------------------------------------------------------------------
+
+
+@dataclass
+class Headcount:
+    """Counts per dimension: those who joined by phone plus those the coordinator counted."""
+
+    joined: int
+    counted: int
+    by: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        # The coordinator's count by group is the best estimate of people without phones.
+        return self.joined + self.counted
+
+
+def clean_headcount(raw: object) -> dict[str, dict[str, int]]:
+    """Manual counts as stored: known codes only, whole numbers 0–9999."""
+    clean: dict[str, dict[str, int]] = {}
+    source = raw if isinstance(raw, dict) else {}
+    for dimension, codes in HEADCOUNT_DIMENSIONS.items():
+        values = source.get(dimension) if isinstance(source.get(dimension), dict) else {}
+        clean[dimension] = {}
+        for code in codes:
+            value = values.get(code)
+            if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10_000:
+                clean[dimension][code] = value
+    return clean
+
+
+def headcount(walk: SafetyWalk) -> Headcount:
+    participants = list(
+        db.session.execute(db.select(WalkParticipant).filter_by(walk_id=walk.id)).scalars()
+    )
+    manual = clean_headcount(walk.headcount)
+    by: dict[str, dict[str, int]] = {}
+    for dimension, codes in HEADCOUNT_DIMENSIONS.items():
+        counter = Counter(getattr(p, dimension) for p in participants)
+        by[dimension] = {
+            code: counter.get(code, 0) + manual[dimension].get(code, 0) for code in codes
+        }
+        by[dimension]["unknown"] = counter.get(None, 0)
+    counted = sum(manual["group"].values())
+    return Headcount(joined=len(participants), counted=counted, by=by)
+
+
+# ---- ratings per stop -------------------------------------------------------------------------
+
+
+@dataclass
+class StopRatings:
+    count: int
+    averages: dict[str, float | None]
+
+
+def latest_ratings(walk_id: int) -> list[WalkRating]:
+    """Each participant's latest rating of each stop: re-rating a stop replaces the earlier one."""
+    rows = db.session.execute(
+        db.select(WalkRating)
+        .filter_by(walk_id=walk_id)
+        .order_by(WalkRating.rated_at, WalkRating.created_at)
+    ).scalars()
+    latest: dict[tuple[str, int], WalkRating] = {}
+    for rating in rows:
+        latest[(rating.participant_id, rating.stop_id)] = rating
+    return list(latest.values())
+
+
+def ratings_by_stop(walk: SafetyWalk) -> dict[int, StopRatings]:
+    grouped: dict[int, list[WalkRating]] = {}
+    for rating in latest_ratings(walk.id):
+        grouped.setdefault(rating.stop_id, []).append(rating)
+    result = {}
+    for stop in walk.stops:
+        ratings = grouped.get(stop.id, [])
+        averages: dict[str, float | None] = {}
+        for factor in FACTORS:
+            values = [getattr(r, factor) for r in ratings if getattr(r, factor) is not None]
+            averages[factor] = round(sum(values) / len(values), 1) if values else None
+        result[stop.id] = StopRatings(count=len(ratings), averages=averages)
+    return result
+
+
+@dataclass
+class StopComparison:
+    name: str
+    before: StopRatings | None
+    after: StopRatings
+
+
+def compare_with_original(walk: SafetyWalk) -> list[StopComparison]:
+    """Per stop of a follow-up walk: the original walk's averages beside this walk's."""
+    original = walk.follow_up_of
+    before = ratings_by_stop(original) if original is not None else {}
+    after = ratings_by_stop(walk)
+    return [
+        StopComparison(
+            name=stop.name,
+            before=before.get(stop.origin_stop_id) if stop.origin_stop_id else None,
+            after=after[stop.id],
+        )
+        for stop in walk.stops
+    ]
+
+
+# ---- near-duplicate spots ---------------------------------------------------------------------
+
+
+@dataclass
+class DuplicateSuggestion:
+    keep: WalkSpot
+    merge: WalkSpot
+    distance_m: float
+
+
+def open_spots(walk: SafetyWalk) -> list[WalkSpot]:
+    return list(
+        db.session.execute(
+            db.select(WalkSpot)
+            .filter_by(walk_id=walk.id)
+            .where(WalkSpot.status.in_(("new", "measure")))
+            .order_by(WalkSpot.observed_at, WalkSpot.id)
+        ).scalars()
+    )
+
+
+def duplicate_suggestions(
+    spots: list[WalkSpot], max_distance_m: float
+) -> list[DuplicateSuggestion]:
+    """Pairs of spots of the same category within `max_distance_m` (geodesic, WGS84).
+
+    The earlier spot is kept; a spot already turned into a measure is always the one kept.
+    Two spots both with measures are not suggested: merging them is a decision about measures.
+    """
+    suggestions = []
+    for first, second in combinations(spots, 2):
+        if first.category_code != second.category_code:
+            continue
+        if first.status == "measure" and second.status == "measure":
+            continue
+        distance = geodesic((first.lat, first.lon), (second.lat, second.lon)).meters
+        if distance > max_distance_m:
+            continue
+        keep, merge = (
+            (second, first)
+            if first.status != "measure" and second.status == "measure"
+            else (first, second)
+        )
+        suggestions.append(
+            DuplicateSuggestion(keep=keep, merge=merge, distance_m=round(distance, 1))
+        )
+    return sorted(suggestions, key=lambda s: s.distance_m)

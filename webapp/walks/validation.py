@@ -1,0 +1,313 @@
+"""One validator per input of a safety walk, shared by the HTML forms and the JSON API.
+
+Each returns cleaned values or field messages in the user's language and never raises on bad
+input: a phone's outbox must get a 422 with field messages, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..fieldinput import (
+    Errors,
+    aware_time,
+    choice,
+    client_uuid,
+    coordinate,
+    free_text,
+    is_clean_text,
+    is_number,
+    is_whole_number,
+    unknown_fields,
+)
+from ..observations.models import Category
+from .models import CHECK_ANSWERS, FACTORS, RATING_MAX
+
+MAX_ROUTE_POINTS = 2000
+MAX_STOPS = 60
+STOP_NAME_MAX = 120
+RATING_NOTE_MAX = 500
+
+
+# ---- the plan (HTML form; route and stops come from the map editor as JSON) --------------------
+
+
+def parse_route(text: str | None, errors: Errors, field: str = "route") -> dict[str, Any] | None:
+    """A GeoJSON LineString geometry from the map editor, or None when no route was drawn."""
+    if not text or not text.strip():
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        errors[field] = _("The route could not be read. Draw it again.")
+        return None
+    if isinstance(value, dict) and value.get("type") == "Feature":
+        value = value.get("geometry")
+    if not isinstance(value, dict) or value.get("type") != "LineString":
+        errors[field] = _("The route must be a line drawn on the map.")
+        return None
+    points = value.get("coordinates")
+    if not isinstance(points, list) or not 2 <= len(points) <= MAX_ROUTE_POINTS:
+        errors[field] = _("A route needs from 2 to %(n)s points.", n=MAX_ROUTE_POINTS)
+        return None
+    clean = []
+    for point in points:
+        if (
+            not isinstance(point, list)
+            or len(point) < 2
+            or not all(is_number(v) for v in point[:2])
+            or not -180 <= point[0] <= 180
+            or not -90 <= point[1] <= 90
+        ):
+            errors[field] = _("The route has a point outside the map.")
+            return None
+        clean.append([round(float(point[0]), 7), round(float(point[1]), 7)])
+    return {"type": "LineString", "coordinates": clean}
+
+
+@dataclass
+class CleanStop:
+    id: int | None
+    name: str
+    lat: float
+    lon: float
+
+
+def parse_stops(text: str | None, errors: Errors, field: str = "stops") -> list[CleanStop]:
+    """Ordered stops [{id?, name, lat, lon}] from the map editor; the list order is the order."""
+    if not text or not text.strip():
+        return []
+    try:
+        value = json.loads(text)
+    except ValueError:
+        errors[field] = _("The stops could not be read. Add them again.")
+        return []
+    if not isinstance(value, list) or len(value) > MAX_STOPS:
+        errors[field] = _("At most %(n)s stops.", n=MAX_STOPS)
+        return []
+    stops: list[CleanStop] = []
+    for index, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            errors[field] = _("Stop %(n)s could not be read.", n=index)
+            return []
+        item_errors: Errors = {}
+        name = free_text(
+            item.get("name"), "name", item_errors, max_length=STOP_NAME_MAX, required=True
+        )
+        lat = coordinate(item.get("lat"), "lat", 90, item_errors)
+        lon = coordinate(item.get("lon"), "lon", 180, item_errors)
+        stop_id = item.get("id")
+        if stop_id is not None and not (is_whole_number(stop_id) and 0 < stop_id < 2**31):
+            item_errors["id"] = _("Unknown stop.")
+        if item_errors:
+            errors[field] = _(
+                "Stop %(n)s: %(problem)s", n=index, problem=next(iter(item_errors.values()))
+            )
+            return []
+        assert lat is not None and lon is not None
+        stops.append(CleanStop(id=stop_id, name=name, lat=lat, lon=lon))
+    return stops
+
+
+def organisations(text: str | None) -> list[str]:
+    """One invited organisation per line; blank lines and repeats dropped."""
+    seen: list[str] = []
+    for line in (text or "").splitlines():
+        name = line.strip()[:120]
+        if name and name not in seen:
+            seen.append(name)
+    return seen[:40]
+
+
+# ---- what participants send from their phones -------------------------------------------------
+
+SPOT_FIELDS = {
+    "id",
+    "lat",
+    "lon",
+    "accuracy_m",
+    "observed_at",
+    "category",
+    "note",
+    "manual_position",
+}
+RATING_FIELDS = {"id", "rated_at", "note", *FACTORS}
+CHECK_FIELDS = {"id", "answer", "note"}
+
+
+@dataclass
+class CleanSpot:
+    id: str
+    lat: float
+    lon: float
+    accuracy_m: float | None
+    observed_at: datetime
+    utc_offset_min: int
+    category_code: str
+    note: str
+    manual_position: bool
+
+    def canonical(self) -> dict[str, Any]:
+        """The content that decides replay (same) versus conflict (different)."""
+        return {
+            "id": self.id,
+            "lat": round(self.lat, 7),
+            "lon": round(self.lon, 7),
+            "accuracy_m": None if self.accuracy_m is None else round(self.accuracy_m, 1),
+            "observed_at": self.observed_at.astimezone(UTC).isoformat(),
+            "category": self.category_code,
+            "note": self.note,
+            "manual_position": self.manual_position,
+        }
+
+
+def _body(payload: Any, allowed: set[str], errors: Errors) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        errors["_"] = _("The request body must be a JSON object.")
+        return {}
+    unknown_fields(payload, allowed, errors)
+    return payload
+
+
+def _category(value: Any, errors: Errors) -> str | None:
+    if not isinstance(value, str) or not value:
+        errors["category"] = _("Choose a category.")
+        return None
+    category = (
+        db.session.get(Category, value) if len(value) <= 40 and is_clean_text(value) else None
+    )
+    if category is None or not category.active:
+        errors["category"] = _("Unknown category.")
+        return None
+    return category.code
+
+
+def validate_spot(payload: Any) -> tuple[CleanSpot | None, Errors]:
+    errors: Errors = {}
+    body = _body(payload, SPOT_FIELDS, errors)
+    if not body:
+        return None, errors or {"_": _("The request body must be a JSON object.")}
+    spot_id = client_uuid(body.get("id"), errors)
+    lat = coordinate(body.get("lat"), "lat", 90, errors)
+    lon = coordinate(body.get("lon"), "lon", 180, errors)
+    accuracy = body.get("accuracy_m")
+    if accuracy is not None and (not is_number(accuracy) or not 0 <= accuracy <= 100_000):
+        errors["accuracy_m"] = _("Must be a number of metres between 0 and 100000.")
+    observed_at = aware_time(body.get("observed_at"), "observed_at", errors)
+    category = _category(body.get("category"), errors)
+    note = free_text(
+        body.get("note"), "note", errors, max_length=current_app.config["NOTE_MAX_LENGTH"]
+    )
+    manual = body.get("manual_position", False)
+    if not isinstance(manual, bool):
+        errors["manual_position"] = _("Must be true or false.")
+    if errors:
+        return None, errors
+    assert spot_id and lat is not None and lon is not None and observed_at and category
+    offset = observed_at.utcoffset() or timedelta(0)
+    return (
+        CleanSpot(
+            id=spot_id,
+            lat=lat,
+            lon=lon,
+            accuracy_m=None if accuracy is None else float(accuracy),
+            observed_at=observed_at,
+            utc_offset_min=int(offset.total_seconds() // 60),
+            category_code=category,
+            note=note,
+            manual_position=manual,
+        ),
+        {},
+    )
+
+
+@dataclass
+class CleanRating:
+    id: str
+    values: dict[str, int | None]
+    note: str
+    rated_at: datetime
+    # Whether the phone said when; otherwise the server's clock, which must not make a replay
+    # look like other content.
+    time_from_client: bool = True
+
+    def canonical(self, stop_id: int) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "stop_id": stop_id,
+            **self.values,
+            "note": self.note,
+            "rated_at": self.rated_at.astimezone(UTC).isoformat()
+            if self.time_from_client
+            else None,
+        }
+
+
+def validate_rating(
+    payload: Any, *, now: datetime | None = None
+) -> tuple[CleanRating | None, Errors]:
+    """Six factors, each a whole number 0–3 or null (not rated); at least one must be rated."""
+    errors: Errors = {}
+    body = _body(payload, RATING_FIELDS, errors)
+    if not body:
+        return None, errors or {"_": _("The request body must be a JSON object.")}
+    rating_id = client_uuid(body.get("id"), errors)
+    values: dict[str, int | None] = {}
+    for factor in FACTORS:
+        value = body.get(factor)
+        if value is not None and not (is_whole_number(value) and 0 <= value <= RATING_MAX):
+            errors[factor] = _("Must be a whole number from 0 to %(n)s.", n=RATING_MAX)
+        values[factor] = value
+    if not errors and all(v is None for v in values.values()):
+        errors["feeling"] = _("Rate at least one factor.")
+    note = free_text(body.get("note"), "note", errors, max_length=RATING_NOTE_MAX)
+    now = now or datetime.now(UTC)
+    rated_at = (
+        aware_time(body.get("rated_at"), "rated_at", errors)
+        if body.get("rated_at") is not None
+        else now
+    )
+    if errors:
+        return None, errors
+    assert rating_id and rated_at
+    return (
+        CleanRating(
+            id=rating_id,
+            values=values,
+            note=note,
+            rated_at=rated_at,
+            time_from_client=body.get("rated_at") is not None,
+        ),
+        {},
+    )
+
+
+@dataclass
+class CleanCheck:
+    id: str
+    answer: str
+    note: str
+
+    def canonical(self, measure_id: int) -> dict[str, Any]:
+        return {"id": self.id, "measure_id": measure_id, "answer": self.answer, "note": self.note}
+
+
+def validate_check(payload: Any) -> tuple[CleanCheck | None, Errors]:
+    errors: Errors = {}
+    body = _body(payload, CHECK_FIELDS, errors)
+    if not body:
+        return None, errors or {"_": _("The request body must be a JSON object.")}
+    check_id = client_uuid(body.get("id"), errors)
+    answer = choice(body.get("answer"), "answer", CHECK_ANSWERS, errors)
+    note = free_text(body.get("note"), "note", errors, max_length=RATING_NOTE_MAX)
+    if errors:
+        return None, errors
+    assert check_id and answer
+    return CleanCheck(id=check_id, answer=answer, note=note), {}

@@ -1,0 +1,313 @@
+"""Safety walks for police and municipality: plan, join code and poster, who took part.
+
+Officers and staff read the walks they may see; the coordinator plans them (403 for others).
+The protocol pages live in protocol_views.py on the same blueprint.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ..access import FIELD_ROLES, Role, visibility_filter
+from ..auth.session import roles_required
+from ..extensions import db
+from ..observations.models import Category
+from . import SETTINGS, apply_defaults, joincode, participant, service
+from . import labels as walk_labels
+from .forms import ActionForm, FollowUpForm, WalkForm, headcount_form
+from .labels import FACTOR
+from .loaders import get_walk_or_404
+from .models import FACTORS, HEADCOUNT_DIMENSIONS, SafetyWalk, WalkSpot
+from .qr import qr_svg
+from .stats import compare_with_original, headcount, ratings_by_stop
+from .validation import organisations, parse_route, parse_stops
+
+bp = Blueprint("walks", __name__, url_prefix="/walks")
+bp.record_once(lambda state: apply_defaults(state.app.config))
+bp.context_processor(lambda: {"walk_labels": walk_labels})
+READ_ROLES = tuple(FIELD_ROLES)
+assert SETTINGS  # the defaults are documented in webapp/walks/__init__.py
+
+
+@bp.get("/")
+@roles_required(*READ_ROLES)
+def index() -> str:
+    walks = db.session.execute(
+        db.select(SafetyWalk)
+        .where(visibility_filter(current_user, SafetyWalk.visibility, SafetyWalk.created_by_id))
+        .order_by(SafetyWalk.starts_at.desc())
+    ).scalars()
+    return render_template("walks/index.html", walks=list(walks))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new() -> WerkzeugResponse | tuple[str, int] | str:
+    form = WalkForm()
+    values, stops, errors = _plan_values(form)
+    if values is None:
+        return _form_page(form, None, errors)
+    walk = service.create_walk(values, stops, current_user)
+    flash(
+        _("The walk is planned. Print the poster with the QR code for the participants."), "success"
+    )
+    return redirect(url_for("walks.detail", walk_id=walk.id))
+
+
+@bp.route("/<int:walk_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit(walk_id: int) -> WerkzeugResponse | tuple[str, int] | str:
+    walk = get_walk_or_404(walk_id, write=True)
+    form = WalkForm()
+    if not form.is_submitted():
+        form.fill_from(walk)
+    values, stops, errors = _plan_values(form)
+    if values is None:
+        return _form_page(form, walk, errors)
+    try:
+        service.update_walk(walk, values, stops, current_user)
+    except service.PlanError as error:
+        db.session.rollback()
+        return _form_page(
+            form, db.session.get(SafetyWalk, walk_id), {"stops": str(error)}, status=409
+        )
+    flash(_("Saved."), "success")
+    return redirect(url_for("walks.detail", walk_id=walk.id))
+
+
+def _plan_values(form: WalkForm) -> tuple[dict[str, Any] | None, list, dict[str, str]]:
+    """The plan from the form, or (None, [], errors) to show the form (again)."""
+    if not form.validate_on_submit():
+        return None, [], {}
+    errors: dict[str, str] = {}
+    route = parse_route(form.route.data, errors)
+    stops = parse_stops(form.stops.data, errors)
+    if errors:
+        return None, [], errors
+    starts_at, ends_at = form.times()
+    values = {
+        "name": form.name.data.strip(),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "after_dark": form.light.data == "after_dark",
+        "meeting_point": (form.meeting_point.data or "").strip(),
+        "invited_organisations": organisations(form.invited.data),
+        "route": route,
+        "visibility": form.visibility.data,
+        "status": form.status.data,
+        "summary": (form.summary.data or "").strip(),
+        "notes": (form.notes.data or "").strip(),
+    }
+    return values, stops, {}
+
+
+def _form_page(
+    form: WalkForm, walk: SafetyWalk | None, errors: dict[str, str], status: int | None = None
+):  # type: ignore[no-untyped-def]
+    if status is None:
+        status = 422 if form.is_submitted() else 200
+    route_json = form.route.data if form.is_submitted() else (walk.route if walk else None)
+    stops_json = (
+        form.stops.data
+        if form.is_submitted()
+        else [
+            {"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon}
+            for s in (walk.stops if walk else [])
+        ]
+    )
+    return (
+        render_template(
+            "walks/form.html",
+            form=form,
+            walk=walk,
+            errors=errors,
+            route_data=route_json,
+            stops_data=stops_json,
+            map_config=_map_config(),
+        ),
+        status,
+    )
+
+
+def _map_config() -> dict[str, Any]:
+    config = current_app.config
+    return {
+        "tile_url": config["TILE_URL"],
+        "attribution": config["TILE_ATTRIBUTION"],
+        "center": list(config["MAP_CENTER"]),
+    }
+
+
+@bp.get("/<int:walk_id>")
+@roles_required(*READ_ROLES)
+def detail(walk_id: int) -> str:
+    walk = get_walk_or_404(walk_id)
+    spots = list(db.session.execute(db.select(WalkSpot).filter_by(walk_id=walk.id)).scalars())
+    follow_ups = db.session.execute(
+        db.select(SafetyWalk)
+        .filter_by(follow_up_of_id=walk.id)
+        .where(visibility_filter(current_user, SafetyWalk.visibility, SafetyWalk.created_by_id))
+    ).scalars()
+    return render_template(
+        "walks/detail.html",
+        walk=walk,
+        join_state=participant.join_state(walk),
+        join_closes_at=walk.join_closes_at(participant.hours_after()),
+        code=joincode.display(walk.join_code),
+        counts=headcount(walk),
+        ratings=ratings_by_stop(walk),
+        comparison=compare_with_original(walk) if walk.follow_up_of_id else [],
+        factors=FACTORS,
+        factor_labels=FACTOR,
+        spots=spots,
+        follow_ups=list(follow_ups),
+        map_data=_map_data(walk, spots),
+        map_config=_map_config(),
+        action_form=ActionForm(),
+        follow_up_form=FollowUpForm(),
+    )
+
+
+def _map_data(walk: SafetyWalk, spots: list[WalkSpot]) -> dict[str, Any]:
+    colors = {c.code: c.color for c in db.session.execute(db.select(Category)).scalars()}
+    return {
+        "map": _map_config(),
+        "route": walk.route,
+        "stops": [
+            {"name": s.name, "lat": s.lat, "lon": s.lon, "position": s.position} for s in walk.stops
+        ],
+        "spots": [
+            {
+                "lat": s.lat,
+                "lon": s.lon,
+                "label": s.category.label(),
+                "note": s.note,
+                "color": colors.get(s.category_code, "#555555"),
+            }
+            for s in spots
+            if s.status != "duplicate"
+        ],
+    }
+
+
+@bp.post("/<int:walk_id>/delete")
+@roles_required(Role.COORDINATOR)
+def delete(walk_id: int) -> WerkzeugResponse:
+    walk = get_walk_or_404(walk_id, write=True)
+    if not ActionForm().validate_on_submit():
+        flash(_("The form has expired or lacks a security token. Reload and try again."), "error")
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    try:
+        service.delete_walk(walk, current_user)
+    except service.PlanError as error:
+        flash(str(error), "error")
+        return redirect(url_for("walks.detail", walk_id=walk_id))
+    flash(_("The walk was deleted."), "success")
+    return redirect(url_for("walks.index"))
+
+
+# ---- join code and poster ---------------------------------------------------------------------
+
+
+def join_url(code: str) -> str:
+    """The link in the QR code: the public address if configured, else this request's."""
+    base = (current_app.config.get("WALK_PUBLIC_BASE_URL") or "").rstrip("/")
+    path = url_for("walk_participant.join_code", code=code)
+    return base + path if base else url_for("walk_participant.join_code", code=code, _external=True)
+
+
+@bp.get("/<int:walk_id>/poster")
+@roles_required(Role.COORDINATOR)
+def poster(walk_id: int) -> str:
+    walk = get_walk_or_404(walk_id, write=True)
+    if not walk.join_code:
+        return render_template("walks/poster.html", walk=walk, code=None, url=None)
+    return render_template(
+        "walks/poster.html",
+        walk=walk,
+        code=joincode.display(walk.join_code),
+        url=join_url(walk.join_code),
+        join_state=participant.join_state(walk),
+    )
+
+
+@bp.get("/<int:walk_id>/qr.svg")
+@roles_required(Role.COORDINATOR)
+def qr(walk_id: int) -> Response:
+    walk = get_walk_or_404(walk_id, write=True)
+    if not walk.join_code:
+        return Response(status=404)
+    response = Response(qr_svg(join_url(walk.join_code)), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/<int:walk_id>/code/<action>")
+@roles_required(Role.COORDINATOR)
+def code_action(walk_id: int, action: str) -> WerkzeugResponse:
+    walk = get_walk_or_404(walk_id, write=True)
+    if action not in ("revoke", "renew"):
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    if ActionForm().validate_on_submit():
+        if action == "revoke":
+            service.revoke_code(walk, current_user)
+            flash(
+                _(
+                    "The join code no longer works. "
+                    "Everyone who joined with it has been signed out."
+                ),
+                "success",
+            )
+        else:
+            service.renew_code(walk, current_user)
+            flash(_("A new join code was made. Print the poster again."), "success")
+    return redirect(url_for("walks.detail", walk_id=walk.id))
+
+
+# ---- who took part, follow-up -----------------------------------------------------------------
+
+
+@bp.route("/<int:walk_id>/headcount", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def headcount_page(walk_id: int) -> WerkzeugResponse | tuple[str, int] | str:
+    walk = get_walk_or_404(walk_id, write=True)
+    form = headcount_form(walk)
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template(
+            "walks/headcount.html", walk=walk, form=form, dimensions=HEADCOUNT_DIMENSIONS
+        ), status
+    counts = {
+        dimension: {
+            code: value for code in codes if (value := getattr(form, f"{dimension}__{code}").data)
+        }
+        for dimension, codes in HEADCOUNT_DIMENSIONS.items()
+    }
+    service.set_headcount(walk, counts, current_user)
+    flash(_("Saved."), "success")
+    return redirect(url_for("walks.detail", walk_id=walk.id))
+
+
+@bp.post("/<int:walk_id>/follow-up")
+@roles_required(Role.COORDINATOR)
+def follow_up(walk_id: int) -> WerkzeugResponse:
+    walk = get_walk_or_404(walk_id, write=True)
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a date and time for the follow-up walk."), "error")
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    from .forms import combine
+
+    starts_at = combine(form.day.data, form.start_time.data) or datetime.now(UTC)
+    new_walk = service.create_follow_up(walk, current_user, starts_at)
+    flash(_("The follow-up walk is planned with the same stops."), "success")
+    return redirect(url_for("walks.detail", walk_id=new_walk.id))
+
+
+from . import protocol_views  # noqa: E402,F401  (routes on this blueprint)
