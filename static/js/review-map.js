@@ -21,9 +21,10 @@
   const heat = L.heatLayer([], { radius: 20, blur: 15, maxZoom: 17 });
   const measures = L.layerGroup();
   const areas = L.layerGroup();
-  clusters.addTo(map);
-  measures.addTo(map);
-  areas.addTo(map);
+  const walks = L.layerGroup();
+  const patrols = L.layerGroup();
+  const visits = L.layerGroup();
+  for (const layer of [clusters, measures, walks, patrols, visits, areas]) layer.addTo(map);
 
   // Leaflet's layer control inserts names as HTML: escape our own labels anyway.
   const esc = (s) => String(s).replace(/[&<>"'`$\\]/g, (c) => "&#" + c.charCodeAt(0) + ";");
@@ -32,6 +33,9 @@
       [esc(t.observations)]: clusters,
       [esc(t.heat)]: heat,
       [esc(t.measures)]: measures,
+      [esc(t.walks)]: walks,
+      [esc(t.patrols)]: patrols,
+      [esc(t.visits)]: visits,
       [esc(t.areas)]: areas,
     }, { collapsed: window.innerWidth < 700 })
     .addTo(map);
@@ -168,6 +172,66 @@
     }
   }
 
+  // Average "feeling of safety" 0..3 from red (unsafe) to green (safe); grey when unrated.
+  function feelingColour(value) {
+    if (value === null || value === undefined) return "#777777";
+    return ["#b00020", "#e66100", "#c9a100", "#1b7f3b"][Math.max(0, Math.min(3, Math.round(value)))];
+  }
+
+  function linkBox(title, lines, url) {
+    const box = el("div", null, "map-popup");
+    box.appendChild(el("strong", title));
+    for (const line of lines) if (line) box.appendChild(el("p", line));
+    const link = el("a", t.open);
+    link.href = url;
+    box.appendChild(link);
+    return box;
+  }
+
+  function showWalks(collection) {
+    walks.clearLayers();
+    for (const feature of collection.features) {
+      const p = feature.properties;
+      const when = formatTime(p.starts_at);
+      if (p.kind === "route") {
+        const line = L.geoJSON(feature, { style: { color: "#1b7f3b", weight: 4, dashArray: "8 6" } });
+        line.bindPopup(() => linkBox(p.walk, [when], p.url));
+        walks.addLayer(line);
+        continue;
+      }
+      const [lon, lat] = feature.geometry.coordinates;
+      const marker = L.circleMarker([lat, lon], {
+        radius: 9, color: "#ffffff", weight: 2, fillColor: feelingColour(p.feeling), fillOpacity: 1,
+      });
+      const rating = p.feeling === null ? t.not_rated : t.feeling + ": " + p.feeling.toLocaleString(locale);
+      marker.bindPopup(() => linkBox(p.name, [p.walk + " – " + when, rating], p.url));
+      walks.addLayer(marker);
+    }
+  }
+
+  function showActivities(collection) {
+    patrols.clearLayers();
+    visits.clearLayers();
+    for (const feature of collection.features) {
+      const p = feature.properties;
+      const when = formatTime(p.started_at);
+      if (feature.geometry.type === "LineString") {
+        const line = L.geoJSON(feature, { style: { color: "#6a3d9a", weight: 3, opacity: 0.8 } });
+        const length = p.length_m ? Math.round(p.length_m).toLocaleString(locale) + " m" : "";
+        line.bindPopup(() => linkBox(p.name, [when, length], p.url));
+        patrols.addLayer(line);
+      } else if (p.kind === "business_visit") {
+        const [lon, lat] = feature.geometry.coordinates;
+        const marker = L.circleMarker([lat, lon], {
+          radius: 8, color: "#5c3d00", weight: 2, fillColor: "#ffb000", fillOpacity: 1,
+        });
+        const where = p.outside_tatort === null ? "" : p.outside_tatort ? t.outside : t.inside;
+        marker.bindPopup(() => linkBox(p.business || p.name, [when, p.place, where], p.url));
+        visits.addLayer(marker);
+      }
+    }
+  }
+
   async function getJson(url) {
     const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(String(response.status));
@@ -178,12 +242,22 @@
     statusEl.textContent = t.loading;
     try {
       const qs = queryString();
-      const [observations, measureData] = await Promise.all([
+      const period = new URLSearchParams();
+      for (const key of ["since", "until"]) {
+        const value = new URLSearchParams(qs).get(key);
+        if (value) period.set(key, value);
+      }
+      const periodQs = period.toString() ? "?" + period.toString() : "";
+      const [observations, measureData, walkData, activityData] = await Promise.all([
         getJson(root.dataset.observationsUrl + (qs ? "?" + qs : "")),
         getJson(root.dataset.measuresUrl),
+        getJson(root.dataset.walksUrl + periodQs),
+        getJson(root.dataset.activitiesUrl + periodQs),
       ]);
       showObservations(observations);
       showMeasures(measureData);
+      showWalks(walkData);
+      showActivities(activityData);
     } catch (error) {
       statusEl.textContent = t.failed;
     }

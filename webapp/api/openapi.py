@@ -184,6 +184,14 @@ def _geojson(description: str) -> dict[str, Any]:
     }
 
 
+def _period_params() -> list[dict[str, Any]]:
+    return [
+        {"name": name, "in": "query", "required": False,
+         "schema": {"type": "string", "format": "date-time"}}
+        for name in ("since", "until")
+    ]  # fmt: skip
+
+
 def build_openapi() -> dict[str, Any]:
     """The document; every /api/v1 route must appear here (a test walks the URL map)."""
     note_max_length = int(current_app.config.get("NOTE_MAX_LENGTH", 2000))
@@ -428,6 +436,26 @@ def build_openapi() -> dict[str, Any]:
                     "responses": {
                         "200": _geojson("FeatureCollection of Point features"),
                         **_error_responses(401, 403),
+                    },
+                }
+            },
+            "/map/walks.geojson": {
+                "get": {
+                    "summary": "Walk routes and stops with their average feeling of safety (0-3)",
+                    "parameters": _period_params(),
+                    "responses": {
+                        "200": _geojson("FeatureCollection of LineString and Point features"),
+                        **_error_responses(401, 403, 422),
+                    },
+                }
+            },
+            "/map/activities.geojson": {
+                "get": {
+                    "summary": "Patrol routes and business visits the caller may see",
+                    "parameters": _period_params(),
+                    "responses": {
+                        "200": _geojson("FeatureCollection of LineString and Point features"),
+                        **_error_responses(401, 403, 422),
                     },
                 }
             },

@@ -5,20 +5,30 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Blueprint, current_app
+from datetime import datetime
+
+from flask import Blueprint, current_app, request
 from flask_login import current_user
 
 from ..access import visibility_filter
 from ..areas.models import Area
 from ..extensions import db
 from ..labels import MEASURE_STATUS, label
+from ..audit.service import record as audit
 from ..measures.models import Measure
+from ..observations.geojson import parse_filters
+from ..promises.models import Activity, ActivityType
+from ..walks.models import SafetyWalk
+from ..walks.stats import ratings_by_stop
+from werkzeug.datastructures import MultiDict
 from ..observations.loaders import require_field_user
 
 
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/areas.geojson", view_func=areas_geojson, methods=["GET"])
     bp.add_url_rule("/measures.geojson", view_func=measures_geojson, methods=["GET"])
+    bp.add_url_rule("/map/walks.geojson", view_func=walks_geojson, methods=["GET"])
+    bp.add_url_rule("/map/activities.geojson", view_func=activities_geojson, methods=["GET"])
 
 
 def _geojson(features: list[dict]) -> object:
@@ -69,3 +79,98 @@ def measures_geojson():  # type: ignore[no-untyped-def]
             for measure in rows
         ]
     )
+
+
+def _period() -> tuple[datetime | None, datetime | None]:
+    filters = parse_filters(MultiDict({k: v for k, v in request.args.items() if k in ("since", "until")}))
+    return filters.since, filters.until
+
+
+def walks_geojson():  # type: ignore[no-untyped-def]
+    """Walk routes and their stops, each stop with its average "feeling of safety" (0-3)."""
+    require_field_user()
+    since, until = _period()
+    query = db.select(SafetyWalk).where(
+        visibility_filter(current_user, SafetyWalk.visibility, SafetyWalk.created_by_id)
+    )
+    if since:
+        query = query.where(SafetyWalk.starts_at >= since)
+    if until:
+        query = query.where(SafetyWalk.starts_at < until)
+    features: list[dict] = []
+    for walk in db.session.execute(query.order_by(SafetyWalk.starts_at)).scalars():
+        base = {"walk_id": walk.id, "walk": walk.name, "starts_at": walk.starts_at.isoformat(),
+                "url": f"/walks/{walk.id}"}  # fmt: skip
+        if walk.route:
+            features.append({"type": "Feature", "geometry": walk.route, "properties": {**base, "kind": "route"}})
+        ratings = ratings_by_stop(walk)
+        for stop in walk.stops:
+            stop_ratings = ratings.get(stop.id)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
+                    "properties": {
+                        **base,
+                        "kind": "stop",
+                        "name": stop.name,
+                        "ratings": stop_ratings.count if stop_ratings else 0,
+                        "feeling": stop_ratings.averages.get("feeling") if stop_ratings else None,
+                    },
+                }
+            )
+    return _geojson(features)
+
+
+def activities_geojson():  # type: ignore[no-untyped-def]
+    """Patrol routes and business visits the caller may see, for the map's layers."""
+    require_field_user()
+    since, until = _period()
+    query = (
+        db.select(Activity)
+        .join(ActivityType)
+        .where(ActivityType.kind.in_(("patrol", "business_visit")))
+        .where(visibility_filter(current_user, Activity.visibility, Activity.author_id))
+    )
+    if since:
+        query = query.where(Activity.started_at >= since)
+    if until:
+        query = query.where(Activity.started_at < until)
+    features: list[dict] = []
+    police = 0
+    for activity in db.session.execute(query.order_by(Activity.started_at)).scalars():
+        geometry = _activity_geometry(activity)
+        if geometry is None:
+            continue
+        police += activity.visibility == "police"
+        features.append(
+            {
+                "type": "Feature",
+                "id": activity.id,
+                "geometry": geometry,
+                "properties": {
+                    "id": activity.id,
+                    "kind": activity.kind,
+                    "name": activity.activity_type.name,
+                    "started_at": activity.started_at.isoformat(),
+                    "place": activity.place,
+                    "business": (activity.details or {}).get("business_name", "")
+                    if activity.kind == "business_visit" else "",
+                    "outside_tatort": activity.outside_tatort,
+                    "length_m": activity.length_m,
+                    "url": f"/activities/{activity.id}",
+                },
+            }
+        )
+    if police:
+        audit("activity.list", target_type="activities", police_records=police, layer="map")
+        db.session.commit()
+    return _geojson(features)
+
+
+def _activity_geometry(activity: Activity) -> dict | None:
+    if activity.kind == "patrol" and activity.route:
+        return activity.route
+    if activity.lat is not None and activity.lon is not None:
+        return {"type": "Point", "coordinates": [activity.lon, activity.lat]}
+    return None
