@@ -73,11 +73,14 @@ def test_hostile_notes_show_as_plain_text_on_the_map_and_in_the_list(phone, host
             "([name, lat, lon]) => window[name].setView([lat, lon], 18, {animate: false})",
             [page.locator("#review-map").get_attribute("data-map-name"), lat, lon],
         )
-        page.wait_for_timeout(200)
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        popup = page.locator(".leaflet-popup-content").last
-        expect(popup).to_be_visible()
-        texts.append(popup.inner_text())
+        popup = page.locator(".leaflet-popup-content")
+        for _attempt in range(30):  # the cluster layer adds markers shortly after the move
+            page.wait_for_timeout(100)
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            if popup.count():
+                break
+        expect(popup.last).to_be_visible()
+        texts.append(popup.last.inner_text())
     for note in HOSTILE_NOTES:
         assert any(note in text for text in texts), note
     # The hostile area name, as the outline's tooltip.
