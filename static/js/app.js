@@ -1,0 +1,183 @@
+/*
+ * Shared by every page: online/offline indicator, the waiting-items counter, service worker
+ * registration, the moments the outbox flushes, the re-login prompt and the logout warning.
+ * All visible text comes from the page (rendered through gettext), never from this file.
+ */
+(function () {
+  "use strict";
+
+  const body = document.body;
+  const outbox = window.TryggOutbox;
+  const strings = (document.getElementById("outbox-strings") || {}).dataset || {};
+  const announcer = document.getElementById("outbox-announcer");
+
+  function say(template, n) {
+    return (template || "").replace("{n}", String(n));
+  }
+
+  function announce(text) {
+    if (!announcer || !text) return;
+    // Clearing first makes screen readers repeat an identical message.
+    announcer.textContent = "";
+    window.setTimeout(() => {
+      announcer.textContent = text;
+    }, 50);
+  }
+
+  // ---- online / offline -----------------------------------------------------------------
+  const indicator = document.querySelector("#net-status .net-indicator");
+
+  function renderNetwork() {
+    const online = navigator.onLine;
+    document.documentElement.classList.toggle("is-offline", !online);
+    if (indicator) {
+      indicator.textContent = online ? indicator.dataset.onlineText : indicator.dataset.offlineText;
+      indicator.dataset.state = online ? "online" : "offline";
+    }
+  }
+
+  window.addEventListener("online", renderNetwork);
+  window.addEventListener("offline", renderNetwork);
+  renderNetwork();
+
+  // ---- waiting counter --------------------------------------------------------------------
+  function renderCount(n) {
+    document.querySelectorAll("[data-outbox-count]").forEach((element) => {
+      element.textContent = String(n);
+      element.hidden = n === 0;
+      // The header link around the number is hidden as a whole when nothing waits.
+      const wrapper = element.closest(".outbox-count, [data-outbox-wrapper]");
+      if (wrapper) wrapper.hidden = n === 0;
+    });
+    document.querySelectorAll("[data-outbox-when-waiting]").forEach((element) => {
+      element.hidden = n === 0;
+    });
+  }
+
+  window.addEventListener("trygg:outbox-change", (event) => renderCount(event.detail.count));
+
+  // ---- re-login prompt ------------------------------------------------------------------
+  const relogin = document.getElementById("relogin-banner");
+
+  function showRelogin(show) {
+    if (!relogin) return;
+    const link = relogin.querySelector("a");
+    if (link) {
+      // Come back to this page after logging in; its load flushes the outbox.
+      const next = window.location.pathname + window.location.search;
+      link.href = body.dataset.loginUrl + "?next=" + encodeURIComponent(next);
+    }
+    relogin.hidden = !show;
+  }
+
+  window.addEventListener("trygg:outbox-unauthenticated", () => showRelogin(true));
+
+  window.addEventListener("trygg:outbox-flushed", (event) => {
+    const result = event.detail.result;
+    if (result.stopped !== "unauthenticated" && (result.sent.length || result.rejected.length)) {
+      showRelogin(false);
+    }
+    if (result.sent.length) announce(say(strings.sentN, result.sent.length));
+    if (result.rejected.length) announce(say(strings.rejectedN, result.rejected.length));
+  });
+
+  // ---- flushing ---------------------------------------------------------------------------
+  function flush(force, fromButton) {
+    if (!outbox || !outbox.enabled) return Promise.resolve(null);
+    return outbox
+      .flush({ force })
+      .then((result) => {
+        if (fromButton && !result.sent.length && !result.rejected.length) {
+          if (result.stopped === "network") announce(strings.offline);
+          else if (!result.stopped) announce(strings.nothing);
+        }
+        return result;
+      })
+      .catch(() => null); // storage trouble: the items stay; the next trigger tries again
+  }
+
+  if (outbox && outbox.enabled) {
+    // Unsent entries live only in IndexedDB: ask the browser not to evict it when space runs low
+    // (Chromium grants this silently to installed or often-used apps).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+    outbox.count().then(renderCount).catch(() => {});
+    flush(false, false); // page load
+    // Coming back online is the moment worth trying at once, whatever the back-off says.
+    window.addEventListener("online", () => flush(true, false));
+  } else {
+    renderCount(0);
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-outbox-flush]");
+    if (!button) return;
+    event.preventDefault();
+    button.disabled = true;
+    flush(true, true).finally(() => {
+      button.disabled = false;
+    });
+  });
+
+  // ---- service worker -------------------------------------------------------------------
+  if ("serviceWorker" in navigator) {
+    // Background Sync (Chromium) and the worker's own wake-ups ask the page to flush.
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "flush") flush(true, false);
+    });
+    navigator.serviceWorker
+      .register("/sw.js", { scope: "/" })
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        // Keep the main pages available offline even before the user has opened each one.
+        if (body.dataset.userId && registration.active) {
+          registration.active.postMessage({ type: "warm" });
+        }
+      })
+      .catch(() => {}); // no worker (e.g. plain http on a LAN): the app still works online
+  }
+
+  // ---- logout -----------------------------------------------------------------------------
+  const logoutForm = document.getElementById("logout-form");
+
+  async function clearCachedPages() {
+    // Pages cached for offline use show this user's name; the next user must not see them.
+    if (!("caches" in window)) return;
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith("trygg-pages-")).map((n) => caches.delete(n)));
+  }
+
+  function within(ms, promise) {
+    return Promise.race([promise, new Promise((resolve) => window.setTimeout(resolve, ms))]);
+  }
+
+  // Another account on this phone (a shared police phone): pages cached for the previous one
+  // must not be shown offline to this one.
+  if (body.dataset.userId) {
+    try {
+      const previous = window.localStorage.getItem("trygg-last-user");
+      if (previous && previous !== body.dataset.userId) clearCachedPages().catch(() => {});
+      window.localStorage.setItem("trygg-last-user", body.dataset.userId);
+    } catch (error) {
+      // storage blocked: logout still clears the cached pages
+    }
+  }
+
+  if (logoutForm) {
+    logoutForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      let waiting = 0;
+      if (outbox && outbox.enabled) {
+        // One last chance to send, so the warning only appears for what really is stuck.
+        if (navigator.onLine) await within(5000, flush(true, false));
+        waiting = await outbox.count().catch(() => 0);
+      }
+      if (waiting > 0) {
+        if (!window.confirm(say(strings.logoutConfirm, waiting))) return;
+        // Deleting is a separate, explicit choice; the default keeps the entries on the phone.
+        if (window.confirm(say(strings.logoutClear, waiting))) await outbox.clearAll();
+      }
+      await clearCachedPages().catch(() => {});
+      HTMLFormElement.prototype.submit.call(logoutForm); // does not fire "submit" again
+    });
+  }
+})();

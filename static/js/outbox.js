@@ -1,0 +1,461 @@
+/*
+ * Outbox: every observation made in the field waits here, in IndexedDB, until the server has
+ * confirmed it and all of its photos. Nothing is deleted before that, so a dead battery, a closed
+ * tab or hours without signal lose nothing. No libraries; exposed as window.TryggOutbox.
+ *
+ * Item: {id, payload, photos: [{id, blob, sent}], state: "waiting"|"sending"|"rejected",
+ *        attempts, next_try_at, last_error, error_code, fields, obs_sent, created_at,
+ *        kind, url, method, label, after, photo_url}
+ * Items are observations unless they say otherwise: other records made in the field (patrol
+ * start/stop, activities) give their own `kind`, `url` and `method` and a short `label` for
+ * lists, and are sent as JSON exactly like an observation (`obs_sent`: the main request is done).
+ * `after` names an item that must reach the server first.
+ * ("sent" items are deleted at once, so "sent" never lingers in the store.)
+ *
+ * Events on window: "trygg:outbox-change" {count}, "trygg:outbox-flushed" {result},
+ * "trygg:outbox-unauthenticated".
+ */
+(function () {
+  "use strict";
+
+  const STORE = "items";
+  const OBSERVATIONS_URL = "/api/v1/observations"; // the versioned API contract (DESIGN §5)
+  const ME_URL = "/api/v1/me";
+  const REQUEST_TIMEOUT_MS = 30000; // a hung request on a weak signal must not block the lock forever
+  const BACKOFF_BASE_MS = 5000;
+  const BACKOFF_MAX_MS = 15 * 60 * 1000;
+
+  const body = document.body;
+  // One database per account: another user's session on this phone never sees or sends these.
+  const userId = body.dataset.userId || null;
+  // A walk participant has no account: the page names a scope of its own (one store per walk
+  // session) and the URL that says whether that session is still valid, with a fresh token.
+  const scope = userId ? "u" + userId : body.dataset.outboxScope || null;
+  const csrfUrl = (!userId && body.dataset.outboxCsrfUrl) || body.dataset.csrfUrl;
+  const dbName = scope ? "trygg-outbox-" + scope : null;
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel("trygg-outbox") : null;
+
+  let dbPromise = null;
+
+  function openDb() {
+    if (!dbName) return Promise.reject(new Error("not logged in"));
+    if (!dbPromise) {
+      dbPromise = new Promise((resolve, reject) => {
+        const request = indexedDB.open(dbName, 1);
+        request.onupgradeneeded = () => {
+          request.result.createObjectStore(STORE, { keyPath: "id" });
+        };
+        request.onsuccess = () => {
+          const db = request.result;
+          // Another tab deleting this database (logout with "clear") must not be blocked by us.
+          db.onversionchange = () => {
+            db.close();
+            dbPromise = null;
+          };
+          resolve(db);
+        };
+        request.onerror = () => reject(request.error);
+      });
+      dbPromise.catch(() => {
+        dbPromise = null;
+      });
+    }
+    return dbPromise;
+  }
+
+  // Run fn(store) in one transaction; resolves with fn's IDBRequest result once committed.
+  async function withStore(mode, fn) {
+    const db = await openDb();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const request = fn(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(request ? request.result : undefined);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+
+  async function list() {
+    if (!dbName) return [];
+    const items = await withStore("readonly", (store) => store.getAll());
+    return items.sort((a, b) => a.created_at - b.created_at);
+  }
+
+  function get(id) {
+    return withStore("readonly", (store) => store.get(id));
+  }
+
+  function put(item) {
+    return withStore("readwrite", (store) => store.put(item));
+  }
+
+  async function count() {
+    if (!dbName) return 0;
+    return withStore("readonly", (store) => store.count());
+  }
+
+  async function notifyChange(fromOtherTab) {
+    const n = await count().catch(() => 0);
+    window.dispatchEvent(new CustomEvent("trygg:outbox-change", { detail: { count: n } }));
+    if (channel && !fromOtherTab) channel.postMessage({ type: "change", user: scope });
+  }
+
+  if (channel) {
+    channel.onmessage = (event) => {
+      if (event.data && event.data.user === scope) notifyChange(true);
+    };
+  }
+
+  async function add({ id, payload, photos, kind, url, method, label, after, photoUrl }) {
+    const item = {
+      id,
+      payload,
+      kind: kind || "observation",
+      url: url || OBSERVATIONS_URL,
+      photo_url: photoUrl || null, // base for photo PUTs: `${photo_url}/${photo id}`
+      method: method || "POST",
+      label: label || "",
+      after: after || null,
+      photos: (photos || []).map((p) => ({ id: p.id, blob: p.blob, sent: false })),
+      state: "waiting",
+      attempts: 0,
+      next_try_at: 0,
+      last_error: "",
+      error_code: "",
+      fields: {},
+      obs_sent: false,
+      created_at: Date.now(),
+    };
+    await put(item);
+    await notifyChange();
+    requestBackgroundSync();
+    return item;
+  }
+
+  // After the user fixed a refused item: new content, a clean slate, and send again.
+  async function update(id, payload, { newId } = {}) {
+    const item = await get(id);
+    if (!item) return null;
+    const fixed = {
+      ...item,
+      payload: { ...payload, id: newId || item.id },
+      id: newId || item.id,
+      state: "waiting",
+      attempts: 0,
+      next_try_at: 0,
+      last_error: "",
+      error_code: "",
+      fields: {},
+    };
+    await withStore("readwrite", (store) => {
+      if (newId && newId !== id) store.delete(id);
+      return store.put(fixed);
+    });
+    await notifyChange();
+    return fixed;
+  }
+
+  async function discard(id) {
+    await withStore("readwrite", (store) => store.delete(id));
+    await notifyChange();
+  }
+
+  // Only on an explicit choice by the user (logout with "delete unsent entries").
+  async function clearAll() {
+    if (!dbName) return;
+    if (dbPromise) {
+      const db = await dbPromise.catch(() => null);
+      if (db) db.close();
+      dbPromise = null;
+    }
+    await new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(dbName);
+      request.onsuccess = resolve;
+      request.onerror = () => reject(request.error);
+      request.onblocked = resolve; // other tabs close on versionchange; deletion completes then
+    });
+    await notifyChange();
+  }
+
+  function requestBackgroundSync() {
+    // Chromium only; elsewhere load/online/button flushes cover it (FACTS: no Sync in FF/Safari).
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker.controller) return;
+    navigator.serviceWorker.ready
+      .then((registration) => registration.sync && registration.sync.register("outbox"))
+      .catch(() => {});
+  }
+
+  // ---- talking to the server -------------------------------------------------------------
+
+  // Holds the CSRF token for one flush. Tokens may have expired while the phone was offline, so
+  // every flush starts by fetching a fresh one.
+  function Session() {
+    this.token = null;
+  }
+
+  Session.prototype.refreshToken = async function () {
+    let response;
+    try {
+      response = await timedFetch(csrfUrl, {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { Accept: "application/json" },
+      });
+    } catch (error) {
+      return "offline";
+    }
+    if (!response.ok) return "server";
+    const data = await response.json().catch(() => ({}));
+    if (!data.authenticated) return "unauthenticated";
+    this.token = data.csrf_token;
+    this.scope = data.outbox_scope || null; // walk participants: whose walk session this is
+    return "ok";
+  };
+
+  // The session must belong to the outbox's owner: a page cached for one user and opened while
+  // another is logged in must never send the first user's entries under the second's name.
+  Session.prototype.checkOwner = async function () {
+    // A walk participant has no account: the walk session names its owner instead.
+    if (!userId) return this.scope === scope ? "ok" : "other-user";
+    let response;
+    try {
+      response = await timedFetch(ME_URL, { credentials: "same-origin", cache: "no-store" });
+    } catch (error) {
+      return "offline";
+    }
+    if (response.status === 401) return "unauthenticated";
+    if (!response.ok) return "server";
+    const me = await response.json().catch(() => ({}));
+    return String(me.id) === userId ? "ok" : "other-user";
+  };
+
+  // One request; a refused CSRF token is refreshed and the request retried once.
+  Session.prototype.send = async function (method, url, content, contentType) {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      let response;
+      try {
+        response = await timedFetch(url, {
+          method,
+          credentials: "same-origin",
+          cache: "no-store",
+          headers: { "Content-Type": contentType, Accept: "application/json", "X-CSRFToken": this.token },
+          body: content,
+        });
+      } catch (error) {
+        return { status: 0, network: true };
+      }
+      const data = await response.json().catch(() => ({}));
+      const problem = (data && data.error) || {};
+      if (response.status === 400 && problem.code === "csrf_failed" && attempt === 0) {
+        const state = await this.refreshToken();
+        if (state === "unauthenticated") return { status: 401, problem: { code: "unauthenticated" } };
+        if (state !== "ok") return { status: 0, network: state === "offline" };
+        continue;
+      }
+      return { status: response.status, problem };
+    }
+    return { status: 400, problem: { code: "csrf_failed" } };
+  };
+
+  function timedFetch(url, options) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    return fetch(url, { ...options, signal: controller.signal }).finally(() => clearTimeout(timer));
+  }
+
+  // What a response means for the item: done, refused for good, try later, or stop everything.
+  function classify(reply) {
+    const { status, problem } = reply;
+    if (status === 200 || status === 201) return { kind: "ok" };
+    if (reply.network) return { kind: "retry", code: "network", network: true };
+    if (status === 401) return { kind: "unauthenticated" };
+    if (status === 409) return { kind: "rejected", code: "conflict", message: problem.message || "" };
+    if ([400, 403, 404, 413, 415, 422].includes(status)) {
+      return { kind: "rejected", code: "validation", message: problem.message || "", fields: problem.fields || {} };
+    }
+    return { kind: "retry", code: "server", message: problem.message || "" }; // 429, 5xx, proxies
+  }
+
+  async function sendItem(item, session) {
+    if (!item.obs_sent) {
+      // Items queued before `url`/`method` existed are observations.
+      const url = item.url || OBSERVATIONS_URL;
+      const reply = await session.send(item.method || "POST", url, JSON.stringify(item.payload), "application/json");
+      const outcome = classify(reply);
+      if (outcome.kind !== "ok") return outcome;
+      // Recorded at once: the observation is on the server even if a photo fails next.
+      item.obs_sent = true;
+      await put(item);
+    }
+    for (const photo of item.photos) {
+      if (photo.sent) continue;
+      const base = item.photo_url || `${OBSERVATIONS_URL}/${encodeURIComponent(item.id)}/photos`;
+      const url = `${base}/${encodeURIComponent(photo.id)}`;
+      const reply = await session.send("PUT", url, photo.blob, "image/jpeg");
+      const outcome = classify(reply);
+      if (outcome.kind !== "ok") return outcome;
+      photo.sent = true;
+      photo.blob = null; // confirmed: the phone's copy is no longer needed
+      await put(item);
+    }
+    return { kind: "ok" };
+  }
+
+  function backoff(item, outcome) {
+    item.attempts += 1;
+    // Exponential with "equal jitter": phones coming back online together do not retry in step.
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (item.attempts - 1));
+    item.next_try_at = Date.now() + ceiling / 2 + Math.random() * (ceiling / 2);
+    item.state = "waiting";
+    item.error_code = outcome.code;
+    item.last_error = outcome.message || "";
+  }
+
+  async function runFlush(force) {
+    const result = { sent: [], rejected: [], retry: [], stopped: null };
+    const all = await list();
+    const pending = all.filter((i) => i.state === "waiting" || i.state === "sending");
+    // An item with `after` waits until that item has left the outbox (a patrol's stop after
+    // its start), whatever their back-offs say.
+    const unsent = new Set(all.map((i) => i.id));
+    const now = Date.now();
+    const due = pending.filter((i) => force || !i.next_try_at || i.next_try_at <= now);
+    // Nothing but items still waiting for their `after`: no need to bother the server.
+    if (!due.some((i) => !i.after || !unsent.has(i.after))) return result;
+
+    const session = new Session();
+    let tokenState = await session.refreshToken();
+    if (tokenState === "ok") tokenState = await session.checkOwner();
+    if (tokenState === "unauthenticated" || tokenState === "other-user") {
+      result.stopped = "unauthenticated"; // either way: this user has to log in again
+      return result;
+    }
+    if (tokenState !== "ok") {
+      const outcome = { code: tokenState === "offline" ? "network" : "server" };
+      for (const item of due) {
+        backoff(item, outcome);
+        await put(item);
+        result.retry.push(item.id);
+      }
+      result.stopped = outcome.code;
+      return result;
+    }
+
+    for (let index = 0; index < due.length; index += 1) {
+      const item = due[index];
+      if (item.after && unsent.has(item.after)) continue;
+      item.state = "sending";
+      await put(item);
+      const outcome = await sendItem(item, session);
+      if (outcome.kind === "ok") {
+        await withStore("readwrite", (store) => store.delete(item.id));
+        unsent.delete(item.id);
+        result.sent.push(item.id);
+      } else if (outcome.kind === "rejected") {
+        item.state = "rejected";
+        item.error_code = outcome.code;
+        item.last_error = outcome.message || "";
+        item.fields = outcome.fields || {};
+        await put(item);
+        result.rejected.push(item.id);
+      } else if (outcome.kind === "unauthenticated") {
+        item.state = "waiting";
+        await put(item);
+        result.stopped = "unauthenticated";
+        break;
+      } else {
+        backoff(item, outcome);
+        await put(item);
+        result.retry.push(item.id);
+        if (outcome.network) {
+          // The network is gone: the rest would fail the same way; let them wait as long.
+          for (const rest of due.slice(index + 1)) {
+            rest.next_try_at = item.next_try_at;
+            rest.error_code = "network";
+            await put(rest);
+            result.retry.push(rest.id);
+          }
+          result.stopped = "network";
+          break;
+        }
+      }
+      await notifyChange();
+    }
+    return result;
+  }
+
+  // ---- one flush at a time -----------------------------------------------------------------
+
+  let chain = Promise.resolve();
+  let queued = null;
+  let retryTimer = null;
+
+  // Calls made while a flush runs are folded into one follow-up flush, so every caller's item is
+  // covered but two flushes never overlap in this tab. Web Locks extend that to other tabs.
+  function flush({ force = false } = {}) {
+    if (!dbName) return Promise.resolve({ sent: [], rejected: [], retry: [], stopped: "no-user" });
+    if (queued) {
+      queued.force = queued.force || force;
+      return queued.promise;
+    }
+    const entry = { force };
+    entry.promise = chain.then(() => {
+      queued = null;
+      return withLock(() => runFlush(entry.force));
+    });
+    queued = entry;
+    chain = entry.promise.catch(() => {});
+    return entry.promise.then(async (result) => {
+      await notifyChange();
+      await scheduleRetry();
+      window.dispatchEvent(new CustomEvent("trygg:outbox-flushed", { detail: { result } }));
+      if (result.stopped === "unauthenticated") {
+        window.dispatchEvent(new CustomEvent("trygg:outbox-unauthenticated"));
+      }
+      return result;
+    });
+  }
+
+  function withLock(fn) {
+    if (navigator.locks && navigator.locks.request) {
+      return navigator.locks.request("trygg-outbox-flush-" + dbName, fn);
+    }
+    return fn();
+  }
+
+  // While the page is open, retry when the earliest back-off ends.
+  async function scheduleRetry() {
+    clearTimeout(retryTimer);
+    const all = await list().catch(() => []);
+    const unsent = new Set(all.map((i) => i.id));
+    // Items blocked by their `after` go out in the same flush as that item, on its timer.
+    const waiting = all.filter((i) => i.state === "waiting" && !(i.after && unsent.has(i.after)));
+    if (!waiting.length) return;
+    const next = Math.min(...waiting.map((i) => i.next_try_at || 0));
+    retryTimer = setTimeout(() => flush(), Math.max(1000, next - Date.now()));
+  }
+
+  // Ids are made on the phone when the entry is made: a retry can then never create a second row.
+  function uuid4() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  window.TryggOutbox = {
+    enabled: Boolean(dbName),
+    uuid4,
+    userId,
+    add,
+    list,
+    get,
+    count,
+    update,
+    discard,
+    clearAll,
+    flush,
+  };
+})();

@@ -1,0 +1,181 @@
+/*
+ * Trygg Sunne service worker (served at /sw.js so its scope is the whole app).
+ *
+ * - App shell (CSS, JS, icons, Leaflet, /offline) is cached at install: the entry form works
+ *   without any network.
+ * - Pages: network first, so people see fresh data; the cached copy when the network fails or
+ *   is too slow; /offline when a page was never visited.
+ * - API responses and POST/PUT are never cached: records live in the outbox (IndexedDB) and on
+ *   the server, not in a cache that could replay stale data.
+ *
+ * Bump VERSION whenever SHELL changes; old caches are deleted on activate.
+ */
+const VERSION = "2026-11-29.3";
+const SHELL_CACHE = `trygg-shell-${VERSION}`;
+const PAGES_CACHE = `trygg-pages-${VERSION}`;
+const OFFLINE_URL = "/offline";
+const NETWORK_TIMEOUT_MS = 6000; // a weak signal: show the cached page rather than a blank one
+const MAX_PAGES = 60; // every visited address is kept; the oldest go first
+const SHELL = [
+  OFFLINE_URL,
+  "/manifest.webmanifest",
+  "/static/css/app.css",
+  "/static/js/outbox.js",
+  "/static/js/app.js",
+  "/static/js/field.js",
+  "/static/js/mine.js",
+  "/static/icons/icon-192.png",
+  "/static/icons/icon-512.png",
+  "/static/icons/icon-maskable-512.png",
+  "/static/icons/apple-touch-icon-180.png",
+  "/vendor/leaflet/leaflet.js",
+  "/vendor/leaflet/leaflet.css",
+  "/vendor/leaflet/images/marker-icon.png",
+  "/vendor/leaflet/images/marker-icon-2x.png",
+  "/vendor/leaflet/images/marker-shadow.png",
+  "/vendor/leaflet/images/layers.png",
+  "/vendor/leaflet/images/layers-2x.png",
+];
+// Pages a logged-in field user needs offline, fetched in the background when a page asks.
+const FIELD_PAGES = ["/", "/field/new", "/field/mine"];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      // "reload" skips the HTTP cache so a new version never precaches an old file. "omit":
+      // no cookies out or in. The shell is the same for everyone, and a cookie set by this
+      // background request could land after a login in the page and overwrite that session.
+      await cache.addAll(
+        SHELL.map((url) => new Request(url, { cache: "reload", credentials: "omit" }))
+      );
+      await self.skipWaiting();
+    })()
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const keep = new Set([SHELL_CACHE, PAGES_CACHE]);
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((n) => n.startsWith("trygg-") && !keep.has(n)).map((n) => caches.delete(n))
+      );
+      await self.clients.claim();
+    })()
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return; // POST/PUT always go to the network, uncached
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return; // map tiles: the browser's business
+  if (url.pathname.startsWith("/api/")) return; // live data only
+  if (request.mode === "navigate") {
+    event.respondWith(page(event));
+  } else if (isShell(url)) {
+    event.respondWith(shellFile(event));
+  }
+});
+
+function isShell(url) {
+  return (
+    url.pathname.startsWith("/static/") ||
+    url.pathname.startsWith("/vendor/") ||
+    url.pathname === "/manifest.webmanifest"
+  );
+}
+
+function cacheable(response) {
+  // Redirects (e.g. to /login) arrive as "opaqueredirect" and are never stored.
+  return response && response.ok && response.type === "basic";
+}
+
+async function cachedPage(request) {
+  const cache = await caches.open(PAGES_CACHE);
+  return (
+    (await cache.match(request, { ignoreVary: true })) ||
+    (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) ||
+    (await caches.match(OFFLINE_URL, { ignoreVary: true }))
+  );
+}
+
+async function page(event) {
+  const request = event.request;
+  const network = fetch(request).then(async (response) => {
+    if (cacheable(response)) {
+      const cache = await caches.open(PAGES_CACHE);
+      await cache.put(request, response.clone());
+      await trim(cache, MAX_PAGES);
+    }
+    return response;
+  });
+  event.waitUntil(network.catch(() => {}));
+  let timer;
+  const slow = new Promise((resolve) => {
+    timer = setTimeout(resolve, NETWORK_TIMEOUT_MS, "slow");
+  });
+  try {
+    const first = await Promise.race([network, slow]);
+    if (first !== "slow") return first;
+    const cached = await cachedPage(request);
+    return cached || (await network);
+  } catch (error) {
+    const cached = await cachedPage(request);
+    return cached || Response.error();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function trim(cache, limit) {
+  const keys = await cache.keys(); // in insertion order
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - limit)).map((key) => cache.delete(key)));
+}
+
+// Stale-while-revalidate: instant from the cache, refreshed in the background for next time.
+async function shellFile(event) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(event.request);
+  const network = fetch(event.request).then(async (response) => {
+    if (cacheable(response)) await cache.put(event.request, response.clone());
+    return response;
+  });
+  if (cached) {
+    event.waitUntil(network.catch(() => {}));
+    return cached;
+  }
+  return network;
+}
+
+async function warmFieldPages() {
+  const cache = await caches.open(PAGES_CACHE);
+  await Promise.all(
+    FIELD_PAGES.map(async (path) => {
+      if (await cache.match(path, { ignoreVary: true })) return;
+      try {
+        const response = await fetch(path, { credentials: "same-origin", redirect: "manual" });
+        if (cacheable(response)) await cache.put(path, response);
+      } catch (error) {
+        // Offline now: the page gets cached on the next online visit instead.
+      }
+    })
+  );
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "warm") event.waitUntil(warmFieldPages());
+});
+
+// Background Sync: the outbox lives with the page (it knows the user and the CSRF URL), so the
+// worker wakes the open pages and they flush.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: "window", includeUncontrolled: true })
+      .then((windows) => windows.forEach((client) => client.postMessage({ type: "flush" })))
+  );
+});

@@ -41,10 +41,16 @@ def new_observation() -> str:
     _field_user_only()
     from flask_login import current_user
 
+    config = current_app.config
     return render_template(
         "field/new.html",
         categories=_categories(),
         visibilities=[v.value for v in WRITABLE[Role(current_user.role)]],
+        accuracy_limit_m=config["GPS_ACCURACY_LIMIT_M"],
+        tile_url=config["TILE_URL"],
+        tile_attribution=config["TILE_ATTRIBUTION"],
+        map_center=config["MAP_CENTER"],
+        note_max_length=config["NOTE_MAX_LENGTH"],
     )
 
 

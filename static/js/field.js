@@ -1,0 +1,295 @@
+/*
+ * The entry form (/field/new): position from GPS or the map pin, a category, optional extras,
+ * then "Save" puts the observation into the outbox and tries to send it. Three taps from the
+ * start screen: "New observation", a category, "Save".
+ */
+(function () {
+  "use strict";
+
+  const form = document.getElementById("obs-form");
+  if (!form) return;
+
+  const outbox = window.TryggOutbox;
+  const msg = form.dataset;
+  const accuracyLimit = Number(form.dataset.accuracyLimit) || 50;
+  const gpsStatus = document.getElementById("gps-status");
+  const gpsWarning = document.getElementById("gps-warning");
+  const useGpsButton = document.getElementById("use-gps");
+  const errorBox = document.getElementById("form-error");
+  const saveStatus = document.getElementById("save-status");
+  const saveButton = document.getElementById("obs-save");
+  const photoInput = document.getElementById("obs-photo");
+  const photoPreview = document.getElementById("obs-photo-preview");
+  const more = document.getElementById("obs-more");
+
+  const PHOTO_MAX_SIDE = 1600;
+  const PHOTO_QUALITY = 0.82;
+
+  let gps = null; // latest fix {lat, lon, accuracy}
+  let manual = null; // pin placed by hand {lat, lon}; wins over GPS until reset
+  let busy = false;
+  let lastSaved = null;
+
+  function fill(template, values) {
+    return Object.entries(values).reduce((text, [key, value]) => text.replace(`{${key}}`, value), template || "");
+  }
+
+  // ---- map ----------------------------------------------------------------------------------
+  const mapElement = document.getElementById("obs-map");
+  let map = null;
+  let marker = null;
+
+  if (window.L && mapElement) {
+    const center = [Number(form.dataset.mapLat), Number(form.dataset.mapLon)];
+    map = window.L.map(mapElement, { zoomControl: true }).setView(center, 15);
+    window.L.tileLayer(form.dataset.tileUrl, {
+      maxZoom: 19,
+      attribution: form.dataset.tileAttribution,
+    }).addTo(map);
+    map.on("click", (event) => setManual(event.latlng));
+  } else if (mapElement) {
+    mapElement.hidden = true; // Leaflet missing (never cached): GPS alone still works
+  }
+
+  function placeMarker(lat, lon) {
+    if (!map) return;
+    if (!marker) {
+      marker = window.L.marker([lat, lon], { draggable: true, keyboard: true }).addTo(map);
+      marker.on("dragend", () => setManual(marker.getLatLng()));
+    } else {
+      marker.setLatLng([lat, lon]);
+    }
+  }
+
+  function setManual(latlng) {
+    manual = { lat: latlng.lat, lon: latlng.lng };
+    placeMarker(manual.lat, manual.lon);
+    renderPosition();
+  }
+
+  useGpsButton.addEventListener("click", () => {
+    manual = null;
+    if (gps) {
+      placeMarker(gps.lat, gps.lon);
+      map.setView([gps.lat, gps.lon], Math.max(map.getZoom(), 16));
+    }
+    renderPosition();
+  });
+
+  // ---- GPS ----------------------------------------------------------------------------------
+  function renderPosition() {
+    useGpsButton.hidden = !manual;
+    gpsWarning.hidden = true;
+    if (manual) {
+      gpsStatus.textContent = msg.msgManual;
+      gpsStatus.dataset.state = "manual";
+      return;
+    }
+    if (!gps) return;
+    const metres = Math.round(gps.accuracy);
+    gpsStatus.textContent = fill(msg.msgAccuracy, { m: metres });
+    gpsStatus.dataset.state = "fix";
+    if (gps.accuracy > accuracyLimit) {
+      gpsStatus.dataset.state = "inaccurate";
+      gpsWarning.textContent = fill(msg.msgInaccurate, { m: metres, limit: accuracyLimit });
+      gpsWarning.hidden = false;
+    }
+  }
+
+  function onFix(position) {
+    const first = !gps;
+    gps = {
+      lat: position.coords.latitude,
+      lon: position.coords.longitude,
+      accuracy: position.coords.accuracy,
+    };
+    if (!manual) {
+      placeMarker(gps.lat, gps.lon);
+      if (first && map) map.setView([gps.lat, gps.lon], 17);
+    }
+    renderPosition();
+  }
+
+  function onGpsError(error) {
+    if (gps || manual) return; // keep the last good position
+    gpsStatus.dataset.state = "error";
+    gpsStatus.textContent = error.code === error.PERMISSION_DENIED ? msg.msgGpsDenied : msg.msgGpsUnavailable;
+  }
+
+  if ("geolocation" in navigator) {
+    // Started as soon as the form opens: by the time a category is tapped there is usually a fix.
+    navigator.geolocation.watchPosition(onFix, onGpsError, {
+      enableHighAccuracy: true,
+      maximumAge: 10000,
+      timeout: 30000,
+    });
+  } else {
+    gpsStatus.textContent = msg.msgGpsUnavailable;
+  }
+
+  // ---- photo --------------------------------------------------------------------------------
+  async function decode(file) {
+    if ("createImageBitmap" in window) {
+      try {
+        return await createImageBitmap(file, { imageOrientation: "from-image" });
+      } catch (error) {
+        // fall through to <img>, which some browsers decode when createImageBitmap cannot
+      }
+    }
+    const url = URL.createObjectURL(file);
+    try {
+      const image = new Image();
+      image.src = url;
+      await image.decode();
+      return image;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+
+  // Downscale on the phone: a 12-megapixel photo would take minutes on a weak signal, and a
+  // canvas re-encode also drops the EXIF data (GPS, device serial) before anything leaves.
+  async function downscale(file) {
+    const source = await decode(file);
+    const width = source.width;
+    const height = source.height;
+    const scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(width, height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff"; // transparent PNGs become white, not black, as JPEG
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(source, 0, 0, canvas.width, canvas.height);
+    if (source.close) source.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", PHOTO_QUALITY));
+    if (!blob) throw new Error("encode failed");
+    return blob;
+  }
+
+  let previewUrl = null;
+  function showPreview(file) {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = file ? URL.createObjectURL(file) : null;
+    photoPreview.hidden = !file;
+    if (previewUrl) photoPreview.src = previewUrl;
+    else photoPreview.removeAttribute("src");
+  }
+
+  photoInput.addEventListener("change", () => showPreview(photoInput.files[0] || null));
+
+  // ---- saving -------------------------------------------------------------------------------
+  // ISO 8601 with the phone's own offset, so the record shows the time as the user saw it.
+  function localIso(date) {
+    const pad = (n) => String(Math.abs(Math.trunc(n))).padStart(2, "0");
+    const offset = -date.getTimezoneOffset();
+    const sign = offset >= 0 ? "+" : "-";
+    return (
+      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+      `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
+    );
+  }
+
+  function showError(text) {
+    errorBox.textContent = text;
+    errorBox.hidden = !text;
+  }
+
+  function setStatus(state, text) {
+    saveStatus.dataset.state = state;
+    saveStatus.textContent = text;
+  }
+
+  function linkParams(payload) {
+    // A form opened from a patrol or a safety walk carries its id in the address.
+    const params = new URLSearchParams(window.location.search);
+    if (params.get("activity_id")) payload.activity_id = params.get("activity_id");
+    const walk = Number(params.get("walk_id"));
+    if (Number.isInteger(walk) && walk > 0) payload.walk_id = walk;
+  }
+
+  function buildPayload(id, category, position) {
+    const data = new FormData(form);
+    const payload = {
+      id,
+      lat: Number(position.lat.toFixed(7)),
+      lon: Number(position.lon.toFixed(7)),
+      // A hand-placed pin has no measured accuracy; the GPS figure would be misleading.
+      accuracy_m: manual ? null : Math.round(position.accuracy * 10) / 10,
+      observed_at: localIso(new Date()),
+      category,
+      note: String(data.get("note") || "").trim(),
+      manual_position: Boolean(manual),
+    };
+    const rating = data.get("rating");
+    if (rating) payload.rating = Number(rating);
+    if (data.get("visibility")) payload.visibility = data.get("visibility");
+    linkParams(payload);
+    return payload;
+  }
+
+  function resetForm() {
+    form.reset();
+    showPreview(null);
+    more.open = false;
+    manual = null;
+    if (gps) placeMarker(gps.lat, gps.lon);
+    renderPosition();
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    showError("");
+    const category = (form.querySelector("input[name=category]:checked") || {}).value;
+    if (!category) {
+      showError(msg.msgNoCategory);
+      form.querySelector("input[name=category]").focus();
+      return;
+    }
+    const position = manual || gps;
+    if (!position) {
+      showError(msg.msgNoPosition);
+      return;
+    }
+    busy = true;
+    saveButton.disabled = true;
+    try {
+      const id = outbox.uuid4();
+      const photos = [];
+      const file = photoInput.files[0];
+      if (file) {
+        try {
+          photos.push({ id: outbox.uuid4(), blob: await downscale(file) });
+        } catch (error) {
+          showError(msg.msgPhotoFailed);
+          return;
+        }
+      }
+      const payload = buildPayload(id, category, position);
+      try {
+        await outbox.add({ id, payload, photos });
+      } catch (error) {
+        showError(msg.msgStorageFailed);
+        return;
+      }
+      lastSaved = id;
+      setStatus("queued", msg.msgSaved);
+      resetForm();
+      window.scrollTo({ top: 0 });
+      // Sending runs in the background: on a weak signal the next entry must not wait for it.
+      outbox
+        .flush({ force: true })
+        .then((result) => {
+          if (lastSaved !== id) return; // the status line now speaks of a newer entry
+          if (result.sent.includes(id)) setStatus("sent", msg.msgSent);
+          else if (result.rejected.includes(id)) setStatus("rejected", msg.msgRejected);
+        })
+        .catch(() => {});
+    } finally {
+      busy = false;
+      saveButton.disabled = false;
+    }
+  });
+})();
