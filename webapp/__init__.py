@@ -49,7 +49,7 @@ def register_blueprints(app: Flask) -> None:
     from .activities.api import register as register_activity_api
     from .activities.views import bp as activities_bp
     from .admin.views import bp as admin_bp
-    from .api import bp as api_bp
+    from .api import create_api_blueprint
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
     from .field.views import bp as field_bp
@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from .walks.participant_views import bp as walk_participant_bp
     from .walks.views import bp as walks_bp
 
+    api_bp = create_api_blueprint()
     register_observation_api(api_bp)
     register_review_api(api_bp)
     register_activity_api(api_bp)

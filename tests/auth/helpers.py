@@ -60,14 +60,5 @@ def location_path(response: TestResponse) -> str:
 def build_app(
     monkeypatch: pytest.MonkeyPatch, env_name: str, overrides: dict[str, Any] | None = None
 ) -> Flask:
-    """A second app in this process (production settings, extra test routes).
-
-    create_app() adds the API routes to the module-level `api` blueprint each time it runs, and
-    Flask refuses changes to a blueprint once registered. When the suite's app already put the
-    routes there, they are on the blueprint for this app too, so the repeat additions are skipped.
-    """
-    from webapp.api import bp as api_bp
-
-    if api_bp._got_registered_once:
-        monkeypatch.setattr(api_bp, "add_url_rule", lambda *args, **kwargs: None)
+    """A second app in this process (production settings, extra test routes)."""
     return create_app(env_name, overrides)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from flask import Blueprint, jsonify
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -12,37 +9,19 @@ from flask_wtf.csrf import generate_csrf
 from ..errors import ApiProblem
 
 
-class ApiBlueprint(Blueprint):
-    """The API blueprint; feature packages add their routes to it from create_app().
+def create_api_blueprint() -> Blueprint:
+    """A fresh API blueprint for each app; feature packages then add their routes to it.
 
-    Flask refuses additions to a blueprint after its first registration, so a second app in the
-    same process (tests, a dispatcher) would fail when create_app() adds the same routes again.
-    Those routes are already recorded and replayed for every app, so an exact repeat (same rule,
-    same endpoint) is skipped; a genuinely new route after registration still raises.
+    One per app because Flask refuses routes added to a blueprint after its first registration,
+    and tests (or a dispatcher) build several apps in one process.
     """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._rules_added: set[tuple[str, str | None]] = set()
-
-    def add_url_rule(  # type: ignore[override]
-        self,
-        rule: str,
-        endpoint: str | None = None,
-        view_func: Callable[..., Any] | None = None,
-        **options: Any,
-    ) -> None:
-        key = (rule, endpoint or (view_func.__name__ if view_func else None))
-        if self._got_registered_once and key in self._rules_added:
-            return
-        super().add_url_rule(rule, endpoint, view_func, **options)
-        self._rules_added.add(key)
+    bp = Blueprint("api", __name__, url_prefix="/api/v1")
+    bp.add_url_rule("/csrf-token", view_func=csrf_token, methods=["GET"])
+    bp.add_url_rule("/me", view_func=me, methods=["GET"])
+    bp.add_url_rule("/openapi.json", view_func=openapi, methods=["GET"])
+    return bp
 
 
-bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
-
-
-@bp.get("/csrf-token")
 def csrf_token():  # type: ignore[no-untyped-def]
     """A fresh token for the outbox before each flush (tokens may have expired meanwhile)."""
     response = jsonify(csrf_token=generate_csrf(), authenticated=current_user.is_authenticated)
@@ -50,7 +29,6 @@ def csrf_token():  # type: ignore[no-untyped-def]
     return response
 
 
-@bp.get("/me")
 def me():  # type: ignore[no-untyped-def]
     if not current_user.is_authenticated:
         raise ApiProblem("unauthenticated")
@@ -63,7 +41,6 @@ def me():  # type: ignore[no-untyped-def]
     )
 
 
-@bp.get("/openapi.json")
 def openapi():  # type: ignore[no-untyped-def]
     from .openapi import build_openapi
 
