@@ -201,10 +201,24 @@
     saveStatus.textContent = text;
   }
 
+  // The patrol running on this phone, if any: patrol.js keeps it in localStorage (so a patrol
+  // started offline counts too); the server marks one it knows of on <body>.
+  function openPatrolId() {
+    try {
+      const state = JSON.parse(localStorage.getItem("trygg-patrol-u" + document.body.dataset.userId) || "null");
+      if (state && state.id) return state.id;
+    } catch (error) {
+      // unreadable storage: fall back to what the server said
+    }
+    return document.body.dataset.openPatrolId || null;
+  }
+
   function linkParams(payload) {
-    // A form opened from a patrol or a safety walk carries its id in the address.
+    // A form opened from a patrol or a safety walk carries its id in the address; otherwise an
+    // observation made while a patrol runs belongs to that patrol.
     const params = new URLSearchParams(window.location.search);
-    if (params.get("activity_id")) payload.activity_id = params.get("activity_id");
+    const activity = params.get("activity_id") || (params.get("walk_id") ? null : openPatrolId());
+    if (activity) payload.activity_id = activity;
     const walk = Number(params.get("walk_id"));
     if (Number.isInteger(walk) && walk > 0) payload.walk_id = walk;
   }
@@ -269,7 +283,8 @@
       }
       const payload = buildPayload(id, category, position);
       try {
-        await outbox.add({ id, payload, photos });
+        // A patrol started offline must reach the server before observations made during it.
+        await outbox.add({ id, payload, photos, after: payload.activity_id || null });
       } catch (error) {
         showError(msg.msgStorageFailed);
         return;

@@ -10,7 +10,7 @@
  *
  * Bump VERSION whenever SHELL changes; old caches are deleted on activate.
  */
-const VERSION = "2026-11-29.3";
+const VERSION = "2026-11-29.4";
 const SHELL_CACHE = `trygg-shell-${VERSION}`;
 const PAGES_CACHE = `trygg-pages-${VERSION}`;
 const OFFLINE_URL = "/offline";
@@ -24,6 +24,12 @@ const SHELL = [
   "/static/js/app.js",
   "/static/js/field.js",
   "/static/js/mine.js",
+  "/static/js/patrol.js",
+  "/static/js/activity-form.js",
+  "/static/js/walk-participant.js",
+  "/static/js/walk-map.js",
+  "/static/css/activities.css",
+  "/static/css/walks.css",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
   "/static/icons/icon-maskable-512.png",
@@ -37,7 +43,8 @@ const SHELL = [
   "/vendor/leaflet/images/layers-2x.png",
 ];
 // Pages a logged-in field user needs offline, fetched in the background when a page asks.
-const FIELD_PAGES = ["/", "/field/new", "/field/mine"];
+// Pages a role may not open answer 403 and are simply not stored.
+const FIELD_PAGES = ["/", "/field/new", "/field/mine", "/patrols/", "/activities/new"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

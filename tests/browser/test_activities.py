@@ -193,3 +193,35 @@ def test_identity_number_refused_online_is_shown_in_the_form(phone, app, officer
     )
     assert outbox_items(page) == []  # refused while the page was open: nothing left queued
     assert server_activities(app) == {}
+
+
+def test_an_observation_made_during_a_patrol_offline_belongs_to_that_patrol(phone, app, officer):
+    """Started offline, the patrol reaches the server first; the observation then links to it."""
+    from webapp.observations.models import Observation
+
+    from .helpers import save_observation
+
+    page = open_online_then_go_offline(phone, "officer", "/patrols/")
+    page.locator("#patrol-start-form button[type=submit]").tap()
+    expect(page.locator("#patrol-running")).to_be_visible()
+    (start,) = outbox_items(page)
+    # The ordinary start-screen way in, not the patrol page's own link.
+    page.goto("/")
+    page.locator("#start-new-observation").tap()
+    expect(page.locator("#obs-save")).to_be_visible()
+    page.wait_for_load_state("load")
+    save_observation(page, "belysning", note="Under patrullen")
+    items = page.evaluate(
+        "() => TryggOutbox.list().then(items => items.map(i => ({id: i.id, after: i.after,"
+        " activity_id: i.payload.activity_id || null})))"
+    )
+    assert items[0]["id"] == start["id"]
+    observation_item = items[-1]
+    assert observation_item["activity_id"] == start["id"]
+    assert observation_item["after"] == start["id"]
+
+    phone.go_online()
+    wait_for_outbox_count(page, 0)
+    with app.app_context():
+        row = db.session.get(Observation, observation_item["id"])
+        assert row is not None and row.activity_id == start["id"]

@@ -18,7 +18,9 @@ def create_api_blueprint() -> Blueprint:
     bp = Blueprint("api", __name__, url_prefix="/api/v1")
     bp.add_url_rule("/csrf-token", view_func=csrf_token, methods=["GET"])
     bp.add_url_rule("/me", view_func=me, methods=["GET"])
-    bp.add_url_rule("/openapi.json", view_func=openapi, methods=["GET"])
+    # Endpoint "api.openapi"; the function has another name because the submodule
+    # webapp.api.openapi replaces a package attribute called "openapi" once it is imported.
+    bp.add_url_rule("/openapi.json", "openapi", view_func=openapi_document, methods=["GET"])
     return bp
 
 
@@ -41,7 +43,7 @@ def me():  # type: ignore[no-untyped-def]
     )
 
 
-def openapi():  # type: ignore[no-untyped-def]
+def openapi_document():  # type: ignore[no-untyped-def]
     from .openapi import build_openapi
 
     return jsonify(build_openapi())
