@@ -1,6 +1,7 @@
 """Map data at 1k / 10k / 100k observations: page size and GeoJSON time.
 
     .venv/bin/python -m bench.bench_map            # SQLite
+    .venv/bin/python -m bench.bench_map 1000       # quick: one size
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python -m bench.bench_map
 
 Prints, per data size: the map page's HTML size, the time to produce the GeoJSON of a one-month
@@ -10,6 +11,7 @@ under 100 KB at 100,000 stored; one-month GeoJSON of ~10,000 points under 1 s.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -18,17 +20,24 @@ from webapp.access import Role
 from webapp.extensions import db
 
 from .common import bench_app, ensure_user, insert_observations, login
+from .server import load_warning
 
 SIZES = (1_000, 10_000, 100_000)
 REPEATS = 5
 
 
-def main() -> None:
+def main(sizes: tuple[int, ...] = SIZES) -> None:
+    warning = load_warning()
+    if warning:
+        print(warning)
     app = bench_app()
     client = app.test_client()
     stored = 0
-    print(f"{'stored':>8} {'page KB':>8} {'window d':>8} {'points':>7} {'window s (median)':>18} {'all s':>7}")
-    for size in SIZES:
+    print(
+        f"{'stored':>8} {'page KB':>8} {'window d':>8} {'points':>7} "
+        f"{'window s (median)':>18} {'all s':>7}"
+    )
+    for size in sizes:
         with app.app_context():
             author = ensure_user("bench-officer", Role.OFFICER)
             coordinator = ensure_user("bench-coordinator", Role.COORDINATOR)
@@ -59,4 +68,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, help="stored observations, ascending")
+    main(tuple(parser.parse_args().sizes) or SIZES)

@@ -8,10 +8,10 @@ first cluster icon is drawn. Target (issue "Coordinator map"): under 2 s at 10,0
 
 from __future__ import annotations
 
+import argparse
 import logging
 import shutil
 import statistics
-import sys
 import threading
 import time
 
@@ -64,4 +64,6 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [1_000, 10_000])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("points", nargs="*", type=int, help="default: 1000 10000")
+    main(parser.parse_args().points or [1_000, 10_000])

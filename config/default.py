@@ -61,3 +61,27 @@ FORCE_HTTPS = False
 # trusted only this deep: the per-address login limit and the audit trail need the client's
 # address, not the proxy's. 0 = none (a forged header is then ignored).
 PROXY_COUNT = 0
+
+# Sessions end after this many minutes without a request (a last-seen time in the session,
+# refreshed on every request). Field officers get longer: a phone on patrol may sit in a pocket
+# for hours and its outbox must still be able to flush. Keys are roles; "default" for the rest.
+SESSION_IDLE_MINUTES = {"default": 60, "officer": 240}
+
+# Retention in days per record type (None: kept until deleted by hand). Enforced by
+# `flask --app webapp retention` (with --dry-run to see what it would do); see README, Operate.
+RETENTION = {
+    # Free text is blanked, the record (place, time, category) stays for the statistics.
+    "observation_note": 365,
+    "activity_note": 365,
+    "walk_note": 365,
+    # Whole records and files are deleted.
+    "observations": 730,
+    "photos": 365,
+    "walk_photos": 365,
+    "audit": 1825,
+}
+
+# Backups (`flask --app webapp backup DEST_DIR`, `restore SRC_DIR`): the PostgreSQL tools to use,
+# which must be of the server's major version or newer.
+PG_DUMP = "pg_dump"
+PG_RESTORE = "pg_restore"

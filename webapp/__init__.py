@@ -29,6 +29,7 @@ def create_app(env_name: str | None = None, overrides: dict[str, Any] | None = N
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from .assets import init_assets
     from .auth.session import init_login
     from .extensions import csrf, db, limiter, migrate
     from .i18n import init_i18n
@@ -43,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     init_i18n(app)
     init_security(app)
+    init_assets(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -51,6 +53,11 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import create_api_blueprint
     from .auth.views import bp as auth_bp
+    from .citizen.api import register as register_citizen_api
+    from .citizen.moderation_views import bp as citizen_moderation_bp
+    from .citizen.public_views import bp as citizen_bp
+    from .citizen.survey_admin_views import bp as citizen_surveys_bp
+    from .citizen.survey_views import bp as citizen_survey_bp
     from .core.views import bp as core_bp
     from .field.views import bp as field_bp
     from .measures.views import bp as measures_bp
@@ -58,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from .patrols.api import register as register_patrol_api
     from .patrols.views import bp as patrols_bp
     from .promises.views import bp as promises_bp
+    from .reports.views import bp as reports_bp
     from .review.api import register as register_review_api
     from .review.views import bp as review_bp
     from .walks.api import register as register_walk_api
@@ -70,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     register_activity_api(api_bp)
     register_patrol_api(api_bp)
     register_walk_api(api_bp)
+    register_citizen_api(api_bp)
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(field_bp)
@@ -81,6 +90,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patrols_bp)
     app.register_blueprint(walks_bp)
     app.register_blueprint(walk_participant_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(citizen_bp)
+    app.register_blueprint(citizen_survey_bp)
+    app.register_blueprint(citizen_moderation_bp)
+    app.register_blueprint(citizen_surveys_bp)
     app.register_blueprint(api_bp)
 
 
@@ -92,9 +106,13 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .auth.cli import register_auth_commands
+    from .backup.cli import register_backup_commands
     from .demo.cli import register_demo_commands
     from .patrols.cli import register_patrol_commands
+    from .retention.cli import register_retention_commands
 
     register_auth_commands(app)
     register_demo_commands(app)
     register_patrol_commands(app)
+    register_retention_commands(app)
+    register_backup_commands(app)

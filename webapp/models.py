@@ -3,6 +3,7 @@
 from .areas.models import Area
 from .audit.models import AuditEntry
 from .auth.models import User
+from .citizen.models import PublicReport, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from .measures.models import Measure, MeasureEvent
 from .observations.models import Category, Observation, Photo
 from .promises.models import Activity, ActivityType, Promise
@@ -27,7 +28,12 @@ __all__ = [
     "Observation",
     "Photo",
     "Promise",
+    "PublicReport",
     "SafetyWalk",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyResponse",
     "User",
     "WalkMeasureCheck",
     "WalkParticipant",

@@ -136,6 +136,76 @@
       .catch(() => {}); // no worker (e.g. plain http on a LAN): the app still works online
   }
 
+  // ---- night mode -------------------------------------------------------------------------
+  // The footer form works without JavaScript (the server sets the cookie and reloads); here the
+  // switch happens in place, so a half-filled form is not lost. A choice equal to the phone's own
+  // setting is stored as "auto": the app then follows the phone again.
+  const root = document.documentElement;
+  const darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  const themeForm = document.getElementById("theme-form");
+
+  function storedTheme() {
+    const match = document.cookie.match(/(?:^|;\s*)theme=(auto|light|dark)(?:;|$)/);
+    return match ? match[1] : null;
+  }
+
+  // Pages the service worker cached earlier carry the theme of that moment.
+  const remembered = storedTheme();
+  if (remembered && root.dataset.theme !== remembered) root.dataset.theme = remembered;
+
+  if (themeForm) {
+    themeForm.addEventListener("submit", (event) => {
+      const button = event.submitter;
+      if (!button || !button.value) return;
+      event.preventDefault();
+      const phoneIsDark = !!(darkQuery && darkQuery.matches);
+      const wanted = button.value;
+      const stored = (wanted === "dark") === phoneIsDark ? "auto" : wanted;
+      root.dataset.theme = stored;
+      const secure = window.location.protocol === "https:" ? "; secure" : "";
+      document.cookie = `theme=${stored}; path=/; max-age=31536000; samesite=lax${secure}`;
+      // The pressed button is hidden now; keep the keyboard on the switch.
+      const other = themeForm.querySelector(`button[name=theme]:not([value="${wanted}"])`);
+      if (other) other.focus();
+    });
+  }
+
+  // ---- wide tables ----------------------------------------------------------------------------
+  // A table wider than the phone scrolls inside its box: keyboard users need to reach that box
+  // (WCAG 2.1.1), and screen readers need to know what it holds. Tables filled in later by a
+  // script (the map's list) are caught by the ResizeObserver.
+  function keyboardScroll(wrap, index) {
+    const overflows = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (!overflows) {
+      if (wrap.dataset.scrollRegion) {
+        ["tabindex", "role", "aria-labelledby", "data-scroll-region"].forEach((a) => wrap.removeAttribute(a));
+      }
+      return;
+    }
+    if (wrap.hasAttribute("tabindex")) return;
+    const table = wrap.querySelector("table");
+    const caption = table && table.querySelector("caption");
+    const section = wrap.closest("section, article, main");
+    const heading = caption || (section && section.querySelector("h1, h2, h3"));
+    wrap.dataset.scrollRegion = "1";
+    wrap.tabIndex = 0;
+    wrap.setAttribute("role", "group"); // not "region": the section around it is that landmark
+    if (heading) {
+      if (!heading.id) heading.id = `table-title-${index + 1}`;
+      wrap.setAttribute("aria-labelledby", heading.id);
+    }
+  }
+
+  document.querySelectorAll(".table-wrap").forEach((wrap, index) => {
+    keyboardScroll(wrap, index);
+    if ("ResizeObserver" in window) {
+      const observer = new ResizeObserver(() => keyboardScroll(wrap, index));
+      observer.observe(wrap);
+      const table = wrap.querySelector("table");
+      if (table) observer.observe(table);
+    }
+  });
+
   // ---- logout -----------------------------------------------------------------------------
   const logoutForm = document.getElementById("logout-form");
 

@@ -10,7 +10,7 @@
  *
  * Bump VERSION whenever SHELL changes; old caches are deleted on activate.
  */
-const VERSION = "2026-11-29.4";
+const VERSION = "2026-11-29.5";
 const SHELL_CACHE = `trygg-shell-${VERSION}`;
 const PAGES_CACHE = `trygg-pages-${VERSION}`;
 const OFFLINE_URL = "/offline";
@@ -142,8 +142,48 @@ async function trim(cache, limit) {
   await Promise.all(keys.slice(0, Math.max(0, keys.length - limit)).map((key) => cache.delete(key)));
 }
 
-// Stale-while-revalidate: instant from the cache, refreshed in the background for next time.
+// Pages name app files with a content version (`?v=<hash>`, webapp/assets.py). A versioned
+// file never changes: the cached copy of that exact URL is served as it is. A version not seen
+// yet (a new deploy) comes from the network; offline, the copy of the same path without the
+// version (precached at install, or the last one fetched) stands in, so the app keeps working.
 async function shellFile(event) {
+  const url = new URL(event.request.url);
+  if (!url.searchParams.has("v")) return unversionedShellFile(event);
+  const cache = await caches.open(SHELL_CACHE);
+  const exact = await cache.match(event.request);
+  if (exact) return exact;
+  const bare = url.origin + url.pathname;
+  let response;
+  try {
+    response = await fetch(event.request);
+  } catch (error) {
+    const fallback = await cache.match(bare);
+    if (fallback) return fallback;
+    throw error;
+  }
+  if (cacheable(response)) {
+    const forExact = response.clone();
+    const forBare = response.clone();
+    event.waitUntil(
+      (async () => {
+        // One version per path: forget the others, then keep this one under both keys.
+        for (const key of await cache.keys()) {
+          const known = new URL(key.url);
+          if (known.pathname === url.pathname && known.search) await cache.delete(key);
+        }
+        await cache.put(event.request, forExact);
+        await cache.put(bare, forBare);
+      })().catch(() => {})
+    );
+  } else if (!response.ok) {
+    const fallback = await cache.match(bare);
+    if (fallback) return fallback;
+  }
+  return response;
+}
+
+// Stale-while-revalidate: instant from the cache, refreshed in the background for next time.
+async function unversionedShellFile(event) {
   const cache = await caches.open(SHELL_CACHE);
   const cached = await cache.match(event.request);
   const network = fetch(event.request).then(async (response) => {

@@ -23,6 +23,7 @@ from ..fieldinput import (
     client_uuid,
     coordinate,
     free_text,
+    is_clean_text,
     is_number,
     is_whole_number,
     unknown_fields,
@@ -154,7 +155,7 @@ def validate_activity(
 
 def _activity_type(value: Any, user: User, errors: Errors) -> ActivityType | None:
     activity_type = None
-    if isinstance(value, str) and 0 < len(value) <= 40:
+    if isinstance(value, str) and 0 < len(value) <= 40 and is_clean_text(value):
         activity_type = db.session.execute(
             db.select(ActivityType).filter_by(code=value)
         ).scalar_one_or_none()

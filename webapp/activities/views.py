@@ -16,6 +16,7 @@ from ..areas.models import Area
 from ..auth.session import roles_required
 from ..errors import ApiProblem
 from ..extensions import db
+from ..fieldinput import is_clean_text
 from ..idempotency import ConflictError
 from ..promises.models import LOCAL_ZONE, Activity, ActivityType, FollowUp, Promise
 from .forms import payload_from_form
@@ -116,9 +117,14 @@ def choose() -> str:
 
 
 def _recordable_type(code: str) -> ActivityType:
-    activity_type = db.session.execute(
-        db.select(ActivityType).filter_by(code=code, active=True)
-    ).scalar_one_or_none()
+    # Codes are short clean text; anything else (a NUL byte breaks PostgreSQL) is unknown.
+    activity_type = (
+        db.session.execute(
+            db.select(ActivityType).filter_by(code=code, active=True)
+        ).scalar_one_or_none()
+        if len(code) <= 40 and is_clean_text(code)
+        else None
+    )
     if activity_type is None or not may_record(current_user, activity_type):
         raise ApiProblem("not_found")
     return activity_type

@@ -22,13 +22,17 @@ class NewUserForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Enter a user name.")),
             Length(max=64),
-            Regexp(r"^[a-zA-Z0-9._-]+$", message=_l("Use letters a–z, digits, dot, dash or underscore.")),
+            Regexp(
+                r"^[a-zA-Z0-9._-]+$",
+                message=_l("Use letters a–z, digits, dot, dash or underscore."),
+            ),
         ],
     )
     display_name = StringField(_l("Display name"), validators=[Length(max=120)])
     role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
     organisation = SelectField(
-        _l("Organisation (for coordinators and administrators)"), choices=choices(ORGANISATION_CHOICES)
+        _l("Organisation (for coordinators and administrators)"),
+        choices=choices(ORGANISATION_CHOICES),
     )
     password = PasswordField(
         _l("Password"),

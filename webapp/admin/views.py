@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -18,6 +27,7 @@ from ..auth.session import roles_required
 from ..extensions import db
 from .forms import NewUserForm, ResetPasswordForm, UserStatusForm
 from .passwords import password_problem
+from .user_export import as_json, as_zip, user_data
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -52,7 +62,9 @@ def create_user() -> Response | tuple[str, int]:
         else:
             role = Role(form.role.data)
             organisation = ORGANISATION_BY_ROLE.get(role) or form.organisation.data
-            user = new_user(username, role, form.password.data or "", organisation, form.display_name.data or "")
+            user = new_user(
+                username, role, form.password.data or "", organisation, form.display_name.data or ""
+            )
             db.session.add(user)
             db.session.flush()
             audit("user.create", user, role=role.value)
@@ -130,3 +142,36 @@ def audit_log() -> str:
         actor=actor,
         days=days,
     )
+
+
+@bp.get("/exports")
+@roles_required(Role.COORDINATOR)
+def exports() -> str:
+    """Pick the account whose data to export (a data subject request)."""
+    rows = db.session.execute(db.select(User).order_by(User.username)).scalars()
+    return render_template("admin/exports.html", users=list(rows))
+
+
+@bp.get("/users/<int:user_id>/export.<any(json, zip):kind>")
+@roles_required(Role.COORDINATOR)
+def export_user(user_id: int, kind: str) -> Response:
+    """Everything linked to one account, as JSON or as a ZIP of JSON, CSV files and photos."""
+    user = get_user_or_404(user_id)
+    data = user_data(user)
+    body = as_json(data) if kind == "json" else as_zip(user, data)
+    audit(
+        "export.download",
+        user,
+        kind="user_data",
+        format=kind,
+        records={table: len(rows) for table, rows in data.items()},
+    )
+    db.session.commit()
+    response = current_app.response_class(
+        body, mimetype="application/json" if kind == "json" else "application/zip"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="trygg-sunne-{user.username}.{kind}"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 
+from ..citizen.openapi import citizen_paths
 from ..walks.openapi import walk_paths
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -240,6 +241,7 @@ def build_openapi() -> dict[str, Any]:
         "security": [{"session": [], "csrf": []}],
         "paths": {
             **walk_paths(),
+            **citizen_paths(),
             "/csrf-token": {
                 "get": {
                     "summary": "A fresh CSRF token",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..dbtypes import UTCDateTime, utcnow
@@ -25,3 +25,15 @@ class AuditEntry(db.Model):
     target_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AppendOnlyError(RuntimeError):
+    """Something tried to change or delete a stored audit entry through the ORM."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_changes(_mapper, _connection, entry: AuditEntry) -> None:  # type: ignore[no-untyped-def]
+    # Only the retention command removes entries, past their configured age, in bulk (and it
+    # records that it did); nothing edits one.
+    raise AppendOnlyError(f"audit entry {entry.id} is append-only")

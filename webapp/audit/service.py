@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from flask import has_request_context, request
@@ -46,3 +47,17 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_police_reads(
+    action: str, target_type: str, visibilities: Iterable[str], **detail: Any
+) -> None:
+    """Audit a page or list that shows police records: how many, not which (and commit).
+
+    Reading a list of police records is reading police records (DESIGN §7); lists without any
+    leave no entry, so the trail is not drowned in municipal page views.
+    """
+    count = sum(1 for visibility in visibilities if visibility == "police")
+    if count:
+        record(action, target_type=target_type, police_records=count, **detail)
+        db.session.commit()

@@ -34,23 +34,45 @@ def _username_key() -> str:
     return "login-user:" + (request.form.get("username") or "").strip().lower()
 
 
+def _throttled(_limit: object) -> None:
+    """A refused attempt is a login attempt too: it goes into the trail (then the 429)."""
+    audit(
+        "user.login_throttled",
+        target_type="users",
+        actor_label=(request.form.get("username") or "").strip().lower()[:64],
+    )
+    db.session.commit()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_throttled,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"],
     key_func=_username_key,
     methods=["POST"],
     deduct_when=_failed,
+    on_breach=_throttled,
 )
 def login() -> Response | tuple[str, int] | str:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return render_template("auth/login.html", form=form), status
+        if request.method != "POST":
+            return render_template("auth/login.html", form=form)
+        audit(
+            "user.login_failed",
+            target_type="users",
+            actor_label=(form.username.data or "").strip().lower()[:64],
+            reason="incomplete",
+        )
+        db.session.commit()
+        return render_template("auth/login.html", form=form), 400
     user = authenticate(form.username.data or "", form.password.data or "")
     if user is None:
         flash(_("Wrong user name or password, or the account is disabled."), "error")

@@ -1,4 +1,4 @@
-"""Start page, language choice and health check."""
+"""Start page, language and theme choice, and health check."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from ..audit.service import record as audit
 from ..auth.redirects import safe_next
 from ..extensions import db
 
@@ -24,10 +25,45 @@ def set_language() -> Response:
     choice = request.form.get("locale", "")
     if choice in current_app.config["LANGUAGES"]:
         session["locale"] = choice
-        if current_user.is_authenticated:
+        if current_user.is_authenticated and current_user.locale != choice:
             current_user.locale = choice
+            audit("user.set_locale", current_user._get_current_object(), locale=choice)
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("core.index"))
+
+
+# Night mode: "auto" follows the phone (prefers-color-scheme). Kept in a cookie of its own, not in
+# the session, so it outlives logging out: the login page at night stays dark too.
+THEMES = ("auto", "light", "dark")
+THEME_COOKIE = "theme"
+THEME_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@bp.app_context_processor
+def theme_helpers() -> dict[str, object]:
+    return {"current_theme": current_theme}
+
+
+def current_theme() -> str:
+    choice = request.cookies.get(THEME_COOKIE, "auto")
+    return choice if choice in THEMES else "auto"
+
+
+@bp.post("/theme")
+def set_theme() -> Response:
+    """Remember light, dark or "follow the phone" for this browser; app.js does it in place."""
+    response = redirect(safe_next(request.form.get("next")) or url_for("core.index"))
+    choice = request.form.get("theme", "")
+    if choice in THEMES:
+        response.set_cookie(
+            THEME_COOKIE,
+            choice,
+            max_age=THEME_COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            httponly=False,  # app.js reads it to correct pages the service worker cached earlier
+        )
+    return response
 
 
 @bp.get("/healthz")

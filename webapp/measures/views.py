@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from ..access import Role, visibility_filter
 from ..audit.service import record as audit
+from ..audit.service import record_police_reads
 from ..auth.session import roles_required
 from ..extensions import db
 from ..review import service as review
@@ -34,6 +35,7 @@ def index() -> str:
             .order_by(Measure.deadline.is_(None), Measure.deadline, Measure.created_at.desc())
         ).scalars()
     )
+    record_police_reads("measure.list", "measures", (m.visibility for m in measures))
     today = date.today()
     open_ = [m for m in measures if m.status in OPEN_STATUSES]
     closed = [m for m in measures if m.status not in OPEN_STATUSES]

@@ -61,16 +61,18 @@ def create_observation():  # type: ignore[no-untyped-def]
         observation, created = store_observation(clean, current_user)
     except ConflictError:
         raise ApiProblem("conflict") from None
-    response = jsonify(observation_json(observation))
+    body = observation_json(observation, current_user)  # before the commit expires it
+    db.session.commit()
+    response = jsonify(body)
     response.status_code = 201 if created else 200
     if created:
-        response.headers["Location"] = f"/api/v1/observations/{observation.id}"
+        response.headers["Location"] = f"/api/v1/observations/{body['id']}"
     return response
 
 
 def get_observation(observation_id: str):  # type: ignore[no-untyped-def]
     require_field_user()
-    return jsonify(observation_json(get_observation_or_404(observation_id)))
+    return jsonify(observation_json(get_observation_or_404(observation_id), current_user))
 
 
 def put_photo(observation_id: str, photo_id: str):  # type: ignore[no-untyped-def]

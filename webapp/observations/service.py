@@ -23,10 +23,13 @@ def content_hash(clean: CleanObservation) -> str:
 
 
 def store_observation(clean: CleanObservation, author: User) -> tuple[Observation, bool]:
-    """Insert, or recognise a replay. Returns (observation, created).
+    """Insert, or recognise a replay. Returns (observation, created); the caller commits.
 
     The primary key makes the database the judge: two phones or two retries racing with one UUID
     cannot both insert. Raises ConflictError when the UUID exists with other content or author.
+    The caller builds its answer before committing: after the commit every attribute is expired,
+    and reading them again would start a second transaction (on SQLite a second wait for the
+    write lock) to fetch what it already holds.
     """
     digest = content_hash(clean)
     observation = Observation(
@@ -45,6 +48,7 @@ def store_observation(clean: CleanObservation, author: User) -> tuple[Observatio
         activity_id=clean.activity_id,
         walk_id=clean.walk_id,
         content_hash=digest,
+        photos=[],  # known to be empty: no lazy load when the answer lists them
     )
     db.session.add(observation)
     try:
@@ -58,7 +62,6 @@ def store_observation(clean: CleanObservation, author: User) -> tuple[Observatio
             raise ConflictError(existing) from None
         return existing, False
     audit("observation.create", observation, actor=author, visibility=clean.visibility)
-    db.session.commit()
     return observation, True
 
 
@@ -73,7 +76,35 @@ def local_time_iso(observation: Observation) -> str:
     return observation.observed_at.astimezone(zone).isoformat()
 
 
-def observation_json(observation: Observation) -> dict[str, Any]:
+def visible_links(observation: Observation, viewer: User) -> dict[str, Any]:
+    """The records this one points to, each only if `viewer` may read it (else None).
+
+    A shared observation made on a police patrol must not tell a municipal reader that the
+    patrol exists: the id is itself police information.
+    """
+    from ..access import can_read
+    from ..measures.models import Measure
+    from ..promises.models import Activity
+    from ..walks.models import SafetyWalk
+
+    def readable(model: Any, key: Any, author_attr: str) -> Any:
+        if key is None:
+            return None
+        row = db.session.get(model, key)
+        if row is None or not can_read(viewer, row.visibility, getattr(row, author_attr)):
+            return None
+        return key
+
+    return {
+        "activity_id": readable(Activity, observation.activity_id, "author_id"),
+        "walk_id": readable(SafetyWalk, observation.walk_id, "created_by_id"),
+        "measure_id": readable(Measure, observation.measure_id, "created_by_id"),
+        "duplicate_of_id": readable(Observation, observation.duplicate_of_id, "author_id"),
+    }
+
+
+def observation_json(observation: Observation, viewer: User) -> dict[str, Any]:
+    links = visible_links(observation, viewer)
     return {
         "id": observation.id,
         "lat": observation.lat,
@@ -86,8 +117,8 @@ def observation_json(observation: Observation) -> dict[str, Any]:
         "rating": observation.rating,
         "visibility": observation.visibility,
         "status": observation.status,
-        "activity_id": observation.activity_id,
-        "walk_id": observation.walk_id,
+        "activity_id": links["activity_id"],
+        "walk_id": links["walk_id"],
         "created_at": observation.created_at.isoformat(),
         "photos": [
             {"id": photo.id, "url": url_for("api.photo_file", photo_id=photo.id)}

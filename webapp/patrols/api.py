@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..activities.loaders import get_activity_or_404
+from ..activities.loaders import audit_read, get_activity_or_404
 from ..activities.service import activity_json
 from ..api.body import json_body
 from ..errors import ApiProblem
@@ -43,4 +43,6 @@ def stop(activity_id: str):  # type: ignore[no-untyped-def]
 def open_patrol():  # type: ignore[no-untyped-def]
     require_field_user()
     patrol = open_patrol_for(current_user)
+    if patrol is not None:
+        audit_read(patrol)
     return jsonify(patrol=activity_json(patrol, current_user) if patrol else None)

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, current_app, request
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..access import visibility_filter
 from ..areas.models import Area
+from ..audit.service import record as audit
+from ..audit.service import record_police_reads
 from ..extensions import db
 from ..labels import MEASURE_STATUS, label
-from ..audit.service import record as audit
 from ..measures.models import Measure
 from ..observations.geojson import parse_filters
+from ..observations.loaders import require_field_user
 from ..promises.models import Activity, ActivityType
 from ..walks.models import SafetyWalk
 from ..walks.stats import ratings_by_stop
-from werkzeug.datastructures import MultiDict
-from ..observations.loaders import require_field_user
 
 
 def register(bp: Blueprint) -> None:
@@ -55,11 +54,14 @@ def areas_geojson():  # type: ignore[no-untyped-def]
 def measures_geojson():  # type: ignore[no-untyped-def]
     require_field_user()
     today = date.today()
-    rows = db.session.execute(
-        db.select(Measure)
-        .where(Measure.lat.is_not(None))
-        .where(visibility_filter(current_user, Measure.visibility, Measure.created_by_id))
-    ).scalars()
+    rows = list(
+        db.session.execute(
+            db.select(Measure)
+            .where(Measure.lat.is_not(None))
+            .where(visibility_filter(current_user, Measure.visibility, Measure.created_by_id))
+        ).scalars()
+    )
+    record_police_reads("measure.list", "measures", (m.visibility for m in rows), layer="map")
     return _geojson(
         [
             {
@@ -98,7 +100,9 @@ def walks_geojson():  # type: ignore[no-untyped-def]
     if until:
         query = query.where(SafetyWalk.starts_at < until)
     features: list[dict] = []
-    for walk in db.session.execute(query.order_by(SafetyWalk.starts_at)).scalars():
+    walks = list(db.session.execute(query.order_by(SafetyWalk.starts_at)).scalars())
+    record_police_reads("walk.list", "safety_walks", (w.visibility for w in walks), layer="map")
+    for walk in walks:
         base = {"walk_id": walk.id, "walk": walk.name, "starts_at": walk.starts_at.isoformat(),
                 "url": f"/walks/{walk.id}"}  # fmt: skip
         if walk.route:

@@ -8,6 +8,7 @@ from ..access import can_read
 from ..audit.service import record as audit
 from ..auth.models import User
 from ..extensions import db
+from ..fieldinput import canonical_uuid
 from ..measures.models import Measure
 from ..observations.geojson import STATUSES
 from ..observations.models import Observation
@@ -18,7 +19,7 @@ class ReviewError(ValueError):
 
 
 def readable_observations(ids: Iterable[str], user: User) -> list[Observation]:
-    ids = [i for i in ids if isinstance(i, str) and len(i) <= 36][:500]
+    ids = [key for i in list(ids)[:500] if (key := canonical_uuid(i))]
     rows = db.session.execute(db.select(Observation).where(Observation.id.in_(ids))).scalars()
     return [row for row in rows if can_read(user, row.visibility, row.author_id)]
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..access import FIELD_ROLES, Role, visibility_filter
+from ..audit.service import record_police_reads
 from ..auth.redirects import safe_next
 from ..auth.session import roles_required
 from ..extensions import db
@@ -69,6 +70,7 @@ def queue() -> str:
         .offset((page - 1) * QUEUE_PAGE_SIZE)
     )
     rows = list(db.session.execute(query).scalars())
+    record_police_reads("observation.list", "observations", (o.visibility for o in rows))
     measures = _open_measures()
     return render_template(
         "review/queue.html",
@@ -82,7 +84,7 @@ def queue() -> str:
 
 
 def _open_measures() -> list[Measure]:
-    return list(
+    measures = list(
         db.session.execute(
             db.select(Measure)
             .where(visibility_filter(current_user, Measure.visibility, Measure.created_by_id))
@@ -91,6 +93,8 @@ def _open_measures() -> list[Measure]:
             .limit(200)
         ).scalars()
     )
+    record_police_reads("measure.list", "measures", (m.visibility for m in measures))
+    return measures
 
 
 @bp.post("/bulk")
@@ -129,11 +133,13 @@ def bulk() -> Response:
 def detail(observation_id: str) -> str:
     _field_user()
     from ..observations.loaders import get_observation_or_404
+    from ..observations.service import visible_links
 
     observation = get_observation_or_404(observation_id)
     return render_template(
         "review/detail.html",
         observation=observation,
+        links=visible_links(observation, current_user),
         statuses=STATUSES,
         measures=_open_measures() if current_user.has_role(Role.COORDINATOR) else [],
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 from ..access import Role, can_read
+from ..audit.service import record as audit
 from ..extensions import db
+from ..fieldinput import canonical_uuid
 from .models import SafetyWalk, WalkSpot
 
 
@@ -14,22 +16,24 @@ def get_walk_or_404(walk_id: int, *, write: bool = False) -> SafetyWalk:
     """The walk if the current user may read it (404 otherwise, so ids are not probed).
 
     `write=True` also requires the coordinator role: officers and staff read walks, the
-    trygghetssamordnare plans them and writes their protocol (403 for the others).
+    trygghetssamordnare plans them and writes their protocol (403 for the others). Pages that
+    show a police walk are audited.
     """
     walk = db.session.get(SafetyWalk, walk_id)
     if walk is None or not can_read(current_user, walk.visibility, walk.created_by_id):
         abort(404)
     if write and not current_user.has_role(Role.COORDINATOR):
         abort(403)
+    # Pages (also the coordinator's edit pages) show a police walk's content: a read to audit.
+    if walk.visibility == "police" and request.method == "GET":
+        audit("walk.read", walk)
+        db.session.commit()
     return walk
 
 
 def get_spot_or_404(walk: SafetyWalk, spot_id: str) -> WalkSpot:
-    spot = (
-        db.session.get(WalkSpot, spot_id)
-        if isinstance(spot_id, str) and len(spot_id) <= 36
-        else None
-    )
+    key = canonical_uuid(spot_id)
+    spot = db.session.get(WalkSpot, key) if key else None
     if spot is None or spot.walk_id != walk.id:
         abort(404)
     return spot

@@ -14,6 +14,7 @@ from ..access import Role
 from ..audit.service import record as audit
 from ..auth.session import roles_required
 from ..extensions import db
+from ..fieldinput import canonical_uuid
 from ..measures.forms import WalkMeasureForm
 from ..measures.models import Measure
 from ..observations.photostore import photo_path
@@ -132,7 +133,7 @@ def new_measure(walk_id: int) -> Response | tuple[str, int] | str:
 
 
 def _walk_spots(walk, ids: list[str]) -> list[WalkSpot]:  # type: ignore[no-untyped-def]
-    ids = [i for i in ids if i and len(i) <= 36][:200]
+    ids = [key for i in ids[:200] if (key := canonical_uuid(i))]
     if not ids:
         return []
     rows = db.session.execute(
@@ -185,7 +186,8 @@ def protocol_pdf(walk_id: int) -> Response:
 @roles_required(*READ_ROLES)
 def photo(walk_id: int, photo_id: str) -> Response:
     walk = get_walk_or_404(walk_id)
-    row = db.session.get(WalkSpotPhoto, photo_id) if len(photo_id) <= 36 else None
+    key = canonical_uuid(photo_id)
+    row = db.session.get(WalkSpotPhoto, key) if key else None
     if row is None or row.spot.walk_id != walk.id:
         abort(404)
     path = photo_path(row.storage_name)

@@ -15,6 +15,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..access import FIELD_ROLES, Role, visibility_filter
+from ..audit.service import record_police_reads
 from ..auth.session import roles_required
 from ..extensions import db
 from ..observations.models import Category
@@ -43,7 +44,9 @@ def index() -> str:
         .where(visibility_filter(current_user, SafetyWalk.visibility, SafetyWalk.created_by_id))
         .order_by(SafetyWalk.starts_at.desc())
     ).scalars()
-    return render_template("walks/index.html", walks=list(walks))
+    walks = list(walks)
+    record_police_reads("walk.list", "safety_walks", (w.visibility for w in walks))
+    return render_template("walks/index.html", walks=walks)
 
 
 @bp.route("/new", methods=["GET", "POST"])

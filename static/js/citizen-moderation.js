@@ -1,0 +1,24 @@
+/*
+ * The coordinator's map of one resident report: the report, observations nearby (which it may
+ * be merged with) and measures with a place. Text goes in through textContent (walk-map.js).
+ */
+(function () {
+  "use strict";
+
+  const WM = window.TryggWalkMap;
+  const data = WM && WM.readJson("moderation-data");
+  const element = document.getElementById("moderation-map");
+  if (!data || !element) return;
+  const map = WM.create(element, data.map);
+  if (!map) {
+    element.hidden = true;
+    return;
+  }
+  const report = window.L.marker([data.report.lat, data.report.lon], { keyboard: false, title: data.report.label });
+  report.bindPopup(WM.textBox([data.report.label]));
+  const layers = [report];
+  data.observations.forEach((o) => layers.push(WM.spotMarker(o, o.lines)));
+  data.measures.forEach((m) => layers.push(WM.spotMarker({ ...m, color: "#0b3d5c" }, m.lines)));
+  layers.forEach((layer) => layer.addTo(map));
+  WM.fit(map, layers);
+})();

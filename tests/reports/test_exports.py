@@ -1,0 +1,324 @@
+"""Exports: CSV that Swedish Excel opens, CSV and GeoJSON that GDAL reads, right coordinates,
+only readable records, and an audit entry for every download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import struct
+from pathlib import Path
+
+import pyogrio
+import pyogrio.raw
+import pytest
+from flask import Flask
+
+from webapp.audit.models import AuditEntry
+from webapp.extensions import db
+from webapp.reports import exports
+from webapp.reports.period import Period
+
+from .conftest import OCTOBER, Dataset
+from .helpers import STORTORGET, STORTORGET_REFERENCE, add_activity, add_observation, local
+
+QUERY = "from=2026-10-01&to=2026-10-31"
+
+
+def gauss_kruger(lat: float, lon: float) -> tuple[float, float]:
+    """WGS84 -> SWEREF 99 TM with Lantmäteriet's Gauss–Krüger formulas: a check on pyproj
+    written from the published constants (GRS 80, central meridian 15° E, scale 0.9996)."""
+    a, f = 6378137.0, 1 / 298.257222101
+    e2, n = f * (2 - f), f / (2 - f)
+    a_hat = a / (1 + n) * (1 + n**2 / 4 + n**4 / 64)
+    big_a, big_b = e2, (5 * e2**2 - e2**3) / 6
+    big_c, big_d = (104 * e2**3 - 45 * e2**4) / 120, (1237 * e2**4) / 1260
+    betas = (
+        n / 2 - 2 * n**2 / 3 + 5 * n**3 / 16 + 41 * n**4 / 180,
+        13 * n**2 / 48 - 3 * n**3 / 5 + 557 * n**4 / 1440,
+        61 * n**3 / 240 - 103 * n**4 / 140,
+        49561 * n**4 / 161280,
+    )
+    phi, delta = math.radians(lat), math.radians(lon - 15.0)
+    s = math.sin(phi)
+    phi_star = phi - s * math.cos(phi) * (big_a + big_b * s**2 + big_c * s**4 + big_d * s**6)
+    xi = math.atan(math.tan(phi_star) / math.cos(delta))
+    eta = math.atanh(math.cos(phi_star) * math.sin(delta))
+    north = (
+        0.9996
+        * a_hat
+        * (
+            xi
+            + sum(b * math.sin(2 * k * xi) * math.cosh(2 * k * eta) for k, b in enumerate(betas, 1))
+        )
+    )
+    east = (
+        0.9996
+        * a_hat
+        * (
+            eta
+            + sum(b * math.cos(2 * k * xi) * math.sinh(2 * k * eta) for k, b in enumerate(betas, 1))
+        )
+    )
+    return east + 500_000.0, north
+
+
+def point_from_wkb(wkb: bytes) -> tuple[float, float]:
+    order = "<" if wkb[0] == 1 else ">"
+    kind = struct.unpack(order + "I", wkb[1:5])[0]
+    assert kind % 1000 == 1, kind  # a Point
+    return struct.unpack(order + "dd", wkb[5:21])
+
+
+def excel_rows(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the byte order mark to read UTF-8"
+    text = data.decode("utf-8-sig")
+    assert "\r\n" in text
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def number(cell: str) -> float:
+    return float(cell.replace(",", "."))
+
+
+@pytest.fixture
+def coordinator_client(as_user, dataset: Dataset):  # type: ignore[no-untyped-def]
+    return as_user(dataset.coordinator)
+
+
+# ---- CSV for Excel ----------------------------------------------------------------------------
+
+
+def test_excel_csv_has_bom_semicolons_decimal_commas_and_swedish_letters(
+    coordinator_client,
+) -> None:  # type: ignore[no-untyped-def]
+    response = coordinator_client.get(f"/reports/exports/observations.csv?{QUERY}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="observations-2026-10-01'
+    )
+    rows = excel_rows(response.data)
+    assert len(rows) == 4  # the export is the data: the duplicate is there, marked by its status
+    vandalism = next(r for r in rows if r["category"] == "skadegorelse")
+    assert vandalism["category_label"] == "Skadegörelse/klotter"
+    # 02:30 in the second (winter-time) hour of 25 October: 01:30 UTC.
+    assert (vandalism["observed_at_local"], vandalism["observed_at_utc"]) == (
+        "2026-10-25 02:30:00",
+        "2026-10-25T01:30:00Z",
+    )
+    assert vandalism["lat"] == "59,8366" and vandalism["lon"] == "13,144"
+
+
+def test_csv_gives_sweref99tm_coordinates_of_stortorget(
+    app: Flask, coordinator_client, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        add_observation(
+            dataset.staff.id,
+            local(2026, 10, 30, 12),
+            category="trafik",
+            position=STORTORGET_REFERENCE,
+        )
+        db.session.commit()
+    rows = excel_rows(coordinator_client.get(f"/reports/exports/observations.csv?{QUERY}").data)
+    # The reference point of FACTS.md: Stortorget at E 395 943, N 6 634 705 (59.8369 N, 13.1434 E).
+    reference = next(r for r in rows if r["category"] == "trafik")
+    assert number(reference["e_sweref99tm"]) == pytest.approx(395_943, abs=2)
+    assert number(reference["n_sweref99tm"]) == pytest.approx(6_634_705, abs=2)
+    # The app's map centre, 59.8366 N 13.1440 E, lies about 47 m from it (35 m south, 33 m east);
+    # checked against the Gauss–Krüger formulas computed independently of pyproj, to a centimetre.
+    centre = next(r for r in rows if r["category"] == "belysning" and r["status"] == "new")
+    east, north = gauss_kruger(*STORTORGET)
+    assert number(centre["e_sweref99tm"]) == pytest.approx(east, abs=0.01)
+    assert number(centre["n_sweref99tm"]) == pytest.approx(north, abs=0.01)
+    assert (round(east), round(north)) == (395_976, 6_634_671)
+
+
+def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(coordinator_client) -> None:  # type: ignore[no-untyped-def]
+    rows = excel_rows(coordinator_client.get(f"/reports/exports/activities.csv?{QUERY}").data)
+    names = {r["business_name"] for r in rows if r["kind"] == "business_visit"}
+    assert '\'=HYPERLINK("x")' in names
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())
+
+
+def test_activities_csv_carries_hours_counts_and_flags(coordinator_client) -> None:  # type: ignore[no-untyped-def]
+    rows = excel_rows(coordinator_client.get(f"/reports/exports/activities.csv?{QUERY}").data)
+    assert len(rows) == 10  # 4 patrols, 4 visits, 2 ANDT
+    dst_patrol = next(r for r in rows if r["started_at_local"] == "2026-10-25 01:30:00")
+    assert number(dst_patrol["duration_h"]) == pytest.approx(3.0)
+    auto = next(r for r in rows if r["auto_closed"] == "1")
+    assert number(auto["duration_h"]) == pytest.approx(8.0)
+    andt = [r for r in rows if r["kind"] == "andt"]
+    assert sorted(int(r["reached_total"]) for r in andt) == [6, 9]
+    assert {r["outside_tatort"] for r in rows if r["kind"] == "business_visit"} == {"1", "0", ""}
+
+
+# ---- GIS: GDAL reads the exports ------------------------------------------------------------
+
+
+def test_gis_csv_opens_in_gdal_with_points_from_lon_lat(coordinator_client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    response = coordinator_client.get(f"/reports/exports/observations.csv?{QUERY}&dialect=gis")
+    assert not response.data.startswith(b"\xef\xbb\xbf")
+    path = tmp_path / "observations.csv"
+    path.write_bytes(response.data)
+    meta, _fids, geometry, fields = pyogrio.raw.read(
+        path, X_POSSIBLE_NAMES="lon", Y_POSSIBLE_NAMES="lat", AUTODETECT_TYPE="YES"
+    )
+    columns = list(meta["fields"])
+    assert len(geometry) == 4
+    categories = list(fields[columns.index("category")])
+    east = fields[columns.index("e_sweref99tm")]
+    index = categories.index("skadegorelse")
+    lon, lat = point_from_wkb(geometry[index])
+    assert (lon, lat) == pytest.approx((13.1440, 59.8366))
+    assert float(east[index]) == pytest.approx(395_975.55, abs=0.01)
+
+
+def test_geojson_opens_in_gdal_as_wgs84_points(coordinator_client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    response = coordinator_client.get(f"/reports/exports/observations.geojson?{QUERY}")
+    assert response.mimetype == "application/geo+json"
+    document = json.loads(response.data)
+    assert document["type"] == "FeatureCollection" and "crs" not in document  # RFC 7946 §4
+    path = tmp_path / "observations.geojson"
+    path.write_bytes(response.data)
+    info = pyogrio.read_info(path)
+    assert info["crs"] == "EPSG:4326"
+    assert info["features"] == 4
+    assert info["geometry_type"] == "Point"
+    meta, _fids, geometry, fields = pyogrio.raw.read(path)
+    columns = list(meta["fields"])
+    rottneros = list(fields[columns.index("category")]).index("otrygg-plats")
+    assert point_from_wkb(geometry[rottneros]) == pytest.approx((13.12, 59.78))
+    north = fields[columns.index("n_sweref99tm")][rottneros]
+    assert north == pytest.approx(gauss_kruger(59.78, 13.12)[1], abs=0.01)
+
+
+def test_activities_geojson_has_routes_and_positions_and_leaves_out_the_placeless(
+    app: Flask, coordinator_client, dataset: Dataset, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        route = {"type": "LineString", "coordinates": [[13.1440, 59.8366], [13.1460, 59.8370]]}
+        add_activity(
+            "fotpatrull",
+            dataset.officer.id,
+            local(2026, 10, 12, 18),
+            local(2026, 10, 12, 19),
+            route=route,
+        )
+        db.session.commit()
+    data = coordinator_client.get(f"/reports/exports/activities.geojson?{QUERY}").data
+    features = json.loads(data)["features"]
+    kinds = sorted(f["properties"]["kind"] for f in features)
+    # 3 visits and 1 ANDT intervention with a position, and the patrol with a walked route.
+    assert kinds == ["andt", "business_visit", "business_visit", "business_visit", "patrol"]
+    patrol = next(f for f in features if f["properties"]["kind"] == "patrol")
+    assert patrol["geometry"] == route
+    path = tmp_path / "activities.geojson"
+    path.write_bytes(data)
+    meta, _fids, geometry, _fields = pyogrio.raw.read(path)
+    assert len(geometry) == 5
+
+
+# ---- visibility and audit -------------------------------------------------------------------
+
+
+def _rows(name: str, user) -> list[dict]:  # type: ignore[no-untyped-def]
+    data = exports.dataset(name, Period(*OCTOBER), user)
+    return [record for chunk in exports.records(data) for record in chunk]
+
+
+def test_staff_exports_never_hold_police_records(app: Flask, dataset: Dataset) -> None:
+    with app.app_context():
+        observations = _rows("observations", dataset.staff)
+        activities = _rows("activities", dataset.staff)
+    assert {r["visibility"] for r in observations} == {"shared"}
+    assert len(observations) == 3
+    assert [r["visibility"] for r in activities] == ["shared"]  # the one shared business visit
+
+
+def test_officer_exports_hold_police_but_not_municipal_records(
+    app: Flask, dataset: Dataset
+) -> None:
+    with app.app_context():
+        add_observation(dataset.staff.id, local(2026, 10, 5, 12), visibility="municipality")
+        db.session.commit()
+        officer_rows = _rows("observations", dataset.officer)
+        coordinator_rows = _rows("observations", dataset.coordinator)
+    assert "police" in {r["visibility"] for r in officer_rows}
+    assert "municipality" not in {r["visibility"] for r in officer_rows}
+    assert len(coordinator_rows) == len(officer_rows) + 1
+
+
+@pytest.mark.parametrize("persona", ["officer", "staff", "admin"])
+@pytest.mark.parametrize(
+    "url", ["observations.csv", "observations.geojson", "activities.csv", "activities.geojson"]
+)
+def test_only_the_coordinator_downloads_exports(
+    request, as_user, dataset: Dataset, persona: str, url: str
+) -> None:  # type: ignore[no-untyped-def]
+    user = getattr(dataset, persona) if persona != "admin" else request.getfixturevalue("admin")
+    assert as_user(user).get(f"/reports/exports/{url}?{QUERY}").status_code == 403
+
+
+def test_every_export_is_audited_with_its_size_and_police_records(
+    app: Flask, coordinator_client, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    coordinator_client.get(f"/reports/exports/observations.csv?{QUERY}").get_data()
+    coordinator_client.get(f"/reports/exports/activities.geojson?{QUERY}").get_data()
+    with app.app_context():
+        entries = (
+            db.session.execute(
+                db.select(AuditEntry).filter_by(action="export.download").order_by(AuditEntry.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert [(e.target_type, e.detail["format"]) for e in entries] == [
+        ("observations", "csv"),
+        ("activities", "geojson"),
+    ]
+    assert (entries[0].detail["rows"], entries[0].detail["police_records"]) == (4, 1)
+    assert (entries[1].detail["rows"], entries[1].detail["police_records"]) == (10, 9)
+    assert all(e.actor_id == dataset.coordinator.id for e in entries)
+    assert entries[0].detail["from"] == "2026-10-01"
+
+
+def test_unknown_exports_and_dialects_are_refused(coordinator_client) -> None:  # type: ignore[no-untyped-def]
+    assert coordinator_client.get(f"/reports/exports/users.csv?{QUERY}").status_code == 404
+    assert coordinator_client.get(f"/reports/exports/observations.xlsx?{QUERY}").status_code == 404
+    assert (
+        coordinator_client.get(f"/reports/exports/observations.csv?{QUERY}&dialect=x").status_code
+        == 422
+    )
+    assert (
+        coordinator_client.get("/reports/exports/observations.csv?from=2026-13-01").status_code
+        == 422
+    )
+
+
+def test_promise_filter_limits_activity_exports(
+    app: Flask, coordinator_client, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    rows = excel_rows(
+        coordinator_client.get(
+            f"/reports/exports/activities.csv?{QUERY}&promise={dataset.drug_promise}"
+        ).data
+    )
+    assert {r["kind"] for r in rows} == {"andt"}
+
+
+def test_an_empty_period_exports_just_the_header(coordinator_client) -> None:  # type: ignore[no-untyped-def]
+    rows = excel_rows(
+        coordinator_client.get(
+            "/reports/exports/observations.csv?from=2030-01-01&to=2030-01-31"
+        ).data
+    )
+    assert rows == []
+    document = json.loads(
+        coordinator_client.get(
+            "/reports/exports/observations.geojson?from=2030-01-01&to=2030-01-31"
+        ).data
+    )
+    assert document == {"type": "FeatureCollection", "features": []}

@@ -1,0 +1,100 @@
+"""The PDFs: downloadable in one click, audited, and their text carries the key figures."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Flask
+from pypdf import PdfReader
+
+from webapp.audit.models import AuditEntry
+from webapp.extensions import db
+
+from .conftest import Dataset
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    # Swedish digit groups use no-break spaces; compare with plain ones.
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def test_council_pdf_contains_the_key_figures(app: Flask, as_user, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    response = as_user(dataset.coordinator).get(
+        "/reports/council.pdf?from=2026-10-01&to=2026-10-31"
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert (
+        response.headers["Content-Disposition"]
+        == 'attachment; filename="radsrapport-2026-10-01--2026-10-31.pdf"'
+    )
+    text = pdf_text(response.data)
+    for expected in (
+        "1 oktober 2026 - 31 oktober 2026",  # en dash printed as "-" in the core font
+        "Minska risken för unga att hamna i ett drogberoende",
+        "Öka känslan och upplevelsen av trygghet i Sunne centrum",
+        "Fotpatrullering i centrum",
+        "5,5",  # patrol hours
+        "8,0",  # hours of the patrol the app closed, shown apart
+        "67 %",  # business visits outside the tätort
+        "15",  # young people reached
+        "Samverkan med skola och socialtjänst om ungdomar i riskzonen",
+        "Marken ägs av Trafikverket",  # why a measure is not feasible
+        "Klipp häcken vid skolan",  # overdue
+        "Centrum kväll",  # a walk with its ratings
+        "1,7",  # its feeling of safety, 5/3
+        "2,5",
+    ):
+        assert expected in text, expected
+
+
+def test_council_pdf_charts_carry_their_numbers_as_text(
+    app: Flask, as_user, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    """Charts are drawn with real text, so their titles and values are in the PDF's text layer."""
+    data = (
+        as_user(dataset.coordinator).get("/reports/council.pdf?from=2026-09-01&to=2026-11-30").data
+    )
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 4
+    text = pdf_text(data)
+    assert "okt." in text or "okt" in text  # month labels on the axes
+    assert "N" in text and "km" in text  # north arrow and scale bar of the maps
+
+
+def test_pdf_download_is_audited(app: Flask, as_user, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    as_user(dataset.coordinator).get("/reports/council.pdf?from=2026-10-01&to=2026-10-31")
+    with app.app_context():
+        entry = db.session.execute(
+            db.select(AuditEntry).filter_by(action="export.download")
+        ).scalar_one()
+    assert entry.actor_id == dataset.coordinator.id
+    assert entry.detail["kind"] == "council_report" and entry.detail["format"] == "pdf"
+    assert (entry.detail["from"], entry.detail["to"]) == ("2026-10-01", "2026-10-31")
+
+
+def test_weekly_pdf_is_one_page_with_areas_and_overdue_measures(
+    app: Flask, as_user, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    response = as_user(dataset.coordinator).get("/reports/weekly.pdf?to=2026-10-25")
+    assert response.status_code == 200
+    assert len(PdfReader(io.BytesIO(response.data)).pages) == 1
+    text = pdf_text(response.data)
+    assert "19 oktober 2026 - 25 oktober 2026" in text
+    assert "43" in text  # ISO week 43
+    assert "Klipp häcken vid skolan" in text
+    with app.app_context():
+        entry = db.session.execute(
+            db.select(AuditEntry).filter_by(action="export.download")
+        ).scalar_one()
+    assert entry.detail["kind"] == "weekly_picture"
+
+
+def test_an_empty_period_still_makes_a_pdf(app: Flask, as_user, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    response = as_user(dataset.coordinator).get(
+        "/reports/council.pdf?from=2030-01-01&to=2030-01-31"
+    )
+    assert response.status_code == 200
+    assert "Insats mot ungdomar gällande ANDT" in pdf_text(response.data)

@@ -1,0 +1,80 @@
+"""Watch every transaction a request commits: a change to any record without an audit entry in
+the same transaction fails the test that made it (DESIGN §7, STYLE 9).
+
+Active for tests/security (see its conftest.py). To check the whole suite's writes too:
+
+    pytest -p tests.security.audit_watch --ignore=tests/browser
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from webapp.audit.models import AuditEntry
+
+
+class AuditWatch:
+    """Per database session: which tables a transaction changed and whether it was audited."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, dict[str, Any]] = {}
+        self.unaudited: list[str] = []
+
+    def _state(self, session: Session) -> dict[str, Any]:
+        return self.pending.setdefault(id(session), {"tables": set(), "audited": False})
+
+    def after_flush(self, session: Session, _context: Any) -> None:
+        if not has_request_context():
+            return
+        state = self._state(session)
+        for obj in session.new | session.deleted:
+            self._note(state, obj)
+        for obj in session.dirty:
+            if session.is_modified(obj, include_collections=False):
+                self._note(state, obj)
+
+    def _note(self, state: dict[str, Any], obj: Any) -> None:
+        if isinstance(obj, AuditEntry):
+            state["audited"] = True
+        else:
+            state["tables"].add(obj.__tablename__)
+
+    def orm_execute(self, execute_state: ORMExecuteState) -> None:
+        if has_request_context() and (execute_state.is_update or execute_state.is_delete):
+            self._state(execute_state.session)["tables"].add(str(execute_state.statement))
+
+    def after_commit(self, session: Session) -> None:
+        state = self.pending.pop(id(session), None)
+        if state and state["tables"] and not state["audited"]:
+            where = f"{request.method} {request.path}" if has_request_context() else "?"
+            self.unaudited.append(
+                f"{where} changed {sorted(state['tables'])} without an audit entry"
+            )
+
+    def after_rollback(self, session: Session) -> None:
+        self.pending.pop(id(session), None)
+
+
+@pytest.fixture(autouse=True)
+def audit_watch() -> Iterator[AuditWatch]:
+    watch = AuditWatch()
+    hooks = [
+        ("after_flush", watch.after_flush),
+        ("do_orm_execute", watch.orm_execute),
+        ("after_commit", watch.after_commit),
+        ("after_rollback", watch.after_rollback),
+    ]
+    for name, hook in hooks:
+        event.listen(Session, name, hook)
+    try:
+        yield watch
+    finally:
+        for name, hook in hooks:
+            event.remove(Session, name, hook)
+    assert watch.unaudited == [], "\n".join(watch.unaudited)

@@ -1,0 +1,133 @@
+"""A coordinator exports everything linked to one account (JSON, or a ZIP of JSON, CSV and
+photos); every download is in the audit trail and nobody else may make one."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from flask import Flask
+
+from tests.conftest import PASSWORD, form_csrf_token
+from tests.security.world import World, build_world
+from webapp.audit.models import AuditEntry
+from webapp.extensions import db
+from webapp.observations.models import Photo
+from webapp.observations.photostore import photo_path
+
+
+@pytest.fixture
+def world(app: Flask, officer, staff, coordinator, admin) -> World:  # type: ignore[no-untyped-def]
+    return build_world(
+        app, {"officer": officer, "staff": staff, "coordinator": coordinator, "admin": admin}
+    )
+
+
+def _failed_login(app: Flask, username: str) -> None:
+    client = app.test_client()
+    token = form_csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "username": username, "password": "fel"})
+
+
+def test_the_json_export_holds_the_account_and_everything_the_user_made(app, world, as_user):
+    officer = world.users["officer"]
+    _failed_login(app, "officer")
+    response = as_user(world.users["coordinator"]).get(f"/admin/users/{officer.id}/export.json")
+
+    assert response.status_code == 200
+    assert (
+        response.headers["Content-Disposition"] == 'attachment; filename="trygg-sunne-officer.json"'
+    )
+    assert "no-store" in response.headers["Cache-Control"]
+    data = response.get_json()
+    assert data["account"] == [
+        {**data["account"][0], "id": officer.id, "username": "officer", "role": "officer"}
+    ]
+    text = response.get_data(as_text=True)
+    assert "password_hash" not in text and officer.session_token not in text
+    # Police and shared observations by the officer, with their photos; nothing by staff.
+    assert {o["visibility"] for o in data["observations"]} == {"police", "shared"}
+    assert {o["author_id"] for o in data["observations"]} == {officer.id}
+    assert len(data["photos"]) == 2
+    assert {a["author_id"] for a in data["activities"]} == {officer.id}
+    assert "MUNICIPALITYMARK" not in text
+    assert any(e["action"] == "user.login_failed" for e in data["audit_entries"])
+
+
+def test_the_zip_export_has_json_a_csv_per_table_and_the_photo_files(app, world, as_user):
+    officer = world.users["officer"]
+    response = as_user(world.users["coordinator"]).get(f"/admin/users/{officer.id}/export.zip")
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    data = json.loads(archive.read("officer.json"))
+    for table, rows in data.items():
+        parsed = list(
+            csv.DictReader(io.StringIO(archive.read(f"csv/{table}.csv").decode("utf-8-sig")))
+        )
+        assert len(parsed) == len(rows), table
+    observation = data["observations"][0]
+    parsed = next(
+        row
+        for row in csv.DictReader(
+            io.StringIO(archive.read("csv/observations.csv").decode("utf-8-sig"))
+        )
+        if row["id"] == observation["id"]
+    )
+    assert parsed["note"] == observation["note"]
+    with app.app_context():
+        for photo in db.session.execute(db.select(Photo).filter_by(author_id=officer.id)).scalars():
+            assert (
+                archive.read(f"photos/{photo.id}.jpg")
+                == photo_path(photo.storage_name).read_bytes()
+            )
+
+
+@pytest.mark.parametrize("kind", ["json", "zip"])
+def test_every_user_data_export_is_audited(app, world, as_user, kind):
+    officer = world.users["officer"]
+    as_user(world.users["coordinator"]).get(f"/admin/users/{officer.id}/export.{kind}")
+
+    with app.app_context():
+        entry = (
+            db.session.execute(db.select(AuditEntry).order_by(AuditEntry.id.desc()))
+            .scalars()
+            .first()
+        )
+    assert entry.action == "export.download"
+    assert (entry.actor_label, entry.target_type, entry.target_id) == (
+        "coordinator",
+        "users",
+        str(officer.id),
+    )
+    assert entry.detail["kind"] == "user_data" and entry.detail["format"] == kind
+    assert entry.detail["records"]["observations"] == 2
+
+
+@pytest.mark.parametrize("role", ["officer", "staff", "admin"])
+def test_only_the_coordinator_exports_a_users_data(app, world, as_user, role):
+    client = as_user(world.users[role])
+    assert client.get(f"/admin/users/{world.users['staff'].id}/export.zip").status_code == 403
+    assert client.get("/admin/exports").status_code == 403
+
+
+def test_the_export_page_lists_every_account_and_an_unknown_one_is_404(app, world, as_user):
+    client = as_user(world.users["coordinator"])
+    page = client.get("/admin/exports").get_data(as_text=True)
+    for username in ("officer", "staff", "coordinator", "admin"):
+        assert "/export.zip" in page and username in page
+    assert client.get("/admin/users/987654/export.json").status_code == 404
+
+
+def test_a_user_without_records_gets_an_export_with_just_the_account(app, world, as_user):
+    admin = world.users["admin"]
+    data = (
+        as_user(world.users["coordinator"]).get(f"/admin/users/{admin.id}/export.json").get_json()
+    )
+    assert [row["username"] for row in data["account"]] == ["admin"]
+    assert data["observations"] == [] and data["activities"] == []
+    assert PASSWORD not in json.dumps(data)

@@ -1,0 +1,92 @@
+"""/api/v1/public: what residents' phones talk to, without an account.
+
+- GET  /public/session          a fresh CSRF token for the outbox (residents are never "logged out")
+- POST /public/reports          idempotent by the phone's UUID: 201 first, 200 replay, 409 conflict
+- GET  /public/reports.geojson  published reports only, with the coordinator's public text
+
+Honeypot and too-fast submissions get the same 201 receipt as a stored report and nothing is
+stored (see guard.py).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from flask import Blueprint, current_app, jsonify
+from flask_wtf.csrf import generate_csrf
+
+from ..api.body import json_body
+from ..errors import ApiProblem
+from ..extensions import limiter
+from ..fieldinput import canonical_uuid
+from ..idempotency import ConflictError
+from . import guard
+from .reports import (
+    FORM_NAME,
+    public_report_json,
+    published_reports,
+    receipt_json,
+    store_report,
+    validate_report,
+)
+from .settings import setting
+
+OUTBOX_SCOPE = "citizen"
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/public/session", endpoint="citizen_session", view_func=citizen_session)
+    bp.add_url_rule(
+        "/public/reports",
+        endpoint="citizen_create_report",
+        view_func=create_report,
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        "/public/reports.geojson", endpoint="citizen_reports_geojson", view_func=reports_geojson
+    )
+
+
+def citizen_session():  # type: ignore[no-untyped-def]
+    """Like /csrf-token for a resident's outbox: there is no login that could have ended."""
+    response = jsonify(csrf_token=generate_csrf(), authenticated=True, outbox_scope=OUTBOX_SCOPE)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@limiter.limit(guard.report_limit)
+def create_report():  # type: ignore[no-untyped-def]
+    guard.limit_body(int(setting("CITIZEN_REPORT_MAX_BYTES")))
+    payload = json_body()
+    if isinstance(payload, dict) and not guard.filled_by_a_person(
+        FORM_NAME, payload.get(guard.TOKEN_FIELD), payload.get(guard.HONEYPOT_FIELD)
+    ):
+        quiet_id = canonical_uuid(payload.get("id")) or str(uuid.uuid4())
+        return jsonify(receipt_json(quiet_id)), 201
+    clean, errors = validate_report(payload)
+    if clean is None:
+        raise ApiProblem("validation_failed", fields=errors)
+    try:
+        report, created = store_report(clean)
+    except ConflictError:
+        raise ApiProblem("conflict") from None
+    return jsonify(receipt_json(report.id)), 201 if created else 200
+
+
+def reports_geojson():  # type: ignore[no-untyped-def]
+    features = [
+        {
+            "type": "Feature",
+            "id": data["id"],
+            "geometry": {"type": "Point", "coordinates": [data["lon"], data["lat"]]},
+            "properties": {k: v for k, v in data.items() if k not in ("lat", "lon")},
+        }
+        for data in map(public_report_json, published_reports())
+    ]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    # Residents' text, even published, never reaches a page as markup: < > & as \u escapes.
+    body = body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    response = current_app.response_class(body, mimetype="application/geo+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,165 @@
+"""Survey results: counts and averages per question, marked places, and last time's figures.
+
+For the council report, call `survey_summary(period)`: the surveys open at some time in the
+period, each with its results and the previous survey's for comparison. Answers are anonymous
+aggregates with no visibility of their own, so no reader check is needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import func
+
+from ..extensions import db
+from .models import SCALE_MAX, SCALE_MIN, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+
+
+class HasBounds(Protocol):
+    """A period with UTC bounds, end exclusive (webapp.reports.period.Period is one)."""
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def end(self) -> datetime: ...
+
+
+@dataclass
+class QuestionResult:
+    question: SurveyQuestion
+    answered: int  # respondents who answered this question
+    # One count per option (choices) or per step 1..5 (scale); empty for map questions.
+    counts: list[int] = field(default_factory=list)
+    average: float | None = None  # scale questions only
+    points: list[tuple[float, float]] = field(default_factory=list)  # map questions: (lat, lon)
+    previous: QuestionResult | None = None  # the same question in the previous survey
+
+    @property
+    def labels(self) -> list[str]:
+        if self.question.kind == "scale":
+            return [str(step) for step in range(SCALE_MIN, SCALE_MAX + 1)]
+        return list(self.question.options or [])
+
+    @property
+    def shares(self) -> list[float]:
+        """Each count as a share of those who answered (0..1)."""
+        return [count / self.answered if self.answered else 0.0 for count in self.counts]
+
+    @property
+    def average_change(self) -> float | None:
+        if self.average is None or self.previous is None or self.previous.average is None:
+            return None
+        return self.average - self.previous.average
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    responses: int
+    questions: list[QuestionResult]
+    previous_survey: Survey | None = None
+    previous_responses: int = 0
+
+    @property
+    def points(self) -> list[tuple[float, float]]:
+        return [p for q in self.questions for p in q.points]
+
+    @property
+    def previous_points(self) -> list[tuple[float, float]]:
+        return [p for q in self.questions if q.previous for p in q.previous.points]
+
+
+def previous_survey(survey: Survey) -> Survey | None:
+    """The survey that opened last before this one (drafts have no place in time)."""
+    if survey.opens_at is None:
+        return None
+    return db.session.execute(
+        db.select(Survey)
+        .where(Survey.opens_at.is_not(None))
+        .where(Survey.opens_at < survey.opens_at)
+        .where(Survey.id != survey.id)
+        .order_by(Survey.opens_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _responses(survey: Survey) -> int:
+    return (
+        db.session.scalar(
+            db.select(func.count()).select_from(SurveyResponse).filter_by(survey_id=survey.id)
+        )
+        or 0
+    )
+
+
+def _question_results(survey: Survey) -> list[QuestionResult]:
+    ids = [q.id for q in survey.questions]
+    counted = db.session.execute(
+        db.select(SurveyAnswer.question_id, SurveyAnswer.value, func.count())
+        .where(SurveyAnswer.question_id.in_(ids), SurveyAnswer.value.is_not(None))
+        .group_by(SurveyAnswer.question_id, SurveyAnswer.value)
+    ).all()
+    answered = dict(
+        db.session.execute(
+            db.select(SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id)))
+            .where(SurveyAnswer.question_id.in_(ids))
+            .group_by(SurveyAnswer.question_id)
+        ).all()
+    )
+    points = db.session.execute(
+        db.select(SurveyAnswer.question_id, SurveyAnswer.lat, SurveyAnswer.lon)
+        .where(SurveyAnswer.question_id.in_(ids), SurveyAnswer.lat.is_not(None))
+        .order_by(SurveyAnswer.lat, SurveyAnswer.lon)  # stored order would say who came when
+    ).all()
+    results = []
+    for question in survey.questions:
+        result = QuestionResult(question=question, answered=answered.get(question.id, 0))
+        values = {value: n for qid, value, n in counted if qid == question.id}
+        if question.kind == "scale":
+            result.counts = [values.get(step, 0) for step in range(SCALE_MIN, SCALE_MAX + 1)]
+            total = sum(result.counts)
+            if total:
+                weighted = sum(
+                    step * n
+                    for step, n in zip(range(SCALE_MIN, SCALE_MAX + 1), result.counts, strict=True)
+                )
+                result.average = weighted / total
+        elif question.kind in ("single", "multiple"):
+            result.counts = [values.get(index, 0) for index in range(len(question.options or []))]
+        elif question.kind == "map_point":
+            result.points = [(lat, lon) for qid, lat, lon in points if qid == question.id]
+        results.append(result)
+    return results
+
+
+def survey_results(survey: Survey, *, compare: bool = True) -> SurveyResults:
+    """Results per question; with `compare`, each question's figures in the previous survey."""
+    results = SurveyResults(survey, _responses(survey), _question_results(survey))
+    previous = previous_survey(survey) if compare else None
+    if previous is not None:
+        earlier = survey_results(previous, compare=False)
+        results.previous_survey = previous
+        results.previous_responses = earlier.responses
+        for result in results.questions:
+            result.previous = next(
+                (e for e in earlier.questions if e.question.same_question(result.question)), None
+            )
+    return results
+
+
+def survey_summary(period: HasBounds) -> list[SurveyResults]:
+    """Surveys open at some time in `period`, oldest first, each compared with the one before.
+
+    For the council report: `period` is a webapp.reports.period.Period (or anything with
+    UTC `start` and exclusive `end`).
+    """
+    surveys = db.session.execute(
+        db.select(Survey)
+        .where(Survey.opens_at.is_not(None), Survey.closes_at.is_not(None))
+        .where(Survey.opens_at < period.end, Survey.closes_at > period.start)
+        .order_by(Survey.opens_at)
+    ).scalars()
+    return [survey_results(survey) for survey in surveys]

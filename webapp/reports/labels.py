@@ -1,0 +1,27 @@
+"""Names the report shows for codes: activity kinds, areas, measure figures."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..activities.kinds import get_kind
+
+AREA_LABELS = {
+    "centrum": _l("Sunne centrum"),
+    "tatort": _l("Rest of Sunne tätort"),
+    "outside": _l("Outside the tätort"),
+}
+MEASURE_CHANGES = {
+    "decided": _l("Decided"),
+    "done": _l("Done"),
+    "partly_done": _l("Partly done"),
+    "not_feasible": _l("Not feasible"),
+    "other_owner": _l("Handed to another owner"),
+}
+
+
+def kind_label(kind: str) -> str:
+    if kind == "observation":
+        return _("Observations")
+    return str(get_kind(kind).label)

@@ -1,0 +1,163 @@
+"""The council report as a PDF: the same figures, charts and maps as the page, on A4."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..labels import MEASURE_OWNER, label
+from . import fmt, present
+from .measures import MeasureLine
+from .pdfdoc import ReportDocument
+from .service import CouncilReport, PromiseSection
+
+R, L = "RIGHT", "LEFT"
+
+
+def render_council_pdf(report: CouncilReport, user: User) -> bytes:
+    title = _("Report to the local safety council (Lokala rådet för trygghet)")
+    pdf = ReportDocument(title)
+    pdf.footer_text = _(
+        "Trygg Sunne – follow-up %(period)s",
+        period=fmt.period(report.period.first, report.period.last),
+    )
+    pdf.add_page()
+    pdf.title_block(
+        title,
+        [
+            _(
+                "Period: %(period)s (%(days)s days)",
+                period=fmt.period(report.period.first, report.period.last),
+                days=fmt.number(report.period.days),
+            ),
+            _(
+                "Compared with: %(period)s",
+                period=fmt.period(report.previous.first, report.previous.last),
+            ),
+            _(
+                "Made %(when)s by %(who)s",
+                when=fmt.moment(report.generated_at),
+                who=user.display_name or user.username,
+            ),
+        ],
+    )
+    _key_figures(pdf, report)
+    for section in report.sections:
+        _section(pdf, report, section)
+    _safety(pdf, report)
+    _measures(pdf, report)
+    _observations(pdf, report)
+    _notes(pdf)
+    return bytes(pdf.output())
+
+
+def _key_figures(pdf: ReportDocument, report: CouncilReport) -> None:
+    pdf.heading(_("In brief"))
+    rows = [[_("Figure"), _("This period"), _("Change"), _("Comment")]]
+    rows += [[k.label, k.value, k.change, k.note] for k in present.key_figures(report)]
+    pdf.data_table(rows, (62, 24, 32, 62), align=(L, R, R, L))
+
+
+def _section(pdf: ReportDocument, report: CouncilReport, section: PromiseSection) -> None:
+    promise = section.promise
+    pdf.add_page()
+    pdf.heading(_("Promise: %(title)s", title=promise.title))
+    pdf.text_line(present.promise_runs(promise), muted=True)
+    rows = [[_("Activity"), _("Times done"), _("Previous period"), _("Change"), _("Details")]]
+    for line in section.lines:
+        name = line.activity_type.name + ("" if line.promised else f" ({_('no longer promised')})")
+        rows.append(
+            [
+                name,
+                fmt.number(line.current.done),
+                fmt.number(line.previous.done),
+                fmt.change(line.current.done, line.previous.done),
+                "\n".join(present.type_details(line.activity_type.kind, line.current)),
+            ]
+        )
+    pdf.data_table(rows, (52, 18, 20, 28, 62), align=(L, R, R, R, L))
+    if section.not_done:
+        pdf.text_line(_("Not done in the period:"), bold=True)
+        for activity_type in section.not_done:
+            pdf.text_line(f"- {activity_type.name}")
+    else:
+        pdf.text_line(_("Every promised activity was done at least once in the period."))
+    for drawing in present.section_charts(report, section):
+        pdf.drawing(drawing)
+
+
+def _safety(pdf: ReportDocument, report: CouncilReport) -> None:
+    pdf.add_page()
+    pdf.heading(_("Perceived safety on safety walks"))
+    pdf.text_line(
+        _(
+            "Participants rate each stop from 0 (bad) to 3 (good); each person's latest rating "
+            "counts."
+        ),
+        muted=True,
+    )
+    pdf.drawing(present.feeling_chart(report))
+    if not report.walk_ratings:
+        pdf.text_line(_("No safety walk was held in the period."))
+        return
+    factors = ("feeling", "lighting", "overview", "people", "upkeep", "walkway")
+    rows = [[_("Day"), _("Walk"), _("Ratings"), *[present.factor_label(f) for f in factors]]]
+    for walk in report.walk_ratings:
+        rows.append(
+            [
+                fmt.short_day(walk.local_day),
+                walk.name,
+                fmt.number(walk.ratings),
+                *[fmt.rating(walk.averages[f]) for f in factors],
+            ]
+        )
+    pdf.data_table(rows, (22, 40, 16, 17, 17, 17, 17, 17, 17), size=8, align=(L, L, *(R,) * 7))
+
+
+def _measures(pdf: ReportDocument, report: CouncilReport) -> None:
+    pdf.heading(_("Measures"))
+    m = report.measures
+    rows = [
+        [_("Status reached in the period"), _("This period"), _("Previous period"), _("Change")]
+    ]
+    rows += present.measure_rows(report)
+    pdf.data_table(rows, (80, 30, 35, 35), align=(L, R, R, R))
+    if m.not_feasible:
+        pdf.heading(_("Not feasible, and why"), level=2)
+        pdf.data_table(
+            [[_("Measure"), _("Owner"), _("Reason")]]
+            + [
+                [line.title, label(MEASURE_OWNER, line.owner), line.reason]
+                for line in m.not_feasible
+            ],
+            (55, 50, 75),
+        )
+    if m.overdue:
+        pdf.heading(_("Overdue at the end of the period"), level=2)
+        pdf.data_table(_overdue_rows(m.overdue), (70, 55, 30, 25), align=(L, L, L, R))
+
+
+def _overdue_rows(lines: list[MeasureLine]) -> list[list[str]]:
+    rows = [[_("Measure"), _("Owner"), _("Deadline"), _("Days overdue")]]
+    for line in lines:
+        deadline = fmt.short_day(line.deadline) if line.deadline else "–"
+        rows.append(
+            [line.title, label(MEASURE_OWNER, line.owner), deadline, fmt.number(line.days_overdue)]
+        )
+    return rows
+
+
+def _observations(pdf: ReportDocument, report: CouncilReport) -> None:
+    pdf.add_page()
+    pdf.heading(_("Observations and the map of the period"))
+    rows = [[_("Category"), _("This period"), _("Previous period"), _("Change")]]
+    rows += present.observation_rows(report)
+    pdf.data_table(rows, (80, 30, 35, 35), align=(L, R, R, R))
+    if report.maps:
+        pdf.drawings_side_by_side(present.map_drawings(report))
+
+
+def _notes(pdf: ReportDocument) -> None:
+    pdf.heading(_("About the figures"), level=2)
+    for note in present.data_notes():
+        pdf.text_line(f"- {note}", size=8.5, muted=True)

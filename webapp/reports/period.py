@@ -1,0 +1,122 @@
+"""Report periods: whole local days in Europe/Stockholm, turned into UTC bounds.
+
+A period runs from local midnight of its first day to local midnight after its last day, so a
+day is 23 hours in March and 25 hours in October and nothing near 02:00 is lost or counted twice.
+Months are local months, bucketed by their UTC bounds so the database needs no time zone support.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+# A council report covers a year or two; longer periods are more likely a typo than a wish.
+MAX_DAYS = 3 * 366
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """The UTC moment local day `day` begins (zoneinfo resolves the DST gap and fold)."""
+    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_ZONE).date()
+
+
+@dataclass(frozen=True)
+class Month:
+    first: date  # the first local day of the month (may lie before the period)
+    start: datetime  # UTC bounds clipped to the period
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date  # first local day, included
+    last: date  # last local day, included
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
+    def start(self) -> datetime:
+        return local_midnight_utc(self.first)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive: local midnight after the last day."""
+        return local_midnight_utc(self.last + timedelta(days=1))
+
+    def previous(self) -> Period:
+        """The period of equal length in days just before this one."""
+        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    def months(self) -> list[Month]:
+        months = []
+        first = self.first.replace(day=1)
+        while first <= self.last:
+            following = (first + timedelta(days=32)).replace(day=1)
+            start = max(local_midnight_utc(first), self.start)
+            end = min(local_midnight_utc(following), self.end)
+            months.append(Month(first=first, start=start, end=end))
+            first = following
+        return months
+
+    def query_args(self) -> dict[str, str]:
+        return {"from": self.first.isoformat(), "to": self.last.isoformat()}
+
+
+class PeriodError(ValueError):
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(fields)
+        self.fields = fields
+
+
+def default_period(today: date | None = None) -> Period:
+    """The current calendar year up to today: what the council usually asks about."""
+    today = today or local_today()
+    return Period(today.replace(month=1, day=1), today)
+
+
+def _day(value: str | None, key: str, errors: dict[str, str]) -> date | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        errors[key] = _("Write the date as YYYY-MM-DD.")
+        return None
+    # Far-off years are typos, and year 1 would overflow when the previous period is computed.
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        errors[key] = _(
+            "Choose a date between %(first)s and %(last)s.", first=MIN_YEAR, last=MAX_YEAR
+        )
+        return None
+    return day
+
+
+def parse_period(args: MultiDict, default: Period | None = None) -> Period:
+    """`from` and `to` (local days, both included); either missing takes the default's."""
+    errors: dict[str, str] = {}
+    default = default or default_period()
+    first = _day(args.get("from"), "from", errors) or default.first
+    last = _day(args.get("to"), "to", errors) or default.last
+    if not errors and last < first:
+        errors["to"] = _("The end lies before the start.")
+    elif not errors and (last - first).days + 1 > MAX_DAYS:
+        errors["to"] = _("A period can be at most %(n)s days long.", n=MAX_DAYS)
+    if errors:
+        raise PeriodError(errors)
+    return Period(first, last)
+
+
+def week_ending(last: date) -> Period:
+    """The seven local days ending with `last` (the weekly situational picture)."""
+    return Period(last - timedelta(days=6), last)

@@ -1,0 +1,309 @@
+"""The report's figures as sentences and drawings, shared by the HTML page and the PDF.
+
+Both show the same words and numbers: the PDF is the page on paper, not a second report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..andt.details import AGE_BANDS
+from ..promises.models import Promise
+from ..walks.labels import FACTOR
+from . import charts, fmt
+from .activities import TypeFigures
+from .drawing import Drawing
+from .labels import MEASURE_CHANGES
+from .mapdraw import draw_map
+from .measures import TRACKED
+from .service import CouncilReport, PromiseSection
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: str
+    change: str
+    note: str = ""
+
+
+def key_figures(report: CouncilReport) -> list[KeyFigure]:
+    def pair(kind: str, attribute: str) -> tuple[float, float]:
+        return report.total(kind, attribute), report.total(kind, attribute, previous=True)
+
+    figures = []
+    logged = sum(f.count for f in report.totals.values())
+    logged_before = sum(f.count for f in report.previous_totals.values())
+    figures.append(
+        KeyFigure(_("Activities logged"), fmt.number(logged), fmt.change(logged, logged_before))
+    )
+    hours, hours_before = pair("patrol", "hours")
+    auto, auto_hours = (
+        report.total("patrol", "auto_closed"),
+        report.total("patrol", "auto_closed_hours"),
+    )
+    note = (
+        _(
+            "Not included: %(n)s patrols closed by the app, %(h)s estimated hours.",
+            n=fmt.number(auto),
+            h=fmt.hours(auto_hours),
+        )
+        if auto
+        else ""
+    )
+    figures.append(
+        KeyFigure(
+            _("Foot patrol hours"), fmt.hours(hours), fmt.change(hours, hours_before, 1), note
+        )
+    )
+    reached, reached_before = pair("andt", "reached_total")
+    figures.append(
+        KeyFigure(
+            _("Young people reached (ANDT)"),
+            fmt.number(reached),
+            fmt.change(reached, reached_before),
+        )
+    )
+    visits, visits_before = pair("business_visit", "count")
+    outside, inside = (
+        report.total("business_visit", "outside_tatort"),
+        report.total("business_visit", "inside_tatort"),
+    )
+    share = outside / (outside + inside) if outside + inside else None
+    figures.append(
+        KeyFigure(
+            _("Business visits"),
+            fmt.number(visits),
+            fmt.change(visits, visits_before),
+            _("%(share)s outside the tätort", share=fmt.share(share)) if share is not None else "",
+        )
+    )
+    meetings, meetings_before = pair("meeting", "count")
+    cases = report.total("meeting", "cases")
+    figures.append(
+        KeyFigure(
+            _("Meetings with school and social services"),
+            fmt.number(meetings),
+            fmt.change(meetings, meetings_before),
+            _("%(n)s cases discussed", n=fmt.number(cases)),
+        )
+    )
+    figures.append(
+        KeyFigure(
+            _("Safety walks held"),
+            fmt.number(report.walks_held),
+            fmt.change(report.walks_held, report.previous_walks_held),
+        )
+    )
+    m, before = report.measures, report.previous_measures
+    figures.append(
+        KeyFigure(
+            _("Measures decided"), fmt.number(m.decided), fmt.change(m.decided, before.decided)
+        )
+    )
+    figures.append(
+        KeyFigure(_("Measures done"), fmt.number(m.done), fmt.change(m.done, before.done))
+    )
+    seen, seen_before = (
+        sum(report.observations.values()),
+        sum(report.previous_observations.values()),
+    )
+    figures.append(KeyFigure(_("Observations"), fmt.number(seen), fmt.change(seen, seen_before)))
+    return figures
+
+
+def type_details(kind: str, figures: TypeFigures) -> list[str]:
+    """What the bare count does not say, per kind of activity."""
+    lines: list[str] = []
+    if kind == "patrol":
+        lines.append(_("%(h)s hours on patrol", h=fmt.hours(figures.hours)))
+        if figures.length_km:
+            lines.append(_("%(km)s km walked", km=fmt.number(figures.length_km, 1)))
+        if figures.auto_closed:
+            lines.append(
+                ngettext(
+                    "%(num)s patrol closed by the app: its end is an estimate "
+                    "(%(h)s h, not included)",
+                    "%(num)s patrols closed by the app: their end is an estimate "
+                    "(%(h)s h, not included)",
+                    figures.auto_closed,
+                    h=fmt.hours(figures.auto_closed_hours),
+                )
+            )
+        if figures.still_open:
+            lines.append(
+                ngettext(
+                    "%(num)s patrol still open", "%(num)s patrols still open", figures.still_open
+                )
+            )
+    elif kind == "andt":
+        bands = ", ".join(
+            f"{AGE_BANDS[band]}: {fmt.number(n)}" for band, n in figures.reached.items()
+        )
+        lines.append(
+            _(
+                "%(n)s young people reached (%(bands)s)",
+                n=fmt.number(figures.reached_total),
+                bands=bands,
+            )
+        )
+    elif kind == "business_visit":
+        if figures.outside_share is not None:
+            lines.append(
+                _(
+                    "%(share)s outside the tätort (%(n)s of %(known)s with a position)",
+                    share=fmt.share(figures.outside_share),
+                    n=fmt.number(figures.outside_tatort),
+                    known=fmt.number(figures.outside_tatort + figures.inside_tatort),
+                )
+            )
+        if figures.no_position:
+            lines.append(_("%(n)s without a position", n=fmt.number(figures.no_position)))
+    elif kind == "meeting":
+        lines.append(_("%(n)s cases discussed", n=fmt.number(figures.cases)))
+        lines.append(_("%(n)s follow-ups agreed", n=fmt.number(figures.follow_ups)))
+    elif kind == "safety_walk":
+        lines.append(_("%(n)s safety walks held", n=fmt.number(figures.walks)))
+    return lines
+
+
+def promise_runs(promise: Promise) -> str:
+    if promise.ends_on is None:
+        return _(
+            "The promise runs from %(day)s until further notice.", day=fmt.day(promise.starts_on)
+        )
+    return _("The promise runs %(when)s.", when=fmt.period(promise.starts_on, promise.ends_on))
+
+
+def factor_label(factor: str) -> str:
+    return str(FACTOR[factor])
+
+
+# ---- drawings -----------------------------------------------------------------------------
+
+
+def _colours(section: PromiseSection) -> dict[int, str]:
+    return {
+        line.activity_type.id: charts.PALETTE[i % len(charts.PALETTE)]
+        for i, line in enumerate(section.lines)
+    }
+
+
+def section_charts(report: CouncilReport, section: PromiseSection) -> list[Drawing]:
+    colours = _colours(section)
+    months = [fmt.month(m.first) for m in report.months]
+    series = [
+        charts.Series(line.activity_type.name, line.monthly, colours[line.activity_type.id])
+        for line in section.lines
+        if any(line.monthly)
+    ]
+    by_month = charts.stacked_by_month(
+        _("Activities per month"),
+        months,
+        series,
+        fmt.number,
+        empty_text=_("No activity in the period."),
+    )
+    rows = [
+        (line.activity_type.name, line.current.done, line.previous.done) for line in section.lines
+    ]
+    comparison = charts.current_vs_previous(
+        _("Times done, this period and the one before"),
+        rows,
+        fmt.number,
+        (_("This period"), _("Previous period")),
+    )
+    return [by_month, comparison]
+
+
+def feeling_chart(report: CouncilReport) -> Drawing:
+    return charts.feeling_by_month(
+        _("Feeling of safety on safety walks, average per month"),
+        [fmt.month(m.first) for m in report.feeling_months],
+        [m.feeling for m in report.feeling_months],
+        lambda v: fmt.number(v, 1) if v % 1 else fmt.number(v),
+        _("no walk"),
+    )
+
+
+def map_drawings(report: CouncilReport) -> list[Drawing]:
+    titles = {"kommun": _("Sunne kommun"), "centrum": _("Sunne centrum")}
+    return [draw_map(layer, titles[layer.name]) for layer in report.maps]
+
+
+def data_notes() -> list[str]:
+    """How the figures were counted, printed under the report so nobody has to guess."""
+    return [
+        _(
+            "Days are local Swedish days (Europe/Stockholm): a period runs from midnight of its "
+            "first day to midnight after its last, also across daylight saving changes."
+        ),
+        _(
+            "An activity counts for the promises it was logged for, in the period its start "
+            "falls in."
+        ),
+        _(
+            "Patrol hours add up patrols ended by a person. Patrols the app closed because they "
+            "were left open have an estimated end and are shown separately, not included."
+        ),
+        _(
+            "Outside the tätort is computed from the position and the tätort outline, which is "
+            "approximate."
+        ),
+        _(
+            "Safety walks count when held or closed in the walk planner; walks also logged as an "
+            "activity are counted once."
+        ),
+        _(
+            "Measures count by the status changes recorded in the period; overdue means still open "
+            "with a passed deadline at the end of the period."
+        ),
+        _("Observations marked as duplicates are not counted."),
+        _("Only records you may see are counted."),
+    ]
+
+
+def measure_rows(report: CouncilReport) -> list[list[str]]:
+    """Status changes in the period against the previous one, then overdue measures."""
+    m, before = report.measures, report.previous_measures
+    rows = [
+        [
+            str(MEASURE_CHANGES[status]),
+            fmt.number(m.changed[status]),
+            fmt.number(before.changed[status]),
+            fmt.change(m.changed[status], before.changed[status]),
+        ]
+        for status in TRACKED
+    ]
+    overdue, overdue_before = len(m.overdue), len(before.overdue)
+    rows.append(
+        [
+            _("Overdue at the end of the period"),
+            fmt.number(overdue),
+            fmt.number(overdue_before),
+            fmt.change(overdue, overdue_before),
+        ]
+    )
+    return rows
+
+
+def observation_rows(report: CouncilReport) -> list[list[str]]:
+    rows = []
+    for category in report.categories:
+        now = report.observations.get(category.code, 0)
+        before = report.previous_observations.get(category.code, 0)
+        if now or before:
+            rows.append(
+                [category.label(), fmt.number(now), fmt.number(before), fmt.change(now, before)]
+            )
+    total, total_before = (
+        sum(report.observations.values()),
+        sum(report.previous_observations.values()),
+    )
+    rows.append(
+        [_("Total"), fmt.number(total), fmt.number(total_before), fmt.change(total, total_before)]
+    )
+    return rows

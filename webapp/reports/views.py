@@ -1,0 +1,206 @@
+"""Council report, weekly situational picture and exports: the coordinator's pages.
+
+Reports and exports are the coordinator's job (DESIGN §3); officers, staff and admins get 403.
+The queries behind them still filter by the reader's visibility, so opening them to other roles
+later would show each only what they may read.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from ..access import Role
+from ..audit.service import record as audit
+from ..auth.session import roles_required
+from ..errors import ApiProblem
+from ..extensions import db
+from ..maps.skeleton import MapParts, build_map_parts
+from ..promises.models import Promise
+from . import exports, fmt, present
+from .drawing import to_svg
+from .labels import AREA_LABELS
+from .observations import AREA_KEYS
+from .pdf import render_council_pdf
+from .period import Period, PeriodError, default_period, local_today, parse_period, week_ending
+from .service import CouncilReport, build_council_report, default_promises
+from .weekly import build_weekly, weekly_title
+from .weekly_pdf import MAX_LINES, render_weekly_pdf
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+DATASETS = ("observations", "activities")
+FORMATS = {"csv": "text/csv", "geojson": "application/geo+json"}
+
+
+def _promises(args: MultiDict, period: Period) -> list[Promise]:
+    raw = args.getlist("promise")
+    if not raw:
+        return default_promises(period)
+    if not all(value.isdigit() and len(value) < 10 for value in raw):
+        raise ApiProblem("validation_failed", fields={"promise": "unknown"})
+    ids = sorted({int(value) for value in raw})
+    promises = list(
+        db.session.execute(
+            db.select(Promise).where(Promise.id.in_(ids)).order_by(Promise.starts_on, Promise.id)
+        ).scalars()
+    )
+    if len(promises) != len(ids):
+        raise ApiProblem("validation_failed", fields={"promise": "unknown"})
+    return promises
+
+
+def _period(args: MultiDict) -> Period:
+    try:
+        return parse_period(args)
+    except PeriodError as error:
+        raise ApiProblem("validation_failed", fields=error.fields) from error
+
+
+@bp.get("/")
+@roles_required(Role.COORDINATOR)
+def council() -> tuple[str, int] | str:
+    errors: dict[str, str] = {}
+    try:
+        period = parse_period(request.args)
+    except PeriodError as error:
+        errors, period = error.fields, default_period()
+    promises = _promises(request.args, period)
+    page = _council_page(build_council_report(period, promises, current_user), errors)
+    audit("report.view", target_type="report", kind="council", **period.query_args(),
+          promises=[p.id for p in promises])  # fmt: skip
+    db.session.commit()
+    return (page, 422) if errors else page
+
+
+def _council_page(report: CouncilReport, errors: dict[str, str]) -> str:
+    promises = db.select(Promise).order_by(Promise.starts_on.desc(), Promise.id)
+    return render_template(
+        "reports/council.html",
+        report=report,
+        errors=errors,
+        all_promises=db.session.execute(promises).scalars().all(),
+        present=present,
+        fmt=fmt,
+        to_svg=to_svg,
+        map=_map_parts(),
+        # The map API reads a time without offset as local time: the morning after the last day.
+        period_until=(report.period.last + timedelta(days=1)).isoformat() + "T00:00:00",
+    )
+
+
+def _map_parts() -> MapParts:
+    config = current_app.config
+    return build_map_parts(
+        center=tuple(config["MAP_CENTER"]),
+        zoom=13,
+        tile_url=config["TILE_URL"],
+        attribution=config["TILE_ATTRIBUTION"],
+        nonce=request.csp_nonce,  # type: ignore[attr-defined]  # set per request by Talisman
+    )
+
+
+@bp.get("/council.pdf")
+@roles_required(Role.COORDINATOR)
+def council_pdf() -> Response:
+    period = _period(request.args)
+    promises = _promises(request.args, period)
+    data = render_council_pdf(build_council_report(period, promises, current_user), current_user)
+    audit(
+        "export.download",
+        target_type="report",
+        kind="council_report",
+        format="pdf",
+        **period.query_args(),
+        promises=[p.id for p in promises],
+    )
+    db.session.commit()
+    return _download(data, "application/pdf", f"radsrapport-{period.first}--{period.last}.pdf")
+
+
+def _week(args: MultiDict) -> Period:
+    """The seven local days ending with `to` (default: today)."""
+    last = local_today()
+    if args.get("to"):
+        last = _period(MultiDict({"from": args["to"], "to": args["to"]})).last
+    return week_ending(last)
+
+
+@bp.get("/weekly")
+@roles_required(Role.COORDINATOR)
+def weekly() -> str:
+    picture = build_weekly(_week(request.args), current_user)
+    page = render_template(
+        "reports/weekly.html",
+        picture=picture,
+        fmt=fmt,
+        area_labels=AREA_LABELS,
+        area_keys=AREA_KEYS,
+        title=weekly_title(picture),
+        max_lines=MAX_LINES,
+    )
+    audit("report.view", target_type="report", kind="weekly", **picture.period.query_args())
+    db.session.commit()
+    return page
+
+
+@bp.get("/weekly.pdf")
+@roles_required(Role.COORDINATOR)
+def weekly_pdf() -> Response:
+    picture = build_weekly(_week(request.args), current_user)
+    data = render_weekly_pdf(picture, current_user)
+    audit(
+        "export.download",
+        target_type="report",
+        kind="weekly_picture",
+        format="pdf",
+        **picture.period.query_args(),
+    )
+    db.session.commit()
+    return _download(data, "application/pdf", f"lagesbild-{picture.period.last}.pdf")
+
+
+@bp.get("/exports/<name>.<extension>")
+@roles_required(Role.COORDINATOR)
+def export(name: str, extension: str) -> Response:
+    if name not in DATASETS or extension not in FORMATS:
+        raise ApiProblem("not_found")
+    dialect = request.args.get("dialect", "excel")
+    if extension == "csv" and dialect not in exports.DIALECTS:
+        raise ApiProblem("validation_failed", fields={"dialect": "excel|gis"})
+    period = _period(request.args)
+    promise_ids = (
+        [p.id for p in _promises(request.args, period)] if request.args.getlist("promise") else []
+    )
+    data = exports.dataset(name, period, current_user, promise_ids)
+    body, tally = exports.render(data, extension, dialect)
+    # Committed before the first byte leaves: an export is never without its entry.
+    audit(
+        "export.download",
+        target_type=name,
+        kind=name,
+        format=extension,
+        dialect=dialect if extension == "csv" else None,
+        rows=tally.rows,
+        police_records=tally.police,
+        promises=promise_ids,
+        **period.query_args(),
+    )
+    db.session.commit()
+    suffix = "-gis" if extension == "csv" and dialect == "gis" else ""
+    filename = f"{name}-{period.first}--{period.last}{suffix}.{extension}"
+    response = Response(body, mimetype=FORMATS[extension])
+    return _attachment(response, filename)
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    return _attachment(current_app.response_class(data, mimetype=mimetype), filename)
+
+
+def _attachment(response: Response, filename: str) -> Response:
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Police records: never kept by a shared cache or proxy.
+    response.headers["Cache-Control"] = "no-store"
+    return response

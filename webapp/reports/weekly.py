@@ -1,0 +1,99 @@
+"""The weekly situational picture (lägesbild) for the police–municipality meeting (EST method).
+
+The last seven local days: what was observed, by category and by area (Sunne centrum, the rest
+of the tätort, outside), against the week before; which measures are new and which are overdue
+now; what was done. One page, to be read in five minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+
+from ..access import visibility_filter
+from ..auth.models import User
+from ..extensions import db
+from ..measures.models import Measure
+from ..observations.models import Category
+from ..promises.models import ActivityType
+from . import activities, measures, observations, walks
+from .observations import AreaTable
+from .period import Period
+
+
+@dataclass
+class WeeklyPicture:
+    period: Period
+    previous: Period
+    generated_at: datetime
+    areas: AreaTable
+    previous_by_category: dict[str, int]
+    categories: list[Category]
+    new_measures: list[measures.MeasureLine]
+    overdue: list[measures.MeasureLine]
+    activity_counts: list[tuple[ActivityType, int, int]]  # type, this week, week before
+    walks_held: int
+
+    @property
+    def observations_total(self) -> int:
+        return sum(self.areas.row_total(code) for code in self.areas.counts)
+
+    @property
+    def previous_total(self) -> int:
+        return sum(self.previous_by_category.values())
+
+
+def _new_measures(period: Period, user: User) -> list[measures.MeasureLine]:
+    rows = db.session.execute(
+        db.select(Measure.id, Measure.title, Measure.owner, Measure.deadline, Measure.status)
+        .where(
+            Measure.created_at >= period.start,
+            Measure.created_at < period.end,
+            visibility_filter(user, Measure.visibility, Measure.created_by_id),
+        )
+        .order_by(Measure.created_at, Measure.id)
+    ).all()
+    return [measures.MeasureLine(r.id, r.title, r.owner, r.deadline, r.status) for r in rows]
+
+
+def _activity_counts(period: Period, user: User) -> list[tuple[ActivityType, int, int]]:
+    current = activities.figures_by_type(period, [], user)
+    before = activities.figures_by_type(period.previous(), [], user)
+    ids = set(current) | set(before)
+    if not ids:
+        return []
+    types = db.session.execute(
+        db.select(ActivityType).where(ActivityType.id.in_(ids)).order_by(ActivityType.id)
+    )
+    return [
+        (
+            t,
+            current[t.id].count if t.id in current else 0,
+            before[t.id].count if t.id in before else 0,
+        )
+        for t in types.scalars()
+    ]
+
+
+def build_weekly(period: Period, user: User, *, now: datetime | None = None) -> WeeklyPicture:
+    now = now or datetime.now(UTC)
+    previous = period.previous()
+    return WeeklyPicture(
+        period=period,
+        previous=previous,
+        generated_at=now,
+        areas=observations.by_category_and_area(period, user),
+        previous_by_category=observations.by_category(previous, user),
+        categories=observations.categories(),
+        new_measures=_new_measures(period, user),
+        overdue=measures.overdue_at(min(period.end, now), user),
+        activity_counts=_activity_counts(period, user),
+        walks_held=walks.walks_held(period, user),
+    )
+
+
+def weekly_title(picture: WeeklyPicture) -> str:
+    year, week, _day = picture.period.last.isocalendar()
+    return _("Situational picture, week %(week)s %(year)s", week=week, year=year)

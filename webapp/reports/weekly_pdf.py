@@ -1,0 +1,105 @@
+"""The weekly situational picture on one A4 page."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..labels import MEASURE_OWNER, MEASURE_STATUS, label
+from . import fmt
+from .labels import AREA_LABELS
+from .measures import MeasureLine
+from .observations import AREA_KEYS
+from .pdfdoc import ReportDocument
+from .weekly import WeeklyPicture, weekly_title
+
+R, L = "RIGHT", "LEFT"
+# Longer lists are cut so the picture stays on one page; the page says how many were left out.
+# Overdue measures come most overdue first.
+MAX_LINES = 10
+
+
+def render_weekly_pdf(picture: WeeklyPicture, user: User) -> bytes:
+    title = weekly_title(picture)
+    pdf = ReportDocument(title)
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.footer_text = _("Trygg Sunne – situational picture")
+    pdf.add_page()
+    pdf.title_block(
+        title,
+        [
+            fmt.period(picture.period.first, picture.period.last),
+            _(
+                "Made %(when)s by %(who)s",
+                when=fmt.moment(picture.generated_at),
+                who=user.display_name or user.username,
+            ),
+        ],
+    )
+    _observations(pdf, picture)
+    _measures(pdf, _("New measures"), picture.new_measures, new=True)
+    _measures(pdf, _("Overdue measures"), picture.overdue, new=False)
+    _activities(pdf, picture)
+    return bytes(pdf.output())
+
+
+def _observations(pdf: ReportDocument, picture: WeeklyPicture) -> None:
+    pdf.heading(_("Observations by category and area"), level=2)
+    areas = picture.areas
+    rows = [
+        [_("Category"), *[str(AREA_LABELS[a]) for a in AREA_KEYS], _("Total"), _("Week before")]
+    ]
+    for category in picture.categories:
+        total, before = (
+            areas.row_total(category.code),
+            picture.previous_by_category.get(category.code, 0),
+        )
+        if total or before:
+            counts = areas.counts.get(category.code, {})
+            rows.append(
+                [
+                    category.label(),
+                    *[fmt.number(counts.get(a, 0)) for a in AREA_KEYS],
+                    fmt.number(total),
+                    fmt.number(before),
+                ]
+            )
+    rows.append(
+        [
+            _("Total"),
+            *[fmt.number(areas.total(a)) for a in AREA_KEYS],
+            fmt.number(picture.observations_total),
+            fmt.number(picture.previous_total),
+        ]
+    )
+    pdf.data_table(rows, (50, 24, 30, 28, 22, 26), size=8.5, align=(L, R, R, R, R, R))
+
+
+def _measures(pdf: ReportDocument, heading: str, lines: list[MeasureLine], *, new: bool) -> None:
+    pdf.heading(f"{heading} ({fmt.number(len(lines))})", level=2)
+    if not lines:
+        pdf.text_line(_("None."))
+        return
+    last = _("Status") if new else _("Days overdue")
+    rows = [[_("Measure"), _("Owner"), _("Deadline"), last]]
+    for line in lines[:MAX_LINES]:
+        deadline = fmt.short_day(line.deadline) if line.deadline else "–"
+        tail = label(MEASURE_STATUS, line.status) if new else fmt.number(line.days_overdue)
+        rows.append([line.title, label(MEASURE_OWNER, line.owner), deadline, tail])
+    pdf.data_table(rows, (75, 55, 28, 22), size=8.5, align=(L, L, L, L if new else R))
+    if len(lines) > MAX_LINES:
+        pdf.text_line(
+            _("… and %(n)s more (see the measures list).", n=len(lines) - MAX_LINES),
+            muted=True,
+            size=8.5,
+        )
+
+
+def _activities(pdf: ReportDocument, picture: WeeklyPicture) -> None:
+    pdf.heading(_("Activities done"), level=2)
+    rows = [[_("Activity"), _("This week"), _("Week before")]]
+    rows += [
+        [t.name, fmt.number(now), fmt.number(before)] for t, now, before in picture.activity_counts
+    ]
+    rows.append([_("Safety walks held"), fmt.number(picture.walks_held), ""])
+    pdf.data_table(rows, (120, 30, 30), size=8.5, align=(L, R, R))
