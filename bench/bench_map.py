@@ -12,18 +12,39 @@ under 100 KB at 100,000 stored; one-month GeoJSON of ~10,000 points under 1 s.
 from __future__ import annotations
 
 import argparse
+import html
+import os
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
 from webapp.access import Role
 from webapp.extensions import db
+from webapp.observations.models import Observation
 
 from .common import bench_app, ensure_user, insert_observations, login
 from .server import load_warning
 
 SIZES = (1_000, 10_000, 100_000)
 REPEATS = 5
+# The naive approach (one Folium Marker+Popup per point, DESIGN §6) for comparison; at 100k it
+# takes minutes and ~2 GB, so it can be capped: BENCH_NAIVE_MAX=10000.
+NAIVE_MAX = int(os.environ.get("BENCH_NAIVE_MAX", "100000"))
+
+
+def naive_folium(size: int) -> tuple[float, float]:
+    """Seconds and KB for a Folium page with a Marker+Popup per observation."""
+    import folium
+
+    rows = db.session.execute(
+        db.select(Observation.lat, Observation.lon, Observation.note).limit(size)
+    ).all()
+    start = time.perf_counter()
+    fmap = folium.Map(location=[59.8366, 13.144], zoom_start=14)
+    for lat, lon, note in rows:
+        folium.Marker([lat, lon], popup=folium.Popup(html.escape(note))).add_to(fmap)
+    page = fmap.get_root().render()
+    return time.perf_counter() - start, len(page.encode()) / 1024
 
 
 def main(sizes: tuple[int, ...] = SIZES) -> None:
@@ -59,9 +80,15 @@ def main(sizes: tuple[int, ...] = SIZES) -> None:
         start = time.perf_counter()
         client.get("/api/v1/observations.geojson")
         all_time = time.perf_counter() - start
+        naive = "skipped"
+        naive_kb = ""
+        if size <= NAIVE_MAX:
+            with app.app_context():
+                seconds, kilobytes = naive_folium(size)
+            naive, naive_kb = f"{seconds:.2f}", f"{kilobytes:,.0f}"
         print(
             f"{size:>8} {len(page.data) / 1024:>8.1f} {window_days:>8.1f} {features:>7} "
-            f"{statistics.median(month_times):>18.3f} {all_time:>7.2f}"
+            f"{statistics.median(month_times):>18.3f} {all_time:>7.2f} {naive:>15} {naive_kb:>10}"
         )
     with app.app_context():
         db.session.remove()

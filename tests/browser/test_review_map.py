@@ -116,5 +116,8 @@ def test_the_map_makes_no_request_beyond_our_own_server(phone, hostile_world):
     page.goto("/review/map")
     poll(page, "() => document.querySelectorAll('.leaflet-interactive').length > 0")
     page.wait_for_timeout(500)
+    # Every layer is offered in the layer control.
+    layer_names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert len(layer_names) == 7, layer_names
     assert phone.net.leaks == []
     assert phone.net.tiles == []  # the test's tile server is our own host
