@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -41,7 +42,18 @@ from pathlib import Path
 from typing import Any
 
 from .loadgen import RunResult, RunSpec, run
-from .server import PASSWORD, database, gunicorn, load_warning, prepare, production_env
+from .server import (
+    PASSWORD,
+    Server,
+    database,
+    gunicorn,
+    load_warning,
+    postgres_backend_pids,
+    prepare,
+    process_cpu_seconds,
+    production_env,
+    server_cpu_seconds,
+)
 
 
 def stored_counts(url: str) -> tuple[int, int]:
@@ -65,11 +77,34 @@ def cpu_times() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
-def phase(spec: RunSpec) -> tuple[RunResult, float]:
+LABELS = ("bare", "bare-insert", "noop", "submit")
+
+
+def backend_cpu(url: str) -> dict[int, float]:
+    if not url.startswith("postgres"):
+        return {}  # SQLite works inside the gunicorn workers
+    return {pid: process_cpu_seconds([pid]) for pid in postgres_backend_pids(url)}
+
+
+def phase(spec: RunSpec, server: Server, url: str) -> tuple[RunResult, dict[str, Any]]:
+    """Run one phase; also what it cost: machine CPU busy %, CPU per request in the server."""
     busy0, total0 = cpu_times()
+    server0, db0 = server_cpu_seconds(server), backend_cpu(url)
     result = run(spec)
+    server1, db1 = server_cpu_seconds(server), backend_cpu(url)
     busy1, total1 = cpu_times()
-    return result, 100 * (busy1 - busy0) / max(1.0, total1 - total0)
+    requests = max(result.requests, 1)
+    server_ms = 1000 * (server1 - server0) / requests
+    db_ms = 1000 * sum(cpu - db0.get(pid, 0.0) for pid, cpu in db1.items()) / requests
+    cores = os.cpu_count() or 1
+    return result, {
+        "machine_cpu_pct": round(100 * (busy1 - busy0) / max(1.0, total1 - total0)),
+        "server_cpu_ms": round(server_ms, 3),
+        "db_cpu_ms": round(db_ms, 3),
+        # What the server could do with every core to itself: the figure the machine's other
+        # load (and the load generator) cannot distort.
+        "capacity_req_per_s": round(1000 * cores / max(server_ms + db_ms, 1e-6)),
+    }
 
 
 def check_exact(label: str, url: str, sent: set[str], created: int, result: RunResult) -> list[str]:
@@ -126,8 +161,8 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                         categories=categories, processes=args.generator_processes,
                         tag=f"{kind}-{label}-{time.time()}",
                     )  # fmt: skip
-                    result, cpu = phase(spec)
-                    summary = result.summary() | {"machine_cpu_pct": round(cpu)}
+                    result, cost = phase(spec, base, url)
+                    summary = result.summary() | cost
                     report["phases"][label] = summary
                     print_phase(label, summary)
                     if run_kind == "observations":
@@ -154,6 +189,9 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         report[f"ratio_submit_to_{other}"] = round(
             phases["submit"]["req_per_s"] / max(phases[other]["req_per_s"], 1e-9), 2
         )
+    report["capacity_ratio_submit_to_bare"] = round(
+        phases["submit"]["capacity_req_per_s"] / max(phases["bare"]["capacity_req_per_s"], 1), 2
+    )
     return report
 
 
@@ -184,7 +222,9 @@ def print_phase(label: str, s: dict[str, Any]) -> None:
         f"  {s['req_per_s']:>7.1f} req/s"
         f"  p50 {s['p50_ms']:>6.1f} ms  p95 {s['p95_ms']:>6.1f} ms  p99 {s['p99_ms']:>6.1f} ms"
         f"  errors {s['errors']}  statuses {s['statuses']}  reconnects {s['reconnects']}"
-        f"  cpu {s['machine_cpu_pct']}% (generator {s['generator_cpu_s']} s)",
+        f"  machine cpu {s['machine_cpu_pct']}% (generator {s['generator_cpu_s']} s)"
+        f"  server {s['server_cpu_ms']:.2f} + db {s['db_cpu_ms']:.2f} ms cpu/req"
+        f" -> capacity {s['capacity_req_per_s']}/s",
         flush=True,
     )
 
@@ -227,6 +267,22 @@ def main(argv: list[str] | None = None) -> int:
             f"{p['submit']['p50_ms']:>7.1f} {p['submit']['p95_ms']:>7.1f} "
             f"{soak.get('req_per_s', 0):>7.0f} {soak.get('p95_ms', 0):>8.1f} "
             f"{soak.get('errors', '-'):>6} {'yes' if not r['problems'] else 'NO':>6}"
+        )
+    print(
+        "\nCPU per request (gunicorn workers + PostgreSQL backends, ms) and the capacity it"
+        f" allows on {os.cpu_count()} cores with nothing else running (req/s)"
+    )
+    print(f"{'database':<10} " + " ".join(f"{label:>20}" for label in LABELS) + f" {'ratio':>6}")
+    for r in reports:
+        p = r["phases"]
+        cells = [
+            f"{p[k]['server_cpu_ms'] + p[k]['db_cpu_ms']:.2f} ms {p[k]['capacity_req_per_s']:>6}/s"
+            for k in LABELS
+        ]
+        print(
+            f"{r['database']:<10} "
+            + " ".join(f"{cell:>20}" for cell in cells)
+            + f" {r['capacity_ratio_submit_to_bare']:>6.2f}"
         )
     if args.json:
         args.json.write_text(json.dumps(reports, indent=2))

@@ -84,6 +84,57 @@ if os.environ.get("TRYGG_BENCH_SERVER") == "1":  # imported by gunicorn, not by 
     app = build_wsgi()
 
 
+class Server(str):
+    """The base URL of a running server, with the pid of its gunicorn master."""
+
+    pid: int = 0
+
+
+def process_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (Linux /proc), 0 for those gone."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def server_cpu_seconds(server: Server) -> float:
+    """CPU time of gunicorn's master and workers so far."""
+    return process_cpu_seconds([server.pid, *children(server.pid)])
+
+
+def postgres_backend_pids(url: str) -> list[int]:
+    """The server processes of PostgreSQL serving database `url` (on this machine)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -99,7 +150,7 @@ def gunicorn(
     worker_class: str | None = None,
     log: Path | None = None,
     app_uri: str = "bench.server:app",
-) -> Iterator[str]:
+) -> Iterator[Server]:
     """Start gunicorn with the production config on a free loopback port; yields its base URL.
 
     `app_uri` "webapp.wsgi:app" serves the app exactly as production does (no bench endpoints).
@@ -116,7 +167,8 @@ def gunicorn(
     args.append(app_uri)
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(args, cwd=ROOT, env=full_env, stdout=out, stderr=out)  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.pid = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:

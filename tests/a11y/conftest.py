@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from tests.browser import conftest as browser_fixtures
 from tests.browser.conftest import BrowserNet, new_phone_context, tile_host
@@ -33,6 +34,9 @@ playwright = browser_fixtures.playwright
 chromium_path = browser_fixtures.chromium_path
 browser = browser_fixtures.browser
 live_server = browser_fixtures.live_server
+
+# Waits as long as the contexts' own default: a loaded CI machine is slow to get a GPS fix.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"

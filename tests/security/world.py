@@ -140,8 +140,8 @@ def build_world(app: Flask, users: dict[str, User]) -> World:
         world.targets["user:officer"] = {"user_id": users["officer"].id, "kind": "json"}
         world.targets["user:officer:zip"] = {"user_id": users["officer"].id, "kind": "zip"}
         world.targets["static"] = {"filename": "css/app.css"}
-        world.targets["dataset:observations.csv"] = {"name": "observations", "fmt": "csv"}
-        world.targets["dataset:activities.geojson"] = {"name": "activities", "fmt": "geojson"}
+        world.targets["dataset:observations.csv"] = {"name": "observations", "extension": "csv"}
+        world.targets["dataset:activities.geojson"] = {"name": "activities", "extension": "geojson"}
         world.targets["vendor"] = {"package": "leaflet", "filename": "leaflet.js"}
 
         # The walk the participants of this world are on follows up an earlier shared walk, so

@@ -33,12 +33,19 @@ class ModerationError(ValueError):
     """An action that cannot be applied; the message is shown to the coordinator."""
 
 
-def get_report_or_404(report_id: str) -> PublicReport:
-    """The report by its UUID (404 otherwise). Views reaching it are for coordinators only."""
+def get_report_or_404(report_id: str, *, reading: bool = False) -> PublicReport:
+    """The report by its UUID (404 otherwise). Views reaching it are for coordinators only.
+
+    `reading=True` (the page that shows it): contact details are personal data, so who opened
+    a report carrying them is on record.
+    """
     canonical = canonical_uuid(report_id)
     report = db.session.get(PublicReport, canonical) if canonical else None
     if report is None:
         abort(404)
+    if reading and report.contact:
+        audit("citizen_report.read", report, contact=True)
+        db.session.commit()
     return report
 
 

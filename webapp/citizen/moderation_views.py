@@ -10,9 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..access import Role
-from ..audit.service import record as audit
 from ..auth.session import roles_required
-from ..extensions import db
 from ..measures.loaders import get_measure_or_404
 from ..observations.loaders import get_observation_or_404
 from . import labels as citizen_labels
@@ -39,11 +37,7 @@ def queue() -> str:
 @bp.get("/<report_id>")
 @roles_required(Role.COORDINATOR)
 def detail(report_id: str) -> str:
-    report = moderation.get_report_or_404(report_id)
-    if report.contact:
-        # Contact details are personal data: who looked at them is on record.
-        audit("citizen_report.read", report, contact=True)
-        db.session.commit()
+    report = moderation.get_report_or_404(report_id, reading=True)
     nearby = moderation.nearby_observations(report, current_user)
     measures = moderation.open_measures(report, current_user)
     return render_template(

@@ -16,8 +16,10 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..fieldinput import Errors, choice, client_uuid, coordinate, free_text, unknown_fields
 from ..idempotency import content_digest, insert_once
+from ..labels import MEASURE_STATUS, label
 from ..observations.models import Category
 from .guard import HONEYPOT_FIELD, TOKEN_FIELD
+from .labels import FEELING
 from .models import FEELINGS, TIMES_OF_DAY, PublicReport
 from .places import inside_service_area
 from .settings import setting
@@ -145,9 +147,6 @@ def published_reports() -> list[PublicReport]:
 
 def public_report_json(report: PublicReport) -> dict[str, Any]:
     """A published report as anyone may see it; links only to measures shared with residents."""
-    from ..labels import MEASURE_STATUS, label
-    from .labels import FEELING
-
     measure = report.measure
     shared_measure = measure is not None and measure.visibility == "shared"
     return {
