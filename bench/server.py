@@ -90,8 +90,12 @@ class Server(str):
     pid: int = 0
 
 
-def process_cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes (Linux /proc), 0 for those gone."""
+def process_cpu_seconds(pids: list[int], *, reaped: bool = False) -> float:
+    """User + system CPU time of these processes (Linux /proc), 0 for those gone.
+
+    `reaped` adds what their finished children used (a recycled gunicorn worker's time moves
+    to the master once the master has reaped it).
+    """
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for pid in pids:
@@ -100,7 +104,10 @@ def process_cpu_seconds(pids: list[int]) -> float:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        used = int(fields[11]) + int(fields[12])  # utime, stime
+        if reaped:
+            used += int(fields[13]) + int(fields[14])  # cutime, cstime
+        total += used / ticks
     return total
 
 
@@ -118,8 +125,10 @@ def children(pid: int) -> list[int]:
 
 
 def server_cpu_seconds(server: Server) -> float:
-    """CPU time of gunicorn's master and workers so far."""
-    return process_cpu_seconds([server.pid, *children(server.pid)])
+    """CPU time of gunicorn's master and workers so far, recycled workers included."""
+    return process_cpu_seconds([server.pid], reaped=True) + process_cpu_seconds(
+        children(server.pid)
+    )
 
 
 def postgres_backend_pids(url: str) -> list[int]:
