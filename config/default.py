@@ -72,8 +72,20 @@ SESSION_IDLE_MINUTES = {"default": 60, "officer": 240}
 RETENTION = {
     # Free text is blanked, the record (place, time, category) stays for the statistics.
     "observation_note": 365,
-    "activity_note": 365,
+    "activity_note": 365,  # with its edit history and the text of done follow-ups
     "walk_note": 365,
+    "walk_internal_note": 365,  # counted from the walk's start
+    # Status-history comments; two years, so last year's council report still reads its reasons.
+    "measure_comment": 730,
+    # Citizen reports: contact details from when the report was handled (or came in, if never),
+    # the resident's text and its published edit from when it came in.
+    "citizen_contact": 90,
+    "citizen_text": 365,
+    # Records stay for the counts, but what ties them to one person goes: walk participants'
+    # group, gender and age band are unlinked (from joining), survey answers from the same
+    # person are unlinked and marked places rounded (from the survey's close).
+    "walk_participants": 365,
+    "survey_answers": 365,
     # Whole records and files are deleted.
     "observations": 730,
     "photos": 365,

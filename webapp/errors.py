@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .auth.views import audit_login_csrf_failure
 from .extensions import db
 
 # code -> (status, message). Messages are lazy so they translate per request.
@@ -87,6 +88,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+        if request.endpoint == "auth.login" and request.method == "POST":
+            # The login view never ran, so its audit entry is written here.
+            audit_login_csrf_failure(error)
         if wants_json():
             return problem_response("csrf_failed")
         return render_error(400, "csrf_failed")

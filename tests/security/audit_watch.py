@@ -4,6 +4,9 @@ the same transaction fails the test that made it (DESIGN §7, STYLE 9).
 Active for tests/security (see its conftest.py). To check the whole suite's writes too:
 
     pytest -p tests.security.audit_watch --ignore=tests/browser
+
+Residents' anonymous reports and survey answers are the one deliberate exception
+(ANONYMOUS_INSERTS).
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from webapp.audit.models import AuditEntry
+
+# Rows residents add without an account, unaudited by design: an audit entry keeps the caller's
+# address, which a citizen report or a survey answer must never carry (webapp/citizen). Only
+# their insertion is exempt; moderating or changing them is audited like any write.
+ANONYMOUS_INSERTS = frozenset({"citizen_reports", "survey_responses", "survey_answers"})
 
 
 class AuditWatch:
@@ -33,7 +41,10 @@ class AuditWatch:
         if not has_request_context():
             return
         state = self._state(session)
-        for obj in session.new | session.deleted:
+        for obj in session.new:
+            if obj.__tablename__ not in ANONYMOUS_INSERTS:
+                self._note(state, obj)
+        for obj in session.deleted:
             self._note(state, obj)
         for obj in session.dirty:
             if session.is_modified(obj, include_collections=False):

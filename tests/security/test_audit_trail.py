@@ -310,6 +310,35 @@ def test_every_kind_of_login_attempt_is_audited_with_name_address_and_time(app, 
             assert new[0].detail["reason"] == reason
 
 
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_a_login_refused_for_its_csrf_token_is_audited_too(app, world, token):
+    client = app.test_client()
+    client.get("/login")  # a session, so only the token is wrong
+    data = {"username": "Officer", "password": PASSWORD}
+    if token:
+        data["csrf_token"] = token
+    before = count(app)
+
+    response = client.post("/login", data=data, environ_base={"REMOTE_ADDR": "192.0.2.9"})
+
+    assert response.status_code == 400
+    new = entries(app)[before:]
+    assert [(e.action, e.actor_label, e.ip) for e in new] == [
+        ("user.login_failed", "officer", "192.0.2.9")
+    ]
+    assert new[0].detail["reason"] == "csrf_failed" and new[0].actor_id is None
+    assert new[0].at.utcoffset() == timedelta(0)
+    assert abs(new[0].at - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_a_csrf_failure_elsewhere_is_no_login_attempt(app, world):
+    client = app.test_client()
+    client.get("/login")
+    before = count(app)
+    assert client.post("/language", data={"locale": "en"}).status_code == 400
+    assert [e.action for e in entries(app)[before:]] == []
+
+
 def test_a_throttled_login_attempt_is_audited_too(app, world):
     app.config["LOGIN_LIMIT_PER_USERNAME"] = "2 per 5 minutes"
     client = app.test_client()

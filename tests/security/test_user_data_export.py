@@ -11,12 +11,18 @@ import zipfile
 import pytest
 from flask import Flask
 
-from tests.conftest import PASSWORD, form_csrf_token
+from tests.conftest import PASSWORD, form_csrf_token, make_user
 from tests.security.world import World, build_world
+from webapp.access import Role
 from webapp.audit.models import AuditEntry
+from webapp.auth.models import User
+from webapp.citizen import moderation
+from webapp.citizen.models import PublicReport
 from webapp.extensions import db
 from webapp.observations.models import Photo
 from webapp.observations.photostore import photo_path
+from webapp.promises.models import Activity
+from webapp.walks.models import SafetyWalk
 
 
 @pytest.fixture
@@ -131,3 +137,54 @@ def test_a_user_without_records_gets_an_export_with_just_the_account(app, world,
     assert [row["username"] for row in data["account"]] == ["admin"]
     assert data["observations"] == [] and data["activities"] == []
     assert PASSWORD not in json.dumps(data)
+
+
+def test_the_export_holds_moderation_decisions_but_not_the_residents_text_or_contact(
+    app, world, as_user
+):
+    coordinator = world.users["coordinator"]
+    with app.app_context():
+        earlier = make_user(Role.COORDINATOR, "samordnare2")
+        report = db.session.get(PublicReport, world.targets["report"]["report_id"])
+        moderation.hide(report, db.session.get(User, earlier.id))
+        moderation.publish(report, "Publicerad text om bron", db.session.get(User, coordinator.id))
+    client = as_user(coordinator)
+
+    for user, status in ((coordinator, "published"), (earlier, "published")):
+        data = client.get(f"/admin/users/{user.id}/export.json").get_json()
+        (row,) = data["citizen_report_moderation"]
+        assert row["id"] == world.targets["report"]["report_id"] and row["status"] == status
+        assert row["public_text"] == "Publicerad text om bron"
+        assert "text" not in row and "contact" not in row
+        assert "MODMARK" not in json.dumps(data) and "CONTACTMARK" not in json.dumps(data)
+    coordinator_data = client.get(f"/admin/users/{coordinator.id}/export.json").get_json()
+    assert coordinator_data["citizen_report_moderation"][0]["moderated_by_id"] == coordinator.id
+    assert [s["id"] for s in coordinator_data["surveys"]] == [world.targets["survey"]["survey_id"]]
+    assert {w["link"] for w in coordinator_data["safety_walks"]} == {"created"}
+    assert data["surveys"] == [] and data["safety_walks"] == []
+
+
+def test_the_export_holds_the_walks_a_user_logged_as_their_activity(app, world, as_user):
+    officer = world.users["officer"]
+    with app.app_context():
+        activity = db.session.execute(
+            db.select(Activity).filter_by(author_id=officer.id).limit(1)
+        ).scalar_one()
+        walk = db.session.execute(db.select(SafetyWalk).limit(1)).scalar_one()
+        walk.activity_id = activity.id
+        walk_id = walk.id
+        db.session.commit()
+
+    response = as_user(world.users["coordinator"]).get(f"/admin/users/{officer.id}/export.zip")
+
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    data = json.loads(archive.read("officer.json"))
+    assert [(w["id"], w["link"]) for w in data["safety_walks"]] == [(walk_id, "logged_activity")]
+    (row,) = csv.DictReader(io.StringIO(archive.read("csv/safety_walks.csv").decode("utf-8-sig")))
+    assert (row["id"], row["link"]) == (str(walk_id), "logged_activity")
+    with app.app_context():
+        entry = db.session.execute(
+            db.select(AuditEntry).filter_by(action="export.download")
+        ).scalar_one()
+    assert entry.detail["records"]["safety_walks"] == 1
+    assert entry.detail["records"]["citizen_report_moderation"] == 0

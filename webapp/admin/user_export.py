@@ -17,6 +17,7 @@ from sqlalchemy import inspect, or_
 
 from ..audit.models import AuditEntry
 from ..auth.models import User
+from ..citizen.models import PublicReport, Survey
 from ..extensions import db
 from ..measures.models import Measure, MeasureEvent
 from ..observations.models import Observation, Photo
@@ -31,6 +32,14 @@ ACCOUNT_FIELDS = (
 )  # fmt: skip
 # Internal bookkeeping that says nothing about the person.
 SKIPPED_COLUMNS = {"content_hash", "stop_hash", "upload_sha256", "storage_name"}
+# A report the user moderated is the resident's: what they wrote and how to reach them are a
+# third party's data (GDPR art. 15(4)). The coordinator's decision and published text stay.
+RESIDENT_COLUMNS = {"text", "contact"}
+# Audit actions that are a moderation decision (or its follow-up) on a citizen report.
+MODERATION_ACTIONS = (
+    "citizen_report.publish", "citizen_report.hide", "citizen_report.merge",
+    "citizen_report.convert", "citizen_report.erase_contact",
+)  # fmt: skip
 
 
 def _value(value: Any) -> Any:
@@ -39,16 +48,49 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _row(obj: Any) -> dict[str, Any]:
+def _row(obj: Any, skip: set[str] = SKIPPED_COLUMNS) -> dict[str, Any]:
     return {
         column.key: _value(getattr(obj, column.key))
         for column in inspect(obj).mapper.column_attrs
-        if column.key not in SKIPPED_COLUMNS
+        if column.key not in skip
     }
 
 
-def _rows(query: Any) -> list[dict[str, Any]]:
-    return [_row(obj) for obj in db.session.execute(query).scalars()]
+def _rows(query: Any, skip: set[str] = SKIPPED_COLUMNS) -> list[dict[str, Any]]:
+    return [_row(obj, skip) for obj in db.session.execute(query).scalars()]
+
+
+def _moderated_reports(user: User) -> list[dict[str, Any]]:
+    """Reports the user decided on: the last decision is on the row, earlier ones in the trail."""
+    acted_on = db.select(AuditEntry.target_id).where(
+        AuditEntry.actor_id == user.id,
+        AuditEntry.target_type == PublicReport.__tablename__,
+        AuditEntry.action.in_(MODERATION_ACTIONS),
+    )
+    query = (
+        db.select(PublicReport)
+        .where(or_(PublicReport.moderated_by_id == user.id, PublicReport.id.in_(acted_on)))
+        .order_by(PublicReport.received_at, PublicReport.id)
+    )
+    return _rows(query, SKIPPED_COLUMNS | RESIDENT_COLUMNS)
+
+
+def _walks(user: User, activities: Any) -> list[dict[str, Any]]:
+    """Walks the user planned, and walks they took part in and logged as their own activity.
+
+    Participants who joined with the walk's code have no account, so nothing else ties a walk
+    to a person.
+    """
+    rows = []
+    query = (
+        db.select(SafetyWalk)
+        .where(or_(SafetyWalk.created_by_id == user.id, SafetyWalk.activity_id.in_(activities)))
+        .order_by(SafetyWalk.id)
+    )
+    for walk in db.session.execute(query).scalars():
+        link = "created" if walk.created_by_id == user.id else "logged_activity"
+        rows.append({**_row(walk), "link": link})
+    return rows
 
 
 def user_data(user: User) -> dict[str, list[dict[str, Any]]]:
@@ -81,8 +123,10 @@ def user_data(user: User) -> dict[str, list[dict[str, Any]]]:
         "measure_events": _rows(
             db.select(MeasureEvent).where(MeasureEvent.user_id == user.id).order_by(MeasureEvent.at)
         ),
-        "safety_walks": _rows(
-            db.select(SafetyWalk).where(SafetyWalk.created_by_id == user.id).order_by(SafetyWalk.id)
+        "safety_walks": _walks(user, activities),
+        "citizen_report_moderation": _moderated_reports(user),
+        "surveys": _rows(
+            db.select(Survey).where(Survey.created_by_id == user.id).order_by(Survey.id)
         ),
         # What the user did, what was done to the account, and failed logins under its name.
         "audit_entries": _rows(

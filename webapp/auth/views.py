@@ -44,6 +44,19 @@ def _throttled(_limit: object) -> None:
     db.session.commit()
 
 
+def audit_login_csrf_failure(error: Exception) -> None:
+    """A login POST refused for its CSRF token is a login attempt too (called by the CSRF
+    error handler: the view never runs). Name, address and UTC time, like any failed login."""
+    audit(
+        "user.login_failed",
+        target_type="users",
+        actor_label=(request.form.get("username") or "").strip().lower()[:64],
+        reason="csrf_failed",
+        csrf_error=str(getattr(error, "description", "") or "")[:120],
+    )
+    db.session.commit()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
