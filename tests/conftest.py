@@ -17,6 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+# Every test runs under the audit watch: a request that commits a change without an audit entry
+# in the same transaction fails the test that made it (tests/security/audit_watch.py).
+from tests.security.audit_watch import audit_watch  # noqa: E402,F401  (an autouse fixture)
 from webapp import create_app
 from webapp.access import Role
 from webapp.auth.cli import new_user

@@ -1,9 +1,7 @@
 """Watch every transaction a request commits: a change to any record without an audit entry in
 the same transaction fails the test that made it (DESIGN §7, STYLE 9).
 
-Active for tests/security (see its conftest.py). To check the whole suite's writes too:
-
-    pytest -p tests.security.audit_watch --ignore=tests/browser
+Active for every test (tests/conftest.py imports the fixture).
 
 Residents' anonymous reports and survey answers are the one deliberate exception
 (ANONYMOUS_INSERTS).
