@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import os
 import re
 import secrets
-import os
 import shutil
 import ssl
 import subprocess
