@@ -17,6 +17,10 @@ released right after COMMIT or ROLLBACK. Other programs writing to the file (the
 a backup) do not queue and are covered by busy_timeout as before. A thread that already holds
 the queue through another connection does not queue again (it would wait for itself); SQLite's
 own busy handling applies to that second connection, as it did before.
+
+Long reads (the map's GeoJSON, exports, the council report) would hold that lock for seconds and
+make every phone's submit wait; they run in `read_snapshot()`, a plain deferred transaction: a
+WAL snapshot that writers pass by.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask
@@ -40,6 +47,7 @@ except ImportError:  # Windows: no flock; SQLite's own busy handling only
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 _holder = threading.local()  # .connection: the connection through which this thread queued
+_reading: ContextVar[bool] = ContextVar("trygg_sqlite_read_snapshot", default=False)
 
 
 class QueuedWriterConnection(sqlite3.Connection):
@@ -123,6 +131,10 @@ def tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection = conn.connection.dbapi_connection
+        _set_query_only(dbapi_connection, _reading.get())
+        if _reading.get():
+            conn.exec_driver_sql("BEGIN")  # deferred: a read snapshot, no writer lock, no queue
+            return
         queued = isinstance(dbapi_connection, QueuedWriterConnection)
         if queued:
             dbapi_connection.wait_for_turn()
@@ -132,3 +144,48 @@ def tune_sqlite(engine: Engine) -> None:
             if queued:
                 dbapi_connection.end_turn()
             raise
+
+
+def _set_query_only(dbapi_connection: Any, on: bool) -> None:
+    """A read snapshot refuses writes at once ("attempt to write a readonly database") instead
+    of trying to upgrade a stale snapshot, which SQLite refuses too, but only under load."""
+    if getattr(dbapi_connection, "trygg_query_only", False) != on:
+        dbapi_connection.execute(f"PRAGMA query_only = {int(on)}")
+        dbapi_connection.trygg_query_only = on
+
+
+def _end_transaction(*, failed: bool = False) -> None:
+    """End the session's transaction but keep what it loaded (current_user, rows to render)."""
+    session = db.session()
+    if failed:
+        session.rollback()
+        return
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
+@contextmanager
+def read_snapshot() -> Iterator[None]:
+    """Run a long read without holding SQLite's writer lock; the block must not write.
+
+    The open transaction is ended first (loading the user took the lock) and the snapshot when
+    the block ends, so the write that follows (the audit entry of the read) begins a fresh
+    IMMEDIATE transaction. On PostgreSQL readers never block writers: nothing to do.
+    """
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
+    _end_transaction()
+    token = _reading.set(True)
+    try:
+        yield
+    except BaseException:
+        _end_transaction(failed=True)
+        raise
+    else:
+        _end_transaction()
+    finally:
+        _reading.reset(token)
