@@ -7,6 +7,7 @@ build step.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -18,6 +19,7 @@ from flask_login import current_user
 
 from . import labels
 from .extensions import babel
+from .softhyphens import soft_hyphens
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -27,6 +29,7 @@ def init_i18n(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
     app.context_processor(template_helpers)
+    app.add_template_filter(soft_hyphens)
 
 
 ROLE_LABELS = {
@@ -45,8 +48,14 @@ def template_helpers() -> dict[str, object]:
         # Swedish formats (Europe/Stockholm) by default: "29 nov. 2026 12:05", "1 234,5".
         "format_datetime": format_datetime,
         "format_date": format_date,
+        "format_iso_date": format_iso_date,
         "format_decimal": format_decimal,
     }
+
+
+def format_iso_date(value: str | None, format: str = "medium") -> str:
+    """A date kept as ISO text (e.g. in JSON for the page's script), shown the Swedish way."""
+    return format_date(date.fromisoformat(value), format) if value else ""
 
 
 def select_locale() -> str:

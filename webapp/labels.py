@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 REVIEW_STATUS = {
     "new": _l("new"),
@@ -32,7 +33,7 @@ MEASURE_OWNER = {
     "municipality_other": _l("Municipality – other department"),
     "property_owner": _l("Property owner"),
     "trafikverket": _l("Swedish Transport Administration (Trafikverket)"),
-    "other": _l("Other"),
+    "other": lazy_pgettext("measure owner", "Other"),  # "Annan" in Swedish, not "Annat"
 }
 PRIORITY = {"high": _l("high"), "medium": _l("medium"), "low": _l("low")}
 

@@ -11,7 +11,10 @@
   const strings = (document.getElementById("outbox-strings") || {}).dataset || {};
   const announcer = document.getElementById("outbox-announcer");
 
-  function say(template, n) {
+  // A text with a count: the page gives the form for 1 (data-…-one) and the form for any other
+  // number; Swedish and English both have just these two plural forms.
+  function say(key, n) {
+    const template = n === 1 && strings[key + "One"] ? strings[key + "One"] : strings[key];
     return (template || "").replace("{n}", String(n));
   }
 
@@ -77,8 +80,8 @@
     if (result.stopped !== "unauthenticated" && (result.sent.length || result.rejected.length)) {
       showRelogin(false);
     }
-    if (result.sent.length) announce(say(strings.sentN, result.sent.length));
-    if (result.rejected.length) announce(say(strings.rejectedN, result.rejected.length));
+    if (result.sent.length) announce(say("sent", result.sent.length));
+    if (result.rejected.length) announce(say("rejected", result.rejected.length));
   });
 
   // ---- flushing ---------------------------------------------------------------------------
@@ -242,9 +245,9 @@
         waiting = await outbox.count().catch(() => 0);
       }
       if (waiting > 0) {
-        if (!window.confirm(say(strings.logoutConfirm, waiting))) return;
+        if (!window.confirm(say("logoutConfirm", waiting))) return;
         // Deleting is a separate, explicit choice; the default keeps the entries on the phone.
-        if (window.confirm(say(strings.logoutClear, waiting))) await outbox.clearAll();
+        if (window.confirm(say("logoutClear", waiting))) await outbox.clearAll();
       }
       await clearCachedPages().catch(() => {});
       HTMLFormElement.prototype.submit.call(logoutForm); // does not fire "submit" again

@@ -41,7 +41,7 @@
   function formatTime(iso) {
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return iso || "";
-    return date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+    return date.toLocaleString(locale, { timeZone: "Europe/Stockholm", dateStyle: "medium", timeStyle: "short" });
   }
 
   function fillCommon(node, category, iso, note, serverLabel) {

@@ -99,7 +99,9 @@
     }
     const started = new Date(state.started_at);
     startedEl.dateTime = state.started_at;
-    startedEl.textContent = started.toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
+    startedEl.textContent = started.toLocaleString(locale, {
+      timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short",
+    });
     if (observationLink) {
       const url = new URL(text.observationUrl, window.location.origin);
       url.searchParams.set("activity_id", state.id);
@@ -125,7 +127,8 @@
   function renderRoute(state) {
     const route = state.route || [];
     const length = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(routeLength(route));
-    summary.textContent = text.textPoints.replace("{n}", String(route.length)).replace("{m}", length);
+    const template = route.length === 1 ? text.textPointOne : text.textPoints;
+    summary.textContent = template.replace("{n}", String(route.length)).replace("{m}", length);
   }
 
   function showProblem(message) {

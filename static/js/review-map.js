@@ -61,6 +61,11 @@
     });
   }
 
+  // A calendar day ("2026-12-01", parsed as UTC midnight) shown without a time-zone shift.
+  function formatDay(isoDate) {
+    return new Date(isoDate).toLocaleDateString(locale, { timeZone: "UTC", dateStyle: "medium" });
+  }
+
   function categoryLabel(props) {
     return props.category_label[root.dataset.locale === "en" ? "en" : "sv"];
   }
@@ -126,7 +131,8 @@
     clusters.addLayers(markers);
     heat.setLatLngs(heatPoints);
     listBody.appendChild(rows);
-    statusEl.textContent = t.shown.replace("{n}", collection.features.length.toLocaleString(locale));
+    const shown = collection.features.length;
+    statusEl.textContent = (shown === 1 ? t.shown_one : t.shown).replace("{n}", shown.toLocaleString(locale));
   }
 
   function showMeasures(collection) {
@@ -147,7 +153,7 @@
         const box = el("div", null, "map-popup");
         box.appendChild(el("strong", p.title));
         box.appendChild(el("p", p.status_label + (p.overdue ? " – " + t.overdue : "")));
-        if (p.deadline) box.appendChild(el("p", t.deadline + ": " + p.deadline));
+        if (p.deadline) box.appendChild(el("p", t.deadline + ": " + formatDay(p.deadline)));
         const link = el("a", t.open);
         link.href = p.url;
         box.appendChild(link);

@@ -126,3 +126,47 @@ def enlarge_text(page: Page, percent: int = 200) -> None:
     Set on the style attribute (CSP allows style attributes, not inline <style>).
     """
     page.evaluate("(p) => { document.documentElement.style.fontSize = p + '%'; }", percent)
+
+
+# Words cut in two inside short texts that name things: headings, buttons, menu links, table
+# headers, labels. A word may only wrap where it allows it: a soft hyphen (&shy;), a zero-width
+# space, a hyphen, a slash or a dash. Chromium on Linux has no hyphenation dictionaries, so
+# `hyphens: auto` does not help there, and body's `overflow-wrap: anywhere` would cut
+# "Trygghetsvandring|ar" anywhere.
+BROKEN_WORDS = """() => {
+  const selector = [
+    "h1", "h2", "h3", "h4", "button", ".btn", "th", "summary", "legend", "label", "dt",
+    ".mainnav a", ".tag",
+  ].join(", ");
+  const pieces = /[^\\s\\u00ad\\u200b\\-\\/\\u2013\\u2014]+/g;
+  // The line a character is on. Its last box: a character after a soft hyphen also owns the
+  // hyphen's box at the end of the line before.
+  const lineOf = (node, index) => {
+    const range = document.createRange();
+    range.setStart(node, index);
+    range.setEnd(node, index + 1);
+    const boxes = [...range.getClientRects()];
+    return boxes.length ? Math.round(boxes[boxes.length - 1].top) : null;
+  };
+  const broken = [];
+  for (const element of document.querySelectorAll(selector)) {
+    if (element.closest("[hidden], [aria-hidden=true], .visually-hidden, .leaflet-container")) {
+      continue;
+    }
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(pieces)) {
+        const end = match.index + match[0].length - 1;
+        if (lineOf(node, match.index) !== lineOf(node, end)) {
+          const classes = [...element.classList].map((c) => "." + c).join("");
+          broken.push(`${element.tagName.toLowerCase()}${classes}: "${match[0]}"`);
+        }
+      }
+    }
+  }
+  return [...new Set(broken)];
+}"""
+
+
+def broken_words(page: Page) -> list[str]:
+    return page.evaluate(BROKEN_WORDS)

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from werkzeug.datastructures import MultiDict
 
 from ..activities.forms import form_int, form_list, form_text
@@ -22,7 +23,7 @@ ORGANISATIONS = {
     "socialtjanst": _l("Social services"),
     "polis": _l("Police"),
     "fritid": _l("Youth and leisure"),
-    "annan": _l("Other"),
+    "annan": lazy_pgettext("organisation", "Other"),  # "Annan" in Swedish, not "Annat"
 }
 THEMES = {
     "andt": _l("Alcohol, drugs, doping, tobacco"),

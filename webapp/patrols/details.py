@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from werkzeug.datastructures import MultiDict
 
 from ..activities.forms import form_int, form_list
@@ -18,7 +19,7 @@ ORGANISATIONS = {
     "municipality": _l("Municipality"),
     "volunteers": _l("Volunteers (e.g. night walkers)"),
     "security": _l("Security company"),
-    "other": _l("Other"),
+    "other": lazy_pgettext("organisation", "Other"),  # "Annan" in Swedish, not "Annat"
 }
 MAX_PARTICIPANTS = 100
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -124,7 +125,7 @@ def bulk() -> Response:
         count = service.link_to_measure(observations, get_measure_or_404(measure_id), current_user)
     else:
         abort(400)
-    flash(_("%(n)s records updated.", n=count), "success")
+    flash(ngettext("%(num)s record updated.", "%(num)s records updated.", count), "success")
     return redirect(back)
 
 

@@ -6,7 +6,7 @@ outside Latin-1 are replaced by near equivalents and anything else (emoji) by "?
 
 from __future__ import annotations
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -122,10 +122,12 @@ def _facts(pdf: FPDF, protocol: Protocol) -> None:
 def _participants(pdf: FPDF, protocol: Protocol) -> None:
     count = protocol.headcount
     _heading(pdf, _("Who took part"))
-    summary = _(
-        "%(total)s participants: %(joined)s joined by phone, "
+    summary = ngettext(
+        "%(num)s participant: %(joined)s joined by phone, "
         "%(counted)s counted by the walk leader.",
-        total=count.total,
+        "%(num)s participants: %(joined)s joined by phone, "
+        "%(counted)s counted by the walk leader.",
+        count.total,
         joined=count.joined,
         counted=count.counted,
     )
