@@ -52,7 +52,9 @@
         markers.push(marker);
       });
       input.value = points.length ? JSON.stringify(points) : "";
-      count.textContent = (strings.count || "{n}").replace("{n}", String(points.length));
+      // One form for 1, the other for any other count (Swedish and English need no more).
+      const template = points.length === 1 ? strings.countOne : strings.count;
+      count.textContent = (template || "{n}").replace("{n}", String(points.length));
     }
 
     map.on("click", (event) => {

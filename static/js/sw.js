@@ -2,7 +2,9 @@
  * Trygg Sunne service worker (served at /sw.js so its scope is the whole app).
  *
  * - App shell (CSS, JS, icons, Leaflet, /offline) is cached at install: the entry form works
- *   without any network.
+ *   without any network. So is the public report page (/report) with its script and styles: a
+ *   resident who opened any page of the app once can report a place with no signal, even if
+ *   they never opened /report itself.
  * - Pages: network first, so people see fresh data; the cached copy when the network fails or
  *   is too slow; /offline when a page was never visited.
  * - API responses and POST/PUT are never cached: records live in the outbox (IndexedDB) and on
@@ -10,7 +12,7 @@
  *
  * Bump VERSION whenever SHELL changes; old caches are deleted on activate.
  */
-const VERSION = "2026-11-29.5";
+const VERSION = "2026-11-29.6";
 const SHELL_CACHE = `trygg-shell-${VERSION}`;
 const PAGES_CACHE = `trygg-pages-${VERSION}`;
 const OFFLINE_URL = "/offline";
@@ -30,6 +32,8 @@ const SHELL = [
   "/static/js/walk-map.js",
   "/static/css/activities.css",
   "/static/css/walks.css",
+  "/static/js/citizen-report.js",
+  "/static/css/citizen.css",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
   "/static/icons/icon-maskable-512.png",
@@ -42,6 +46,9 @@ const SHELL = [
   "/vendor/leaflet/images/layers.png",
   "/vendor/leaflet/images/layers-2x.png",
 ];
+// Pages anyone may open, the same for everyone: stored at install beside the shell. A fresher
+// copy from a visit (PAGES_CACHE) wins; this one stands in when there is none.
+const PUBLIC_PAGES = ["/report"];
 // Pages a logged-in field user needs offline, fetched in the background when a page asks.
 // Pages a role may not open answer 403 and are simply not stored.
 const FIELD_PAGES = ["/", "/field/new", "/field/mine", "/patrols/", "/activities/new"];
@@ -56,10 +63,26 @@ self.addEventListener("install", (event) => {
       await cache.addAll(
         SHELL.map((url) => new Request(url, { cache: "reload", credentials: "omit" }))
       );
+      await precachePublicPages(cache);
       await self.skipWaiting();
     })()
   );
 });
+
+// One by one and forgiving, unlike the shell: a public page that fails now (a server hiccup)
+// must not stop the worker from installing; it is stored on the next visit instead.
+async function precachePublicPages(cache) {
+  await Promise.all(
+    PUBLIC_PAGES.map(async (path) => {
+      try {
+        const response = await fetch(new Request(path, { cache: "reload", credentials: "omit" }));
+        if (cacheable(response)) await cache.put(path, response);
+      } catch (error) {
+        // Offline while installing: nothing to store yet.
+      }
+    })
+  );
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -102,11 +125,17 @@ function cacheable(response) {
 
 async function cachedPage(request) {
   const cache = await caches.open(PAGES_CACHE);
+  const shell = await caches.open(SHELL_CACHE);
   return (
     (await cache.match(request, { ignoreVary: true })) ||
     (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) ||
+    (isPublicPage(request) && (await shell.match(new URL(request.url).pathname, { ignoreVary: true }))) ||
     (await caches.match(OFFLINE_URL, { ignoreVary: true }))
   );
+}
+
+function isPublicPage(request) {
+  return PUBLIC_PAGES.includes(new URL(request.url).pathname);
 }
 
 async function page(event) {

@@ -158,17 +158,30 @@ def test_values_outside_the_question_are_refused(app, coordinator):
     assert _count(app, SurveyResponse) == 0
 
 
-def test_a_honeypot_or_too_fast_survey_answer_is_thanked_but_not_stored(app, coordinator):
+def test_a_honeypot_survey_answer_is_thanked_but_not_stored(app, coordinator):
+    _sid, code, q = make_survey(app, coordinator.id)
+
+    trapped = answer_survey(app, code, _full_answers(q), website="http://spam.example")
+
+    assert trapped.status_code == 200
+    assert "Thank you" in trapped.get_data(as_text=True)
+    assert _count(app, SurveyResponse) == 0
+
+
+def test_a_too_fast_survey_answer_comes_back_filled_in_rather_than_lost(app, coordinator):
     _sid, code, q = make_survey(app, coordinator.id)
     app.config["CITIZEN_MIN_FILL_SECONDS"] = 10
 
-    trapped = answer_survey(app, code, _full_answers(q), website="http://spam.example")
     too_fast = answer_survey(
         app, code, _full_answers(q), form_token=aged_token(app, "survey", seconds=1)
     )
 
-    assert (trapped.status_code, too_fast.status_code) == (200, 200)
-    assert "Thank you" in too_fast.get_data(as_text=True)
+    body = too_fast.get_data(as_text=True)
+    assert too_fast.status_code == 422
+    assert "That was quick! Check your answers and send them again." in body
+    assert "Thank you" not in body
+    # The answers come back as they were given, to be sent again as they are.
+    assert f'name="q{q["scale"]}" value="4" checked' in body
     assert _count(app, SurveyResponse) == 0
 
 

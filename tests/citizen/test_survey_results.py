@@ -146,6 +146,32 @@ def test_the_results_page_shows_figures_and_the_heat_map_data(app, as_user, coor
     assert len(heat["current"]) == 3 and len(heat["previous"]) == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "expected", "wrong"),
+    [
+        (
+            "en",
+            ["1 answer", "1 person answered", "1 place marked"],
+            ["1 answers", "1 people", "1 places"],
+        ),
+        ("sv", ["1 svar", "1 person svarade", "1 plats markerad"], ["1 personer", "1 platser"]),
+    ],
+)
+def test_counts_of_one_take_the_singular(app, as_user, coordinator, language, expected, wrong):  # type: ignore[no-untyped-def]
+    survey_id, code, q = make_survey(app, coordinator.id)
+    _answer(app, code, q, scale=3, points=[(59.8370, 13.1450)])
+    client = as_user(coordinator)
+
+    pages = [
+        client.get(url, headers={"Accept-Language": language}).get_data(as_text=True)
+        for url in (f"/citizen/surveys/{survey_id}/results", f"/citizen/surveys/{survey_id}")
+    ]
+
+    body = " ".join(" ".join(pages).split())
+    assert all(text in body for text in expected), expected
+    assert not [text for text in wrong if text in body]
+
+
 @pytest.mark.parametrize("persona", ["officer", "staff", "admin"])
 def test_only_the_coordinator_sees_results(app, request, as_user, coordinator, persona):
     survey_id, _code, _q = make_survey(app, coordinator.id)

@@ -4,8 +4,9 @@
 - POST /public/reports          idempotent by the phone's UUID: 201 first, 200 replay, 409 conflict
 - GET  /public/reports.geojson  published reports only, with the coordinator's public text
 
-Honeypot and too-fast submissions get the same 201 receipt as a stored report and nothing is
-stored (see guard.py).
+Honeypot and token failures get the same 201 receipt as a stored report and nothing is stored;
+a report sent sooner after its page than the minimum fill time gets 429, so the
+phone's outbox keeps it and sends it again (see guard.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from flask import Blueprint, current_app, jsonify
 from flask_wtf.csrf import generate_csrf
 
 from ..api.body import json_body
-from ..errors import ApiProblem
+from ..errors import ApiProblem, problem_response
 from ..extensions import limiter
 from ..fieldinput import canonical_uuid
 from ..idempotency import ConflictError
@@ -59,9 +60,14 @@ def citizen_session():  # type: ignore[no-untyped-def]
 def create_report():  # type: ignore[no-untyped-def]
     guard.limit_body(int(setting("CITIZEN_REPORT_MAX_BYTES")))
     payload = json_body()
-    if isinstance(payload, dict) and not guard.filled_by_a_person(
-        FORM_NAME, payload.get(guard.TOKEN_FIELD), payload.get(guard.HONEYPOT_FIELD)
-    ):
+    refusal = (
+        guard.check(FORM_NAME, payload.get(guard.TOKEN_FIELD), payload.get(guard.HONEYPOT_FIELD))
+        if isinstance(payload, dict)
+        else None
+    )
+    if refusal == guard.TOO_EARLY:
+        return _try_again_later()
+    if refusal:
         quiet_id = canonical_uuid(payload.get("id")) or str(uuid.uuid4())
         return jsonify(receipt_json(quiet_id)), 201
     clean, errors = validate_report(payload)
@@ -72,6 +78,15 @@ def create_report():  # type: ignore[no-untyped-def]
     except ConflictError:
         raise ApiProblem("conflict") from None
     return jsonify(receipt_json(report.id)), 201 if created else 200
+
+
+def _try_again_later():  # type: ignore[no-untyped-def]
+    """Sent sooner after the page than a person fills it in: the outbox keeps it and retries.
+
+    429 like the rate limit (the outbox backs off and tries again); no Retry-After of our own,
+    the limiter sets that header on every answer of this endpoint.
+    """
+    return problem_response("rate_limited")
 
 
 def reports_geojson():  # type: ignore[no-untyped-def]

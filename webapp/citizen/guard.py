@@ -7,8 +7,13 @@
   outbox may send a report made offline hours later, from a page the service worker cached.
 - A size limit on the request body and per-address rate limits (Flask-Limiter, in memory).
 
-Submissions caught by the honeypot or the fill time are refused *quietly*: the answer looks like
-success and nothing is stored, so a script learns nothing to adapt to.
+A filled honeypot and a missing, forged or foreign token are refused *quietly*: the answer looks
+like success and nothing is stored, so a script learns nothing to adapt to. A submission that is
+merely too early is *not* dropped: a quick person, or a phone whose outbox flushes the moment a
+report is saved (Background Sync, "online", the send button), must not lose a report without
+knowing it. The caller answers "try again later" (see `too_early`) and the outbox keeps the
+report until it goes through. A script learns only to wait a few seconds, which the page's own
+script says anyway.
 """
 
 from __future__ import annotations
@@ -24,11 +29,16 @@ from .settings import setting
 
 HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
+TOO_EARLY = "too early"
 _SALT = "citizen-form"
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    # Old keys still verify: a page cached on a phone before a key rotation must not turn the
+    # reports made from it offline into quiet refusals. New tokens use the current key (last).
+    config = current_app.config
+    keys = [*(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"]]
+    return URLSafeTimedSerializer(keys, salt=_SALT)
 
 
 def issue_form_token(form: str) -> str:
@@ -36,20 +46,38 @@ def issue_form_token(form: str) -> str:
     return _serializer().dumps({"f": form})
 
 
-def filled_by_a_person(form: str, token: Any, honeypot: Any, now: float | None = None) -> bool:
-    """False for a filled honeypot, a missing, forged or foreign token, or a too-fast fill."""
+def refusal(form: str, token: Any, honeypot: Any, now: float | None = None) -> str | None:
+    """Why a submission is not (yet) taken as a person's: a short reason, or None.
+
+    TOO_EARLY means a genuine page's token that is younger than the minimum fill time.
+    """
     if honeypot not in (None, ""):
-        return False
+        return "honeypot"
     if not isinstance(token, str) or len(token) > 200:
-        return False
+        return "no token"
     try:
         data, issued = _serializer().loads(token, return_timestamp=True)
     except BadSignature:
-        return False
+        return "bad token"
     if not isinstance(data, dict) or data.get("f") != form:
-        return False
-    elapsed = (now or time.time()) - issued.timestamp()
-    return elapsed >= float(setting("CITIZEN_MIN_FILL_SECONDS"))
+        return "foreign token"
+    if seconds_to_wait(issued.timestamp(), now) > 0:
+        return TOO_EARLY
+    return None
+
+
+def seconds_to_wait(issued: float, now: float | None = None) -> float:
+    """How long until a page served at `issued` may send (0 when it may now)."""
+    elapsed = (now if now is not None else time.time()) - issued
+    return max(0.0, float(setting("CITIZEN_MIN_FILL_SECONDS")) - elapsed)
+
+
+def check(form: str, token: Any, honeypot: Any, now: float | None = None) -> str | None:
+    """`refusal`, written to the log (the reason only: residents leave no address behind)."""
+    reason = refusal(form, token, honeypot, now)
+    if reason:
+        current_app.logger.info("public form %r not taken: %s", form, reason)
+    return reason
 
 
 def limit_body(max_bytes: int) -> None:

@@ -50,8 +50,10 @@ def citizen_paths() -> dict[str, Any]:
             "post": {
                 "summary": "A resident reports a place (anonymous, waits for moderation)",
                 "description": (
-                    "Idempotent on `id`. A filled honeypot or a submission sooner than the "
-                    "minimum fill time gets the same 201 receipt and is not stored."
+                    "Idempotent on `id`. A filled honeypot or a missing, forged or foreign "
+                    "`form_token` gets the same 201 receipt and is not stored. A report sent "
+                    "sooner after its page than the minimum fill time gets 429: send the same "
+                    "item again later (the outbox does), it is then stored."
                 ),
                 "security": [{"csrf": []}],
                 "requestBody": {

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
@@ -111,7 +112,7 @@ def _points(question: SurveyQuestion, values: list[str]) -> list[CleanAnswer] | 
     if not isinstance(points, list) or not all(_is_pair(p) for p in points):
         return _("The places could not be read. Mark them on the map again.")
     if len(points) > limit:
-        return _("Mark at most %(n)s places.", n=limit)
+        return ngettext("Mark at most %(num)s place.", "Mark at most %(num)s places.", limit)
     if not all(inside_service_area(lat, lon) for lat, lon in points):
         return _("Mark places in Sunne kommun.")
     return [CleanAnswer(question.id, lat=float(lat), lon=float(lon)) for lat, lon in points]

@@ -1,8 +1,8 @@
 """Answering a survey through its public link, without an account and anonymously.
 
 A survey that is not open answers 404 (unknown or not yet open) or 410 (closed), for reading and
-for answering alike. Honeypot and too-fast submissions see the thank-you page and nothing is
-stored (see guard.py).
+for answering alike. Honeypot and token failures see the thank-you page and nothing is stored;
+answers sent sooner than the minimum fill time come back filled in, to be sent again (guard.py).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
@@ -63,9 +64,13 @@ def submit(code: str) -> Response | str | tuple[str, int]:
     form = request.form
     if request.cookies.get(answered_cookie(survey)):
         return render_template("citizen/survey/thanks.html", survey=survey, again=True)
-    if not guard.filled_by_a_person(
-        FORM_NAME, form.get(guard.TOKEN_FIELD), form.get(guard.HONEYPOT_FIELD)
-    ):
+    refusal = guard.check(FORM_NAME, form.get(guard.TOKEN_FIELD), form.get(guard.HONEYPOT_FIELD))
+    if refusal == guard.TOO_EARLY:
+        # A quick person: their answers come back filled in, never dropped behind a "thank you".
+        return _form(
+            survey, {"_": _("That was quick! Check your answers and send them again.")}, form
+        ), 422
+    if refusal:
         return render_template("citizen/survey/thanks.html", survey=survey, again=False)
     answers, errors = validate_answers(survey, form)
     if errors:

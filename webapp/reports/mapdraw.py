@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .drawing import Circle, Drawing, Line, Path, Rect, Text
 from .mapdata import CELLS_ACROSS, Extent, MapLayer
 from .projection import to_sweref99tm
+from .surveys import HeatCounts, HeatGrid
 
 KIND_COLOURS = {
     "observation": "#0072B2",
@@ -120,14 +122,10 @@ def _north_arrow(drawing: Drawing, x: float, y: float) -> None:
     drawing.add(Text(x, y + 9, "N", size=2.8, anchor="middle", bold=True))
 
 
-def draw_map(layer: MapLayer, title: str) -> Drawing:
-    frame = _Frame(layer.extent, WIDTH)
-    bottom = FRAME_TOP + frame.height
-    drawing = Drawing(WIDTH, bottom + 30, title=title)
-    drawing.add(Rect(0, FRAME_TOP, WIDTH, frame.height, fill="#f4f6f2", stroke=None))
+def _outlines(drawing: Drawing, frame: _Frame, outlines: list[tuple[str, dict]]) -> None:
     box = (0.0, FRAME_TOP, WIDTH, FRAME_TOP + frame.height)
     for kind, geometry in sorted(
-        layer.outlines, key=lambda o: ("kommun", "tatort", "centrum").index(o[0])
+        outlines, key=lambda o: ("kommun", "tatort", "centrum").index(o[0])
     ):
         colour, width, dash = OUTLINE_STYLES[kind]
         for ring in _rings(geometry):
@@ -135,6 +133,14 @@ def draw_map(layer: MapLayer, title: str) -> Drawing:
             points = _clip([frame.xy(e, n) for e, n in zip(eastings, northings, strict=True)], box)
             if len(points) > 2:
                 drawing.add(Path(tuple(points), closed=True, stroke=colour, width=width, dash=dash))
+
+
+def draw_map(layer: MapLayer, title: str) -> Drawing:
+    frame = _Frame(layer.extent, WIDTH)
+    bottom = FRAME_TOP + frame.height
+    drawing = Drawing(WIDTH, bottom + 30, title=title)
+    drawing.add(Rect(0, FRAME_TOP, WIDTH, frame.height, fill="#f4f6f2", stroke=None))
+    _outlines(drawing, frame, layer.outlines)
     _cells(drawing, frame, layer)
     # Circles of cells at the edge reach past the frame by at most one cell: paint that over.
     margin = WIDTH / CELLS_ACROSS
@@ -203,3 +209,75 @@ def _legend(drawing: Drawing, layer: MapLayer, top: float) -> None:
     drawing.add(
         Text(0, top + math.ceil(len(kinds) / 2) * 4.5 + 2.5, note, size=2.4, fill="#4a5866")
     )
+
+
+# ---- heat map of places marked in a survey ---------------------------------------------------
+
+# Light to dark, readable in greyscale and with colour-blindness (ColorBrewer YlOrRd).
+HEAT_STEPS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+
+
+def heat_colour(count: int, scale_max: int) -> str:
+    """1 is the lightest step and `scale_max` (the fullest cell of both surveys) the darkest."""
+    if scale_max <= 1:
+        return HEAT_STEPS[-1]
+    step = round((count - 1) / (scale_max - 1) * (len(HEAT_STEPS) - 1))
+    return HEAT_STEPS[min(max(step, 0), len(HEAT_STEPS) - 1)]
+
+
+def draw_heat_map(
+    grid: HeatGrid, counts: HeatCounts, scale_max: int, outlines: list[tuple[str, dict]], title: str
+) -> Drawing:
+    """Grid cells shaded by how many places were marked in them, on the outlines of Sunne.
+
+    Both surveys are drawn with the same `scale_max`, so a colour means the same count on each.
+    """
+    frame = _Frame(grid.extent, WIDTH)
+    bottom = FRAME_TOP + frame.height
+    drawing = Drawing(WIDTH, bottom + 18, title=title)
+    drawing.add(Rect(0, FRAME_TOP, WIDTH, frame.height, fill="#f4f6f2", stroke=None))
+    for cell, count in sorted(counts.cells.items()):
+        drawing.add(_heat_cell(frame, grid.bounds(cell), heat_colour(count, scale_max)))
+    _outlines(drawing, frame, outlines)
+    drawing.add(Rect(0, FRAME_TOP, WIDTH, frame.height, fill=None, stroke="#14202b"))
+    drawing.add(Text(0, 5, title, size=3.6, bold=True))
+    if not counts.cells:
+        drawing.add(
+            Text(
+                WIDTH / 2,
+                FRAME_TOP + frame.height / 2,
+                _("No place marked on this map."),
+                size=3.2,
+                anchor="middle",
+                fill="#4a5866",
+            )
+        )
+    _north_arrow(drawing, WIDTH - 4, FRAME_TOP + 2)
+    _scale_bar(drawing, frame, bottom + 4)
+    _heat_legend(drawing, scale_max, bottom + 8, counts.outside_map)
+    return drawing
+
+
+def _heat_cell(frame: _Frame, cell: Extent, colour: str) -> Path:
+    """A cell as a quadrilateral: its corners projected, since grid north is not true north."""
+    lons = [cell.min_lon, cell.max_lon, cell.max_lon, cell.min_lon]
+    lats = [cell.min_lat, cell.min_lat, cell.max_lat, cell.max_lat]
+    eastings, northings = to_sweref99tm(lons, lats)
+    corners = tuple(frame.xy(e, n) for e, n in zip(eastings, northings, strict=True))
+    # The outline keeps the lightest step visible on the pale background (non-text contrast).
+    return Path(corners, closed=True, fill=colour, stroke="#5c3a00", width=0.2)
+
+
+def _heat_legend(drawing: Drawing, scale_max: int, top: float, outside_map: int) -> None:
+    size = 4.0
+    for index, colour in enumerate(HEAT_STEPS):
+        drawing.add(Rect(index * size, top, size, 3, fill=colour, stroke="#8a96a3"))
+    label = _("Places marked per square, from 1 (light) to %(n)s (dark)", n=max(scale_max, 1))
+    drawing.add(Text(len(HEAT_STEPS) * size + 2, top + 2.4, label, size=2.6))
+    if outside_map:
+        note = ngettext(
+            "%(num)s place beyond this map is counted in the table.",
+            "%(num)s places beyond this map are counted in the table.",
+            outside_map,
+        )
+        drawing.add(Text(0, top + 7.5, note, size=2.4, fill="#4a5866"))

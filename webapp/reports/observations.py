@@ -61,26 +61,43 @@ def _outline(code: str) -> dict | None:
     return area.geometry if area else None
 
 
+@dataclass(frozen=True)
+class AreaOutlines:
+    """The outlines that split Sunne into AREA_KEYS; None where one is not configured."""
+
+    centrum: dict | None
+    tatort: dict | None
+
+    @property
+    def missing(self) -> list[str]:
+        return [k for k, g in (("centrum", self.centrum), ("tatort", self.tatort)) if g is None]
+
+    def area_of(self, lon: float, lat: float) -> str:
+        """centrum, tatort (the rest of it) or outside."""
+        if self.centrum is not None and point_in_geometry(lon, lat, self.centrum):
+            return "centrum"
+        if self.tatort is not None and point_in_geometry(lon, lat, self.tatort):
+            return "tatort"
+        return "outside"
+
+
+def area_outlines() -> AreaOutlines:
+    return AreaOutlines(
+        _outline(CENTRUM_AREA_CODE), _outline(current_app.config["TATORT_AREA_CODE"])
+    )
+
+
 def by_category_and_area(period: Period, user: User) -> AreaTable:
     """Point in polygon in Python: a week holds a few thousand points at most, and the outlines
     are arbitrary polygons a coordinator may redraw (no spatial database needed)."""
-    centrum = _outline(CENTRUM_AREA_CODE)
-    tatort = _outline(current_app.config["TATORT_AREA_CODE"])
-    table = AreaTable(
-        areas_missing=[k for k, g in (("centrum", centrum), ("tatort", tatort)) if g is None]
-    )
+    outlines = area_outlines()
+    table = AreaTable(areas_missing=outlines.missing)
     rows = db.session.execute(
         db.select(Observation.category_code, Observation.lon, Observation.lat).where(
             *_filters(period, user)
         )
     )
     for code, lon, lat in rows:
-        if centrum is not None and point_in_geometry(lon, lat, centrum):
-            area = "centrum"
-        elif tatort is not None and point_in_geometry(lon, lat, tatort):
-            area = "tatort"
-        else:
-            area = "outside"
         counts = table.counts.setdefault(code, dict.fromkeys(AREA_KEYS, 0))
-        counts[area] += 1
+        counts[outlines.area_of(lon, lat)] += 1
     return table

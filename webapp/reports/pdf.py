@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..auth.models import User
 from ..labels import MEASURE_OWNER, label
@@ -10,6 +11,7 @@ from . import fmt, present
 from .measures import MeasureLine
 from .pdfdoc import ReportDocument
 from .service import CouncilReport, PromiseSection
+from .surveys import SurveySection
 
 R, L = "RIGHT", "LEFT"
 
@@ -25,10 +27,12 @@ def render_council_pdf(report: CouncilReport, user: User) -> bytes:
     pdf.title_block(
         title,
         [
-            _(
-                "Period: %(period)s (%(days)s days)",
+            ngettext(
+                "Period: %(period)s (%(n)s day)",
+                "Period: %(period)s (%(n)s days)",
+                report.period.days,
                 period=fmt.period(report.period.first, report.period.last),
-                days=fmt.number(report.period.days),
+                n=fmt.number(report.period.days),
             ),
             _(
                 "Compared with: %(period)s",
@@ -45,6 +49,7 @@ def render_council_pdf(report: CouncilReport, user: User) -> bytes:
     for section in report.sections:
         _section(pdf, report, section)
     _safety(pdf, report)
+    _surveys(pdf, report)
     _measures(pdf, report)
     _observations(pdf, report)
     _notes(pdf)
@@ -161,3 +166,33 @@ def _notes(pdf: ReportDocument) -> None:
     pdf.heading(_("About the figures"), level=2)
     for note in present.data_notes():
         pdf.text_line(f"- {note}", size=8.5, muted=True)
+
+
+def _surveys(pdf: ReportDocument, report: CouncilReport) -> None:
+    pdf.add_page()
+    pdf.heading(_("Annual safety survey"))
+    if not report.surveys:
+        pdf.text_line(_("No safety survey was open in the period."))
+    for section in report.surveys:
+        _survey(pdf, section)
+
+
+def _survey(pdf: ReportDocument, section: SurveySection) -> None:
+    pdf.heading(section.results.survey.title, level=2)
+    pdf.text_line(present.survey_intro(section))
+    for number, result in enumerate(section.results.questions, start=1):
+        pdf.ensure_space(30)
+        pdf.text_line(f"{number}. {result.question.text}", bold=True)
+        pdf.text_line(present.survey_answered(result), muted=True, size=9)
+        place = section.place_question(result)
+        if place is not None:
+            pdf.text_line(present.survey_places(place), size=9)
+            rows = [present.survey_place_headings(), *present.survey_place_rows(place)]
+            pdf.data_table(rows, (70, 35, 35, 40), align=(L, R, R, R))
+            pdf.drawings_side_by_side(present.survey_heat_maps(section, place))
+            continue
+        average = present.survey_average(result)
+        if average:
+            pdf.text_line(average, size=9)
+        rows = [present.survey_headings(), *present.survey_rows(result)]
+        pdf.data_table(rows, (60, 28, 28, 32, 32), align=(L, R, R, R, R))

@@ -11,15 +11,19 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..andt.details import AGE_BANDS
+from ..citizen.stats import QuestionResult
+from ..citizen.surveys import local_days
 from ..promises.models import Promise
 from ..walks.labels import FACTOR
 from . import charts, fmt
 from .activities import TypeFigures
 from .drawing import Drawing
-from .labels import MEASURE_CHANGES
-from .mapdraw import draw_map
+from .labels import AREA_LABELS, MEASURE_CHANGES
+from .mapdraw import draw_heat_map, draw_map
 from .measures import TRACKED
+from .observations import AREA_KEYS
 from .service import CouncilReport, PromiseSection
+from .surveys import PlaceQuestion, SurveySection
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,10 @@ def key_figures(report: CouncilReport) -> list[KeyFigure]:
         report.total("patrol", "auto_closed_hours"),
     )
     note = (
-        _(
+        ngettext(
+            "Not included: %(n)s patrol closed by the app, %(h)s estimated hours.",
             "Not included: %(n)s patrols closed by the app, %(h)s estimated hours.",
+            int(auto),
             n=fmt.number(auto),
             h=fmt.hours(auto_hours),
         )
@@ -88,7 +94,7 @@ def key_figures(report: CouncilReport) -> list[KeyFigure]:
             _("Meetings with school and social services"),
             fmt.number(meetings),
             fmt.change(meetings, meetings_before),
-            _("%(n)s cases discussed", n=fmt.number(cases)),
+            cases_discussed(cases),
         )
     )
     figures.append(
@@ -144,8 +150,10 @@ def type_details(kind: str, figures: TypeFigures) -> list[str]:
             f"{AGE_BANDS[band]}: {fmt.number(n)}" for band, n in figures.reached.items()
         )
         lines.append(
-            _(
+            ngettext(
+                "%(n)s young person reached (%(bands)s)",
                 "%(n)s young people reached (%(bands)s)",
+                int(figures.reached_total),
                 n=fmt.number(figures.reached_total),
                 bands=bands,
             )
@@ -163,11 +171,17 @@ def type_details(kind: str, figures: TypeFigures) -> list[str]:
         if figures.no_position:
             lines.append(_("%(n)s without a position", n=fmt.number(figures.no_position)))
     elif kind == "meeting":
-        lines.append(_("%(n)s cases discussed", n=fmt.number(figures.cases)))
-        lines.append(_("%(n)s follow-ups agreed", n=fmt.number(figures.follow_ups)))
+        lines.append(cases_discussed(figures.cases))
+        lines.append(
+            count_of("%(n)s follow-up agreed", "%(n)s follow-ups agreed", figures.follow_ups)
+        )
     elif kind == "safety_walk":
-        lines.append(_("%(n)s safety walks held", n=fmt.number(figures.walks)))
+        lines.append(count_of("%(n)s safety walk held", "%(n)s safety walks held", figures.walks))
     return lines
+
+
+def cases_discussed(cases: float) -> str:
+    return count_of("%(n)s case discussed", "%(n)s cases discussed", cases)
 
 
 def promise_runs(promise: Promise) -> str:
@@ -307,3 +321,161 @@ def observation_rows(report: CouncilReport) -> list[list[str]]:
         [_("Total"), fmt.number(total), fmt.number(total_before), fmt.change(total, total_before)]
     )
     return rows
+
+
+# ---- the annual safety survey -------------------------------------------------------------
+
+
+def count_of(singular: str, plural: str, count: float) -> str:
+    """A count in the right plural form, its number written the reader's way ("1 234")."""
+    return ngettext(singular, plural, int(count), n=fmt.number(count))
+
+
+def survey_answers(count: int) -> str:
+    return count_of("%(n)s answer", "%(n)s answers", count)
+
+
+def survey_intro(section: SurveySection) -> str:
+    """How many answered, and what the figures are compared with."""
+    results = section.results
+    first, last = local_days(results.survey)
+    when = fmt.period(first, last) if first and last else ""
+    answers = survey_answers(results.responses)
+    if results.previous_survey is None:
+        return _(
+            "Open %(when)s: %(answers)s. There is no earlier survey to compare with.",
+            when=when,
+            answers=answers,
+        )
+    return _(
+        "Open %(when)s: %(answers)s. Compared with %(title)s: %(previous)s.",
+        when=when,
+        answers=answers,
+        title=results.previous_survey.title,
+        previous=survey_answers(results.previous_responses),
+    )
+
+
+def survey_answered(result: QuestionResult) -> str:
+    """Who answered the question, now and last time."""
+    now = count_of("%(n)s person answered", "%(n)s people answered", result.answered)
+    if result.previous is None:
+        return now
+    before = count_of("last time %(n)s person", "last time %(n)s people", result.previous.answered)
+    return f"{now} ({before})"
+
+
+def survey_average(result: QuestionResult) -> str:
+    """A scale question's average, against last time's ("" for other questions)."""
+    if result.average is None:
+        return ""
+    average = fmt.number(result.average, 1)
+    change = result.average_change
+    if change is None or result.previous is None:
+        return _("Average %(average)s on the scale 1–5.", average=average)
+    return _(
+        "Average %(average)s on the scale 1–5; last time %(before)s (%(change)s).",
+        average=average,
+        before=fmt.number(result.previous.average, 1),
+        change=fmt.signed(change, 1),
+    )
+
+
+def survey_headings() -> list[str]:
+    # Each heading says whose share it is: two columns named "Share" would read the same aloud.
+    return [
+        _("Answer"),
+        _("This survey"),
+        _("Share, this survey"),
+        _("Previous survey"),
+        _("Share, previous survey"),
+    ]
+
+
+def survey_rows(result: QuestionResult) -> list[list[str]]:
+    """Per option (or scale step): count and share now, and last time's ("–" if not asked)."""
+    previous = result.previous
+    rows = []
+    for index, option in enumerate(result.labels):
+        row = [option, fmt.number(result.counts[index]), fmt.share(result.shares[index])]
+        if previous is not None and index < len(previous.counts):
+            row += [fmt.number(previous.counts[index]), fmt.share(previous.shares[index])]
+        else:
+            row += ["–", "–"]
+        rows.append(row)
+    return rows
+
+
+def survey_place_headings() -> list[str]:
+    return [_("Area"), _("This survey"), _("Previous survey"), _("Change")]
+
+
+def survey_place_rows(place: PlaceQuestion) -> list[list[str]]:
+    """Places marked per area, then in all, against the previous survey."""
+    rows = []
+    before_areas = place.previous_areas
+    for key in AREA_KEYS:
+        now = place.areas[key]
+        if before_areas is None:
+            rows.append([str(AREA_LABELS[key]), fmt.number(now), "–", "–"])
+        else:
+            before = before_areas[key]
+            rows.append(
+                [
+                    str(AREA_LABELS[key]),
+                    fmt.number(now),
+                    fmt.number(before),
+                    fmt.change(now, before),
+                ]
+            )
+    total = sum(place.areas.values())
+    if before_areas is None:
+        rows.append([_("Total"), fmt.number(total), "–", "–"])
+    else:
+        total_before = sum(before_areas.values())
+        rows.append(
+            [
+                _("Total"),
+                fmt.number(total),
+                fmt.number(total_before),
+                fmt.change(total, total_before),
+            ]
+        )
+    return rows
+
+
+def survey_places(place: PlaceQuestion) -> str:
+    """How many places were marked, now and last time."""
+    now = count_of("%(n)s place marked", "%(n)s places marked", len(place.result.points))
+    if place.result.previous is None:
+        return now
+    before = count_of(
+        "last time %(n)s place", "last time %(n)s places", len(place.result.previous.points)
+    )
+    return f"{now} ({before})"
+
+
+def survey_heat_maps(section: SurveySection, place: PlaceQuestion) -> list[Drawing]:
+    """This survey's heat map and, beside it, the previous survey's on the same scale."""
+    results = section.results
+    scale = place.scale_max
+    drawings = [
+        draw_heat_map(
+            section.grid,
+            place.heat,
+            scale,
+            section.outlines,
+            _("Marked places: %(title)s", title=results.survey.title),
+        )
+    ]
+    if place.previous_heat is not None and results.previous_survey is not None:
+        drawings.append(
+            draw_heat_map(
+                section.grid,
+                place.previous_heat,
+                scale,
+                section.outlines,
+                _("Marked places: %(title)s", title=results.previous_survey.title),
+            )
+        )
+    return drawings

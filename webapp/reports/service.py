@@ -2,7 +2,8 @@
 
 Produktionsuppföljning, as Brå calls it: per promised activity, was it done, how often and with
 what reach, against the previous period of equal length; what was not done at all; what became
-of the measures; how safe people said places felt. Only records the reader may see are counted.
+of the measures; how safe people said places felt, on safety walks and in the annual survey.
+Only records the reader may see are counted (survey answers are anonymous aggregates).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import activities, measures, observations, walks
 from .activities import TypeFigures
 from .mapdata import MapLayer, map_layers
 from .period import Month, Period
+from .surveys import SurveySection, survey_sections
 
 
 @dataclass
@@ -67,6 +69,8 @@ class CouncilReport:
     categories: list[Category]
     months: list[Month]
     maps: list[MapLayer] = field(default_factory=list)
+    # The annual safety survey(s) open in the period, each against the survey before it.
+    surveys: list[SurveySection] = field(default_factory=list)
 
     @property
     def promise_ids(self) -> list[int]:
@@ -170,4 +174,5 @@ def build_council_report(
         categories=observations.categories(),
         months=period.months(),
         maps=map_layers(period, ids, user) if with_maps else [],
+        surveys=survey_sections(period),
     )

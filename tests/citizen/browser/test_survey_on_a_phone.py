@@ -21,9 +21,11 @@ def test_answers_and_marked_places_are_stored_once(phone, app, coordinator):
     page.locator(f"input[name=q{q['scale']}][value='4']").locator("..").tap()
     page.locator(f"input[name=q{q['multiple']}][value='1']").check()
     survey_map = page.locator("[data-survey-map]")
+    count = page.locator(f"[data-survey-count=q{q['map_point']}]")
     survey_map.click(position={"x": 120, "y": 120})
+    expect(count).to_have_text("1 plats markerad")  # the phone speaks Swedish: one form for 1
     survey_map.click(position={"x": 200, "y": 160})
-    expect(page.locator(f"[data-survey-count=q{q['map_point']}]")).to_contain_text("2")
+    expect(count).to_have_text("2 platser markerade")
     page.locator("#survey-submit").tap()
 
     expect(page.locator("main h1")).not_to_have_text("")
