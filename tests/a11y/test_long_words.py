@@ -16,22 +16,7 @@ from .test_phone_layout import visit_all
 
 pytestmark = pytest.mark.browser
 
-# Pages whose templates do not mark their compounds yet, and what they lack.
-NOT_YET = {
-    "citizen-report": "templates/citizen/report.html: category buttons need |soft_hyphens",
-}
-
 
 def test_no_word_is_cut_in_two_at_360px(pages: dict[str, PageType], open_tab: OpenTab) -> None:
-    checked = [p for name, p in pages.items() if name not in NOT_YET]
-    problems = visit_all(open_tab, checked, broken_words)
-    assert not problems, "Words cut in two at 360 px:\n" + "\n".join(problems)
-
-
-@pytest.mark.xfail(reason="; ".join(NOT_YET.values()), strict=False)
-def test_no_word_is_cut_in_two_on_pages_not_marked_yet(
-    pages: dict[str, PageType], open_tab: OpenTab
-) -> None:
-    waiting = [p for name, p in pages.items() if name in NOT_YET]
-    problems = visit_all(open_tab, waiting, broken_words)
+    problems = visit_all(open_tab, list(pages.values()), broken_words)
     assert not problems, "Words cut in two at 360 px:\n" + "\n".join(problems)

@@ -181,3 +181,17 @@ def test_only_the_coordinator_sees_results(app, request, as_user, coordinator, p
     )
 
     assert response.status_code == 403
+
+
+def test_share_is_a_proportion_in_the_table_and_a_verb_on_the_survey_page(
+    app, as_user, coordinator, surveys
+):  # type: ignore[no-untyped-def]
+    """Swedish has two words for "Share": "Andel" (of the answers) and "Dela" (the link)."""
+    _last_id, this_id = surveys
+    client = as_user(coordinator)  # Swedish by default
+
+    results = client.get(f"/citizen/surveys/{this_id}/results").get_data(as_text=True)
+    detail = client.get(f"/citizen/surveys/{this_id}").get_data(as_text=True)
+
+    assert '<th scope="col">Andel</th>' in results and ">Dela<" not in results
+    assert '<h2 id="share-heading">Dela</h2>' in detail
