@@ -33,6 +33,8 @@ PROBLEMS: dict[str, tuple[int, Any]] = {
     "unsupported_media_type": (415, _l("Unsupported content type.")),
     "validation_failed": (422, _l("Some fields need fixing.")),
     "rate_limited": (429, _l("Too many attempts. Wait a while and try again.")),
+    # A public report sent sooner after its page than a person fills one in (webapp/citizen).
+    "too_soon": (429, _l("Saved on this phone. It is sent again in a moment.")),
     "server_error": (500, _l("Something went wrong on our side. Your entry is kept; try again.")),
 }
 

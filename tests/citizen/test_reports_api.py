@@ -142,7 +142,7 @@ def test_a_report_sent_sooner_than_the_minimum_fill_time_is_kept_for_a_retry(app
     too_fast = post_report(client, payload)
 
     assert too_fast.status_code == 429
-    assert too_fast.get_json()["error"]["code"] == "rate_limited"
+    assert too_fast.get_json()["error"]["code"] == "too_soon"
     assert stored_reports(app) == []
     # The outbox sends the very same item again later: now it is stored.
     app.config["CITIZEN_MIN_FILL_SECONDS"] = 1

@@ -83,10 +83,11 @@ def create_report():  # type: ignore[no-untyped-def]
 def _try_again_later():  # type: ignore[no-untyped-def]
     """Sent sooner after the page than a person fills it in: the outbox keeps it and retries.
 
-    429 like the rate limit (the outbox backs off and tries again); no Retry-After of our own,
-    the limiter sets that header on every answer of this endpoint.
+    429 like the rate limit (the outbox backs off and tries again), with its own code and a
+    message that says the report is safe; no Retry-After of our own, the limiter sets that
+    header on every answer of this endpoint.
     """
-    return problem_response("rate_limited")
+    return problem_response("too_soon")
 
 
 def reports_geojson():  # type: ignore[no-untyped-def]
