@@ -575,8 +575,11 @@ def test_civic_rules_are_audited_and_a_second_run_changes_nothing(app, civic):
     assert "0 record(s) affected." in result.output
     assert civic_snapshot(app) == after_first
     with app.app_context():
+        # The first run's entry: without an order PostgreSQL may return the second run's.
         entry = (
-            db.session.execute(db.select(AuditEntry).filter_by(action="retention.apply"))
+            db.session.execute(
+                db.select(AuditEntry).filter_by(action="retention.apply").order_by(AuditEntry.id)
+            )
             .scalars()
             .first()
         )
