@@ -1,4 +1,5 @@
-"""flask seed-demo: a Sunne demo with users of every role, patrols, a walk and observations."""
+"""flask seed-demo: a Sunne demo with users of every role, patrols, a walk, observations,
+residents' reports and two safety surveys."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from tests.auth.helpers import login_form
 from tests.conftest import make_user
 from webapp.access import Role
 from webapp.auth.models import User
+from webapp.citizen.models import PublicReport, Survey, SurveyResponse
 from webapp.demo.data import DEMO_PASSWORD, DEMO_USERS
 from webapp.extensions import db
 from webapp.models import Activity, ActivityType, AuditEntry, Observation, SafetyWalk
 from webapp.privacy import contains_personal_identity_number
 
-COUNTED = (User, Observation, Activity, SafetyWalk)
+COUNTED = (User, Observation, Activity, SafetyWalk, PublicReport, Survey, SurveyResponse)
 
 
 def _seed(app):  # type: ignore[no-untyped-def]
@@ -175,3 +177,33 @@ def test_seed_demo_refuses_production_settings_unless_asked(monkeypatch, tmp_pat
     with production.app_context():
         assert db.session.execute(db.select(db.func.count(User.id))).scalar() == len(DEMO_USERS)
         db.engine.dispose()
+
+
+def test_the_demo_has_residents_reports_at_every_moderation_step_and_shows_only_published(app):
+    _seed(app)
+
+    with app.app_context():
+        reports = list(db.session.execute(db.select(PublicReport)).scalars())
+    statuses = {r.status for r in reports}
+    assert {"pending", "published", "hidden"} <= statuses
+    published = {r.id for r in reports if r.status == "published"}
+
+    public = app.test_client().get("/api/v1/public/reports.geojson").get_json()
+
+    assert {f["id"] for f in public["features"]} == published
+    pending_texts = [r.text for r in reports if r.status != "published"]
+    body = str(public)
+    assert not any(text in body for text in pending_texts)
+
+
+def test_the_demo_council_report_compares_this_years_survey_with_last_years(app):
+    _seed(app)
+    client = app.test_client()
+    login_form(client, "samordnare", DEMO_PASSWORD)
+
+    page = client.get("/reports/", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+
+    section = page.split('id="survey-heading"', 1)[1]
+    assert "Trygghetsenkät 2026" in section
+    assert "Trygghetsenkät 2025" in section  # the comparison
+    assert "Ingen trygghetsenkät" not in section

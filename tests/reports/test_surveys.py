@@ -219,3 +219,22 @@ def test_heat_colours_run_from_the_lightest_for_one_to_the_darkest_for_the_fulle
     assert heat_colour(2, 2) == HEAT_STEPS[-1]
     assert heat_colour(3, 5) == HEAT_STEPS[2]
     assert heat_colour(1, 1) == HEAT_STEPS[-1]
+
+
+def test_the_heat_map_zooms_to_the_marked_places_and_centrum(app, dataset, surveys):  # type: ignore[no-untyped-def]
+    """Not the whole tätort with a cluster in one corner: the marked places fill the map."""
+    from webapp.areas.models import Area
+    from webapp.reports.surveys import HEAT_CELL_MIN_M
+
+    with app.app_context(), app.test_request_context():
+        (section,) = survey_sections(Period(*OCTOBER))
+        grid = section.grid
+        tatort = db.session.execute(db.select(Area).filter_by(kind="tatort")).scalar_one()
+        lons = [p[0] for polygon in [tatort.geometry["coordinates"]] for ring in polygon for p in ring]
+
+    assert grid.cell_of(*STORTORGET) is not None and grid.cell_of(*TATORT) is not None
+    assert grid.cell_of(*ROTTNEROS) is None  # beyond the tätort: counted in the table only
+    extent = grid.extent
+    assert extent.max_lon - extent.min_lon < 0.8 * (max(lons) - min(lons))
+    cell_m = grid.dlat * 111_320
+    assert HEAT_CELL_MIN_M * 0.9 <= cell_m <= 250

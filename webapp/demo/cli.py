@@ -1,4 +1,5 @@
-"""flask --app webapp seed-demo: demo users of every role, patrols, a walk and observations."""
+"""flask --app webapp seed-demo: users of every role, patrols, a walk, observations, residents'
+reports and two safety surveys."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from ..observations.service import content_hash
 from ..observations.validation import CleanObservation
 from ..promises.models import Activity, ActivityType
 from ..walks.models import SafetyWalk
+from .citizen import seed_citizen_demo
 
 # Demo accounts are for a local demo only; the password is printed by seed-demo.
 DEMO_PASSWORD = "sunne-demo-2016"  # noqa: S105
@@ -133,6 +134,7 @@ def seed_demo() -> tuple[list[User], bool]:
                 content_hash=content_hash(clean),
             )
         )
+    seed_citizen_demo(users[2], rng, now)
     db.session.commit()
     return users, True
 

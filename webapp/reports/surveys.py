@@ -3,8 +3,10 @@ places as unsafe, each compared with the previous survey.
 
 The figures come from webapp.citizen.stats.survey_summary (surveys open at some time in the
 period). Marked places are counted two ways: per area (centrum, the rest of the tätort, outside:
-the table every reader gets) and per cell of a fixed grid over the tätort (the heat map). Both
-surveys are counted on the same grid and drawn on the same scale, so the maps compare.
+the table every reader gets) and per cell of a grid (the heat map). The grid covers where
+places were marked in either survey, centrum always included and never beyond the tätort, so a
+cluster in centrum fills the map instead of a corner of it. Both surveys are counted on the same
+grid and drawn on the same scale, so the maps compare.
 Answers are anonymous aggregates: no reader check is needed (see stats.py).
 """
 
@@ -20,7 +22,9 @@ from .mapdata import Extent
 from .observations import AREA_KEYS, AreaOutlines, area_outlines
 from .period import Period
 
-HEAT_CELLS_ACROSS = 24
+HEAT_CELLS_ACROSS = 24  # at most; fewer on a small map, so a cell stays about a block wide
+HEAT_CELL_MIN_M = 60
+HEAT_MARGIN = 1.3  # room around the outermost marked place
 # Around Sunne tätort when its outline is missing.
 _TATORT = Extent(13.11, 59.82, 13.18, 59.855)
 
@@ -115,19 +119,62 @@ def _per_area(points: list[Point], outlines: AreaOutlines) -> dict[str, int]:
     return counts
 
 
-def _heat_extent(areas: dict[str, Area]) -> Extent:
-    """The tätort with a margin: where nearly all marked places are, at a readable scale."""
-    tatort = areas.get("tatort")
-    if tatort is None:
-        return _TATORT
-    points = [point for polygon in _polygons(tatort.geometry) for ring in polygon for point in ring]
-    extent = Extent(
-        min(p[0] for p in points),
-        min(p[1] for p in points),
-        max(p[0] for p in points),
-        max(p[1] for p in points),
+def _outline_extent(area: Area | None, fallback: Extent) -> Extent:
+    if area is None:
+        return fallback
+    points = [point for polygon in _polygons(area.geometry) for ring in polygon for point in ring]
+    return _bounds([(lon, lat) for lon, lat, *_ in points])
+
+
+def _bounds(lon_lats: list[tuple[float, float]]) -> Extent:
+    return Extent(
+        min(p[0] for p in lon_lats),
+        min(p[1] for p in lon_lats),
+        max(p[0] for p in lon_lats),
+        max(p[1] for p in lon_lats),
     )
-    return extent.scaled(1.15)
+
+
+def _heat_extent(areas: dict[str, Area], marked: list[Point]) -> Extent:
+    """Centrum and every marked place within the tätort, with a margin, cut at the tätort."""
+    tatort = _outline_extent(areas.get("tatort"), _TATORT).scaled(1.15)
+    centrum = _outline_extent(areas.get("centrum"), tatort)
+    inside = [
+        (lon, lat)
+        for lat, lon in marked
+        if tatort.min_lon <= lon <= tatort.max_lon and tatort.min_lat <= lat <= tatort.max_lat
+    ]
+    corners = [(centrum.min_lon, centrum.min_lat), (centrum.max_lon, centrum.max_lat), *inside]
+    wanted = _fuller(_bounds(corners).scaled(HEAT_MARGIN))
+    return Extent(
+        max(wanted.min_lon, tatort.min_lon),
+        max(wanted.min_lat, tatort.min_lat),
+        min(wanted.max_lon, tatort.max_lon),
+        min(wanted.max_lat, tatort.max_lat),
+    )
+
+
+def _fuller(extent: Extent, least: float = 0.75) -> Extent:
+    """Widen the narrow side (on the ground) to `least` of the long one: no strip of a map."""
+    across = (extent.max_lon - extent.min_lon) * math.cos(math.radians(extent.min_lat))
+    high = extent.max_lat - extent.min_lat
+    if across < least * high:
+        return _stretch(extent, least * high / max(across, 1e-9), 1.0)
+    if high < least * across:
+        return _stretch(extent, 1.0, least * across / max(high, 1e-9))
+    return extent
+
+
+def _stretch(extent: Extent, x: float, y: float) -> Extent:
+    cx, cy = (extent.min_lon + extent.max_lon) / 2, (extent.min_lat + extent.max_lat) / 2
+    hw, hh = (extent.max_lon - extent.min_lon) * x / 2, (extent.max_lat - extent.min_lat) * y / 2
+    return Extent(cx - hw, cy - hh, cx + hw, cy + hh)
+
+
+def _cells_across(extent: Extent) -> int:
+    metres_per_lon = 111_320 * math.cos(math.radians((extent.min_lat + extent.max_lat) / 2))
+    width_m = (extent.max_lon - extent.min_lon) * metres_per_lon
+    return max(8, min(HEAT_CELLS_ACROSS, round(width_m / HEAT_CELL_MIN_M)))
 
 
 def _polygons(geometry: dict) -> list:
@@ -161,7 +208,15 @@ def survey_sections(period: Period) -> list[SurveySection]:
         ).scalars()
     }
     outlines = area_outlines()
-    grid = HeatGrid.over(_heat_extent(areas))
+    marked = [
+        point
+        for results in summary
+        for result in results.questions
+        if result.question.kind == "map_point"
+        for point in (*result.points, *(result.previous.points if result.previous else ()))
+    ]
+    extent = _heat_extent(areas, marked)
+    grid = HeatGrid.over(extent, _cells_across(extent))
     drawn = [(kind, area.geometry) for kind, area in areas.items() if kind != "kommun"]
     sections = []
     for results in summary:
