@@ -230,7 +230,7 @@ def test_the_heat_map_zooms_to_the_marked_places_and_centrum(app, dataset, surve
         (section,) = survey_sections(Period(*OCTOBER))
         grid = section.grid
         tatort = db.session.execute(db.select(Area).filter_by(kind="tatort")).scalar_one()
-        lons = [p[0] for polygon in [tatort.geometry["coordinates"]] for ring in polygon for p in ring]
+        lons = [point[0] for ring in tatort.geometry["coordinates"] for point in ring]
 
     assert grid.cell_of(*STORTORGET) is not None and grid.cell_of(*TATORT) is not None
     assert grid.cell_of(*ROTTNEROS) is None  # beyond the tätort: counted in the table only
