@@ -78,6 +78,12 @@ def page_types(w: World) -> list[PageType]:
         ),
         PageType("surveys", "coordinator", "/citizen/surveys/", endpoint="surveys.index"),
         PageType("survey-new", "coordinator", "/citizen/surveys/new", endpoint="surveys.new"),
+        PageType(
+            "citizen-moderation-detail", "coordinator", f"/citizen/reports/{w.citizen_report}"
+        ),
+        PageType("survey-detail", "coordinator", f"/citizen/surveys/{w.survey}"),
+        PageType("survey-results", "coordinator", f"/citizen/surveys/{w.survey}/results"),
+        PageType("survey-answer", "anonymous", f"/survey/{w.open_survey_code}", field=True),
     ]
 
 

@@ -35,6 +35,8 @@ MAIN_PAGES = [
     "admin-users",
     "reports-council",
     "citizen-report",
+    "survey-answer",
+    "citizen-moderation-detail",
 ]
 
 # The first screen of the field forms with the phone's text size at 200 %.

@@ -9,7 +9,7 @@ walk with a join code, stops, a spot and a rating, and an English-speaking coord
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 
@@ -19,6 +19,7 @@ from tests.review.helpers import add_observation
 from tests.walks.helpers import join, make_walk, post_rating, post_spot, rating, spot
 from webapp.access import Role
 from webapp.auth.models import User
+from webapp.citizen.models import PublicReport, Survey, SurveyQuestion
 from webapp.demo.data import seed_demo
 from webapp.extensions import db
 from webapp.measures.models import Measure
@@ -48,6 +49,9 @@ class World:
     walk: int = 0
     held_walk: int = 0
     join_code: str = ""
+    citizen_report: str = ""  # a resident's report waiting for moderation
+    survey: int = 0  # last autumn's survey, with answers to show
+    open_survey_code: str = ""  # a survey open now, for the public answer form
     users: dict[str, int] = field(default_factory=dict)
     password: str = PASSWORD
 
@@ -69,6 +73,7 @@ def build_world(app: Flask) -> World:
         # Mina poster lists the persona's own records.
         add_observation(users["officer"], note="Trasig lampa vid Stortorget.", hours_ago=2)
         add_observation(users["officer"], category="trafik", note="Fortkörning.", hours_ago=30)
+        _citizen(world, coordinator)
         world.promise = db.session.execute(db.select(Promise.id).limit(1)).scalar_one()
         world.activity_type = db.session.execute(db.select(ActivityType.id).limit(1)).scalar_one()
         coordinator_id = coordinator.id
@@ -111,6 +116,37 @@ def _users(world: World) -> dict[str, User]:
     db.session.commit()
     world.users = {persona: user.id for persona, user in users.items()}
     return users
+
+
+def _citizen(world: World, coordinator: User) -> None:
+    """The demo's residents' reports and surveys, and a survey open now for its public form."""
+    world.citizen_report = db.session.execute(
+        db.select(PublicReport.id).filter_by(status="pending").order_by(PublicReport.id).limit(1)
+    ).scalar_one()
+    world.survey = db.session.execute(
+        db.select(Survey.id).order_by(Survey.opens_at.desc()).limit(1)
+    ).scalar_one()
+    now = datetime.now(UTC)
+    survey = Survey(
+        title="Trygghetsenkät för centrum",
+        intro="Anonym, två minuter.",
+        code="a11y-open-1",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=20),
+        created_by_id=coordinator.id,
+    )
+    survey.questions = [
+        SurveyQuestion(position=0, kind="scale", text="Hur trygg känner du dig på kvällen?",
+                       options=["Mycket otrygg", "Mycket trygg"], required=True),
+        SurveyQuestion(position=1, kind="single", text="Hur ofta är du i centrum?",
+                       options=["Sällan", "Varje vecka", "Varje dag"]),
+        SurveyQuestion(position=2, kind="multiple", text="Vad skulle hjälpa?",
+                       options=["Belysning", "Fler vuxna ute", "Synlig polis"]),
+        SurveyQuestion(position=3, kind="map_point", text="Markera var du känner dig otrygg"),
+    ]  # fmt: skip
+    db.session.add(survey)
+    db.session.commit()
+    world.open_survey_code = survey.code
 
 
 def _measures(coordinator: User) -> tuple[int, int]:

@@ -91,6 +91,21 @@ def test_a_choice_question_needs_two_options(app, as_user, coordinator):
     assert len(_survey(app, survey_id).questions) == 4
 
 
+def test_a_scale_needs_the_words_for_its_ends(app, as_user, coordinator):
+    survey_id, _code, _q = make_survey(app, coordinator.id)
+    desk = english(as_user(coordinator))
+    url = f"/citizen/surveys/{survey_id}"
+
+    response = desk.post(
+        f"{url}/questions",
+        data={"csrf_token": _form(desk, url), "kind": "scale", "text": "Hur trygg?", "options": ""},
+    )
+
+    assert response.status_code == 422
+    assert "what 1 means and what 5 means" in response.get_data(as_text=True)
+    assert len(_survey(app, survey_id).questions) == 4
+
+
 def test_a_period_that_ends_before_it_starts_is_refused(app, as_user, coordinator):
     desk = as_user(coordinator)
 

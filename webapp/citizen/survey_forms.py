@@ -72,7 +72,6 @@ class QuestionForm(FlaskForm):
                 raise ValidationError(_l("At most %(n)s options.", n=MAX_OPTIONS))
             if len(set(options)) != len(options):
                 raise ValidationError(_l("Each option must be different."))
-        elif self.kind.data == "scale" and len(options) not in (0, 2):
-            raise ValidationError(
-                _l("For a scale, give two lines (the words for 1 and 5) or none.")
-            )
+        elif self.kind.data == "scale" and len(options) != 2:
+            # Without its ends a scale cannot be read: is 5 the safest or the most afraid?
+            raise ValidationError(_l("For a scale, give two lines: what 1 means and what 5 means."))

@@ -31,7 +31,8 @@ REPORTS = (
 )  # fmt: skip
 
 QUESTIONS = (
-    ("scale", "Hur trygg känner du dig i Sunne centrum på kvällen?", []),
+    ("scale", "Hur trygg känner du dig i Sunne centrum på kvällen?",
+     ["Mycket otrygg", "Mycket trygg"]),
     ("single", "Hur ofta ser du polis till fots i centrum?",
      ["Aldrig", "Någon gång per månad", "Varje vecka"]),
     ("multiple", "Vad skulle få dig att känna dig tryggare?",
