@@ -238,3 +238,28 @@ def test_the_heat_map_zooms_to_the_marked_places_and_centrum(app, dataset, surve
     assert extent.max_lon - extent.min_lon < 0.8 * (max(lons) - min(lons))
     cell_m = grid.dlat * 111_320
     assert HEAT_CELL_MIN_M * 0.9 <= cell_m <= 250
+
+
+HOSTILE_TITLE = '<img src=x onerror="alert(1)">Enkät & "svar"'
+
+
+def test_a_hostile_survey_title_stays_text_on_the_page_in_its_maps_and_in_the_pdf(
+    app, as_user, dataset, surveys
+):  # type: ignore[no-untyped-def]
+    """Titles reach the heat maps' SVG (built with Markup) and their names: escaped everywhere."""
+    with app.app_context():
+        db.session.get(Survey, surveys.this_year).title = HOSTILE_TITLE
+        db.session.commit()
+    client = english(as_user(dataset.coordinator))
+
+    body = client.get(COUNCIL).get_data(as_text=True)
+    section = body.split('aria-labelledby="survey-heading"')[1].split("</section>")[0]
+
+    assert "<img" not in section and 'onerror="alert' not in section
+    assert "&lt;img src=x onerror=" in section  # shown, as text
+    assert section.count('aria-label="Marked places: &lt;img') == 1  # the heat map's name
+
+    pdf = client.get(COUNCIL.replace("/reports/?", "/reports/council.pdf?"))
+    assert pdf.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert '<img src=x onerror="alert(1)">Enkät' in " ".join(text.split())
