@@ -32,11 +32,12 @@ class Extent:
     max_lon: float
     max_lat: float
 
-    def scaled(self, factor: float) -> Extent:
+    def scaled(self, factor: float, factor_lat: float | None = None) -> Extent:
+        """Grown (or shrunk) about its centre; `factor_lat` for north-south if it differs."""
         cx, cy = (self.min_lon + self.max_lon) / 2, (self.min_lat + self.max_lat) / 2
         hw, hh = (
             (self.max_lon - self.min_lon) * factor / 2,
-            (self.max_lat - self.min_lat) * factor / 2,
+            (self.max_lat - self.min_lat) * (factor if factor_lat is None else factor_lat) / 2,
         )
         return Extent(cx - hw, cy - hh, cx + hw, cy + hh)
 
@@ -63,8 +64,12 @@ def _positions(geometry: dict) -> list[list[float]]:
     return [point for polygon in polygons for ring in polygon for point in ring]
 
 
-def _extent_of(geometry: dict) -> Extent:
-    points = _positions(geometry)
+def extent_of(geometry: dict) -> Extent:
+    return bounds(_positions(geometry))
+
+
+def bounds(points: list) -> Extent:
+    """The smallest extent holding these (lon, lat) positions."""
     return Extent(
         min(p[0] for p in points),
         min(p[1] for p in points),
@@ -171,10 +176,8 @@ def map_layers(period: Period, promise_ids: list[int], user: User) -> list[MapLa
         for kind, area in areas.items()
         if kind in ("kommun", "tatort", "centrum")
     ]
-    kommun = _extent_of(areas["kommun"].geometry).scaled(1.04) if "kommun" in areas else _KOMMUN
-    centrum = (_extent_of(areas["centrum"].geometry) if "centrum" in areas else _CENTRUM).scaled(
-        2.2
-    )
+    kommun = extent_of(areas["kommun"].geometry).scaled(1.04) if "kommun" in areas else _KOMMUN
+    centrum = (extent_of(areas["centrum"].geometry) if "centrum" in areas else _CENTRUM).scaled(2.2)
     grid = _fine_grid(kommun, centrum)
     counts = _observation_counts(period, user, kommun, grid)
     counts += _activity_counts(period, promise_ids, user, kommun, grid)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..areas.models import Area
 from ..citizen.stats import QuestionResult, SurveyResults, survey_summary
 from ..extensions import db
-from .mapdata import Extent
+from .mapdata import Extent, bounds, extent_of
 from .observations import AREA_KEYS, AreaOutlines, area_outlines
 from .period import Period
 
@@ -120,19 +120,7 @@ def _per_area(points: list[Point], outlines: AreaOutlines) -> dict[str, int]:
 
 
 def _outline_extent(area: Area | None, fallback: Extent) -> Extent:
-    if area is None:
-        return fallback
-    points = [point for polygon in _polygons(area.geometry) for ring in polygon for point in ring]
-    return _bounds([(lon, lat) for lon, lat, *_ in points])
-
-
-def _bounds(lon_lats: list[tuple[float, float]]) -> Extent:
-    return Extent(
-        min(p[0] for p in lon_lats),
-        min(p[1] for p in lon_lats),
-        max(p[0] for p in lon_lats),
-        max(p[1] for p in lon_lats),
-    )
+    return extent_of(area.geometry) if area is not None else fallback
 
 
 def _heat_extent(areas: dict[str, Area], marked: list[Point]) -> Extent:
@@ -145,7 +133,7 @@ def _heat_extent(areas: dict[str, Area], marked: list[Point]) -> Extent:
         if tatort.min_lon <= lon <= tatort.max_lon and tatort.min_lat <= lat <= tatort.max_lat
     ]
     corners = [(centrum.min_lon, centrum.min_lat), (centrum.max_lon, centrum.max_lat), *inside]
-    wanted = _fuller(_bounds(corners).scaled(HEAT_MARGIN))
+    wanted = _fuller(bounds(corners).scaled(HEAT_MARGIN))
     return Extent(
         max(wanted.min_lon, tatort.min_lon),
         max(wanted.min_lat, tatort.min_lat),
@@ -159,28 +147,16 @@ def _fuller(extent: Extent, least: float = 0.75) -> Extent:
     across = (extent.max_lon - extent.min_lon) * math.cos(math.radians(extent.min_lat))
     high = extent.max_lat - extent.min_lat
     if across < least * high:
-        return _stretch(extent, least * high / max(across, 1e-9), 1.0)
+        return extent.scaled(least * high / max(across, 1e-9), 1.0)
     if high < least * across:
-        return _stretch(extent, 1.0, least * across / max(high, 1e-9))
+        return extent.scaled(1.0, least * across / max(high, 1e-9))
     return extent
-
-
-def _stretch(extent: Extent, x: float, y: float) -> Extent:
-    cx, cy = (extent.min_lon + extent.max_lon) / 2, (extent.min_lat + extent.max_lat) / 2
-    hw, hh = (extent.max_lon - extent.min_lon) * x / 2, (extent.max_lat - extent.min_lat) * y / 2
-    return Extent(cx - hw, cy - hh, cx + hw, cy + hh)
 
 
 def _cells_across(extent: Extent) -> int:
     metres_per_lon = 111_320 * math.cos(math.radians((extent.min_lat + extent.max_lat) / 2))
     width_m = (extent.max_lon - extent.min_lon) * metres_per_lon
     return max(8, min(HEAT_CELLS_ACROSS, round(width_m / HEAT_CELL_MIN_M)))
-
-
-def _polygons(geometry: dict) -> list:
-    return (
-        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    )
 
 
 def _place_question(
