@@ -9,17 +9,18 @@ walk with a join code, stops, a spot and a rating, and an English-speaking coord
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Flask
 
+from tests.citizen.helpers import make_survey
 from tests.conftest import PASSWORD, api_post, login, make_user
 from tests.promises.helpers import andt_payload, meeting_payload, patrol_payload, visit_payload
 from tests.review.helpers import add_observation
 from tests.walks.helpers import join, make_walk, post_rating, post_spot, rating, spot
 from webapp.access import Role
 from webapp.auth.models import User
-from webapp.citizen.models import PublicReport, Survey, SurveyQuestion
+from webapp.citizen.models import PublicReport, Survey
 from webapp.demo.data import seed_demo
 from webapp.extensions import db
 from webapp.measures.models import Measure
@@ -73,7 +74,7 @@ def build_world(app: Flask) -> World:
         # Mina poster lists the persona's own records.
         add_observation(users["officer"], note="Trasig lampa vid Stortorget.", hours_ago=2)
         add_observation(users["officer"], category="trafik", note="Fortkörning.", hours_ago=30)
-        _citizen(world, coordinator)
+        _citizen(app, world, coordinator)
         world.promise = db.session.execute(db.select(Promise.id).limit(1)).scalar_one()
         world.activity_type = db.session.execute(db.select(ActivityType.id).limit(1)).scalar_one()
         coordinator_id = coordinator.id
@@ -118,7 +119,7 @@ def _users(world: World) -> dict[str, User]:
     return users
 
 
-def _citizen(world: World, coordinator: User) -> None:
+def _citizen(app: Flask, world: World, coordinator: User) -> None:
     """The demo's residents' reports and surveys, and a survey open now for its public form."""
     world.citizen_report = db.session.execute(
         db.select(PublicReport.id).filter_by(status="pending").order_by(PublicReport.id).limit(1)
@@ -126,27 +127,10 @@ def _citizen(world: World, coordinator: User) -> None:
     world.survey = db.session.execute(
         db.select(Survey.id).order_by(Survey.opens_at.desc()).limit(1)
     ).scalar_one()
-    now = datetime.now(UTC)
-    survey = Survey(
-        title="Trygghetsenkät för centrum",
-        intro="Anonym, två minuter.",
-        code="a11y-open-1",
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=20),
-        created_by_id=coordinator.id,
+    db.session.commit()  # make_survey writes through its own session: let go of the write lock
+    _id, world.open_survey_code, _questions = make_survey(
+        app, coordinator.id, title="Trygghetsenkät för centrum", code="a11y-open-1"
     )
-    survey.questions = [
-        SurveyQuestion(position=0, kind="scale", text="Hur trygg känner du dig på kvällen?",
-                       options=["Mycket otrygg", "Mycket trygg"], required=True),
-        SurveyQuestion(position=1, kind="single", text="Hur ofta är du i centrum?",
-                       options=["Sällan", "Varje vecka", "Varje dag"]),
-        SurveyQuestion(position=2, kind="multiple", text="Vad skulle hjälpa?",
-                       options=["Belysning", "Fler vuxna ute", "Synlig polis"]),
-        SurveyQuestion(position=3, kind="map_point", text="Markera var du känner dig otrygg"),
-    ]  # fmt: skip
-    db.session.add(survey)
-    db.session.commit()
-    world.open_survey_code = survey.code
 
 
 def _measures(coordinator: User) -> tuple[int, int]:
