@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -29,8 +30,10 @@ from .models import HEADCOUNT_DIMENSIONS
 LIGHT = {"daylight": _l("In daylight"), "after_dark": _l("After dark")}
 
 
-def _optional(table: dict) -> list:
-    return [SelectChoice("", _l("Prefer not to say")), *choices(table)]
+def _optional(table: dict, leave_out: tuple[str, ...] = ()) -> list:
+    """Choices led by an empty "Prefer not to say" (stored as not stated)."""
+    options = {code: text for code, text in table.items() if code not in leave_out}
+    return [SelectChoice("", _l("Prefer not to say")), *choices(options)]
 
 
 def local_zone() -> ZoneInfo:
@@ -101,6 +104,12 @@ class WalkForm(FlaskForm):
         self.status.data = walk.status
         self.summary.data = walk.summary
         self.notes.data = walk.notes
+        # The page carries the stored route and stops (with their ids) in its own fields, so a
+        # save keeps them even when the map editor cannot run (no JavaScript, Leaflet failed).
+        self.route.data = json.dumps(walk.route) if walk.route else ""
+        self.stops.data = json.dumps(
+            [{"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon} for s in walk.stops]
+        )
 
 
 class JoinCodeForm(FlaskForm):
@@ -114,7 +123,11 @@ class JoinForm(FlaskForm):
     """All optional: counts of who took part, never who they are."""
 
     group = SelectField(_l("I take part as"), choices=_optional(GROUP), default="")
-    gender = SelectField(_l("Gender"), choices=_optional(GENDER), default="")
+    # The empty choice already says "Prefer not to say": offering the code "unstated" too showed
+    # the same words twice. The walk leader's head count keeps it (people who did not say).
+    gender = SelectField(
+        _l("Gender"), choices=_optional(GENDER, leave_out=("unstated",)), default=""
+    )
     age_band = SelectField(_l("Age"), choices=_optional(AGE_BAND), default="")
 
 

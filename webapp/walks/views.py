@@ -115,15 +115,9 @@ def _form_page(
 ):  # type: ignore[no-untyped-def]
     if status is None:
         status = 422 if form.is_submitted() else 200
-    route_json = form.route.data if form.is_submitted() else (walk.route if walk else None)
-    stops_json = (
-        form.stops.data
-        if form.is_submitted()
-        else [
-            {"id": s.id, "name": s.name, "lat": s.lat, "lon": s.lon}
-            for s in (walk.stops if walk else [])
-        ]
-    )
+    # What the map editor starts from: the form's own fields (the stored plan on a first GET,
+    # see WalkForm.fill_from, or what was just sent when the form comes back with errors).
+    route_json, stops_json = form.route.data or None, form.stops.data or "[]"
     return (
         render_template(
             "walks/form.html",
