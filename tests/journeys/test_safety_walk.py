@@ -12,6 +12,7 @@ import io
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
@@ -38,6 +39,8 @@ FACTOR_LEGENDS = [
 SUMMARY = "Gångtunneln upplevs mörk och otrygg. Åtgärder beslutade."
 INTERNAL_NOTE = "Internt: fastighetsägaren har inte svarat på två mejl."
 MEASURE_INTERNAL_NOTE = "Internt: budget ur underhållspotten."
+# Each factor of each stop: 0 and 1 before (average 0,5), 3 after; narrow no-break spaces.
+BEFORE_AFTER = "0,5\u202f→\u202f3"
 
 
 # ---- small steps a person takes ---------------------------------------------------------------
@@ -121,9 +124,26 @@ def open_walk(page: Page, name: str) -> None:
 def download_pdf(page: Page) -> str:
     with page.expect_download() as info:
         page.get_by_role("link", name="Ladda ned PDF").click()
-    path = info.value.path()
-    reader = PdfReader(io.BytesIO(open(path, "rb").read()))
+    reader = PdfReader(io.BytesIO(Path(info.value.path()).read_bytes()))
     return "\n".join(p.extract_text() for p in reader.pages)
+
+
+def shot_from_top(person: Person, name: str) -> None:
+    """A full-page shot scrolled to the top, so the sticky header sits where it belongs."""
+    person.page.evaluate("window.scrollTo(0, 0)")
+    person.shot(name)
+
+
+def assert_tables_fit(page: Page) -> None:
+    """No ratings table needs sideways scrolling (nor is cut off) at this screen width."""
+    wraps = page.locator(".table-wrap:has(table.ratings-table)")
+    assert wraps.count() > 0
+    for wrap in wraps.all():
+        sizes = wrap.evaluate(
+            "e => [e.scrollWidth, e.clientWidth, e.querySelector('table').className,"
+            " [...e.querySelectorAll('thead th')].map(t => [t.textContent, t.offsetWidth])]"
+        )
+        assert sizes[0] <= sizes[1] + 1, f"a ratings table is wider than its box: {sizes}"
 
 
 def flat(text: str) -> str:
@@ -191,7 +211,13 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     expect(page.get_by_role("img", name=re.compile("QR-kod"))).to_be_visible()
     link = page.locator(".poster-url").inner_text().strip()
     assert re.search(r"/walk/join/[A-Z0-9]+$", link), link
-    coordinator.shot("03-walk-poster-1366")
+    expect(page.get_by_role("button", name="Skriv ut affischen")).to_be_visible()
+    page.emulate_media(media="print")  # what the printer gets: the poster, no menus or buttons
+    expect(page.get_by_role("navigation", name="Huvudmeny")).to_be_hidden()
+    expect(page.get_by_role("button", name="Skriv ut affischen")).to_be_hidden()
+    expect(page.locator(".poster-url")).to_be_visible()
+    coordinator.shot("03-walk-poster-print")
+    page.emulate_media(media="screen")
     page.get_by_role("link", name="Tillbaka").click()
 
     # Two participants join from the QR link on their phones, rate every stop, mark spots.
@@ -205,7 +231,7 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     mark_spot(bo.page, "Belysning", "Mörkt i tunneln, känns otryggt.", jpeg_bytes(1200, 900))
     rate_every_stop(bo.page, 2)
     wait_for_outbox_count(bo.page, 0)
-    bo.shot("03-walk-participant-360")
+    shot_from_top(bo, "03-walk-participant-360")
 
     # The walk leader, on a phone after the walk: marks it held and counts heads.
     leader = people("walk leader")
@@ -233,7 +259,8 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     for row in ratings.all():
         expect(row.locator("td").first).to_have_text("1,5")
         expect(row.locator("td").last).to_have_text("2")
-    leader.shot("03-walk-held-360")
+    assert_tables_fit(leader.page)
+    shot_from_top(leader, "03-walk-held-360")
 
     # The coordinator writes the protocol: the summary, internal notes and measures.
     page.reload()
@@ -270,6 +297,7 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     page.get_by_role("link", name="Offentlig version").click()
     expect(page.get_by_text("Byt armaturer i gångtunneln")).to_be_visible()
     expect(page.get_by_text(INTERNAL_NOTE)).to_have_count(0)
+    assert_tables_fit(page)
     public = flat(download_pdf(page))
     for text in (*STOP_NAMES, "Byt armaturer i gångtunneln", "Sanera klotter", SUMMARY[:30]):
         assert text in internal, (text, internal)
@@ -278,7 +306,7 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     for secret in (INTERNAL_NOTE[:30], MEASURE_INTERNAL_NOTE[:25]):
         assert secret in internal, (secret, internal)
         assert secret not in public, (secret, public)
-    coordinator.shot("03-walk-protocol-public-1366")
+    shot_from_top(coordinator, "03-walk-protocol-public-1366")
 
     with demo.app_context():  # the check of "arrived exactly once", beside the pages
         walk = db.session.execute(db.select(SafetyWalk).filter_by(name=name)).scalar_one()
@@ -327,7 +355,7 @@ def held_walk_with_ratings(app: Flask) -> str:
             walk.stops.append(WalkStop(name=stop_name, lat=lat, lon=13.143, position=position))
         db.session.add(walk)
         db.session.flush()
-        for index, score in enumerate((0, 1)):
+        for score in (0, 1):
             person = WalkParticipant(
                 id=str(uuid.uuid4()), walk_id=walk.id, join_code=walk.join_code
             )
@@ -362,7 +390,7 @@ def test_a_follow_up_walk_shows_each_stops_ratings_before_and_after(people, demo
     cecilia = people("participant Cecilia")
     join_from_qr_link(cecilia, link, "Boende", "Kvinna", "50–64")
     rate_every_stop(cecilia.page, 3)
-    cecilia.shot("04-follow-up-participant-360")
+    shot_from_top(cecilia, "04-follow-up-participant-360")
 
     # The coordinator marks the follow-up held and looks at before → after per stop.
     page.get_by_role("link", name="Ändra", exact=True).click()
@@ -377,10 +405,20 @@ def test_a_follow_up_walk_shows_each_stops_ratings_before_and_after(people, demo
         row = rows.nth(index)
         expect(row.get_by_role("rowheader")).to_have_text(stop_name)
         for cell in row.get_by_role("cell").all():
-            expect(cell).to_contain_text("0,5 → 3")
+            expect(cell).to_contain_text(BEFORE_AFTER)
             expect(cell).to_contain_text("bättre")
-    comparison.scroll_into_view_if_needed()
-    coordinator.shot("04-follow-up-before-after-1366")
-    # The protocol of the follow-up carries the same comparison.
+    assert_tables_fit(page)
+    shot_from_top(coordinator, "04-follow-up-before-after-1366")
+    # The protocol of the follow-up carries the same comparison; so does the phone screen.
     page.get_by_role("link", name="Protokoll").click()
-    expect(page.get_by_role("table", name=re.compile("^Före och efter"))).to_contain_text("0,5 → 3")
+    expect(page.get_by_role("table", name=re.compile("^Före och efter"))).to_contain_text(
+        BEFORE_AFTER
+    )
+    leader = people("walk leader")
+    leader.log_in("samordnare")
+    open_walk(leader.page, follow_up)
+    phone_table = leader.page.get_by_role("table", name=re.compile("^Före och efter"))
+    expect(phone_table).to_contain_text(BEFORE_AFTER)
+    assert_tables_fit(leader.page)
+    phone_table.scroll_into_view_if_needed()
+    leader.shot("04-follow-up-before-after-360", full_page=False)
