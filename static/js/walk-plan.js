@@ -73,10 +73,15 @@
     empty.hidden = stops.length > 0;
     stops.forEach((stop, index) => {
       const item = document.createElement("li");
+      // The number matches the pin on the map (list markers vanish in a flex row).
+      const number = document.createElement("span");
+      number.className = "stop-number";
+      number.setAttribute("aria-hidden", "true");
+      number.textContent = String(index + 1);
       const label = document.createElement("label");
       label.className = "visually-hidden";
       label.htmlFor = `stop-name-${index}`;
-      label.textContent = strings.stopName;
+      label.textContent = `${strings.stopName} ${index + 1}`;
       const input = document.createElement("input");
       input.id = `stop-name-${index}`;
       input.value = stop.name;
@@ -85,7 +90,7 @@
         stop.name = input.value;
         stopsInput.value = JSON.stringify(stops);
       });
-      item.append(label, input,
+      item.append(number, label, input,
         button(strings.up, () => move(index, -1)),
         button(strings.down, () => move(index, 1)),
         button(strings.remove, () => {

@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
 from tests.browser.helpers import jpeg_bytes, wait_for_outbox_count, wait_for_position
-from tests.journeys.conftest import Person
+from tests.journeys.conftest import SHOTS, Person
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.walks.models import FACTORS, SafetyWalk, WalkParticipant, WalkRating, WalkStop
@@ -121,10 +121,14 @@ def open_walk(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
 
 
-def download_pdf(page: Page) -> str:
+def download_pdf(page: Page, keep_as: str) -> str:
+    """Download the protocol PDF, keep a copy beside the screenshots, return its text."""
     with page.expect_download() as info:
         page.get_by_role("link", name="Ladda ned PDF").click()
-    reader = PdfReader(io.BytesIO(Path(info.value.path()).read_bytes()))
+    data = Path(info.value.path()).read_bytes()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / keep_as).write_bytes(data)
+    reader = PdfReader(io.BytesIO(data))
     return "\n".join(p.extract_text() for p in reader.pages)
 
 
@@ -154,8 +158,9 @@ def flat(text: str) -> str:
 # ---- journey 3 --------------------------------------------------------------------------------
 
 
-def plan_walk_on_the_map(page: Page, name: str, day: date) -> None:
+def plan_walk_on_the_map(person: Person, name: str, day: date) -> None:
     """The coordinator fills in the plan, draws a route of four points and places three stops."""
+    page = person.page
     page.get_by_role("link", name="Planera en trygghetsvandring").click()
     page.get_by_label("Namn").fill(name)
     page.get_by_label("Datum").fill(day.isoformat())
@@ -189,6 +194,8 @@ def plan_walk_on_the_map(page: Page, name: str, day: date) -> None:
     )
     for index, stop_name in enumerate(STOP_NAMES):
         names.nth(index).fill(stop_name)
+    plan_map.scroll_into_view_if_needed()
+    person.shot("03-walk-plan-1366", full_page=False)
     page.get_by_role("button", name="Spara", exact=True).click()
     expect(page.get_by_text("Vandringen är planerad")).to_be_visible()
 
@@ -201,7 +208,7 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     coordinator.log_in("samordnare")
     page = coordinator.page
     go_to(page, "Trygghetsvandringar")
-    plan_walk_on_the_map(page, name, datetime.now(UTC).date())
+    plan_walk_on_the_map(coordinator, name, datetime.now(UTC).date())
 
     # The walk's page shows the three stops in order; the poster carries the QR link.
     stops = page.locator(".stop-list-static li")
@@ -239,6 +246,9 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     open_walk(leader.page, name)
     leader.page.get_by_role("link", name="Ändra", exact=True).click()
     leader.page.get_by_label("Status").select_option(label="genomförd")
+    expect(leader.page.get_by_label("Stoppets namn")).to_have_count(3)  # the plan came back
+    leader.page.locator("#walk-plan-map").scroll_into_view_if_needed()
+    leader.shot("03-walk-edit-360", full_page=False)
     leader.page.get_by_role("button", name="Spara", exact=True).click()
     expect(leader.page.get_by_text("Sparat.")).to_be_visible()
     leader.page.get_by_role("link", name="Räkna deltagare").click()
@@ -293,12 +303,12 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
 
     # The protocol in both versions, as PDFs for the council and for the public.
     page.get_by_role("link", name="Protokoll").click()
-    internal = flat(download_pdf(page))
+    internal = flat(download_pdf(page, "03-walk-protocol-internal.pdf"))
     page.get_by_role("link", name="Offentlig version").click()
     expect(page.get_by_text("Byt armaturer i gångtunneln")).to_be_visible()
     expect(page.get_by_text(INTERNAL_NOTE)).to_have_count(0)
     assert_tables_fit(page)
-    public = flat(download_pdf(page))
+    public = flat(download_pdf(page, "03-walk-protocol-public.pdf"))
     for text in (*STOP_NAMES, "Byt armaturer i gångtunneln", "Sanera klotter", SUMMARY[:30]):
         assert text in internal, (text, internal)
         assert text in public, (text, public)
