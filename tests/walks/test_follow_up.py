@@ -70,7 +70,7 @@ def test_ratings_before_and_after_stand_side_by_side(app, coordinator, as_user):
     assert first.before.averages["lighting"] == 0 and first.after.averages["lighting"] == 3
     assert comparison[1].before.count == 0
     page = as_user(coordinator).get(f"/walks/{follow_up.id}").get_data(as_text=True)
-    assert "0 → 3" in page
+    assert "0\u202f→\u202f3" in page  # narrow no-break spaces keep it on one line
 
 
 def test_participants_of_the_follow_up_see_and_check_the_shared_measures(app, coordinator, as_user):
