@@ -402,11 +402,16 @@ def test_a_follow_up_walk_shows_each_stops_ratings_before_and_after(people, demo
     rate_every_stop(cecilia.page, 3)
     shot_from_top(cecilia, "04-follow-up-participant-360")
 
-    # The coordinator marks the follow-up held and looks at before → after per stop.
-    page.get_by_role("link", name="Ändra", exact=True).click()
-    page.get_by_label("Status").select_option(label="genomförd")
+    # The coordinator marks the follow-up held (one button, then the head count) and looks at
+    # before → after per stop.
+    page.reload()
+    page.get_by_role("button", name="Markera vandringen som genomförd").click()
+    expect(page.get_by_role("heading", name="Räkna deltagare")).to_be_visible()
+    page.get_by_label("Boende").fill("3")
     page.get_by_role("button", name="Spara", exact=True).click()
     expect(page.get_by_text("Sparat.")).to_be_visible()
+    expect(page.locator("dl.facts").first).to_contain_text("genomförd")
+    expect(page.get_by_role("button", name="Markera vandringen som genomförd")).to_have_count(0)
     comparison = page.get_by_role("table", name=re.compile("^Före och efter"))
     expect(comparison).to_be_visible()
     rows = comparison.locator("tbody tr")

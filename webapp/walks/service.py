@@ -186,6 +186,13 @@ def create_follow_up(original: SafetyWalk, user: User, starts_at: datetime) -> S
     return walk
 
 
+def mark_held(walk: SafetyWalk, user: User) -> None:
+    """The walk took place: it counts in the council report from now on."""
+    audit("walk.status_change", walk, actor=user, from_status=walk.status, to_status="held")
+    walk.status = "held"
+    db.session.commit()
+
+
 def set_headcount(walk: SafetyWalk, counts: dict[str, dict[str, int]], user: User) -> None:
     walk.headcount = counts
     audit("walk.headcount", walk, actor=user)

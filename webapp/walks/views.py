@@ -270,6 +270,23 @@ def code_action(walk_id: int, action: str) -> WerkzeugResponse:
 # ---- who took part, follow-up -----------------------------------------------------------------
 
 
+@bp.post("/<int:walk_id>/held")
+@roles_required(Role.COORDINATOR)
+def mark_held(walk_id: int) -> WerkzeugResponse:
+    """One button for the walk leader after the walk, then on to counting heads."""
+    walk = get_walk_or_404(walk_id, write=True)
+    if not ActionForm().validate_on_submit():
+        flash(_("The form has expired or lacks a security token. Reload and try again."), "error")
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    if walk.status == "planned":
+        service.mark_held(walk, current_user)
+    flash(
+        _("The walk is marked as held. Count the participants who did not join by phone."),
+        "success",
+    )
+    return redirect(url_for("walks.headcount_page", walk_id=walk.id))
+
+
 @bp.route("/<int:walk_id>/headcount", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def headcount_page(walk_id: int) -> WerkzeugResponse | tuple[str, int] | str:
