@@ -13,6 +13,7 @@ import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
@@ -39,6 +40,7 @@ FACTOR_LEGENDS = [
 SUMMARY = "Gångtunneln upplevs mörk och otrygg. Åtgärder beslutade."
 INTERNAL_NOTE = "Internt: fastighetsägaren har inte svarat på två mejl."
 MEASURE_INTERNAL_NOTE = "Internt: budget ur underhållspotten."
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # Each factor of each stop: 0 and 1 before (average 0,5), 3 after; narrow no-break spaces.
 BEFORE_AFTER = "0,5\u202f→\u202f3"
 
@@ -47,13 +49,18 @@ BEFORE_AFTER = "0,5\u202f→\u202f3"
 
 
 def go_to(page: Page, link_name: str) -> None:
-    """Follow a link of the main menu; on a narrow screen the menu may first need opening."""
+    """Follow a link of the main menu, opening a menu or menu group first where it hides."""
     nav = page.get_by_role("navigation", name=re.compile("Huvudmeny|Main menu"))
-    link = nav.get_by_role("link", name=link_name, exact=True)
-    if not link.first.is_visible():
-        toggle = nav.get_by_role("button").or_(page.get_by_role("button", name=re.compile("Meny")))
-        toggle.first.click()
-    link.first.click()
+    link = nav.get_by_role("link", name=link_name, exact=True).first
+    toggles = nav.locator("button[aria-expanded='false'], summary").or_(
+        page.get_by_role("button", name=re.compile("^Meny"))
+    )
+    for index in range(toggles.count()):
+        if link.is_visible():
+            break
+        if toggles.nth(index).is_visible():
+            toggles.nth(index).click()
+    link.click()
 
 
 def click_map(page: Page, map_element: Locator, fx: float, fy: float) -> None:
@@ -208,7 +215,7 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     coordinator.log_in("samordnare")
     page = coordinator.page
     go_to(page, "Trygghetsvandringar")
-    plan_walk_on_the_map(coordinator, name, datetime.now(UTC).date())
+    plan_walk_on_the_map(coordinator, name, datetime.now(STOCKHOLM).date())
 
     # The walk's page shows the three stops in order; the poster carries the QR link.
     stops = page.locator(".stop-list-static li")
@@ -317,6 +324,15 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
         assert secret in internal, (secret, internal)
         assert secret not in public, (secret, public)
     shot_from_top(coordinator, "03-walk-protocol-public-1366")
+
+    # The council sees the held walk and its ratings in the report of the period.
+    go_to(page, "Rapporter")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=name))
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("cell").first).to_be_visible()
+    expect(row).to_contain_text("6")  # ratings: two participants, three stops
+    row.scroll_into_view_if_needed()
+    coordinator.shot("03-walk-council-report-1366", full_page=False)
 
     with demo.app_context():  # the check of "arrived exactly once", beside the pages
         walk = db.session.execute(db.select(SafetyWalk).filter_by(name=name)).scalar_one()
