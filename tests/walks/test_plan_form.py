@@ -166,3 +166,20 @@ def test_only_the_coordinator_marks_a_walk_held_and_only_with_a_token(
     assert as_user(coordinator).post(f"/walks/{walk.id}/held").status_code == 400
     with app.app_context():
         assert db.session.get(SafetyWalk, walk.id).status == "planned"
+
+
+def test_a_plan_sent_back_with_a_mistake_keeps_the_drawing(app, coordinator, as_user):
+    client = as_user(coordinator)
+    route = {"type": "LineString", "coordinates": [[13.144, 59.8366], [13.142, 59.838]]}
+    stops = [{"id": None, "name": "Torget", "lat": 59.8366, "lon": 13.144}]
+    fields = submitted(
+        client.get("/walks/new").get_data(as_text=True),
+        "walk-form",
+        **{"route-input": json.dumps(route), "stops-input": json.dumps(stops)},
+    )
+    fields["day"], fields["start_time"] = "2031-10-01", "19:00"  # no name: the form comes back
+    response = client.post("/walks/new", data=fields)
+    assert response.status_code == 422
+    again = submitted(response.get_data(as_text=True), "walk-form")
+    assert json.loads(again["route"]) == route
+    assert [s["name"] for s in json.loads(again["stops"])] == ["Torget"]
