@@ -66,6 +66,8 @@
       const fields = Object.values(item.fields || {}).join(" ");
       show(target.status, "");
       show(target.error, `${text.rejected} ${item.last_error || ""} ${fields}`.trim());
+      const card = target.error.closest("details");
+      if (card) card.open = true; // a folded stop shows why it was refused
       if (item.kind === "walk_spot") restoreSpot(item.payload, id);
       // The form holds what was sent again (rating and check forms are never cleared): the
       // participant fixes it and saves anew, so the refused copy can go.
@@ -240,7 +242,12 @@
         status,
         error
       );
-      if (saved) form.closest(".stop-card").querySelector("[data-stop-done]").hidden = false;
+      if (!saved) return;
+      // Done here: fold the stop away (its ✓ stays in view) so the next stop is close at hand.
+      const card = form.closest(".stop-card");
+      card.querySelector("[data-stop-done]").hidden = false;
+      card.open = false;
+      card.querySelector("summary").scrollIntoView({ block: "nearest" });
     });
   });
 

@@ -105,8 +105,9 @@ def rate_every_stop(page: Page, score: int) -> None:
             group = form.get_by_role("group", name=re.compile("^" + legend))
             group.get_by_role("radio", name=re.compile(f"^{score} ")).check()
         form.get_by_role("button", name="Spara bedömningen").tap()
-        expect(form.locator("[data-rating-status]")).to_have_text("Skickat.")
         expect(card.locator("[data-stop-done]")).to_be_visible()
+        expect(form).to_be_hidden()  # the rated stop folds away, its ✓ in view
+        expect(form.locator("[data-rating-status]")).to_have_text("Skickat.")
 
 
 def mark_spot(page: Page, category: str, note: str, photo: bytes | None) -> None:
