@@ -86,6 +86,7 @@ def _apply(activity: Activity, clean: CleanActivity) -> None:
     activity.ended_at = clean.ended_at.astimezone(UTC) if clean.ended_at else None
     activity.visibility = clean.visibility
     activity.promises = list(clean.promises)
+    activity.promises_chosen = clean.promise_ids_sent is not None
     activity.area = clean.area
     activity.lat, activity.lon = clean.lat, clean.lon
     activity.accuracy_m = clean.accuracy_m

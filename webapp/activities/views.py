@@ -244,6 +244,9 @@ def values_of(activity: Activity) -> dict[str, Any]:
     values = snapshot(activity)
     values["details"] = {**values["details"], "follow_ups": values.pop("follow_ups")}
     values["id"] = activity.id
+    if not activity.promises_chosen:
+        # Nothing was ticked: the form shows none ticked, so saving keeps the derived default.
+        values["promise_ids"] = []
     return values
 
 

@@ -13,9 +13,10 @@ from ..extensions import db
 from ..observations.models import Observation
 from ..observations.service import content_hash
 from ..observations.validation import CleanObservation
-from ..promises.models import Activity, ActivityType
+from ..promises.models import LOCAL_ZONE, Activity, ActivityType
 from ..walks.models import SafetyWalk
 from .citizen import seed_citizen_demo
+from .promises import ensure_current_promises, seed_promised_work
 
 # Demo accounts are for a local demo only; the password is printed by seed-demo.
 DEMO_PASSWORD = "sunne-demo-2016"  # noqa: S105
@@ -58,6 +59,7 @@ def seed_demo() -> tuple[list[User], bool]:
     so a database in use still gets the whole demo, and a second run adds nothing.
     """
     users = _ensure_users()
+    ensure_current_promises(datetime.now(LOCAL_ZONE).date())
     marker = db.select(SafetyWalk.id).filter_by(name=DEMO_WALK_NAME, created_by_id=users[2].id)
     if db.session.execute(marker.limit(1)).first() is not None:
         db.session.commit()  # demo users that were missing are kept
@@ -135,6 +137,8 @@ def seed_demo() -> tuple[list[User], bool]:
             )
         )
     seed_citizen_demo(users[2], rng, now)
+    seed_promised_work(officer, staff, rng, now)
+    ensure_current_promises(datetime.now(LOCAL_ZONE).date())
     db.session.commit()
     return users, True
 

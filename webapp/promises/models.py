@@ -126,6 +126,10 @@ class Activity(db.Model):
     # Closed by the app (forgotten open), not by a person: the end time is an estimate.
     auto_closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     visibility: Mapped[str] = mapped_column(String(16), index=True)
+    # True: the author ticked the promises it counts for. False (nothing ticked): it counts for
+    # every promise that serves its type and covers its day, re-derived whenever promises change
+    # (promises.linking), so work logged before a promise was entered still counts for it.
+    promises_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # Hash of the stop request, so a replayed stop is told from a different one.

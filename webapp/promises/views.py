@@ -16,6 +16,7 @@ from ..auth.session import roles_required
 from ..errors import ApiProblem
 from ..extensions import db
 from .forms import ORGANISATION_LABELS, ActivityTypeForm, PromiseForm, slugify
+from .linking import relink_activities
 from .models import Activity, ActivityType, Promise, activity_promises
 
 bp = Blueprint("promises", __name__, url_prefix="/promises")
@@ -90,7 +91,11 @@ def _save_promise(promise: Promise, form: PromiseForm) -> Response | str | tuple
     if created:
         db.session.add(promise)
         db.session.flush()
-    audit("promise.create" if created else "promise.update", promise, changed=changed)
+    # New dates: work logged on the days the promise now covers counts for it, and no longer
+    # for days it stopped covering.
+    links = relink_activities(t.id for t in promise.activity_types)
+    audit("promise.create" if created else "promise.update", promise, changed=changed,
+          activity_links=links)  # fmt: skip
     db.session.commit()
     flash(_("Promise saved."), "success")
     return redirect(url_for("promises.index"))
@@ -138,6 +143,7 @@ def _save_type(
         if created:
             db.session.add(activity_type)
             db.session.flush()
+        links = relink_activities([activity_type.id])
         after = {"name": activity_type.name, "kind": activity_type.kind,
                  "organisation": activity_type.organisation,
                  "promises": sorted(p.id for p in activity_type.promises)}  # fmt: skip
@@ -145,6 +151,7 @@ def _save_type(
             "activity_type.create" if created else "activity_type.update",
             activity_type,
             changed=[key for key in after if before[key] != after[key]],
+            activity_links=links,
         )
         db.session.commit()
         flash(_("Activity type saved."), "success")
