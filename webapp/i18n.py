@@ -22,6 +22,9 @@ from .extensions import babel
 from .softhyphens import soft_hyphens
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+# The language a user picks -> the locale Babel formats with. Plain "en" is American English
+# ("Nov 29, 2026", "11/29/26"); Sunne's English readers expect day-month-year.
+FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def init_i18n(app: Flask) -> None:
@@ -42,7 +45,8 @@ ROLE_LABELS = {
 
 def template_helpers() -> dict[str, object]:
     return {
-        "current_locale": lambda: str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        # The language ("sv", "en") for lang attributes and scripts, not the formatting locale.
+        "current_locale": current_language,
         "role_label": lambda role: ROLE_LABELS.get(role, role),
         "labels": labels,
         # Swedish formats (Europe/Stockholm) by default: "29 nov. 2026 12:05", "1 234,5".
@@ -58,7 +62,18 @@ def format_iso_date(value: str | None, format: str = "medium") -> str:
     return format_date(date.fromisoformat(value), format) if value else ""
 
 
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def select_locale() -> str:
+    """The formatting locale of the user's language: English dates in British order."""
+    language = _select_language()
+    return FORMAT_LOCALES.get(language, language)
+
+
+def _select_language() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and background jobs speak the default
         return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -16,7 +16,8 @@
   const serverTemplate = document.getElementById("tpl-server-item");
   const serverList = document.getElementById("server-list");
   const serverStatus = document.getElementById("server-status");
-  const locale = document.body.dataset.locale || "sv";
+  // Day-month-year in English too (en-GB), never the American month-first order.
+  const locale = document.body.dataset.locale === "en" ? "en-GB" : "sv-SE";
 
   function lookup(attribute, key) {
     const element = strings.querySelector(`[${attribute}="${CSS.escape(key)}"]`);

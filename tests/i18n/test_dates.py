@@ -47,10 +47,27 @@ def _follow_up_with_a_shared_measure(app: Flask, coordinator, as_user) -> Safety
 def test_participant_page_shows_the_measure_deadline_as_a_date(app: Flask, coordinator, as_user):  # type: ignore[no-untyped-def]
     walk = _follow_up_with_a_shared_measure(app, coordinator, as_user)
     phone = join(app, walk.join_code)
-    for language, shown in (("sv", "15 maj 2031"), ("en", "May 15, 2031")):
+    # English in the European order (en_GB), never the American "May 15, 2031".
+    for language, shown in (("sv", "15 maj 2031"), ("en", "15 May 2031")):
         html = phone.get(f"/walk/{walk.id}", headers={"Accept-Language": language})
         html = html.get_data(as_text=True)
         assert f'<time datetime="2031-05-15">{shown}</time>' in html
         # Outside attributes and the page's JSON the ISO date never shows.
         visible = re.sub(r"<script.*?</script>|<[^>]*>", " ", html, flags=re.S)
         assert "2031-05-15" not in visible
+
+
+def test_english_dates_are_day_month_year_in_every_format(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime
+
+    from webapp.reports import fmt
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert format_date(date(2031, 5, 15), "short") == "15/05/2031"
+        assert format_date(date(2031, 5, 15), "medium") == "15 May 2031"
+        assert fmt.period(date(2031, 5, 1), date(2031, 5, 15)).startswith("1")
+        from datetime import UTC, datetime
+
+        assert format_datetime(datetime(2031, 5, 15, 18, 0, tzinfo=UTC), "short") == (
+            "15/05/2031, 20:00"
+        )

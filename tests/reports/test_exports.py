@@ -322,3 +322,70 @@ def test_an_empty_period_exports_just_the_header(coordinator_client) -> None:  #
         ).data
     )
     assert document == {"type": "FeatureCollection", "features": []}
+
+
+# ---- GeoPackage in SWEREF 99 TM -----------------------------------------------------------------
+
+
+def test_geopackage_opens_in_gdal_as_sweref99tm_points(coordinator_client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    response = coordinator_client.get(f"/reports/exports/observations.gpkg?{QUERY}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geopackage+sqlite3"
+    assert (
+        'filename="observations-2026-10-01--2026-10-31.gpkg"'
+        in response.headers["Content-Disposition"]
+    )
+    path = tmp_path / "observations.gpkg"
+    path.write_bytes(response.data)
+    assert [list(layer) for layer in pyogrio.list_layers(path)] == [["observations", "Point"]]
+    info = pyogrio.read_info(path)
+    assert info["crs"] == "EPSG:3006"
+    assert info["features"] == 4
+    meta, _fids, geometry, fields = pyogrio.raw.read(path)
+    columns = list(meta["fields"])
+    rottneros = list(fields[columns.index("category")]).index("otrygg-plats")
+    east, north = point_from_wkb(geometry[rottneros])
+    assert (east, north) == pytest.approx(gauss_kruger(59.78, 13.12), abs=0.01)
+    assert fields[columns.index("lat")][rottneros] == pytest.approx(59.78)
+
+
+def test_activities_geopackage_has_points_and_a_layer_of_patrol_routes(
+    app: Flask, coordinator_client, dataset: Dataset, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        route = {"type": "LineString", "coordinates": [[13.1440, 59.8366], [13.1460, 59.8370]]}
+        add_activity(
+            "fotpatrull", dataset.officer.id, local(2026, 10, 12, 18), local(2026, 10, 12, 19),
+            route=route,
+        )  # fmt: skip
+        db.session.commit()
+    path = tmp_path / "activities.gpkg"
+    path.write_bytes(coordinator_client.get(f"/reports/exports/activities.gpkg?{QUERY}").data)
+    layers = {name: kind for name, kind in pyogrio.list_layers(path)}
+    assert layers == {"activities": "Point", "patrol_routes": "LineString"}
+    assert pyogrio.read_info(path, layer="patrol_routes")["crs"] == "EPSG:3006"
+    # Every activity is a row, those without a position with an empty geometry.
+    meta, _fids, geometry, fields = pyogrio.raw.read(path, layer="activities")
+    assert pyogrio.read_info(path, layer="activities")["crs"] == "EPSG:3006"
+    assert len(geometry) == 11
+    kinds = list(fields[list(meta["fields"]).index("kind")])
+    placed = sorted(kind for kind, wkb in zip(kinds, geometry, strict=True) if wkb is not None)
+    assert placed == ["andt", "business_visit", "business_visit", "business_visit"]
+    _meta, _fids, lines, _fields = pyogrio.raw.read(path, layer="patrol_routes")
+    (line,) = lines
+    assert struct.unpack("<BII", line[:9])[1:] == (2, 2)  # a LineString of two points
+    first = struct.unpack("<dd", line[9:25])
+    assert first == pytest.approx(gauss_kruger(59.8366, 13.1440), abs=0.01)
+
+
+def test_an_empty_period_gives_an_empty_geopackage_layer(
+    coordinator_client, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "empty.gpkg"
+    path.write_bytes(
+        coordinator_client.get(
+            "/reports/exports/observations.gpkg?from=2020-01-01&to=2020-01-31"
+        ).data
+    )
+    info = pyogrio.read_info(path)
+    assert (info["crs"], info["features"], info["geometry_type"]) == ("EPSG:3006", 0, "Point")

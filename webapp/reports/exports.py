@@ -1,4 +1,5 @@
-"""Exports for GIS and spreadsheets: observations and activities as CSV and GeoJSON.
+"""Exports for GIS and spreadsheets: observations and activities as CSV, GeoJSON (RFC 7946,
+WGS 84) and GeoPackage (SWEREF 99 TM, EPSG:3006; geopackage.py).
 
 Rows are read as plain column tuples in chunks and projected to SWEREF 99 TM a chunk at a time,
 so a year of 100,000 observations streams out without building 100,000 ORM objects.
@@ -32,6 +33,7 @@ from ..extensions import db
 from ..observations.models import Category, Observation
 from ..promises.models import Activity, ActivityType
 from .activities import in_promises
+from .geopackage import render_geopackage
 from .period import LOCAL_ZONE, Period
 from .projection import to_sweref99tm
 
@@ -344,8 +346,8 @@ def geojson_chunks(data: Dataset, chunks: Iterable[list[Record]]) -> Iterator[st
     yield "]}"
 
 
-def render(data: Dataset, fmt: str, dialect: str = "excel") -> tuple[list[str], Tally]:
-    """The whole export as text chunks, read in one go.
+def render(data: Dataset, fmt: str, dialect: str = "excel") -> tuple[list[str] | bytes, Tally]:
+    """The whole export as text chunks (a GeoPackage: bytes), read in one go.
 
     Built before the response rather than streamed from the database: a download then never
     holds a database transaction open for as long as a slow client takes (on SQLite, whose
@@ -353,5 +355,7 @@ def render(data: Dataset, fmt: str, dialect: str = "excel") -> tuple[list[str], 
     """
     tally = Tally()
     chunks = records(data, tally)
+    if fmt == "gpkg":
+        return render_geopackage(data.name, data.columns, chunks), tally
     body = csv_chunks(data, chunks, dialect) if fmt == "csv" else geojson_chunks(data, chunks)
     return list(body), tally

@@ -33,7 +33,12 @@ from .weekly_pdf import MAX_LINES, render_weekly_pdf
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 DATASETS = ("observations", "activities")
-FORMATS = {"csv": "text/csv", "geojson": "application/geo+json"}
+FORMATS = {
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
+    # GeoPackage in SWEREF 99 TM (EPSG:3006), the MIME type OGC registered for it.
+    "gpkg": "application/geopackage+sqlite3",
+}
 
 
 def _promises(args: MultiDict, period: Period) -> list[Promise]:
