@@ -1,8 +1,8 @@
 """A small October 2026 data set with report figures worked out by hand (test_aggregates.py).
 
 October 2026 holds the change back to winter time (Sunday 25 October, 03:00 CEST -> 02:00 CET),
-so the same data also tests local days across DST. The previous period of equal length is
-31 August – 30 September 2026.
+so the same data also tests local days across DST. The council compares it with the same dates a
+year earlier, October 2025.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def dataset(app: Flask, people: tuple[User, User, User]) -> Dataset:
         add_activity("fotpatrull", o, local(2026, 10, 31, 23, 30))
         # 00:30 on 1 November local time is still 31 October in UTC: not in October.
         add_activity("fotpatrull", o, local(2026, 11, 1, 0, 30), local(2026, 11, 1, 1, 30))
-        add_activity("fotpatrull", o, local(2026, 9, 15, 18), local(2026, 9, 15, 19))
+        add_activity("fotpatrull", o, local(2025, 10, 15, 18), local(2025, 10, 15, 19))
         # ---- business visits ----
         for day in (6, 13):
             add_activity(
@@ -116,12 +116,12 @@ def dataset(app: Flask, people: tuple[User, User, User]) -> Dataset:
             local(2026, 10, 25, 0, 30),
             details={"reached": {"under_15": 0, "age_15_17": 4, "age_18_20": 2}},
         )
-        # ---- meetings: one in September, none in October ("not done") ----
+        # ---- meetings: one in October 2025, none in October 2026 ("not done") ----
         meeting = add_activity(
             "samverkan-skola-soc",
             s,
-            local(2026, 9, 20, 13),
-            local(2026, 9, 20, 14),
+            local(2025, 10, 20, 13),
+            local(2025, 10, 20, 14),
             visibility="shared",
             details={"cases_discussed": 4},
         )
@@ -144,13 +144,13 @@ def dataset(app: Flask, people: tuple[User, User, User]) -> Dataset:
         add_rating(second, 0, "p3", local(2026, 10, 22, 19, 10), feeling=3)
         add_rating(second, 1, "p3", local(2026, 10, 22, 19, 20), feeling=2)
         add_walk(c, local(2026, 10, 29, 18), status="planned", name="Planerad")
-        add_walk(c, local(2026, 9, 10, 18), name="September")
+        add_walk(c, local(2025, 10, 10, 18), name="Förra oktober")
         # ---- measures ----
         add_measure(
             c,
             "Ny belysning i gångtunneln",
             [
-                (local(2026, 9, 5), "proposed", "Created"),
+                (local(2025, 10, 5), "proposed", "Created"),
                 (local(2026, 10, 2), "decided", ""),
                 (local(2026, 10, 20), "done", ""),
             ],
@@ -165,15 +165,15 @@ def dataset(app: Flask, people: tuple[User, User, User]) -> Dataset:
             c,
             "Flytta busshållplatsen",
             [
-                (local(2026, 9, 10), "decided", ""),
+                (local(2025, 10, 10), "decided", ""),
                 (local(2026, 10, 12), "not_feasible", "Marken ägs av Trafikverket"),
             ],
         )
         add_measure(
             c,
             "Sanera klotter på stationen",
-            [(local(2026, 9, 12), "decided", ""), (local(2026, 10, 3), "done", "")],
-            deadline=date(2026, 9, 25),
+            [(local(2025, 10, 12), "decided", ""), (local(2026, 10, 3), "done", "")],
+            deadline=date(2025, 10, 25),
         )
         add_measure(
             c, "Polisens egen åtgärd", [(local(2026, 10, 6), "decided", "")], visibility="police"
@@ -185,7 +185,7 @@ def dataset(app: Flask, people: tuple[User, User, User]) -> Dataset:
         )
         add_observation(s, local(2026, 10, 15, 12), category="otrygg-plats", position=ROTTNEROS)
         add_observation(s, local(2026, 10, 16, 12), category="belysning", status="duplicate")
-        add_observation(s, local(2026, 9, 20, 12), category="belysning")
+        add_observation(s, local(2025, 10, 20, 12), category="belysning")
         add_observation(s, local(2026, 11, 1, 0, 30), category="belysning")
         db.session.commit()
         return Dataset(

@@ -1,14 +1,14 @@
 """Report figures on the October 2026 data set, against answers worked out by hand.
 
-October 2026 (31 days) is compared with 31 August – 30 September. The hand-worked figures:
+October 2026 (31 days) is compared with October 2025. The hand-worked figures:
 
 safety promise  foot patrols   4 in October (3 Oct 2.5 h, 25 Oct 3 h across the DST change,
                                10 Oct closed by the app after 8 h, 31 Oct still open);
-                               5.5 hours, 5.0 km; September: 1 patrol, 1 hour
+                               5.5 hours, 5.0 km; Oct 2025: 1 patrol, 1 hour
                 business visits 4 (2 outside the tätort, 1 inside, 1 without position): 2/3
                 safety walks   2 held (8 and 22 Oct; the planned one does not count); Sept: 1
 drug promise    ANDT           2 interventions, 3 + 9 + 3 = 15 young people reached
-                meetings       none in October (not done); September: 1 with 4 cases
+                meetings       none in October (not done); Oct 2025: 1 with 4 cases
 measures        decided 3, done 2, not feasible 1 (with its reason), overdue at 31 Oct: 1 (17 days)
 observations    3 (the duplicate and the one at 00:30 on 1 November do not count); Sept: 1
 ratings         walk 1: feeling (2 + 3 + 0) / 3, lighting (2 + 2 + 2 + 0) / 4; walk 2: 2.5
@@ -50,6 +50,25 @@ def test_previous_period_has_the_same_number_of_days() -> None:
     october = Period(*OCTOBER)
     assert october.previous() == Period(date(2026, 8, 31), date(2026, 9, 30))
     assert october.previous().days == october.days == 31
+
+
+def test_the_council_compares_with_the_same_dates_a_year_earlier(
+    app: Flask, dataset: Dataset
+) -> None:
+    assert Period(*OCTOBER).year_before() == Period(date(2025, 10, 1), date(2025, 10, 31))
+    assert Period(date(2028, 1, 1), date(2028, 2, 29)).year_before() == Period(
+        date(2027, 1, 1), date(2027, 2, 28)
+    )
+    # A whole promise period goes back far enough not to compare with itself.
+    assert Period(date(2025, 1, 1), date(2027, 12, 31)).year_before() == Period(
+        date(2022, 1, 1), date(2024, 12, 31)
+    )
+    assert Period(date(2025, 12, 1), date(2026, 2, 28)).year_before() == Period(
+        date(2024, 12, 1), date(2025, 2, 28)
+    )
+    with app.app_context():
+        report = report_for(dataset, *OCTOBER)
+    assert report.previous == Period(date(2025, 10, 1), date(2025, 10, 31))
 
 
 def test_patrols_count_hours_and_keep_auto_closed_apart(app: Flask, dataset: Dataset) -> None:
@@ -150,8 +169,9 @@ def test_measures_decided_done_overdue_and_not_feasible_from_their_history(
     ]
     assert [(x.title, x.days_overdue) for x in m.overdue] == [("Klipp häcken vid skolan", 17)]
     assert (before.decided, before.done) == (2, 0)
+    # Deadline 25 October 2025, judged at the end of October 2025.
     assert [(x.title, x.days_overdue) for x in before.overdue] == [
-        ("Sanera klotter på stationen", 6)
+        ("Sanera klotter på stationen", 7)
     ]
 
 
@@ -192,8 +212,8 @@ def test_activities_per_local_month(app: Flask, dataset: Dataset) -> None:
             date(2026, 11, 1),
         ]
         # The patrol at 00:30 on 1 November (23:30 UTC on 31 October) is a November patrol.
-        assert line(report, "fotpatrull").monthly == [1, 4, 1]
-        assert line(report, "trygghetsvandring").monthly == [1, 2, 0]
+        assert line(report, "fotpatrull").monthly == [0, 4, 1]
+        assert line(report, "trygghetsvandring").monthly == [0, 2, 0]
         assert line(report, "andt").monthly == [0, 2, 0]
 
 

@@ -184,7 +184,7 @@ def test_the_council_page_shows_the_survey_with_tables_for_its_maps(app, as_user
     section = body.split('aria-labelledby="survey-heading"')[1].split("</section>")[0]
     assert "Trygghetsenkät 2026" in section
     assert (
-        "Open October 5, 2026 – October 26, 2026: 4 answers. "
+        "Open 5 October 2026 – 26 October 2026: 4 answers. "
         "Compared with Trygghetsenkät 2025: 2 answers." in section
     )
     assert "Average 3.8 on the scale 1–5; last time 2.0 (+1.8)." in section

@@ -55,8 +55,17 @@ class Period:
         return local_midnight_utc(self.last + timedelta(days=1))
 
     def previous(self) -> Period:
-        """The period of equal length in days just before this one."""
+        """The period of equal length in days just before this one (the weekly picture's)."""
         return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    def year_before(self) -> Period:
+        """The same dates a year earlier: the council's comparison, free of the seasons (an
+        autumn compared with a summer says little). A period longer than a year goes back as
+        many whole years as it needs not to overlap itself; 29 February becomes the 28th."""
+        years = 1
+        while _years_back(self.last, years) >= self.first:
+            years += 1
+        return Period(_years_back(self.first, years), _years_back(self.last, years))
 
     def months(self) -> list[Month]:
         months = []
@@ -71,6 +80,13 @@ class Period:
 
     def query_args(self) -> dict[str, str]:
         return {"from": self.first.isoformat(), "to": self.last.isoformat()}
+
+
+def _years_back(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
 
 
 class PeriodError(ValueError):

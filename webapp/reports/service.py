@@ -1,7 +1,7 @@
 """The council report (Lokala rådet för trygghet) for a period and a choice of promises.
 
 Produktionsuppföljning, as Brå calls it: per promised activity, was it done, how often and with
-what reach, against the previous period of equal length; what was not done at all; what became
+what reach, against the same dates a year earlier; what was not done at all; what became
 of the measures; how safe people said places felt, on safety walks and in the annual survey.
 Only records the reader may see are counted (survey answers are anonymous aggregates).
 """
@@ -102,11 +102,11 @@ def default_promises(period: Period) -> list[Promise]:
 def _sections(period: Period, promises: list[Promise], user: User) -> list[PromiseSection]:
     ids = [p.id for p in promises]
     current = activities.figures_by_promise(period, ids, user)
-    before = activities.figures_by_promise(period.previous(), ids, user)
+    before = activities.figures_by_promise(period.year_before(), ids, user)
     monthly = activities.monthly_counts(period, ids, user)
     months = len(period.months())
     walks_now = walks.walks_held(period, user, unlogged_only=True)
-    walks_before = walks.walks_held(period.previous(), user, unlogged_only=True)
+    walks_before = walks.walks_held(period.year_before(), user, unlogged_only=True)
     walks_monthly = walks.held_per_month(period, user, unlogged_only=True)
     sections = []
     for promise in promises:
@@ -141,7 +141,7 @@ def build_council_report(
     with_maps: bool = True,
 ) -> CouncilReport:
     now = now or datetime.now(UTC)
-    previous = period.previous()
+    previous = period.year_before()
     ids = [p.id for p in promises]
     walk_ratings = walks.ratings_per_walk(period, user)
     totals = activities.figures_by_type(period, ids, user)
