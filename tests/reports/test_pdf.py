@@ -98,3 +98,28 @@ def test_an_empty_period_still_makes_a_pdf(app: Flask, as_user, dataset: Dataset
     )
     assert response.status_code == 200
     assert "Insats mot ungdomar gällande ANDT" in pdf_text(response.data)
+
+
+def test_no_walk_labels_of_a_year_of_empty_months_never_overlap(app: Flask) -> None:
+    from webapp.reports import charts
+    from webapp.reports.drawing import Text, text_width
+
+    def extent(label: Text) -> tuple[float, float]:
+        if label.rotate:  # upright: as wide as the glyphs are tall
+            return label.x - label.size, label.x
+        width = text_width(label.text, label.size)
+        return label.x - width / 2, label.x + width / 2
+
+    with app.test_request_context():
+        for months in (3, 12, 24):
+            drawing = charts.feeling_by_month(
+                "Trygghet", [f"m{i}" for i in range(months)], [None] * months, str,
+                "ingen vandring",
+            )  # fmt: skip
+            labels = [
+                s for s in drawing.shapes if isinstance(s, Text) and s.text == "ingen vandring"
+            ]
+            assert len(labels) == months
+            spans = sorted(extent(label) for label in labels)
+            for (_start, end), (start, _end) in zip(spans, spans[1:], strict=False):
+                assert end <= start, f"{months} months: labels overlap"

@@ -165,6 +165,16 @@ def feeling_colour(value: float | None) -> str:
     return ("#b00020", "#e66100", "#c9a100", "#1b7f3b")[max(0, min(3, round(value)))]
 
 
+def _no_walk_label(centre: float, bottom: float, text: str, slot: float) -> Text:
+    """"no walk" across its month, or upright in the bar's place when months are too narrow
+    for it: side by side, a year of empty months would print over each other."""
+    size = 2.3
+    if text_width(text, size) <= slot * 0.9:
+        return Text(centre, bottom, text, size=size, anchor="middle", fill=MUTED)
+    # Rotated 90° about its start: the line runs upwards, its glyphs centred on the month.
+    return Text(centre + size * 0.35, bottom, text, size=size, fill=MUTED, rotate=90)
+
+
 def feeling_by_month(
     title: str, months: list[str], values: list[float | None], fmt: Formatter, no_walk: str
 ) -> Drawing:
@@ -179,11 +189,7 @@ def feeling_by_month(
     for i, (name, value) in enumerate(zip(months, values, strict=True)):
         x = left + slot * i + (slot - bar) / 2
         if value is None:
-            drawing.add(
-                Text(
-                    x + bar / 2, top + plot_h - 1.5, no_walk, size=2.3, anchor="middle", fill=MUTED
-                )
-            )
+            drawing.add(_no_walk_label(x + bar / 2, top + plot_h - 1.5, no_walk, slot))
         else:
             h = plot_h * value / 3.0
             drawing.add(Rect(x, top + plot_h - h, bar, h, fill=feeling_colour(value)))
