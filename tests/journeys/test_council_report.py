@@ -1,0 +1,137 @@
+"""Journey 6: the coordinator prepares the council meeting.
+
+From `/`, through the menu, the coordinator opens the report to Lokala rådet för trygghet for the
+promises in force now, on the Sunne demo: every promise shows work done, with charts, maps and
+the safety survey. The PDF for the council, the weekly picture and its PDF, and the GIS files
+for the municipality's GIS are downloaded and opened the way their readers open them: the PDFs'
+text with pypdf, the GIS files with GDAL (pyogrio), which must see SWEREF 99 TM points.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from pathlib import Path
+
+import pyogrio
+import pyogrio.raw
+from playwright.sync_api import Download, Locator, Page, expect
+from pypdf import PdfReader
+
+from webapp.demo.promises import CURRENT_PROMISES
+from webapp.extensions import db
+from webapp.promises.models import Promise
+
+OLD_PROMISE = "Minska risken för unga att hamna i ett drogberoende"
+# Sunne centrum in SWEREF 99 TM (FACTS.md: Stortorget ≈ E 395 943, N 6 634 705).
+SUNNE_E, SUNNE_N = 395_943, 6_634_705
+
+
+def open_from_menu(page: Page, name: str) -> None:
+    """Follow a link of the main menu as a person does, opening a collapsed menu group first."""
+    link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True).first
+    if not link.is_visible():
+        for toggle in page.get_by_role("navigation").get_by_role("button").all():
+            if toggle.is_visible():
+                toggle.click()
+                if link.is_visible():
+                    break
+    link.click()
+
+
+def download(page: Page, link: Locator, folder: Path) -> Path:
+    with page.expect_download() as info:
+        link.click()
+    file: Download = info.value
+    path = folder / file.suggested_filename
+    file.save_as(path)
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def first_point(path: Path, layer: str) -> tuple[float, float]:
+    _meta, _fids, geometry, _fields = pyogrio.raw.read(path, layer=layer, max_features=1)
+    wkb = geometry[0]
+    assert struct.unpack("<I", wkb[1:5])[0] == 1, "a Point"
+    return struct.unpack("<dd", wkb[5:21])
+
+
+def check_promise_sections(page: Page) -> None:
+    for title, _body, _codes in CURRENT_PROMISES:
+        section = page.locator("section.report-promise").filter(
+            has=page.get_by_role("heading", name=f"Löfte: {title}")
+        )
+        expect(section).to_be_visible()
+        rows = section.locator("table").first.locator("tbody tr td:nth-child(2)")
+        done = [int(n) for n in rows.all_inner_texts()]
+        assert sum(done) > 0, f"no work counted for {title}: {done}"
+        assert section.locator("figure svg").count() >= 1, "the promise's charts"
+
+
+def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
+    people, demo, tmp_path: Path
+):  # type: ignore[no-untyped-def]
+    coordinator = people("samordnare", phone=False)
+    page = coordinator.page
+    coordinator.log_in("samordnare")
+
+    open_from_menu(page, "Rapporter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rapport till Lokala rådet för trygghet"
+    )
+    # The promises in force now are chosen; 2016-2017 is history, offered but not ticked.
+    choice = page.get_by_role("group", name="Medborgarlöften")
+    for title, _body, _codes in CURRENT_PROMISES:
+        expect(choice.get_by_role("checkbox", name=re.compile(re.escape(title)))).to_be_checked()
+    expect(choice.get_by_role("checkbox", name=re.compile(OLD_PROMISE))).not_to_be_checked()
+    check_promise_sections(page)
+    expect(page.locator("#safety-heading + p + figure svg")).to_be_visible()
+    survey = page.locator("section.report-survey")
+    expect(survey.get_by_role("heading", level=3).first).to_contain_text("Trygghetsenkät")
+    expect(page.locator("svg.report-map-static").first).to_be_visible()
+    expect(page.locator("#report-map-status")).to_have_text(re.compile(r"Visade iakttagelser: [1-9]"))
+    coordinator.shot("06-council-report")
+    # For the README: the key figures and the first promise, just under the page's header bar.
+    page.get_by_role("heading", name="I korthet").evaluate(
+        "heading => window.scrollTo(0, heading.getBoundingClientRect().top + window.scrollY - 72)"
+    )
+    coordinator.shot("readme-council-report", full_page=False)
+
+    council_pdf = pdf_text(download(page, page.get_by_role("link", name="Ladda ned som PDF"), tmp_path))
+    for title, _body, _codes in CURRENT_PROMISES:
+        assert title[:30] in council_pdf, title
+    assert "Fotpatrullering i centrum" in council_pdf
+    assert "Trygghetsenkät" in council_pdf
+
+    # The GIS files: SWEREF 99 TM points for QGIS, beside WGS 84 GeoJSON.
+    exports = page.locator(".export-list li")
+    observations = exports.filter(has_text="Iakttagelser")
+    gpkg = download(page, observations.get_by_role("link", name="GeoPackage (SWEREF 99 TM)"), tmp_path)
+    info = pyogrio.read_info(gpkg)
+    assert (info["crs"], info["geometry_type"]) == ("EPSG:3006", "Point")
+    assert info["features"] >= 30
+    east, north = first_point(gpkg, "observations")
+    assert abs(east - SUNNE_E) < 3_000 and abs(north - SUNNE_N) < 3_000
+    activities = exports.filter(has_text="Aktiviteter")
+    gpkg = download(page, activities.get_by_role("link", name="GeoPackage (SWEREF 99 TM)"), tmp_path)
+    assert pyogrio.read_info(gpkg, layer="activities")["crs"] == "EPSG:3006"
+    geojson = download(page, observations.get_by_role("link", name="GeoJSON"), tmp_path)
+    info = pyogrio.read_info(geojson)
+    assert (info["crs"], info["geometry_type"]) == ("EPSG:4326", "Point")
+
+    # The weekly picture for Monday's meeting, and its PDF.
+    page.get_by_role("link", name="Veckans lägesbild").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lägesbild")
+    weekly_pdf = pdf_text(download(page, page.get_by_role("link", name="Ladda ned som PDF"), tmp_path))
+    assert "Lägesbild" in weekly_pdf
+    coordinator.shot("06-weekly-picture")
+
+    with demo.app_context():  # the report counted promises that are really the current ones
+        titles = set(db.session.scalars(db.select(Promise.title)))
+    assert {title for title, _b, _c in CURRENT_PROMISES} <= titles
