@@ -95,7 +95,9 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     survey = page.locator("section.report-survey")
     expect(survey.get_by_role("heading", level=3).first).to_contain_text("Trygghetsenkät")
     expect(page.locator("svg.report-map-static").first).to_be_visible()
-    expect(page.locator("#report-map-status")).to_have_text(re.compile(r"Visade iakttagelser: [1-9]"))
+    expect(page.locator("#report-map-status")).to_have_text(
+        re.compile(r"Visade iakttagelser: [1-9]")
+    )
     coordinator.shot("06-council-report")
     # For the README: the key figures and the first promise, just under the page's header bar.
     page.get_by_role("heading", name="I korthet").evaluate(
@@ -103,7 +105,9 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     )
     coordinator.shot("readme-council-report", full_page=False)
 
-    council_pdf = pdf_text(download(page, page.get_by_role("link", name="Ladda ned som PDF"), tmp_path))
+    council_pdf = pdf_text(
+        download(page, page.get_by_role("link", name="Ladda ned som PDF"), tmp_path)
+    )
     for title, _body, _codes in CURRENT_PROMISES:
         assert title[:30] in council_pdf, title
     assert "Fotpatrullering i centrum" in council_pdf
@@ -112,14 +116,18 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     # The GIS files: SWEREF 99 TM points for QGIS, beside WGS 84 GeoJSON.
     exports = page.locator(".export-list li")
     observations = exports.filter(has_text="Iakttagelser")
-    gpkg = download(page, observations.get_by_role("link", name="GeoPackage (SWEREF 99 TM)"), tmp_path)
+    gpkg = download(
+        page, observations.get_by_role("link", name="GeoPackage (SWEREF 99 TM)"), tmp_path
+    )
     info = pyogrio.read_info(gpkg)
     assert (info["crs"], info["geometry_type"]) == ("EPSG:3006", "Point")
     assert info["features"] >= 30
     east, north = first_point(gpkg, "observations")
     assert abs(east - SUNNE_E) < 3_000 and abs(north - SUNNE_N) < 3_000
     activities = exports.filter(has_text="Aktiviteter")
-    gpkg = download(page, activities.get_by_role("link", name="GeoPackage (SWEREF 99 TM)"), tmp_path)
+    gpkg = download(
+        page, activities.get_by_role("link", name="GeoPackage (SWEREF 99 TM)"), tmp_path
+    )
     assert pyogrio.read_info(gpkg, layer="activities")["crs"] == "EPSG:3006"
     geojson = download(page, observations.get_by_role("link", name="GeoJSON"), tmp_path)
     info = pyogrio.read_info(geojson)
@@ -128,7 +136,9 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     # The weekly picture for Monday's meeting, and its PDF.
     page.get_by_role("link", name="Veckans lägesbild").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Lägesbild")
-    weekly_pdf = pdf_text(download(page, page.get_by_role("link", name="Ladda ned som PDF"), tmp_path))
+    weekly_pdf = pdf_text(
+        download(page, page.get_by_role("link", name="Ladda ned som PDF"), tmp_path)
+    )
     assert "Lägesbild" in weekly_pdf
     coordinator.shot("06-weekly-picture")
 
