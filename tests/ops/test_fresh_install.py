@@ -99,8 +99,8 @@ def test_the_unit_prepares_schema_then_reference_data_before_the_app_starts():
 
 
 def test_a_fresh_install_done_as_documented_saves_an_observation(production_env, tmp_path):
-    unit_steps = [line.replace(f"{APP_DIR}/", "") for line in exec_lines("trygg-sunne.service",
-                                                                         "ExecStartPre")]  # fmt: skip
+    pre = exec_lines("trygg-sunne.service", "ExecStartPre")
+    unit_steps = [line.replace(f"{APP_DIR}/", "") for line in pre]
     for command in [*readme_production_commands(), *unit_steps]:  # install, then a (re)start
         run(command, production_env)
 
@@ -155,7 +155,8 @@ def test_systemd_accepts_the_unit_files(tmp_path):
             .read_text()
             .replace(f"{APP_DIR}/.venv/bin/flask", str(Path(sys.executable).parent / "flask"))
         )
-        text = text.replace(f"{APP_DIR}/.venv/bin/gunicorn", str(Path(sys.executable).parent / "gunicorn"))  # fmt: skip
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        text = text.replace(f"{APP_DIR}/.venv/bin/gunicorn", gunicorn)
         (tmp_path / name).write_text(text)
     result = subprocess.run(  # noqa: S603
         [analyze, "verify", *(str(tmp_path / n) for n in names)],
