@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The two set-up commands of the README.
 
-    python3 dev.py run    # install into .venv, migrate, seed the Sunne demo, serve on :5000
-    python3 dev.py test   # install into .venv and run the test suite (extra args go to pytest)
+    python3 dev.py run          # install into .venv, migrate, seed the Sunne demo, serve on :5000
+    python3 dev.py test         # install into .venv and run the test suite (extra args go to pytest)
+    python3 dev.py screenshots  # run the journeys and copy the README's screenshots to docs/
 
 Only Python 3.11+ and pip are needed. Re-running is cheap: the install step is skipped while
 pyproject.toml is unchanged.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -66,8 +68,43 @@ def test(args: list[str]) -> None:
     sys.exit(result.returncode)
 
 
+# Journey screenshot (saved by a journey test with person.shot(name)) -> README image.
+README_SHOTS = {
+    "readme-field-entry": "field-entry-360.png",  # an officer's entry form on a 360 px phone
+    "readme-coordinator-map": "coordinator-map.png",  # the coordinator's map, 1366 px
+    "readme-council-report": "council-report.png",  # the council report, 1366 px
+}
+SHOTS_DIR = ROOT / "docs" / "screenshots"
+
+
+def screenshots(args: list[str]) -> None:
+    """Run the journeys (tests/journeys) in Chromium and copy their README shots to docs/.
+
+    The shots come from a fresh folder, so an image never outlives the journey that made it.
+    """
+    ensure_installed()
+    shots = ROOT / "instance" / "journey-shots" / "readme-run"
+    shutil.rmtree(shots, ignore_errors=True)
+    env = {**flask_env(), "JOURNEY_SHOTS": str(shots)}
+    result = subprocess.run(
+        [str(PYTHON), "-m", "pytest", "tests/journeys", "-q", *args], cwd=ROOT, env=env
+    )
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    missing = []
+    for shot, image in README_SHOTS.items():
+        source = shots / f"{shot}.png"
+        if source.exists():
+            shutil.copyfile(source, SHOTS_DIR / image)
+            print(f"  {source.relative_to(ROOT)} -> {(SHOTS_DIR / image).relative_to(ROOT)}")
+        else:
+            missing.append(shot)
+    if missing:
+        print("No journey saved: " + ", ".join(missing), file=sys.stderr)
+    sys.exit(result.returncode or (1 if missing else 0))
+
+
 def main() -> None:
-    commands = {"run": run, "test": test}
+    commands = {"run": run, "test": test, "screenshots": screenshots}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](sys.argv[2:])

@@ -68,7 +68,15 @@ def _section(pdf: ReportDocument, report: CouncilReport, section: PromiseSection
     pdf.add_page()
     pdf.heading(_("Promise: %(title)s", title=promise.title))
     pdf.text_line(present.promise_runs(promise), muted=True)
-    rows = [[_("Activity"), _("Times done"), _("Previous period"), _("Change"), _("Details")]]
+    rows = [
+        [
+            _("Activity"),
+            _("Times done"),
+            present.comparison_label(report),
+            _("Change"),
+            _("Details"),
+        ]
+    ]
     for line in section.lines:
         name = line.activity_type.name + ("" if line.promised else f" ({_('no longer promised')})")
         rows.append(
@@ -123,7 +131,12 @@ def _measures(pdf: ReportDocument, report: CouncilReport) -> None:
     pdf.heading(_("Measures"))
     m = report.measures
     rows = [
-        [_("Status reached in the period"), _("This period"), _("Previous period"), _("Change")]
+        [
+            _("Status reached in the period"),
+            _("This period"),
+            present.comparison_label(report),
+            _("Change"),
+        ]
     ]
     rows += present.measure_rows(report)
     pdf.data_table(rows, (80, 30, 35, 35), align=(L, R, R, R))
@@ -155,7 +168,7 @@ def _overdue_rows(lines: list[MeasureLine]) -> list[list[str]]:
 def _observations(pdf: ReportDocument, report: CouncilReport) -> None:
     pdf.add_page()
     pdf.heading(_("Observations and the map of the period"))
-    rows = [[_("Category"), _("This period"), _("Previous period"), _("Change")]]
+    rows = [[_("Category"), _("This period"), present.comparison_label(report), _("Change")]]
     rows += present.observation_rows(report)
     pdf.data_table(rows, (80, 30, 35, 35), align=(L, R, R, R))
     if report.maps:

@@ -225,12 +225,18 @@ def section_charts(report: CouncilReport, section: PromiseSection) -> list[Drawi
         (line.activity_type.name, line.current.done, line.previous.done) for line in section.lines
     ]
     comparison = charts.current_vs_previous(
-        _("Times done, this period and the one before"),
+        _("Times done, this period and the same dates earlier"),
         rows,
         fmt.number,
-        (_("This period"), _("Previous period")),
+        (_("This period"), comparison_label(report)),
     )
     return [by_month, comparison]
+
+
+def comparison_label(report: CouncilReport) -> str:
+    """The comparison column: the same dates one (or, for long periods, more) years earlier."""
+    years = report.period.first.year - report.previous.first.year
+    return ngettext("A year earlier", "%(num)s years earlier", years)
 
 
 def feeling_chart(report: CouncilReport) -> Drawing:
@@ -256,8 +262,13 @@ def data_notes() -> list[str]:
             "first day to midnight after its last, also across daylight saving changes."
         ),
         _(
-            "An activity counts for the promises it was logged for, in the period its start "
-            "falls in."
+            "An activity counts, in the period its start falls in, for the promises ticked when "
+            "it was logged; with none ticked, for every promise that serves the activity and "
+            "covers its day, also a promise entered later."
+        ),
+        _(
+            "The comparison is the same dates a year earlier (for a period longer than a year, "
+            "as many whole years earlier as it takes not to overlap)."
         ),
         _(
             "Patrol hours add up patrols ended by a person. Patrols the app closed because they "
