@@ -84,7 +84,8 @@ def test_demo_observations_are_plausible_places_in_sunne_centrum_without_people(
     with app.app_context():
         for observation in db.session.execute(db.select(Observation)).scalars():
             assert 59.82 < observation.lat < 59.85 and 13.12 < observation.lon < 13.17
-            assert now - timedelta(days=366) < observation.observed_at <= now
+            # This year's, and last year's around the same dates for the council's comparison.
+            assert now - timedelta(days=2 * 366) < observation.observed_at <= now
             assert not contains_personal_identity_number(observation.note)
             uuid.UUID(observation.id)
 
@@ -207,3 +208,22 @@ def test_the_demo_council_report_compares_this_years_survey_with_last_years(app)
     assert "Trygghetsenkät 2026" in section
     assert "Trygghetsenkät 2025" in section  # the comparison
     assert "Ingen trygghetsenkät" not in section
+
+
+def test_the_demo_council_report_counts_work_for_every_current_promise_and_a_year_before(app):
+    from webapp.reports.period import Period, local_today
+    from webapp.reports.service import build_council_report, default_promises
+
+    _seed(app)
+    with app.app_context():
+        coordinator = db.session.execute(db.select(User).filter_by(username="samordnare")).scalar()
+        today = local_today()
+        period = Period(today - timedelta(days=30), today)
+        promises = default_promises(period)
+        assert {p.starts_on.year for p in promises} == {today.year - 1}
+        report = build_council_report(period, promises, coordinator, with_maps=False)
+        for section in report.sections:
+            assert sum(line.current.done for line in section.lines) > 0, section.promise.title
+        assert sum(f.count for f in report.previous_totals.values()) > 0
+        assert sum(report.previous_observations.values()) > 0
+        assert report.measures.decided >= 1

@@ -16,6 +16,7 @@ from ..observations.validation import CleanObservation
 from ..promises.models import LOCAL_ZONE, Activity, ActivityType
 from ..walks.models import SafetyWalk
 from .citizen import seed_citizen_demo
+from .history import seed_history
 from .promises import ensure_current_promises, seed_promised_work
 
 # Demo accounts are for a local demo only; the password is printed by seed-demo.
@@ -138,6 +139,7 @@ def seed_demo() -> tuple[list[User], bool]:
         )
     seed_citizen_demo(users[2], rng, now)
     seed_promised_work(officer, staff, rng, now)
+    seed_history(users, walk, rng, now)
     ensure_current_promises(datetime.now(LOCAL_ZONE).date())
     db.session.commit()
     return users, True
