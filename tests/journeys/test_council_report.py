@@ -101,7 +101,7 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     coordinator.shot("06-council-report")
     # For the README: the key figures and the first promise, just under the page's header bar.
     page.get_by_role("heading", name="I korthet").evaluate(
-        "heading => window.scrollTo(0, heading.getBoundingClientRect().top + window.scrollY - 72)"
+        "heading => window.scrollTo(0, heading.getBoundingClientRect().top + window.scrollY - 16)"
     )
     coordinator.shot("readme-council-report", full_page=False)
 

@@ -157,11 +157,12 @@ def test_marked_places_are_counted_per_area_and_per_square(app, dataset, surveys
 
         assert place.areas == {"centrum": 2, "tatort": 1, "outside": 1}
         assert place.previous_areas == {"centrum": 1, "tatort": 2, "outside": 0}
+        # The change and its percentage stay on one line (a no-break space between them).
         assert present.survey_place_rows(place) == [
-            ["Sunne centrum", "2", "1", "+1 (+100%)"],
-            ["Rest of Sunne tätort", "1", "2", "−1 (−50%)"],
-            ["Outside the tätort", "1", "0", "+1 (new)"],
-            ["Total", "4", "3", "+1 (+33%)"],
+            ["Sunne centrum", "2", "1", "+1\u00a0(+100%)"],
+            ["Rest of Sunne tätort", "1", "2", "−1\u00a0(−50%)"],
+            ["Outside the tätort", "1", "0", "+1\u00a0(new)"],
+            ["Total", "4", "3", "+1\u00a0(+33%)"],
         ]
         # The heat map covers the tätort: Rottneros is beyond it, and said to be.
         assert sorted(place.heat.cells.values()) == [1, 2]

@@ -44,13 +44,14 @@ def change(current: float, previous: float, decimals: int = 0) -> str:
     difference = signed(current - previous, decimals)
     if round(current - previous, decimals) == 0:
         return difference
+    # A no-break space: "+23" on one line and "(+256 %)" on the next reads as two figures.
     if previous == 0:
-        return f"{difference} ({_('new')})"
+        return f"{difference}\u00a0({_('new')})"
     ratio = (current - previous) / previous
     if round(abs(ratio), 2) == 0:  # "−0 %" helps nobody: the difference says it
         return difference
     sign = "+" if ratio > 0 else "−"
-    return f"{difference} ({sign}{format_percent(abs(ratio))})"
+    return f"{difference}\u00a0({sign}{format_percent(abs(ratio))})"
 
 
 def day(value: date | datetime) -> str:
