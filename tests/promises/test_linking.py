@@ -7,6 +7,7 @@ changes which promises a type serves. Hand-ticked promises stay as ticked.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from tests.conftest import api_post, form_csrf_token
@@ -164,3 +165,39 @@ def test_editing_an_unticked_activity_keeps_it_unticked(app, officer_client, coo
     assert f'name="promise_ids" value="{promise_id}">' in page
     with app.app_context():
         assert db.session.get(Activity, patrol).promises_chosen is False
+
+
+def test_a_new_promise_period_entered_with_its_activities_counts_earlier_work(
+    app, officer_client, coordinator_client
+):
+    """The coordinator enters the promise and ticks its activities in the same form."""
+    patrol = _log_patrol(officer_client)
+    with app.app_context():
+        patrol_type = db.session.execute(
+            db.select(ActivityType.id).filter_by(code="fotpatrull")
+        ).scalar_one()
+        page = coordinator_client.get("/promises/new").get_data(as_text=True)
+        assert f'name="activity_type_ids" type="checkbox" value="{patrol_type}"' in page
+        response = coordinator_client.post(
+            "/promises/new",
+            data={"csrf_token": form_csrf_token(page), "title": TITLE,
+                  "starts_on": date.today() - timedelta(days=30), "ends_on": "",
+                  "activity_types_shown": "1", "activity_type_ids": [str(patrol_type)]},
+        )  # fmt: skip
+        assert response.status_code == 302
+        promise = db.session.execute(db.select(Promise).filter_by(title=TITLE)).scalar_one()
+        assert [t.id for t in promise.activity_types] == [patrol_type]
+        edit = coordinator_client.get(f"/promises/{promise.id}/edit").get_data(as_text=True)
+        ticked = re.findall(r'<input checked[^>]*name="activity_type_ids"[^>]*value="(\d+)"', edit)
+        assert ticked == [str(patrol_type)]
+        promise_id = promise.id
+    assert _linked(app, patrol) == {TITLE}
+
+    # Unticking every box in the form unlinks them, and the work with them.
+    response = coordinator_client.post(
+        f"/promises/{promise_id}/edit",
+        data={"csrf_token": form_csrf_token(edit), "title": TITLE,
+              "starts_on": date.today() - timedelta(days=30), "activity_types_shown": "1"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert _linked(app, patrol) == set()

@@ -42,6 +42,9 @@ class PromiseForm(FlaskForm):
     body = TextAreaField(_l("The promise in full"), validators=[Length(max=4000)])
     starts_on = DateField(_l("Valid from"), validators=[DataRequired(message=_l("Enter a date."))])
     ends_on = DateField(_l("Valid until"), validators=[Optional()])
+    # The same link as "Serves these promises" on an activity type, from the promise's side:
+    # a new promise period is entered with its activities in one go.
+    activity_type_ids = MultiCheckboxField(_l("Activities that keep the promise"), coerce=int)
 
     def validate_ends_on(self, field) -> None:  # type: ignore[no-untyped-def]
         if field.data and self.starts_on.data and field.data < self.starts_on.data:

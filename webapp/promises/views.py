@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -79,21 +79,34 @@ def edit_promise(promise_id: int) -> Response | str | tuple[str, int]:
     return _save_promise(promise, PromiseForm(obj=promise))
 
 
+PROMISE_FIELDS = ("title", "body", "starts_on", "ends_on")
+
+
 def _save_promise(promise: Promise, form: PromiseForm) -> Response | str | tuple[str, int]:
+    types = db.session.scalars(db.select(ActivityType).order_by(ActivityType.name)).all()
+    served = [t for t in types if t.active or t in promise.activity_types]
+    form.activity_type_ids.choices = [SelectChoice(t.id, t.name) for t in served]
+    if not form.is_submitted():
+        form.activity_type_ids.data = [t.id for t in promise.activity_types]
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("promises/promise_form.html", form=form, promise=promise), status
-    changed = [
-        f.name for f in form if f.name != "csrf_token" and getattr(promise, f.name, None) != f.data
-    ]
-    form.populate_obj(promise)
+    before = {t.id for t in promise.activity_types}
+    # Unticked boxes send nothing: only a form that showed the boxes may clear them all.
+    shown = request.form.get("activity_types_shown") == "1"
+    chosen = set(form.activity_type_ids.data or []) if shown else before
+    changed = [name for name in PROMISE_FIELDS if getattr(promise, name) != form[name].data]
+    changed += ["activity_types"] if chosen != before else []
+    for name in PROMISE_FIELDS:
+        form[name].populate_obj(promise, name)
+    promise.activity_types = [t for t in served if t.id in chosen]
     created = promise.id is None
     if created:
         db.session.add(promise)
         db.session.flush()
-    # New dates: work logged on the days the promise now covers counts for it, and no longer
-    # for days it stopped covering.
-    links = relink_activities(t.id for t in promise.activity_types)
+    # New dates or activities: work logged on the days the promise now covers counts for it,
+    # and no longer for days or activities it stopped covering.
+    links = relink_activities(before | chosen)
     audit("promise.create" if created else "promise.update", promise, changed=changed,
           activity_links=links)  # fmt: skip
     db.session.commit()
