@@ -2,7 +2,7 @@
 """The two set-up commands of the README.
 
     python3 dev.py run          # install into .venv, migrate, seed the Sunne demo, serve on :5000
-    python3 dev.py test         # install into .venv and run the test suite (extra args go to pytest)
+    python3 dev.py test         # install into .venv and run the tests (extra args go to pytest)
     python3 dev.py screenshots  # run the journeys and copy the README's screenshots to docs/
 
 Only Python 3.11+ and pip are needed. Re-running is cheap: the install step is skipped while
@@ -86,9 +86,8 @@ def screenshots(args: list[str]) -> None:
     shots = ROOT / "instance" / "journey-shots" / "readme-run"
     shutil.rmtree(shots, ignore_errors=True)
     env = {**flask_env(), "JOURNEY_SHOTS": str(shots)}
-    result = subprocess.run(
-        [str(PYTHON), "-m", "pytest", "tests/journeys", "-q", *args], cwd=ROOT, env=env
-    )
+    command = [str(PYTHON), "-m", "pytest", "tests/journeys", "-q", *args]
+    result = subprocess.run(command, cwd=ROOT, env=env)  # noqa: S603 - our venv's pytest
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
     missing = []
     for shot, image in README_SHOTS.items():
