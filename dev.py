@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The two set-up commands of the README.
+"""The set-up commands of the README.
 
     python3 dev.py run          # install into .venv, migrate, seed the Sunne demo, serve on :5000
     python3 dev.py test         # install into .venv and run the tests (extra args go to pytest)
