@@ -45,7 +45,8 @@ PAGE_WIDTH = """() => {
     innerWidth: window.innerWidth,
     wide: [...document.querySelectorAll("body *")]
       .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(e))
-      .slice(0, 5).map((e) => e.tagName + "." + e.className + " " + e.getBoundingClientRect().right),
+      .slice(0, 5)
+      .map((e) => `${e.tagName}.${e.className} right=${e.getBoundingClientRect().right}`),
   };
 }"""
 
@@ -122,7 +123,6 @@ def test_every_destination_is_in_the_menu_at_every_width(people, username: str) 
     visit_each(page, [h for h in hrefs if h != "/"], 360)
 
 
-
 # A resident has no account and no main menu: the public pages, the footer and the brand link
 # lead to each other. Each step: the link is visible and whole, then it is followed.
 RESIDENT_ROUND = ["/report", "/feedback", "/"]  # "/" sends a resident to the login page
@@ -136,7 +136,9 @@ def test_a_resident_reaches_the_public_pages_at_every_width(people) -> None:
         expect(page.get_by_role("heading", name=re.compile("^(Logga in|Log in)$"))).to_be_visible()
         for href in RESIDENT_ROUND:
             assert_no_sideways_scroll(page, f"{page.url} at {width} px")
-            link = page.locator(f"header a[href='{href}'], nav a[href='{href}'], footer a[href='{href}']")
+            link = page.locator(
+                f"header a[href='{href}'], nav a[href='{href}'], footer a[href='{href}']"
+            )
             link = link.locator("visible=true").first
             assert_inside_viewport(page, link, f"link to {href} on {page.url} at {width} px")
             link.click()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from tests.conftest import form_csrf_token
 from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Observation
 from webapp.review.duplicates import duplicate_suggestions
-from tests.conftest import form_csrf_token
 
 from .helpers import add_observation
 
@@ -22,7 +22,9 @@ def _suggested_ids(app, observation_id: str, user) -> list[str]:  # type: ignore
         return [s.observation.id for s in duplicate_suggestions(observation, user)]
 
 
-def test_records_of_the_same_category_close_in_place_and_time_are_suggested(app, officer, coordinator):
+def test_records_of_the_same_category_close_in_place_and_time_are_suggested(
+    app, officer, coordinator
+):
     with app.app_context():
         viewed = add_observation(officer, hours_ago=1)
         near = add_observation(officer, lat=LAT_20M, hours_ago=30)
@@ -52,7 +54,9 @@ def test_a_record_the_viewer_may_not_read_is_never_suggested(app, officer, staff
     assert _suggested_ids(app, viewed, staff) == [shared]
 
 
-def test_the_review_page_shows_distance_and_time_and_merges_with_one_click(app, officer, coordinator, as_user):
+def test_the_review_page_shows_distance_and_time_and_merges_with_one_click(
+    app, officer, coordinator, as_user
+):
     with app.app_context():
         earlier = add_observation(officer, note="Lampan vid torget", lat=LAT_20M, hours_ago=26)
         later = add_observation(officer, note="Trasig lampa Stortorget", hours_ago=2)
@@ -71,10 +75,17 @@ def test_the_review_page_shows_distance_and_time_and_merges_with_one_click(app, 
         row = db.session.get(Observation, later)
         assert row.status == "duplicate" and row.duplicate_of_id == earlier
         assert db.session.get(Observation, earlier).status == "new"
-        audit = db.session.execute(db.select(AuditEntry).filter_by(action="observation.duplicate")).scalar_one()
+        audit = db.session.execute(
+            db.select(AuditEntry).filter_by(action="observation.duplicate")
+        ).scalar_one()
         assert audit.target_id == later
     # Merged away, it is no longer offered on the original's page.
-    assert "Trasig lampa Stortorget" not in client.get(f"/review/observations/{earlier}").get_data(as_text=True).split("Möjliga dubbletter")[1]
+    assert (
+        "Trasig lampa Stortorget"
+        not in client.get(f"/review/observations/{earlier}")
+        .get_data(as_text=True)
+        .split("Möjliga dubbletter")[1]
+    )
 
 
 def test_merging_from_the_original_keeps_the_original(app, officer, coordinator, as_user):
@@ -83,7 +94,9 @@ def test_merging_from_the_original_keeps_the_original(app, officer, coordinator,
         later = add_observation(officer, hours_ago=2)
     client = as_user(coordinator)
     token = form_csrf_token(client.get(f"/review/observations/{earlier}").get_data(as_text=True))
-    client.post(f"/review/observations/{earlier}/merge", data={"csrf_token": token, "other_id": later})
+    client.post(
+        f"/review/observations/{earlier}/merge", data={"csrf_token": token, "other_id": later}
+    )
     with app.app_context():
         assert db.session.get(Observation, later).duplicate_of_id == earlier
         assert db.session.get(Observation, earlier).duplicate_of_id is None
@@ -97,6 +110,7 @@ def test_only_coordinators_merge(app, officer, staff, as_user):
     page = client.get(f"/review/observations/{one}").get_data(as_text=True)
     assert "Möjliga dubbletter" not in page
     response = client.post(
-        f"/review/observations/{one}/merge", data={"csrf_token": form_csrf_token(page), "other_id": two}
+        f"/review/observations/{one}/merge",
+        data={"csrf_token": form_csrf_token(page), "other_id": two},
     )
     assert response.status_code == 403

@@ -39,41 +39,123 @@ class NavGroup:
 
 
 NAV: tuple[NavGroup, ...] = (
-    NavGroup("field", lazy_pgettext("menu", "Record"), (
-        NavItem("field.new_observation", _l("New observation"), FIELD,
-                _l("A place or a situation, with position and photo")),
-        NavItem("field.mine", _l("My records"), FIELD, _l("What you saved and what waits to be sent")),
-        NavItem("patrols.index", _l("Patrol"), FIELD, _l("Start or stop a foot patrol")),
-        NavItem("activities.index", _l("Activities"), FIELD,
-                _l("Business visits, ANDT interventions, meetings with school and social services")),
-        NavItem("walks.index", _l("Safety walks"), FIELD, _l("Plan, hold and follow up safety walks")),
-        NavItem("field.install_help", _l("Install the app"), FIELD, _l("Use Trygg Sunne offline")),
-    )),
-    NavGroup("follow_up", _l("Follow-up"), (
-        NavItem("review.map_page", _l("Map"), FIELD, _l("Everything you may see, on the map of Sunne")),
-        NavItem("measures.index", _l("Measures"), FIELD, _l("Decided actions, owners and deadlines")),
-        NavItem("activities.follow_ups", _l("Open follow-ups"), FIELD,
-                _l("What was agreed with school and social services")),
-        NavItem("promises.index", _l("Promises"), FIELD, _l("The citizen promises and their activities")),
-    )),
-    NavGroup("coordination", _l("Coordination"), (
-        NavItem("review.queue", _l("Review"), COORDINATOR, _l("New records waiting for triage")),
-        NavItem("reports.council", _l("Reports"), COORDINATOR, _l("The report to the local safety council")),
-        NavItem("reports.weekly", _l("Weekly situational picture"), COORDINATOR,
-                _l("What happened this week")),
-        NavItem("moderation.queue", _l("Resident reports"), COORDINATOR,
-                _l("Places residents reported, to moderate and publish")),
-        NavItem("surveys.index", _l("Surveys"), COORDINATOR, _l("Safety surveys for residents")),
-        NavItem("admin.audit_log", _l("Audit log"), COORDINATOR, _l("Who read and changed what")),
-        NavItem("admin.exports", _l("Export a user's data"), COORDINATOR,
-                _l("Everything linked to one account")),
-    )),
-    NavGroup("admin", _l("Administration"), (
-        NavItem("admin.users", _l("Users"), ADMIN, _l("Create accounts, reset passwords, disable users")),
-        NavItem("admin.audit_log", _l("Audit log"), ADMIN, _l("Who read and changed what")),
-        NavItem("field.install_help", _l("Install the app"), ADMIN, _l("Use Trygg Sunne offline")),
-    )),
-)  # fmt: skip
+    NavGroup(
+        "field",
+        lazy_pgettext("menu", "Record"),
+        (
+            NavItem(
+                "field.new_observation",
+                _l("New observation"),
+                FIELD,
+                _l("A place or a situation, with position and photo"),
+            ),
+            NavItem(
+                "field.mine",
+                _l("My records"),
+                FIELD,
+                _l("What you saved and what waits to be sent"),
+            ),
+            NavItem("patrols.index", _l("Patrol"), FIELD, _l("Start or stop a foot patrol")),
+            NavItem(
+                "activities.index",
+                _l("Activities"),
+                FIELD,
+                _l("Business visits, ANDT interventions, meetings with school and social services"),
+            ),
+            NavItem(
+                "walks.index",
+                _l("Safety walks"),
+                FIELD,
+                _l("Plan, hold and follow up safety walks"),
+            ),
+            NavItem(
+                "field.install_help", _l("Install the app"), FIELD, _l("Use Trygg Sunne offline")
+            ),
+        ),
+    ),
+    NavGroup(
+        "follow_up",
+        _l("Follow-up"),
+        (
+            NavItem(
+                "review.map_page",
+                _l("Map"),
+                FIELD,
+                _l("Everything you may see, on the map of Sunne"),
+            ),
+            NavItem(
+                "measures.index", _l("Measures"), FIELD, _l("Decided actions, owners and deadlines")
+            ),
+            NavItem(
+                "activities.follow_ups",
+                _l("Open follow-ups"),
+                FIELD,
+                _l("What was agreed with school and social services"),
+            ),
+            NavItem(
+                "promises.index",
+                _l("Promises"),
+                FIELD,
+                _l("The citizen promises and their activities"),
+            ),
+        ),
+    ),
+    NavGroup(
+        "coordination",
+        _l("Coordination"),
+        (
+            NavItem(
+                "review.queue", _l("Review"), COORDINATOR, _l("New records waiting for triage")
+            ),
+            NavItem(
+                "reports.council",
+                _l("Reports"),
+                COORDINATOR,
+                _l("The report to the local safety council"),
+            ),
+            NavItem(
+                "reports.weekly",
+                _l("Weekly situational picture"),
+                COORDINATOR,
+                _l("What happened this week"),
+            ),
+            NavItem(
+                "moderation.queue",
+                _l("Resident reports"),
+                COORDINATOR,
+                _l("Places residents reported, to moderate and publish"),
+            ),
+            NavItem(
+                "surveys.index", _l("Surveys"), COORDINATOR, _l("Safety surveys for residents")
+            ),
+            NavItem(
+                "admin.audit_log", _l("Audit log"), COORDINATOR, _l("Who read and changed what")
+            ),
+            NavItem(
+                "admin.exports",
+                _l("Export a user's data"),
+                COORDINATOR,
+                _l("Everything linked to one account"),
+            ),
+        ),
+    ),
+    NavGroup(
+        "admin",
+        _l("Administration"),
+        (
+            NavItem(
+                "admin.users",
+                _l("Users"),
+                ADMIN,
+                _l("Create accounts, reset passwords, disable users"),
+            ),
+            NavItem("admin.audit_log", _l("Audit log"), ADMIN, _l("Who read and changed what")),
+            NavItem(
+                "field.install_help", _l("Install the app"), ADMIN, _l("Use Trygg Sunne offline")
+            ),
+        ),
+    ),
+)
 
 # The start page leads with each role's own work: the coordinator's review before field entry.
 START_ORDER: dict[Role, tuple[str, ...]] = {

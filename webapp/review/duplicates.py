@@ -48,7 +48,9 @@ def duplicate_suggestions(observation: Observation, user: User) -> list[Suggesti
             found.append(Suggestion(row, metres, abs(row.observed_at - observation.observed_at)))
     found.sort(key=lambda s: (s.distance_m, s.apart))
     found = found[: config["DUPLICATE_MAX_SUGGESTIONS"]]
-    record_police_reads("observation.list", "observations", (s.observation.visibility for s in found))
+    record_police_reads(
+        "observation.list", "observations", (s.observation.visibility for s in found)
+    )
     return found
 
 
@@ -63,7 +65,11 @@ def _nearby_query(observation: Observation, user: User, radius: float, window: t
         .where(Observation.status != "duplicate")
         .where(Observation.lat.between(observation.lat - dlat, observation.lat + dlat))
         .where(Observation.lon.between(observation.lon - dlon, observation.lon + dlon))
-        .where(Observation.observed_at.between(observation.observed_at - window, observation.observed_at + window))
+        .where(
+            Observation.observed_at.between(
+                observation.observed_at - window, observation.observed_at + window
+            )
+        )
         .where(visibility_filter(user, Observation.visibility, Observation.author_id))
         .limit(200)
     )
