@@ -183,7 +183,7 @@ def luminance(rgb: str) -> float:
 
 
 def test_the_map_fills_the_window_and_its_layer_panel_folds_away(people) -> None:
-    """The map defect: below the fold, a panel over 40 % of it, dark unticked boxes looked ticked."""
+    """The defect: map under the fold, a panel over 40 % of it, dark empty boxes looked ticked."""
     for dark in (False, True):
         person = people("samordnare", phone=False, dark=dark)
         person.log_in("samordnare")
