@@ -16,6 +16,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import poll
+from tests.journeys.conftest import SHOTS
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.measures.models import Measure
@@ -80,6 +81,8 @@ def merge_the_suggested_duplicate(page: Page) -> None:
     suggestions = page.get_by_role("region", name="Möjliga dubbletter")
     suggestion = suggestions.get_by_role("listitem").filter(has_text=FIRST)
     expect(suggestion).to_contain_text(re.compile(r"\b1[0-4] m bort, 2 timmar tidigare"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "05-review-duplicates.png"), full_page=True)
     suggestion.get_by_role("button", name="Slå ihop").click()
     # The earlier report stays; its page comes next.
     expect(page.locator(".flash-success")).to_contain_text("Sammanslaget")
