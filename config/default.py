@@ -42,6 +42,12 @@ MAP_CENTER = (59.8366, 13.1440)
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_ATTRIBUTION = "&copy; OpenStreetMap contributors"
 
+# Review: observations of the same category this close in place and time are offered as
+# possible duplicates on the review page of one of them.
+DUPLICATE_RADIUS_M = 30
+DUPLICATE_WINDOW_DAYS = 7
+DUPLICATE_MAX_SUGGESTIONS = 10
+
 # Promise activities
 # A patrol still open after this many hours was forgotten: it is closed at the limit and flagged
 # (`flask --app webapp close-stale-patrols`, and whenever patrols are listed).

@@ -60,3 +60,8 @@ def line_length_m(coordinates: Sequence[Position]) -> float:
     for (lon1, lat1, *_), (lon2, lat2, *_) in zip(coordinates, coordinates[1:], strict=False):
         total += geodesic((lat1, lon1), (lat2, lon2)).meters
     return total
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Geodesic distance in metres between two WGS 84 points."""
+    return float(geodesic((lat1, lon1), (lat2, lon2)).meters)

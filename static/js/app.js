@@ -27,6 +27,29 @@
     }, 50);
   }
 
+  // ---- main menu ------------------------------------------------------------------------
+  // The groups are <details>, so they open without this script. It only keeps one open at a
+  // time and closes it on Escape (focus back on its name), a tap elsewhere or Tab out of it.
+  const navGroups = [...document.querySelectorAll(".navgroup")];
+  for (const group of navGroups) {
+    group.addEventListener("toggle", () => {
+      if (!group.open) return;
+      for (const other of navGroups) if (other !== group) other.open = false;
+    });
+    group.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || !group.open) return;
+      group.open = false;
+      group.querySelector("summary").focus();
+    });
+    // Tabbing past the last link closes the panel, so it never hides what gets focus next.
+    group.addEventListener("focusout", (event) => {
+      if (event.relatedTarget && !group.contains(event.relatedTarget)) group.open = false;
+    });
+  }
+  document.addEventListener("click", (event) => {
+    for (const group of navGroups) if (group.open && !group.contains(event.target)) group.open = false;
+  });
+
   // ---- online / offline -----------------------------------------------------------------
   const indicator = document.querySelector("#net-status .net-indicator");
 

@@ -20,6 +20,7 @@
   const errorBox = document.getElementById("report-error");
   const statusBox = document.getElementById("report-status");
   const placeStatus = document.getElementById("place-status");
+  const placePrompt = placeStatus.textContent;
 
   function show(element, message) {
     element.textContent = message || "";
@@ -126,6 +127,9 @@
       map.removeLayer(pin);
       pin = null;
     }
+    // The pin is gone with the sent report: the next report starts by asking for a place.
+    placeStatus.textContent = placePrompt;
+    placeStatus.dataset.state = "none";
     show(statusBox, text.saved);
     flushWhenAllowed();
   });

@@ -28,7 +28,7 @@
 
   // Leaflet's layer control inserts names as HTML: escape our own labels anyway.
   const esc = (s) => String(s).replace(/[&<>"'`$\\]/g, (c) => "&#" + c.charCodeAt(0) + ";");
-  L.control
+  const layersControl = L.control
     .layers(null, {
       [esc(t.observations)]: clusters,
       [esc(t.heat)]: heat,
@@ -37,8 +37,56 @@
       [esc(t.patrols)]: patrols,
       [esc(t.visits)]: visits,
       [esc(t.areas)]: areas,
-    }, { collapsed: window.innerWidth < 700 })
+    }, { collapsed: false })
     .addTo(map);
+  foldableLayers(layersControl.getContainer());
+
+  // The layer panel folds away behind its own button and remembers that on this device. Open by
+  // default where there is room for it beside the map's content, folded on a phone.
+  function foldableLayers(box) {
+    const KEY = "trygg-map-layers-open";
+    const list = box.querySelector(".leaflet-control-layers-list");
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "layers-toggle";
+    toggle.textContent = t.layers;
+    list.id = "map-layers-list";
+    toggle.setAttribute("aria-controls", list.id);
+    box.insertBefore(toggle, box.firstChild);
+    const setOpen = (open) => {
+      list.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+    };
+    let saved = null;
+    try {
+      saved = window.localStorage.getItem(KEY);
+    } catch (error) {
+      // storage blocked: the default for this screen size
+    }
+    setOpen(saved === null ? window.innerWidth >= 900 : saved === "1");
+    toggle.addEventListener("click", () => {
+      setOpen(list.hidden);
+      try {
+        window.localStorage.setItem(KEY, list.hidden ? "0" : "1");
+      } catch (error) {
+        // not remembered, still folded
+      }
+    });
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+  }
+
+  // As tall as the window below the filter bar, so the whole map is on the first screen.
+  function fitToWindow() {
+    const top = root.getBoundingClientRect().top + window.scrollY;
+    const height = Math.max(320, Math.floor(window.innerHeight - top - 12));
+    root.style.height = height + "px";
+    map.invalidateSize();
+  }
+  fitToWindow();
+  window.addEventListener("resize", fitToWindow);
+  const moreFilters = document.querySelector(".more-filters");
+  if (moreFilters) moreFilters.addEventListener("toggle", fitToWindow);
 
   document.querySelectorAll(".swatch[data-color]").forEach((el) => {
     el.style.backgroundColor = el.dataset.color;
@@ -154,7 +202,7 @@
         box.appendChild(el("strong", p.title));
         box.appendChild(el("p", p.status_label + (p.overdue ? " – " + t.overdue : "")));
         if (p.deadline) box.appendChild(el("p", t.deadline + ": " + formatDay(p.deadline)));
-        const link = el("a", t.open);
+        const link = el("a", t.open_measure);
         link.href = p.url;
         box.appendChild(link);
         return box;

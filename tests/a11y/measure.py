@@ -14,7 +14,7 @@ MIN_TARGET = 44  # px: WCAG 2.5.5 and the iOS/Android guidelines
 SIDEWAYS = """() => {
   const doc = document.scrollingElement;
   // What sticks out, to say where the problem is (boxes that scroll by themselves aside).
-  const own = ".table-wrap, .mainnav, .leaflet-container";
+  const own = ".table-wrap, .leaflet-container";
   const wide = [...document.querySelectorAll("body *")]
     .filter((e) => {
       const r = e.getBoundingClientRect();

@@ -78,11 +78,20 @@ def test_the_skip_link_is_first_visible_when_focused_and_jumps_to_the_content(
 
 def test_the_main_menu_works_by_keyboard(open_as: OpenAs) -> None:
     page = open_as("coordinator", "/").page
-    tab_to(page, ".mainnav a[href='/measures/']")
+    # The pages sit in groups: Tab to the group's name, Enter opens it, Tab reaches its links.
+    tab_to(page, ".navgroup[data-group='follow_up'] > summary")
+    assert page.evaluate(FOCUS_VISIBLE), "no visible focus on the menu group"
+    page.keyboard.press("Enter")
+    tab_to(page, ".mainnav a[href='/measures/']", limit=5)
     assert page.evaluate(FOCUS_VISIBLE), "no visible focus on the menu link"
-    # The menu scrolls sideways on a phone: the focused link must be scrolled into view.
     box = page.locator(".mainnav a[href='/measures/']").bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    # Escape closes the group and gives the focus back to its name.
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    expect(page.locator(".mainnav a[href='/measures/']")).to_be_hidden()
+    page.keyboard.press("Enter")
+    tab_to(page, ".mainnav a[href='/measures/']", limit=5)
     page.keyboard.press("Enter")
     page.wait_for_url("**/measures/")
     expect(page.locator("h1")).to_be_visible()

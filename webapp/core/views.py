@@ -9,14 +9,17 @@ from werkzeug.wrappers import Response
 from ..audit.service import record as audit
 from ..auth.redirects import safe_next
 from ..extensions import db
+from .nav import nav_helpers, start_groups
 
 bp = Blueprint("core", __name__)
+bp.app_context_processor(nav_helpers)
 
 
 @bp.get("/")
 @login_required
 def index() -> str:
-    return render_template("core/index.html")
+    """Each role's work, in the order that role needs it (the menu's groups, with a line each)."""
+    return render_template("core/index.html", start_groups=start_groups(current_user.role))
 
 
 @bp.post("/language")

@@ -47,7 +47,20 @@ def link_to_measure(observations: list[Observation], measure: Measure, user: Use
 def mark_duplicate(observation: Observation, original: Observation, user: User) -> None:
     if observation.id == original.id:
         raise ReviewError("a record cannot duplicate itself")
+    if original.duplicate_of_id == observation.id:
+        raise ReviewError("the original is already a duplicate of this record")
     observation.duplicate_of_id = original.id
     observation.status = "duplicate"
     audit("observation.duplicate", observation, actor=user, original_id=original.id)
     db.session.commit()
+
+
+def merge(one: Observation, other: Observation, user: User) -> Observation:
+    """Mark the later of two records as a duplicate of the earlier; returns the one kept.
+
+    The earlier record is the first report of the thing, so links and the review trail stay on
+    it; a tie in time keeps the one stored first.
+    """
+    original, duplicate = sorted((one, other), key=lambda o: (o.observed_at, o.created_at, o.id))
+    mark_duplicate(duplicate, original, user)
+    return original

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -20,8 +20,10 @@ from ..observations.geojson import STATUSES
 from ..observations.models import Category, Observation
 from ..promises.models import ActivityType, Promise
 from . import service
+from .duplicates import duplicate_suggestions
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+bp.context_processor(lambda: {"format_timedelta": format_timedelta})  # "2 dagar" apart
 QUEUE_PAGE_SIZE = 50
 
 
@@ -137,12 +139,21 @@ def detail(observation_id: str) -> str:
     from ..observations.service import visible_links
 
     observation = get_observation_or_404(observation_id)
+    coordinator = current_user.has_role(Role.COORDINATOR)
+    suggestions = (
+        duplicate_suggestions(observation, current_user)
+        if coordinator and observation.status != "duplicate"
+        else []
+    )
     return render_template(
         "review/detail.html",
         observation=observation,
         links=visible_links(observation, current_user),
         statuses=STATUSES,
-        measures=_open_measures() if current_user.has_role(Role.COORDINATOR) else [],
+        measures=_open_measures() if coordinator else [],
+        suggestions=suggestions,
+        duplicate_radius_m=current_app.config["DUPLICATE_RADIUS_M"],
+        duplicate_window_days=current_app.config["DUPLICATE_WINDOW_DAYS"],
     )
 
 
@@ -160,3 +171,23 @@ def duplicate(observation_id: str) -> Response:
         service.mark_duplicate(observation, originals[0], current_user)
         flash(_("Marked as a duplicate."), "success")
     return redirect(url_for("review.detail", observation_id=observation.id))
+
+
+@bp.post("/observations/<observation_id>/merge")
+@roles_required(Role.COORDINATOR)
+def merge(observation_id: str) -> Response:
+    """Merge two records of one thing: the earlier stays, the later becomes its duplicate."""
+    from ..observations.loaders import get_observation_or_404
+
+    observation = get_observation_or_404(observation_id)
+    others = service.readable_observations([request.form.get("other_id", "")], current_user)
+    if not others or others[0].id == observation.id:
+        flash(_("Give the id of another record you can see."), "error")
+        return redirect(url_for("review.detail", observation_id=observation.id))
+    try:
+        original = service.merge(observation, others[0], current_user)
+    except service.ReviewError:
+        flash(_("These records are already merged the other way round."), "error")
+        return redirect(url_for("review.detail", observation_id=observation.id))
+    flash(_("Merged: the later record is marked as a duplicate of the earlier one."), "success")
+    return redirect(url_for("review.detail", observation_id=original.id))
