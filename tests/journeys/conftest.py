@@ -106,7 +106,7 @@ class Person:
 
 
 @pytest.fixture
-def people(request, browser, live_server: str, demo: Flask) -> Iterator[Callable[..., Person]]:  # type: ignore[no-untyped-def]
+def people(request, browser, live_server: str, demo: Flask) -> Iterator[Callable[..., Person]]:  # type: ignore[no-untyped-def]  # noqa: F811
     """people("officer", phone=True) -> a new person with their own browser context."""
     made: list[Person] = []
 

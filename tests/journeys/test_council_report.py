@@ -19,6 +19,7 @@ import pyogrio.raw
 from playwright.sync_api import Download, Locator, Page, expect
 from pypdf import PdfReader
 
+from tests.journeys.helpers import open_menu_link
 from webapp.demo.promises import CURRENT_PROMISES
 from webapp.extensions import db
 from webapp.promises.models import Promise
@@ -29,15 +30,7 @@ SUNNE_E, SUNNE_N = 395_943, 6_634_705
 
 
 def open_from_menu(page: Page, name: str) -> None:
-    """Follow a link of the main menu as a person does, opening a collapsed menu group first."""
-    link = page.get_by_role("navigation").get_by_role("link", name=name, exact=True).first
-    if not link.is_visible():
-        for toggle in page.get_by_role("navigation").get_by_role("button").all():
-            if toggle.is_visible():
-                toggle.click()
-                if link.is_visible():
-                    break
-    link.click()
+    open_menu_link(page, name)
 
 
 def download(page: Page, link: Locator, folder: Path) -> Path:
