@@ -17,6 +17,7 @@ from ..extensions import db
 from ..fieldinput import Errors, choice, client_uuid, coordinate, free_text, unknown_fields
 from ..idempotency import content_digest, insert_once
 from ..labels import MEASURE_STATUS, label
+from ..measures.models import Measure
 from ..observations.models import Category
 from .guard import HONEYPOT_FIELD, TOKEN_FIELD
 from .labels import FEELING
@@ -145,9 +146,19 @@ def published_reports() -> list[PublicReport]:
     )
 
 
+def what_became_of(report: PublicReport) -> Measure | None:
+    """The measure taken on the report: linked to it directly, or to the review item made of it."""
+    if report.measure is not None:
+        return report.measure
+    observation = report.observation
+    if observation is None or observation.measure_id is None:
+        return None
+    return db.session.get(Measure, observation.measure_id)
+
+
 def public_report_json(report: PublicReport) -> dict[str, Any]:
     """A published report as anyone may see it; links only to measures shared with residents."""
-    measure = report.measure
+    measure = what_became_of(report)
     shared_measure = measure is not None and measure.visibility == "shared"
     return {
         "id": report.id,

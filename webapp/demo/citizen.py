@@ -53,7 +53,8 @@ UNSAFE_PLACES = (
 def seed_citizen_demo(coordinator: User, rng: random.Random, now: datetime) -> None:
     _reports(coordinator, rng, now)
     last_year = _survey("Trygghetsenkät 2025", coordinator, now - timedelta(days=425))
-    this_year = _survey("Trygghetsenkät 2026", coordinator, now - timedelta(days=60))
+    # This year's is open now, so its public link and QR poster can be tried in the demo.
+    this_year = _survey("Trygghetsenkät 2026", coordinator, now - timedelta(days=21), days=45)
     _answers(last_year, rng, 28, scale_weights=(3, 6, 8, 7, 4), police_weights=(9, 14, 5), year=0)
     _answers(this_year, rng, 41, scale_weights=(2, 5, 10, 15, 9), police_weights=(5, 18, 18),
              year=1)  # fmt: skip
@@ -83,13 +84,13 @@ def _reports(coordinator: User, rng: random.Random, now: datetime) -> None:
         )
 
 
-def _survey(title: str, coordinator: User, opens: datetime) -> Survey:
+def _survey(title: str, coordinator: User, opens: datetime, days: int = 30) -> Survey:
     survey = Survey(
         title=title,
         intro="Hjälp oss att göra Sunne tryggare. Enkäten är anonym och tar två minuter.",
         code=secrets.token_urlsafe(9)[:12],
         opens_at=opens,
-        closes_at=opens + timedelta(days=30),
+        closes_at=opens + timedelta(days=days),
         created_by_id=coordinator.id,
     )
     survey.questions = [
