@@ -65,7 +65,7 @@ def citizen_session():  # type: ignore[no-untyped-def]
     return response
 
 
-@limiter.limit(guard.token_limit)
+@limiter.limit(guard.form_refresh_limit)
 def fresh_form_token():  # type: ignore[no-untyped-def]
     """Exchange the token of the page a report was made on for a fresh one (guard.exchange)."""
     payload = json_body()

@@ -166,5 +166,5 @@ def survey_limit() -> str:
     return setting("SURVEY_ANSWER_LIMIT")
 
 
-def token_limit() -> str:
-    return setting("CITIZEN_TOKEN_LIMIT")
+def form_refresh_limit() -> str:
+    return setting("CITIZEN_FORM_REFRESH_LIMIT")

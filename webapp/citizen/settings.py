@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     # with a fresh token; a report's outbox fetches a fresh token when it sends.
     "CITIZEN_FORM_MAX_AGE_SECONDS": 2 * 3600,
     # Fresh tokens for a phone's outbox per address (one per report it sends, plus retries).
-    "CITIZEN_TOKEN_LIMIT": "60 per hour",
+    "CITIZEN_FORM_REFRESH_LIMIT": "60 per hour",
     # Reports stored per address and day, and answers per survey, address and day (counted in
     # the database, so they hold across processes and nodes). Several phones may share an
     # address (a household, a school, a mobile operator's NAT): a cap, not a one-per-person rule.
