@@ -59,16 +59,21 @@ def test_a_resident_report_is_published_acted_on_and_the_survey_is_counted(peopl
     desk = coordinator.page
     coordinator.log_in("samordnare")
     desk.get_by_role("link", name="Invånarnas synpunkter").click()
+    # The tab of the queue shown stands out; the report's facts read as label and value.
+    current_tab = desk.locator(".tabs a[aria-current=page]")
+    expect(current_tab).to_have_css("font-weight", "700")
     desk.get_by_role("link", name=re.compile("Mörk gångväg bakom biblioteket")).click()
+    expect(desk.locator("main dl").first).to_have_css("display", "grid")
     desk.get_by_label("Text som visas för allmänheten").fill(PUBLIC_TEXT)
+    coordinator.shot("07-02-coordinator-moderates")
     desk.get_by_role("button", name="Publicera").click()
     expect(desk.get_by_text("Synpunkten är publicerad.")).to_be_visible()
-    coordinator.shot("07-02-coordinator-published")
+    coordinator.shot("07-03-coordinator-published")
 
     # The resident sees it on the public map.
     page.get_by_role("link", name="Lämna en synpunkt", exact=True).tap()
     expect(page.locator("#published-list")).to_contain_text(PUBLIC_TEXT)
-    resident.shot("07-03-resident-sees-published")
+    resident.shot("07-04-resident-sees-published")
 
     # Later the coordinator acts on it: the report goes to review, becomes a measure, the
     # measure is decided and then done.
@@ -88,7 +93,7 @@ def test_a_resident_report_is_published_acted_on_and_the_survey_is_counted(peopl
     for status in ("beslutad", "klar"):
         desk.get_by_label("Ny status").select_option(label=status)
         desk.get_by_role("button", name="Spara").click()
-    coordinator.shot("07-04-coordinator-measure-done")
+    coordinator.shot("07-05-coordinator-measure-done")
 
     # The resident comes back: the report on the map says what was done, and so does the
     # page of what has been done.
@@ -96,10 +101,10 @@ def test_a_resident_report_is_published_acted_on_and_the_survey_is_counted(peopl
     item = page.locator("#published-list li", has_text=PUBLIC_TEXT)
     expect(item).to_contain_text(MEASURE_TITLE)
     expect(item).to_contain_text("klar")
-    resident.shot("07-05-resident-sees-what-was-done")
+    resident.shot("07-06-resident-sees-what-was-done")
     page.get_by_role("link", name="Det här har gjorts").first.tap()
     expect(page.locator("main")).to_contain_text(MEASURE_TITLE)
-    resident.shot("07-06-resident-feedback-page")
+    resident.shot("07-07-resident-feedback-page")
 
     # The safety survey: the coordinator shares its link (the QR poster carries the same link).
     desk.get_by_role("link", name="Enkäter").click()
@@ -121,12 +126,12 @@ def test_a_resident_report_is_published_acted_on_and_the_survey_is_counted(peopl
     form.wait_for_timeout(1000)  # a person takes longer than the minimum fill time
     form.get_by_role("button", name="Skicka mina svar").tap()
     expect(form.get_by_role("heading", name="Tack!")).to_be_visible()
-    neighbour.shot("07-07-resident-survey-thanks")
+    neighbour.shot("07-08-resident-survey-thanks")
 
     desk.reload()
     assert _answer_count(desk) == answers_before + 1
     assert _wrapped_cells(desk) == []
-    coordinator.shot("07-08-coordinator-survey-results")
+    coordinator.shot("07-09-coordinator-survey-results")
 
 
 def _answer_count(page: Page) -> int:
