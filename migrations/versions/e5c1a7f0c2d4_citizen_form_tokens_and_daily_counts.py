@@ -1,7 +1,7 @@
 """citizen: used form tokens and daily counts per address (helper citizen)
 
 Revision ID: e5c1a7f0c2d4
-Revises: 4d502a0afd49
+Revises: 5e1f0c2a7b3d
 Create Date: 2026-12-06 00:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import webapp.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = 'e5c1a7f0c2d4'
-down_revision = '4d502a0afd49'
+down_revision = '5e1f0c2a7b3d'
 branch_labels = None
 depends_on = None
 

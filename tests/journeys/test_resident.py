@@ -8,27 +8,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.journeys.helpers import open_menu_link
 from webapp.citizen.models import PublicReport
 from webapp.extensions import db
 
 REPORT_TEXT = "Mörk gångväg bakom biblioteket, lampan är trasig sedan i höstas"
 PUBLIC_TEXT = "Mörk gångväg bakom biblioteket: belysningen är trasig."
 MEASURE_TITLE = "Ny belysning på gångvägen bakom biblioteket"
-
-
-def go_to(page: Page, link_name: str) -> None:
-    """Follow a link of the main menu, opening a menu or menu group first where it hides."""
-    nav = page.get_by_role("navigation", name=re.compile("Huvudmeny|Main menu"))
-    link = nav.get_by_role("link", name=link_name, exact=True).first
-    toggles = nav.locator("button[aria-expanded='false'], summary").or_(
-        page.get_by_role("button", name=re.compile("^Meny"))
-    )
-    for index in range(toggles.count()):
-        if link.is_visible():
-            break
-        if toggles.nth(index).is_visible():
-            toggles.nth(index).click()
-    link.click()
 
 
 def _tap_map(page: Page, selector: str, dx: float = 0, dy: float = 0) -> None:
@@ -73,7 +59,7 @@ def test_a_resident_report_is_published_acted_on_and_the_survey_is_counted(peopl
     coordinator = people("coordinator", phone=False)
     desk = coordinator.page
     coordinator.log_in("samordnare")
-    go_to(desk, "Invånarnas synpunkter")
+    open_menu_link(desk, "Invånarnas synpunkter")
     # The tab of the queue shown stands out; the report's facts read as label and value.
     current_tab = desk.locator(".tabs a[aria-current=page]")
     expect(current_tab).to_have_css("font-weight", "700")
@@ -92,7 +78,7 @@ def test_a_resident_report_is_published_acted_on_and_the_survey_is_counted(peopl
 
     # Later the coordinator acts on it: the report goes to review, becomes a measure, the
     # measure is decided and then done.
-    go_to(desk, "Invånarnas synpunkter")
+    open_menu_link(desk, "Invånarnas synpunkter")
     desk.get_by_role("link", name="publicerad", exact=True).click()
     desk.get_by_role("link", name=re.compile("Mörk gångväg bakom biblioteket")).click()
     desk.get_by_role("button", name="För över till granskning").click()
@@ -122,7 +108,7 @@ def test_a_resident_report_is_published_acted_on_and_the_survey_is_counted(peopl
     resident.shot("07-07-resident-feedback-page")
 
     # The safety survey: the coordinator shares its link (the QR poster carries the same link).
-    go_to(desk, "Enkäter")
+    open_menu_link(desk, "Enkäter")
     desk.get_by_role("link", name="Trygghetsenkät 2026").click()
     survey_link = desk.locator(".poster-url a").get_attribute("href")
     assert survey_link and "/survey/" in survey_link
