@@ -227,3 +227,18 @@ def test_the_demo_council_report_counts_work_for_every_current_promise_and_a_yea
         assert sum(f.count for f in report.previous_totals.values()) > 0
         assert sum(report.previous_observations.values()) > 0
         assert report.measures.decided >= 1
+
+
+def test_the_demo_shows_residents_what_was_done_about_published_reports(app):
+    _seed(app)
+    client = app.test_client()
+
+    feedback = client.get("/feedback", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    public = client.get("/api/v1/public/reports.geojson").get_json()
+
+    assert "Ny belysning på torget" in feedback
+    assert "Inga åtgärder har publicerats än" not in feedback
+    measures = {f["properties"]["text"]: f["properties"]["measure"] for f in public["features"]}
+    assert measures["Torget känns tryggt med den nya belysningen."]["title"] == (
+        "Ny belysning på torget"
+    )

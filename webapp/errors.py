@@ -35,6 +35,13 @@ PROBLEMS: dict[str, tuple[int, Any]] = {
     "rate_limited": (429, _l("Too many attempts. Wait a while and try again.")),
     # A public report sent sooner after its page than a person fills one in (webapp/citizen).
     "too_soon": (429, _l("Saved on this phone. It is sent again in a moment.")),
+    # ... with a form token that has expired or was used: the outbox sends it with a fresh one.
+    "form_expired": (429, _l("Saved on this phone. It is sent again in a moment.")),
+    # ... over the address's daily cap (webapp/citizen/integrity.py).
+    "daily_limit": (
+        429,
+        _l("Many reports have come from this network today. Yours is kept and sent later."),
+    ),
     "server_error": (500, _l("Something went wrong on our side. Your entry is kept; try again.")),
 }
 

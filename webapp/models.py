@@ -3,7 +3,15 @@
 from .areas.models import Area
 from .audit.models import AuditEntry
 from .auth.models import User
-from .citizen.models import PublicReport, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from .citizen.models import (
+    DailyCount,
+    PublicReport,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    UsedFormToken,
+)
 from .measures.models import Measure, MeasureEvent
 from .observations.models import Category, Observation, Photo
 from .promises.models import Activity, ActivityType, Promise
@@ -23,6 +31,7 @@ __all__ = [
     "Area",
     "AuditEntry",
     "Category",
+    "DailyCount",
     "Measure",
     "MeasureEvent",
     "Observation",
@@ -34,6 +43,7 @@ __all__ = [
     "SurveyAnswer",
     "SurveyQuestion",
     "SurveyResponse",
+    "UsedFormToken",
     "User",
     "WalkMeasureCheck",
     "WalkParticipant",

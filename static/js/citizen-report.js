@@ -116,6 +116,8 @@
         payload,
         kind: "citizen_report",
         url: data.urls.create,
+        // A fresh single-use token when it is sent: the page's may be old or used by then.
+        tokenUrl: data.urls.token,
         label: categories[category.value] ? categories[category.value].label : "",
       });
     } catch (error) {

@@ -5,11 +5,13 @@
  *
  * Item: {id, payload, photos: [{id, blob, sent}], state: "waiting"|"sending"|"rejected",
  *        attempts, next_try_at, last_error, error_code, fields, obs_sent, created_at,
- *        kind, url, method, label, after, photo_url}
+ *        kind, url, method, label, after, photo_url, token_url}
  * Items are observations unless they say otherwise: other records made in the field (patrol
  * start/stop, activities) give their own `kind`, `url` and `method` and a short `label` for
  * lists, and are sent as JSON exactly like an observation (`obs_sent`: the main request is done).
- * `after` names an item that must reach the server first.
+ * `after` names an item that must reach the server first. `token_url` (residents' reports): the
+ * payload's single-use `form_token` is exchanged there for a fresh one just before each send, so
+ * a report queued offline from an old page still goes through once.
  * ("sent" items are deleted at once, so "sent" never lingers in the store.)
  *
  * Events on window: "trygg:outbox-change" {count}, "trygg:outbox-flushed" {result},
@@ -21,6 +23,7 @@
   const STORE = "items";
   const OBSERVATIONS_URL = "/api/v1/observations"; // the versioned API contract (DESIGN §5)
   const ME_URL = "/api/v1/me";
+  const CITIZEN_TOKEN_URL = "/api/v1/public/form-token"; // for reports queued before token_url
   const REQUEST_TIMEOUT_MS = 30000; // a hung request on a weak signal must not block the lock forever
   const BACKOFF_BASE_MS = 5000;
   const BACKOFF_MAX_MS = 15 * 60 * 1000;
@@ -106,13 +109,14 @@
     };
   }
 
-  async function add({ id, payload, photos, kind, url, method, label, after, photoUrl }) {
+  async function add({ id, payload, photos, kind, url, method, label, after, photoUrl, tokenUrl }) {
     const item = {
       id,
       payload,
       kind: kind || "observation",
       url: url || OBSERVATIONS_URL,
       photo_url: photoUrl || null, // base for photo PUTs: `${photo_url}/${photo id}`
+      token_url: tokenUrl || null,
       method: method || "POST",
       label: label || "",
       after: after || null,
@@ -252,7 +256,7 @@
         if (state !== "ok") return { status: 0, network: state === "offline" };
         continue;
       }
-      return { status: response.status, problem };
+      return { status: response.status, problem, data };
     }
     return { status: 400, problem: { code: "csrf_failed" } };
   };
@@ -276,11 +280,27 @@
     return { kind: "retry", code: "server", message: problem.message || "" }; // 429, 5xx, proxies
   }
 
+  // The payload with a fresh single-use form token in place of the stored one (see token_url).
+  // The stored payload keeps the page's token: it can be exchanged again on the next try.
+  async function freshPayload(item, session) {
+    const tokenUrl = item.token_url || (item.kind === "citizen_report" ? CITIZEN_TOKEN_URL : null);
+    if (!tokenUrl) return { payload: item.payload };
+    const body = JSON.stringify({ form_token: item.payload.form_token });
+    const reply = await session.send("POST", tokenUrl, body, "application/json");
+    const outcome = classify(reply);
+    // Nothing about the report itself was refused: whatever went wrong, try again later.
+    if (outcome.kind === "rejected") return { outcome: { kind: "retry", code: "server" } };
+    if (outcome.kind !== "ok") return { outcome };
+    return { payload: { ...item.payload, form_token: reply.data.form_token } };
+  }
+
   async function sendItem(item, session) {
     if (!item.obs_sent) {
       // Items queued before `url`/`method` existed are observations.
       const url = item.url || OBSERVATIONS_URL;
-      const reply = await session.send(item.method || "POST", url, JSON.stringify(item.payload), "application/json");
+      const fresh = await freshPayload(item, session);
+      if (fresh.outcome) return fresh.outcome;
+      const reply = await session.send(item.method || "POST", url, JSON.stringify(fresh.payload), "application/json");
       const outcome = classify(reply);
       if (outcome.kind !== "ok") return outcome;
       // Recorded at once: the observation is on the server even if a photo fails next.

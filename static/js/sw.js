@@ -12,7 +12,7 @@
  *
  * Bump VERSION whenever SHELL changes; old caches are deleted on activate.
  */
-const VERSION = "2026-11-29.6";
+const VERSION = "2026-12-06.1";
 const SHELL_CACHE = `trygg-shell-${VERSION}`;
 const PAGES_CACHE = `trygg-pages-${VERSION}`;
 const OFFLINE_URL = "/offline";

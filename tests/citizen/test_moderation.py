@@ -276,3 +276,60 @@ def test_a_published_report_linked_to_a_shared_measure_tells_what_became_of_it(
     assert measures["Mörkt"]["title"] == "Ny belysning"
     assert measures["Stökigt"] is None
     assert "POLICE-ONLY" not in str(body)
+
+
+def test_a_published_report_turned_into_a_review_item_stays_on_the_public_map(
+    app, as_user, coordinator, client
+):
+    """The resident who reported it keeps seeing it, and later what was done about it."""
+    report_id = make_report(app, status="published", public_text="Mörk gångväg")
+    staff_client = as_user(coordinator)
+
+    _post(staff_client, f"/citizen/reports/{report_id}/convert")
+
+    report = _report(app, report_id)
+    assert report.status == "published" and report.observation_id
+    features = client.get("/api/v1/public/reports.geojson").get_json()["features"]
+    assert [f["properties"]["text"] for f in features] == ["Mörk gångväg"]
+    assert features[0]["properties"]["measure"] is None
+    assert _actions(app)[-2:] == ["observation.create", "citizen_report.convert"]
+
+    # The review item becomes a shared measure: the public report tells what became of it.
+    measure_id = make_measure(app, coordinator.id, title="Ny belysning", status="in_progress")
+    with app.app_context():
+        db.session.get(Observation, report.observation_id).measure_id = measure_id
+        db.session.commit()
+    features = client.get("/api/v1/public/reports.geojson").get_json()["features"]
+    assert features[0]["properties"]["measure"]["title"] == "Ny belysning"
+
+
+def test_a_published_report_merged_with_a_measure_stays_published(app, as_user, coordinator):
+    report_id = make_report(app, status="published", public_text="Mörkt")
+    measure_id = make_measure(app, coordinator.id, status="decided")
+
+    _post(
+        as_user(coordinator),
+        f"/citizen/reports/{report_id}/merge",
+        target="measure",
+        measure_id=str(measure_id),
+    )
+
+    report = _report(app, report_id)
+    assert (report.status, report.measure_id) == ("published", measure_id)
+    assert _actions(app)[-1] == "citizen_report.merge"
+
+
+def test_a_report_merged_with_an_observation_is_not_also_turned_into_a_review_item(
+    app, as_user, coordinator
+):
+    report_id = make_report(app)
+    client = as_user(coordinator)
+    _post(client, f"/citizen/reports/{report_id}/convert")
+    with app.app_context():
+        db.session.get(PublicReport, report_id).status = "merged"
+        db.session.commit()
+
+    _post(client, f"/citizen/reports/{report_id}/convert")
+
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Observation)) == 1

@@ -23,6 +23,10 @@ from webapp.audit.models import AuditEntry
 # address, which a citizen report or a survey answer must never carry (webapp/citizen). Only
 # their insertion is exempt; moderating or changing them is audited like any write.
 ANONYMOUS_INSERTS = frozenset({"citizen_reports", "survey_responses", "survey_answers"})
+# The bookkeeping that keeps residents' input honest (used form tokens, daily counts per hashed
+# address, webapp/citizen/integrity.py) is written, counted up and purged with those inserts,
+# unaudited for the same reason.
+ANONYMOUS_BOOKKEEPING = frozenset({"citizen_used_form_tokens", "citizen_daily_counts"})
 
 
 class AuditWatch:
@@ -40,7 +44,7 @@ class AuditWatch:
             return
         state = self._state(session)
         for obj in session.new:
-            if obj.__tablename__ not in ANONYMOUS_INSERTS:
+            if obj.__tablename__ not in ANONYMOUS_INSERTS | ANONYMOUS_BOOKKEEPING:
                 self._note(state, obj)
         for obj in session.deleted:
             self._note(state, obj)
@@ -56,6 +60,9 @@ class AuditWatch:
 
     def orm_execute(self, execute_state: ORMExecuteState) -> None:
         if has_request_context() and (execute_state.is_update or execute_state.is_delete):
+            table = getattr(execute_state.statement, "table", None)
+            if getattr(table, "name", None) in ANONYMOUS_BOOKKEEPING:
+                return
             self._state(execute_state.session)["tables"].add(str(execute_state.statement))
 
     def after_commit(self, session: Session) -> None:

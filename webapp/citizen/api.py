@@ -1,12 +1,14 @@
 """/api/v1/public: what residents' phones talk to, without an account.
 
 - GET  /public/session          a fresh CSRF token for the outbox (residents are never "logged out")
+- POST /public/form-token       a fresh single-use form token for a report about to be sent
 - POST /public/reports          idempotent by the phone's UUID: 201 first, 200 replay, 409 conflict
 - GET  /public/reports.geojson  published reports only, with the coordinator's public text
 
-Honeypot and token failures get the same 201 receipt as a stored report and nothing is stored;
-a report sent sooner after its page than the minimum fill time gets 429, so the
-phone's outbox keeps it and sends it again (see guard.py).
+Honeypot and forged tokens get the same 201 receipt as a stored report and nothing is stored;
+a new report sent sooner after its page than the minimum fill time, with an expired or used
+token, or over the address's daily cap gets 429, so the phone's outbox keeps it and sends it
+again (with a fresh token; see guard.py and integrity.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..idempotency import ConflictError
 from . import guard
 from .reports import (
     FORM_NAME,
+    NotNow,
     public_report_json,
     published_reports,
     receipt_json,
@@ -45,6 +48,12 @@ def register(bp: Blueprint) -> None:
         methods=["POST"],
     )
     bp.add_url_rule(
+        "/public/form-token",
+        endpoint="citizen_form_token",
+        view_func=fresh_form_token,
+        methods=["POST"],
+    )
+    bp.add_url_rule(
         "/public/reports.geojson", endpoint="citizen_reports_geojson", view_func=reports_geojson
     )
 
@@ -56,38 +65,48 @@ def citizen_session():  # type: ignore[no-untyped-def]
     return response
 
 
+@limiter.limit(guard.form_refresh_limit)
+def fresh_form_token():  # type: ignore[no-untyped-def]
+    """Exchange the token of the page a report was made on for a fresh one (guard.exchange)."""
+    payload = json_body()
+    old = payload.get(guard.TOKEN_FIELD) if isinstance(payload, dict) else None
+    response = jsonify(form_token=guard.exchange(FORM_NAME, old))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @limiter.limit(guard.report_limit)
 def create_report():  # type: ignore[no-untyped-def]
     guard.limit_body(int(setting("CITIZEN_REPORT_MAX_BYTES")))
     payload = json_body()
-    refusal = (
+    verdict = (
         guard.check(FORM_NAME, payload.get(guard.TOKEN_FIELD), payload.get(guard.HONEYPOT_FIELD))
         if isinstance(payload, dict)
-        else None
+        else guard.Verdict(None)
     )
-    if refusal == guard.TOO_EARLY:
-        return _try_again_later()
-    if refusal:
+    if verdict.reason in guard.QUIET:
         quiet_id = canonical_uuid(payload.get("id")) or str(uuid.uuid4())
         return jsonify(receipt_json(quiet_id)), 201
     clean, errors = validate_report(payload)
     if clean is None:
         raise ApiProblem("validation_failed", fields=errors)
     try:
-        report, created = store_report(clean)
+        report, created = store_report(clean, verdict)
     except ConflictError:
         raise ApiProblem("conflict") from None
+    except NotNow as not_now:
+        return _try_again_later(not_now.code)
     return jsonify(receipt_json(report.id)), 201 if created else 200
 
 
-def _try_again_later():  # type: ignore[no-untyped-def]
-    """Sent sooner after the page than a person fills it in: the outbox keeps it and retries.
+def _try_again_later(code: str):  # type: ignore[no-untyped-def]
+    """Not now, but not lost: the outbox keeps the report and sends it again later.
 
-    429 like the rate limit (the outbox backs off and tries again), with its own code and a
-    message that says the report is safe; no Retry-After of our own, the limiter sets that
-    header on every answer of this endpoint.
+    429 like the rate limit (the outbox backs off and tries again; with a fresh token), with
+    its own code and a message that says the report is safe; no Retry-After of our own, the
+    limiter sets that header on every answer of this endpoint.
     """
-    return problem_response("too_soon")
+    return problem_response(code)
 
 
 def reports_geojson():  # type: ignore[no-untyped-def]

@@ -9,12 +9,13 @@ and no row anywhere links a browser to it (see survey_answers.py).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -185,3 +186,31 @@ class SurveyAnswer(db.Model):
     lon: Mapped[float | None] = mapped_column(nullable=True)
 
     response: Mapped[SurveyResponse] = relationship(back_populates="answers")
+
+
+class UsedFormToken(db.Model):
+    """A public form's token that has been used: each token stores at most one report or answer.
+
+    The digest of the token's random nonce (which existed only in the page that carried it,
+    never in a cookie or a log) and when the token would expire anyway; rows past that are
+    deleted as new ones come. Nothing links a row to the report or answers it let through.
+    """
+
+    __tablename__ = "citizen_used_form_tokens"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class DailyCount(db.Model):
+    """How many reports (or answers to one survey) came from one address on one day.
+
+    The key is a keyed hash of (what, day, address): no address is stored, and rows of past
+    days are deleted as the new day's first ones come.
+    """
+
+    __tablename__ = "citizen_daily_counts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,8 +1,9 @@
 """The coordinator's decisions on public reports: publish, hide, merge, or make a review item.
 
 Only "published" is public. Merging and making a review item are links into the situational
-picture (observations, measures) and leave the report itself unpublished unless the coordinator
-also publishes it. Contact details never travel with a report into an observation.
+picture (observations, measures): they file an unpublished report as handled, and leave a
+published one published, so the resident who reported it keeps seeing it on the map together
+with what was done about it. Contact details never travel with a report into an observation.
 """
 
 from __future__ import annotations
@@ -73,6 +74,16 @@ def _decide(report: PublicReport, status: str, by: User, **detail: object) -> No
     report.moderated_by_id = by.id
 
 
+def _link(report: PublicReport, status: str, by: User, **detail: object) -> None:
+    """Merge or convert: a published report stays public, an unpublished one is filed."""
+    if report.status != "published":
+        _decide(report, status, by, **detail)
+        return
+    audit(f"citizen_report.{_VERBS[status]}", report, actor=by, from_status=report.status, **detail)
+    report.moderated_at = datetime.now(UTC)
+    report.moderated_by_id = by.id
+
+
 def publish(report: PublicReport, public_text: str, by: User) -> None:
     """Show the report to everyone, with `public_text` (the coordinator's edit) as its text."""
     errors: dict[str, str] = {}
@@ -92,13 +103,13 @@ def hide(report: PublicReport, by: User) -> None:
 
 def merge_with_observation(report: PublicReport, observation: Observation, by: User) -> None:
     report.observation_id = observation.id
-    _decide(report, "merged", by, observation_id=observation.id)
+    _link(report, "merged", by, observation_id=observation.id)
     db.session.commit()
 
 
 def merge_with_measure(report: PublicReport, measure: Measure, by: User) -> None:
     report.measure_id = measure.id
-    _decide(report, "merged", by, measure_id=measure.id)
+    _link(report, "merged", by, measure_id=measure.id)
     db.session.commit()
 
 
@@ -107,7 +118,7 @@ def convert_to_review_item(report: PublicReport, by: User) -> Observation:
 
     The coordinator is its author; the note is the resident's text, without contact details.
     """
-    if report.status == "converted" and report.observation_id:
+    if report.observation_id:
         raise ModerationError(_("This report has already been turned into a review item."))
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     offset = report.received_at.astimezone(zone).utcoffset()
@@ -133,7 +144,7 @@ def convert_to_review_item(report: PublicReport, by: User) -> Observation:
     db.session.flush()
     audit("observation.create", observation, actor=by, visibility="shared", source="citizen")
     report.observation_id = observation.id
-    _decide(report, "converted", by, observation_id=observation.id)
+    _link(report, "converted", by, observation_id=observation.id)
     db.session.commit()
     return observation
 

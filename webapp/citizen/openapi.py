@@ -24,7 +24,10 @@ REPORT_IN = {
             "type": ["string", "null"],
             "description": "Optional e-mail or phone; only the coordinator ever sees it.",
         },
-        TOKEN_FIELD: {"type": "string", "description": "From the report page (fill time)."},
+        TOKEN_FIELD: {
+            "type": "string",
+            "description": "Single use: from /public/form-token just before sending.",
+        },
         HONEYPOT_FIELD: {"type": "string", "description": "Must stay empty."},
     },
 }
@@ -46,14 +49,39 @@ def citizen_paths() -> dict[str, Any]:
                 "responses": {"200": {"description": "{csrf_token, authenticated, outbox_scope}"}},
             }
         },
+        "/public/form-token": {
+            "post": {
+                "summary": "A fresh single-use form token for a report about to be sent",
+                "description": (
+                    "Send the token of the report page (however old, even used); the answer "
+                    "is a fresh token that keeps the time that page was served. Anything "
+                    "that is not one of our tokens comes back unchanged."
+                ),
+                "security": [{"csrf": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {TOKEN_FIELD: {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "{form_token}"}, **_errors(400, 429)},
+            }
+        },
         "/public/reports": {
             "post": {
                 "summary": "A resident reports a place (anonymous, waits for moderation)",
                 "description": (
                     "Idempotent on `id`. A filled honeypot or a missing, forged or foreign "
-                    "`form_token` gets the same 201 receipt and is not stored. A report sent "
-                    "sooner after its page than the minimum fill time gets 429: send the same "
-                    "item again later (the outbox does), it is then stored."
+                    "`form_token` gets the same 201 receipt and is not stored. A new report "
+                    "sent sooner after its page than the minimum fill time (`too_soon`), with "
+                    "an expired or used token (`form_expired`) or over the address's daily cap "
+                    "(`daily_limit`) gets 429: send the same item again later with a fresh "
+                    "token (the outbox does), it is then stored once."
                 ),
                 "security": [{"csrf": []}],
                 "requestBody": {

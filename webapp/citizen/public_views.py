@@ -45,6 +45,7 @@ def _report_page_data() -> dict[str, Any]:
         },
         "urls": {
             "create": url_for("api.citizen_create_report"),
+            "token": url_for("api.citizen_form_token"),
             "published": url_for("api.citizen_reports_geojson"),
         },
         "text_max": int(setting("CITIZEN_TEXT_MAX_LENGTH")),

@@ -17,7 +17,9 @@ from ..extensions import db
 from ..fieldinput import Errors, choice, client_uuid, coordinate, free_text, unknown_fields
 from ..idempotency import content_digest, insert_once
 from ..labels import MEASURE_STATUS, label
+from ..measures.models import Measure
 from ..observations.models import Category
+from . import guard, integrity
 from .guard import HONEYPOT_FIELD, TOKEN_FIELD
 from .labels import FEELING
 from .models import FEELINGS, TIMES_OF_DAY, PublicReport
@@ -102,11 +104,26 @@ def _is_phone(text: str) -> bool:
     return bool(_PHONE.match(text)) and sum(ch.isdigit() for ch in text) >= 6
 
 
-def store_report(clean: CleanReport) -> tuple[PublicReport, bool]:
-    """Insert, or recognise a replay. Raises idempotency.ConflictError for other content.
+class NotNow(Exception):
+    """The report is kept on the phone and sent again later; `code` names the problem."""
 
-    Nothing about the sender is stored and nothing is audited: the audit trail keeps the
-    caller's address, and a resident's report must not carry one.
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# Token refusals that a later send (with a fresh token from the outbox) gets past.
+_RETRY_CODES = {guard.TOO_EARLY: "too_soon", guard.EXPIRED: "form_expired"}
+
+
+def store_report(clean: CleanReport, verdict: guard.Verdict) -> tuple[PublicReport, bool]:
+    """Insert, or recognise a replay. Raises idempotency.ConflictError for other content, and
+    NotNow when a new report's token is too young, expired or used, or the address has sent
+    its reports for today.
+
+    A replay is answered whatever its token: the report is already here, and the phone only
+    missed the answer. Nothing about the sender is stored and nothing is audited: the audit
+    trail keeps the caller's address, and a resident's report must not carry one.
     """
     report = PublicReport(
         id=clean.id,
@@ -120,9 +137,16 @@ def store_report(clean: CleanReport) -> tuple[PublicReport, bool]:
         content_hash=content_digest(clean.canonical()),
     )
     report, created = insert_once(report)
-    if created:
-        db.session.commit()
-    return report, created
+    if not created:
+        return report, False
+    problem = _RETRY_CODES.get(verdict.reason or "")
+    if problem is None and verdict.token is not None:
+        problem = integrity.admit(verdict.token, "report", int(setting("CITIZEN_REPORT_DAILY_CAP")))
+    if problem is not None or verdict.token is None:
+        db.session.rollback()
+        raise NotNow(problem or "form_expired")
+    db.session.commit()
+    return report, True
 
 
 def receipt_json(report_id: str) -> dict[str, Any]:
@@ -145,9 +169,19 @@ def published_reports() -> list[PublicReport]:
     )
 
 
+def what_became_of(report: PublicReport) -> Measure | None:
+    """The measure taken on the report: linked to it directly, or to the review item made of it."""
+    if report.measure is not None:
+        return report.measure
+    observation = report.observation
+    if observation is None or observation.measure_id is None:
+        return None
+    return db.session.get(Measure, observation.measure_id)
+
+
 def public_report_json(report: PublicReport) -> dict[str, Any]:
     """A published report as anyone may see it; links only to measures shared with residents."""
-    measure = report.measure
+    measure = what_became_of(report)
     shared_measure = measure is not None and measure.visibility == "shared"
     return {
         "id": report.id,

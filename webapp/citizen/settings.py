@@ -19,6 +19,16 @@ DEFAULTS: dict[str, Any] = {
     "CITIZEN_TEXT_MAX_LENGTH": 1000,
     # Seconds between the page being served and the first submission it may carry.
     "CITIZEN_MIN_FILL_SECONDS": 3,
+    # How long a form token may be used (once). A survey left open longer comes back filled in
+    # with a fresh token; a report's outbox fetches a fresh token when it sends.
+    "CITIZEN_FORM_MAX_AGE_SECONDS": 2 * 3600,
+    # Fresh tokens for a phone's outbox per address (one per report it sends, plus retries).
+    "CITIZEN_FORM_REFRESH_LIMIT": "60 per hour",
+    # Reports stored per address and day, and answers per survey, address and day (counted in
+    # the database, so they hold across processes and nodes). Several phones may share an
+    # address (a household, a school, a mobile operator's NAT): a cap, not a one-per-person rule.
+    "CITIZEN_REPORT_DAILY_CAP": 20,
+    "SURVEY_DAILY_CAP": 20,
     # Survey submissions per address (kept in the limiter's memory only, never with answers).
     "SURVEY_ANSWER_LIMIT": "30 per hour",
     "SURVEY_MAX_POINTS": 5,

@@ -1,12 +1,14 @@
 """Answering a survey anonymously: one validator for the answers, and storing them.
 
-One submission per browser is kept by a marker cookie set after answering, and by nothing on
-the server. Any server-side record of "this browser has answered" (a token hash, a form id)
-would be written in the same moment as the answers and could be matched to them by time or
-transaction order, and to the person by the cookie on their phone. Clearing cookies therefore
-allows a second answer, as in any survey without accounts; the per-address rate limit (in the
-limiter's memory only) bounds how far that goes. Nothing about the person is stored: no address,
-no browser, no time.
+One submission per browser is kept by a marker cookie set after answering; the server keeps no
+record of "this browser has answered" (a cookie's or a browser's id written with the answers
+could be matched to them, and to the person by the cookie on their phone). Clearing cookies
+therefore allows another answer, as in any survey without accounts, and what bounds it is on
+the server (integrity.py): each page's form token stores one set of answers only, and each
+address a configurable number of answers per survey and day. Those rows name no browser (the
+token's nonce existed only in the one page; the count is a keyed hash of survey, day and
+address) and are deleted when they no longer matter. Nothing about the person is stored with
+the answers: no address, no browser, no time.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
 from ..fieldinput import is_number
+from . import integrity
+from .guard import FormToken
 from .models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -131,7 +135,15 @@ def _is_pair(point: Any) -> bool:
     )
 
 
-def store_answers(survey: Survey, answers: list[CleanAnswer]) -> SurveyResponse:
+def store_answers(survey: Survey, answers: list[CleanAnswer], token: FormToken) -> str | None:
+    """Store one person's answers, once per form token and within the daily cap per address.
+
+    Returns None when stored, else integrity's problem code (nothing is stored then).
+    """
+    problem = integrity.admit(token, f"survey:{survey.id}", int(setting("SURVEY_DAILY_CAP")))
+    if problem:
+        db.session.rollback()
+        return problem
     response = SurveyResponse(id=str(uuid.uuid4()), survey_id=survey.id)
     response.answers = [
         SurveyAnswer(question_id=a.question_id, value=a.value, lat=a.lat, lon=a.lon)
@@ -139,4 +151,4 @@ def store_answers(survey: Survey, answers: list[CleanAnswer]) -> SurveyResponse:
     ]
     db.session.add(response)
     db.session.commit()
-    return response
+    return None

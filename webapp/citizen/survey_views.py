@@ -1,8 +1,10 @@
 """Answering a survey through its public link, without an account and anonymously.
 
 A survey that is not open answers 404 (unknown or not yet open) or 410 (closed), for reading and
-for answering alike. Honeypot and token failures see the thank-you page and nothing is stored;
-answers sent sooner than the minimum fill time come back filled in, to be sent again (guard.py).
+for answering alike. Honeypot and forged tokens see the thank-you page and nothing is stored, as
+does a form sent a second time (its token is used: the first sending was stored). Answers sent
+sooner than the minimum fill time, with an expired token, or over the address's daily cap for
+the survey come back filled in, to be sent again (guard.py, integrity.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
-from . import guard
+from . import guard, integrity
 from .models import Survey
 from .settings import setting
 from .survey_answers import (
@@ -27,6 +29,14 @@ from .surveys import local_days, survey_by_code
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
 FORM_NAME = "survey"
+
+
+_SEND_AGAIN = {
+    guard.TOO_EARLY: lambda: _("That was quick! Check your answers and send them again."),
+    guard.EXPIRED: lambda: _(
+        "The form was open for a long time. Check your answers and send them again."
+    ),
+}
 
 
 class SurveyClosed(Exception):
@@ -64,18 +74,22 @@ def submit(code: str) -> Response | str | tuple[str, int]:
     form = request.form
     if request.cookies.get(answered_cookie(survey)):
         return render_template("citizen/survey/thanks.html", survey=survey, again=True)
-    refusal = guard.check(FORM_NAME, form.get(guard.TOKEN_FIELD), form.get(guard.HONEYPOT_FIELD))
-    if refusal == guard.TOO_EARLY:
-        # A quick person: their answers come back filled in, never dropped behind a "thank you".
-        return _form(
-            survey, {"_": _("That was quick! Check your answers and send them again.")}, form
-        ), 422
-    if refusal:
+    verdict = guard.check(FORM_NAME, form.get(guard.TOKEN_FIELD), form.get(guard.HONEYPOT_FIELD))
+    if verdict.reason in _SEND_AGAIN:
+        # A quick person, or a form left open for hours: the answers come back filled in (with
+        # a fresh token), never dropped behind a "thank you".
+        return _form(survey, {"_": _SEND_AGAIN[verdict.reason]()}, form), 422
+    if verdict.reason or verdict.token is None:
         return render_template("citizen/survey/thanks.html", survey=survey, again=False)
     answers, errors = validate_answers(survey, form)
     if errors:
         return _form(survey, errors, form), 422
-    store_answers(survey, answers)
+    problem = store_answers(survey, answers, verdict.token)
+    if problem == integrity.DAILY_LIMIT:
+        message = _("Many answers have come from your network today. Please send them tomorrow.")
+        return _form(survey, {"_": message}, form), 429
+    if problem:  # this form was sent before, and those answers are stored
+        return render_template("citizen/survey/thanks.html", survey=survey, again=False)
     response = current_app.make_response(
         render_template("citizen/survey/thanks.html", survey=survey, again=False)
     )

@@ -1,7 +1,8 @@
 """Demo of the citizen voice: residents' map reports at each moderation step, and two annual
 safety surveys (last year's and this year's, the same questions) with anonymous answers, so the
 moderation queue, the public feedback page, the survey results and the council report's survey
-section all have something to show."""
+section all have something to show. The two published reports carry the shared measures taken
+on them (one done, one under way), so a resident sees "what was done" on the map and the page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,20 @@ from ..auth.models import User
 from ..citizen.models import PublicReport, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from ..extensions import db
 from ..idempotency import content_digest
+from ..measures.models import Measure
+
+# What was done about the published reports, by their public text:
+# (title, description, owner, status, deadline in days from now).
+MEASURES = {
+    "Skräp vid parkeringen efter helger.": (
+        "Fler papperskorgar och städning efter helger vid parkeringen",
+        "Kommunen sätter upp två papperskorgar till och städar parkeringen varje måndag.",
+        "municipality_technical", "in_progress", 21),
+    "Torget känns tryggt med den nya belysningen.": (
+        "Ny belysning på torget",
+        "Kommunen har bytt till ljusare armaturer runt torget efter förra årets vandring.",
+        "municipality_technical", "done", None),
+}  # fmt: skip
 
 # (lat, lon, feeling, category, text, status, public text)
 REPORTS = (
@@ -53,7 +68,8 @@ UNSAFE_PLACES = (
 def seed_citizen_demo(coordinator: User, rng: random.Random, now: datetime) -> None:
     _reports(coordinator, rng, now)
     last_year = _survey("Trygghetsenkät 2025", coordinator, now - timedelta(days=425))
-    this_year = _survey("Trygghetsenkät 2026", coordinator, now - timedelta(days=60))
+    # This year's is open now, so its public link and QR poster can be tried in the demo.
+    this_year = _survey("Trygghetsenkät 2026", coordinator, now - timedelta(days=21), days=45)
     _answers(last_year, rng, 28, scale_weights=(3, 6, 8, 7, 4), police_weights=(9, 14, 5), year=0)
     _answers(this_year, rng, 41, scale_weights=(2, 5, 10, 15, 9), police_weights=(5, 18, 18),
              year=1)  # fmt: skip
@@ -79,17 +95,42 @@ def _reports(coordinator: User, rng: random.Random, now: datetime) -> None:
                 public_text=public_text,
                 moderated_at=received + timedelta(hours=20) if moderated else None,
                 moderated_by_id=coordinator.id if moderated else None,
+                measure=_measure(public_text, lat, lon, coordinator, now),
             )
         )
 
 
-def _survey(title: str, coordinator: User, opens: datetime) -> Survey:
+def _measure(
+    public_text: str, lat: float, lon: float, coordinator: User, now: datetime
+) -> Measure | None:
+    """The shared measure taken on a published report, with its history (or None)."""
+    if public_text not in MEASURES:
+        return None
+    title, description, owner, status, days = MEASURES[public_text]
+    measure = Measure(
+        title=title,
+        description=description,
+        owner=owner,
+        deadline=(now + timedelta(days=days)).date() if days is not None else None,
+        lat=lat,
+        lon=lon,
+        visibility="shared",
+        created_by_id=coordinator.id,
+    )
+    measure.change_status("proposed", by=coordinator.id, comment="Skapad")
+    for step in ("decided", status):
+        measure.change_status(step, by=coordinator.id)
+    db.session.add(measure)
+    return measure
+
+
+def _survey(title: str, coordinator: User, opens: datetime, days: int = 30) -> Survey:
     survey = Survey(
         title=title,
         intro="Hjälp oss att göra Sunne tryggare. Enkäten är anonym och tar två minuter.",
         code=secrets.token_urlsafe(9)[:12],
         opens_at=opens,
-        closes_at=opens + timedelta(days=30),
+        closes_at=opens + timedelta(days=days),
         created_by_id=coordinator.id,
     )
     survey.questions = [
