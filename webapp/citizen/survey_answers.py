@@ -78,7 +78,7 @@ def validate_answers(survey: Survey, form: MultiDict) -> tuple[list[CleanAnswer]
 
 
 def _whole(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 4 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 4 else None
 
 
 def _scale(question: SurveyQuestion, values: list[str]) -> list[CleanAnswer] | str:
