@@ -7,6 +7,7 @@ raises on bad input: a phone's outbox must get a 422 with field messages, never 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import uuid
@@ -87,6 +88,27 @@ def date_range_message() -> str:
 
 # Not record ids: the nil UUID is what a broken client sends for "no id", the max UUID its twin.
 _NOT_IDS = frozenset({str(uuid.UUID(int=0)), str(uuid.UUID(int=2**128 - 1))})
+
+
+class Unreadable:
+    """What `json_text` returns for text that is not JSON (None is a valid JSON value)."""
+
+
+UNREADABLE = Unreadable()
+
+
+def json_text(text: str, *, max_length: int) -> Any:
+    """JSON carried in a form field (a map editor's route, a survey's places), or UNREADABLE.
+
+    Too long, not JSON, or nested so deeply that the json module raises RecursionError (which
+    is not a ValueError): all the same to the caller, a field message, never a 500.
+    """
+    if len(text) > max_length:
+        return UNREADABLE
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return UNREADABLE
 
 
 def canonical_uuid(value: Any) -> str | None:

@@ -11,7 +11,6 @@ no browser, no time.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
-from ..fieldinput import is_number
+from ..fieldinput import is_number, json_text
 from .models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -105,10 +104,7 @@ def _multiple(question: SurveyQuestion, values: list[str]) -> list[CleanAnswer] 
 def _points(question: SurveyQuestion, values: list[str]) -> list[CleanAnswer] | str:
     """A JSON list of [lat, lon] pairs (filled in by the map on the page)."""
     limit = int(setting("SURVEY_MAX_POINTS"))
-    try:
-        points = json.loads(values[0]) if len(values) == 1 and len(values[0]) < 2000 else None
-    except ValueError:
-        points = None
+    points = json_text(values[0], max_length=2000) if len(values) == 1 else None
     if not isinstance(points, list) or not all(_is_pair(p) for p in points):
         return _("The places could not be read. Mark them on the map again.")
     if len(points) > limit:
