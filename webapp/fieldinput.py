@@ -62,6 +62,22 @@ def is_clean_text(value: str) -> bool:
     return not _UNCLEAN_TEXT.search(value)
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """A value for a record that must keep hostile input rather than refuse it (the audit trail):
+    NUL (refused by PostgreSQL text and JSON) and lone surrogates (no driver encodes them) become
+    U+FFFD, in strings, and in the keys and values of dicts and lists."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
+
+
 def unclean_text_message() -> str:
     return _("The text contains characters that are not allowed.")
 

@@ -188,6 +188,11 @@ HOSTILE_TEXT = [
     "../../etc/passwd", "//evil.example", "javascript:alert(1)", "", " ", "\r\n\r\n", "😀" * 50,
     "ÅÄÖ åäö", "19121212-1212", "status:bogus", "new_measure", "link",
 ]  # fmt: skip
+# Values that each once made a form answer 500: every field of every form gets each of them.
+SWEEP = [
+    "a\x00b", "\u202eevil", "[" * 3000, "99999999999999999999", "9999-12-31", NIL_UUID,
+    "2147483648", "²",
+]  # fmt: skip
 HOSTILE_PATH = [
     "9223372036854775808", "2147483648", "2147483647", "4294967296", "-1", "0", "00001",
     "99999999999999999999", NIL_UUID, "\x00", "a\x00", "\u202e", "%", "..", "a" * 300, "²",

@@ -80,9 +80,7 @@ def _shared_measure_on_the_police_walk(app: Flask, world: World) -> int:
         return measure.id
 
 
-def test_a_shared_measure_does_not_name_or_link_a_walk_its_reader_may_not_read(
-    app, world, as_user
-):
+def test_a_shared_measure_does_not_name_or_link_a_walk_its_reader_may_not_read(app, world, as_user):
     measure_id = _shared_measure_on_the_police_walk(app, world)
     police_walk = world.targets["walk:police"]["walk_id"]
 
