@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..core.inputs import record_id
 from ..extensions import db
 from ..fieldinput import (
     UNREADABLE,
@@ -105,7 +106,7 @@ def parse_stops(text: str | None, errors: Errors, field: str = "stops") -> list[
         lat = coordinate(item.get("lat"), "lat", 90, item_errors)
         lon = coordinate(item.get("lon"), "lon", 180, item_errors)
         stop_id = item.get("id")
-        if stop_id is not None and not (is_whole_number(stop_id) and 0 < stop_id < 2**31):
+        if stop_id is not None and (isinstance(stop_id, str) or record_id(stop_id) is None):
             item_errors["id"] = _("Unknown stop.")
         if item_errors:
             errors[field] = _(
