@@ -157,6 +157,15 @@ def test_login_and_join_forms_refuse_unclean_text_without_a_server_error(world, 
     assert join.status_code < 500
 
 
+@pytest.mark.parametrize("text", ["a\x00b", "\u202e"])
+def test_codes_with_unclean_text_are_unknown_before_any_query(world, as_user, text):
+    """Found by the form fuzz on PostgreSQL: an area code with NUL reached the database."""
+    client = as_user(world.users["officer"])
+    response = api_post(client, "/api/v1/activities", {"activity_type": "fotpatrull", "area": text})
+    assert response.status_code == 422
+    assert "area" in response.get_json()["error"]["fields"]
+
+
 def test_query_strings_of_pages_refuse_nul_and_bidi(world, as_user):
     client = as_user(world.users["coordinator"])
     for query in ({"action": "walk\x00"}, {"actor": "\u202eadmin"}, {"status": "new\x00"}):

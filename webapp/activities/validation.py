@@ -221,7 +221,7 @@ def _area(value: Any, kind: Kind | None, errors: Errors) -> Area | None:
         # A default the database lacks (areas not seeded) is no fault of the sender.
         return db.session.execute(db.select(Area).filter_by(code=default)).scalar_one_or_none()
     area = None
-    if isinstance(value, str) and len(value) <= 40:
+    if isinstance(value, str) and len(value) <= 40 and is_clean_text(value):
         area = db.session.execute(db.select(Area).filter_by(code=value)).scalar_one_or_none()
     if area is None:
         errors["area"] = _("Unknown area.")
