@@ -52,8 +52,10 @@ from webapp.auth.models import User
 from webapp.extensions import db
 
 SCALE = float(os.environ.get("FORM_FUZZ_SCALE", "1.0"))
-FORM_EXAMPLES = max(5, int(25 * SCALE))
-QUERY_EXAMPLES = max(2, int(10 * SCALE))
+FORM_EXAMPLES = max(5, int(22 * SCALE))
+QUERY_EXAMPLES = max(2, int(8 * SCALE))
+# Downloads (PDF, ZIP, CSV) cost a whole document each: a few hostile query strings suffice.
+DOWNLOAD_QUERY_EXAMPLES = 2
 MINIMUM_CASES = int(10_000 * min(SCALE, 1.0))
 # The participant and the roles with accounts; admin last: its forms act on accounts.
 ROLES = ("anonymous", "participant", "officer", "staff", "coordinator", "admin")
@@ -138,14 +140,20 @@ def _endpoint(app: Flask, url: str, method: str) -> str:
     return endpoint
 
 
-def discover(app: Flask, personas: dict[str, Persona], tally: Tally) -> tuple[list, set[str]]:
-    """(role, form) for every distinct form each role is shown, and the query names seen."""
+def discover(
+    app: Flask, personas: dict[str, Persona], tally: Tally
+) -> tuple[list, set[str], set[str]]:
+    """(role, form) for every distinct form each role is shown, the query names seen, and the
+    pages that answered with a download rather than a page or JSON."""
     forms: dict[tuple, tuple[str, Form]] = {}
     names = set(COMMON_QUERY)
+    downloads: set[str] = set()
     for role, persona in personas.items():
         for url in page_urls(app, persona.world):
             response = persona.send("GET", url)
             tally.check("pages", f"{role} GET {url}", response)
+            if response.status_code == 200 and not _is_text(response):
+                downloads.add(url)
             if response.status_code != 200 or response.mimetype != "text/html":
                 continue
             found, links = parse_page(url, response.get_data(as_text=True))
@@ -156,7 +164,7 @@ def discover(app: Flask, personas: dict[str, Persona], tally: Tally) -> tuple[li
                 if SESSION_ENDING.search(_endpoint(app, form.action, form.method)):
                     continue
                 forms.setdefault((role, *form.key), (role, form))
-    return list(forms.values()), names
+    return list(forms.values()), names, downloads
 
 
 @st.composite
@@ -243,14 +251,17 @@ def fuzz_route_parameters(app: Flask, personas: dict[str, Persona], tally: Tally
         persona.renew()
 
 
-def fuzz_query_strings(persona: Persona, names: list[str], tally: Tally) -> None:
+def fuzz_query_strings(
+    persona: Persona, names: list[str], downloads: set[str], tally: Tally
+) -> None:
     for url in page_urls(persona.app, persona.world):
-        _fuzz_query(persona, url, names, tally)
+        examples = DOWNLOAD_QUERY_EXAMPLES if url in downloads else QUERY_EXAMPLES
+        _fuzz_query(persona, url, names, examples, tally)
 
 
-def _fuzz_query(persona: Persona, url: str, names: list[str], tally: Tally) -> None:
+def _fuzz_query(persona: Persona, url: str, names: list[str], examples: int, tally: Tally) -> None:
     @given(query=st.dictionaries(st.sampled_from(names), hostile_text(), min_size=1, max_size=3))
-    @_settings(QUERY_EXAMPLES)
+    @_settings(examples)
     def run(query: dict[str, str]) -> None:
         response = persona.send("GET", url, query_string=query)
         tally.check("query strings", f"{persona.role} GET {url} {_short(query)}", response)
@@ -267,7 +278,7 @@ def _short(data: dict[str, Any]) -> str:
 def test_no_form_field_route_parameter_or_query_string_gets_a_server_error(app, world, capsys):
     tally = Tally()
     personas = {role: Persona(app, world, role) for role in ROLES}
-    forms, names = discover(app, personas, tally)
+    forms, names, downloads = discover(app, personas, tally)
     extra = sorted({name for _role, form in forms for name in form.fields} - {"csrf_token"})
     swept = set()
     for role, form in forms:
@@ -277,7 +288,7 @@ def test_no_form_field_route_parameter_or_query_string_gets_a_server_error(app, 
             sweep_form(personas[role], form, tally)
     fuzz_route_parameters(app, personas, tally)
     for role in ("coordinator", "officer"):
-        fuzz_query_strings(personas[role], sorted(names), tally)
+        fuzz_query_strings(personas[role], sorted(names), downloads, tally)
 
     total = sum(tally.counts.values())
     hostile = total - tally.counts["pages"]
