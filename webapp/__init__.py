@@ -31,12 +31,15 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .assets import init_assets
     from .auth.session import init_login
+    from .core.inputs import init_inputs
     from .extensions import csrf, db, limiter, migrate
     from .i18n import init_i18n
     from .security import init_security
     from .storage import init_storage
 
     db.init_app(app)
+    # Before the blueprints: their `<int:…>` rules take the bounded converter installed here.
+    init_inputs(app)
     init_storage(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

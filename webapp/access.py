@@ -59,6 +59,19 @@ def can_read(user: User, visibility: str, author_id: int | None = None) -> bool:
     return Visibility(visibility) in readable_visibilities(user)
 
 
+def can_read_record(user: User, record: object | None) -> bool:
+    """Whether `user` may read a linked record (a measure's walk, a walk's original walk...).
+
+    For templates (as `can_read`), before they show another record's title or a link to it:
+    a record readable by itself must not carry the name of one its reader may not open. Knows
+    the author columns of our models (author_id, created_by_id).
+    """
+    if record is None or not getattr(user, "is_authenticated", False):
+        return False
+    author_id = getattr(record, "author_id", None) or getattr(record, "created_by_id", None)
+    return can_read(user, record.visibility, author_id)  # type: ignore[attr-defined]
+
+
 def visibility_filter(user: User, visibility_col, author_col=None) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
     """SQL condition selecting the rows `user` may read."""
     allowed = sorted(v.value for v in readable_visibilities(user))

@@ -7,6 +7,7 @@ raises on bad input: a phone's outbox must get a 422 with field messages, never 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import uuid
@@ -20,7 +21,17 @@ from .privacy import contains_personal_identity_number
 
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_AGE = timedelta(days=366)
-_UNCLEAN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Control characters but tab and line breaks, lone UTF-16 surrogates, and the bidi embedding,
+# override and isolate controls (U+202A–202E, U+2066–2069): the last make a note or a name read
+# differently from what it holds ("Trojan Source"), in a list, a CSV or a PDF.
+_UNCLEAN_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
+# The dates any record of ours may carry: the promises began in 2016, and a plan, a deadline or
+# a follow-up lies at most a few years ahead. Outside this a date is a typo or an attack (year
+# 9999 overflows on the way to UTC, year 1 on the way back).
+EARLIEST_DATE = date(2000, 1, 1)
+YEARS_AHEAD = 10
 
 Errors = dict[str, str]
 
@@ -42,21 +53,93 @@ def is_whole_number(value: Any) -> bool:
 
 
 def is_clean_text(value: str) -> bool:
-    """No control characters but tab and line breaks, and no lone UTF-16 surrogates.
+    """No control characters but tab and line breaks, no lone UTF-16 surrogates, no bidi controls.
 
-    PostgreSQL refuses NUL in text columns and no driver can encode a lone surrogate.
+    PostgreSQL refuses NUL in text columns and no driver can encode a lone surrogate. The one
+    test of text for every input: the JSON API (free_text), every HTML form (webapp/core/forms.py)
+    and query strings (webapp/core/inputs.py).
     """
     return not _UNCLEAN_TEXT.search(value)
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """A value for a record that must keep hostile input rather than refuse it (the audit trail):
+    NUL (refused by PostgreSQL text and JSON) and lone surrogates (no driver encodes them) become
+    U+FFFD, in strings, and in the keys and values of dicts and lists."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
+
+
+def unclean_text_message() -> str:
+    return _("The text contains characters that are not allowed.")
+
+
+def latest_date(today: date | None = None) -> date:
+    today = today or date.today()
+    return today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
+
+
+def is_sane_date(value: date, today: date | None = None) -> bool:
+    """Whether a date lies in the range any record may carry (EARLIEST_DATE..YEARS_AHEAD)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return EARLIEST_DATE <= value <= latest_date(today)
+
+
+def date_range_message() -> str:
+    return _(
+        "Choose a date from %(first)s to %(last)s.",
+        first=EARLIEST_DATE.isoformat(),
+        last=latest_date().isoformat(),
+    )
+
+
+# Not record ids: the nil UUID is what a broken client sends for "no id", the max UUID its twin.
+_NOT_IDS = frozenset({str(uuid.UUID(int=0)), str(uuid.UUID(int=2**128 - 1))})
+
+
+class Unreadable:
+    """What `json_text` returns for text that is not JSON (None is a valid JSON value)."""
+
+
+UNREADABLE = Unreadable()
+
+
+def json_text(text: str, *, max_length: int) -> Any:
+    """JSON carried in a form field (a map editor's route, a survey's places), or UNREADABLE.
+
+    Too long, not JSON, or nested so deeply that the json module raises RecursionError (which
+    is not a ValueError): all the same to the caller, a field message, never a 500.
+    """
+    if len(text) > max_length:
+        return UNREADABLE
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return UNREADABLE
+
+
 def canonical_uuid(value: Any) -> str | None:
-    """The lower-case hyphenated form of a UUID string, or None if it is not one."""
+    """The lower-case hyphenated form of a UUID string, or None if it is not one.
+
+    The nil and max UUIDs are refused: a phone whose UUID generator failed would otherwise make
+    every record it sends a replay of the first one.
+    """
     if not isinstance(value, str) or len(value) > 45:
         return None
     try:
-        return str(uuid.UUID(value))
+        canonical = str(uuid.UUID(value))
     except ValueError:
         return None
+    return None if canonical in _NOT_IDS else canonical
 
 
 def client_uuid(value: Any, errors: Errors, field: str = "id") -> str | None:
@@ -96,6 +179,10 @@ def aware_time(
     if offset is None or offset.total_seconds() % 60:
         errors[field] = _("The time needs a time zone offset, e.g. +01:00.")
         return None
+    if not is_sane_date(parsed.replace(tzinfo=None)):
+        # Before any arithmetic: year 1 or 9999 with an offset overflows when made UTC.
+        errors[field] = date_range_message()
+        return None
     now = now or datetime.now(UTC)
     if parsed - now > CLOCK_SKEW:
         errors[field] = _("The time lies in the future.")
@@ -113,10 +200,14 @@ def calendar_date(value: Any, field: str, errors: Errors, *, required: bool = Tr
         errors[field] = _("A date (YYYY-MM-DD) is required.")
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         errors[field] = _("A date (YYYY-MM-DD) is required.")
         return None
+    if not is_sane_date(parsed):
+        errors[field] = date_range_message()
+        return None
+    return parsed
 
 
 def coordinate(value: Any, field: str, limit: int, errors: Errors) -> float | None:
@@ -147,7 +238,7 @@ def free_text(
     elif len(value) > max_length:
         errors[field] = _("At most %(n)s characters.", n=max_length)
     elif not is_clean_text(value):
-        errors[field] = _("The text contains characters that are not allowed.")
+        errors[field] = unclean_text_message()
     elif contains_personal_identity_number(value):
         errors[field] = _(
             "The text seems to contain a personal identity number. Remove it: record situations "

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 from flask import Flask
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from tests.conftest import form_csrf_token
 
@@ -33,7 +33,7 @@ def _arguments(rule: Rule, values: dict[str, object]) -> dict[str, object]:
     arguments = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        if converter.__class__.__name__ == "IntegerConverter":
+        if isinstance(converter, IntegerConverter):
             default: object = 1
         elif converter.__class__.__name__ == "AnyConverter":
             default = sorted(converter.items)[0]

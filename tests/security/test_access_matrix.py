@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from tests.security.matrix import (
     WRITE_METHODS,
@@ -131,7 +132,7 @@ def _made_up_url(app: Flask, rule) -> str:  # type: ignore[no-untyped-def]
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        if converter.__class__.__name__ == "IntegerConverter":
+        if isinstance(converter, IntegerConverter):
             values[name] = 987654
         elif converter.__class__.__name__ == "AnyConverter":
             values[name] = sorted(converter.items)[0]

@@ -22,7 +22,12 @@ def form_int(form: MultiDict, name: str) -> int | str | None:
     raw = (form.get(name) or "").strip()
     if not raw:
         return None
-    return int(raw) if raw.isdigit() and len(raw) < 10 else raw
+    return _whole(raw)
+
+
+def _whole(raw: str) -> int | str:
+    # isascii: str.isdigit() also holds for "²" and "٣", which int() refuses or reads as 3.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else raw
 
 
 def form_float(form: MultiDict, name: str) -> float | str | None:
@@ -84,5 +89,5 @@ def _ints(form: MultiDict, name: str) -> list[int | str]:
     for raw in form.getlist(name):
         raw = raw.strip()
         if raw:
-            values.append(int(raw) if raw.isdigit() and len(raw) < 10 else raw)
+            values.append(_whole(raw))
     return values

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from ..access import WRITABLE, Role
 from ..areas.models import Area
 from ..auth.models import User
+from ..core.inputs import record_id
 from ..extensions import db
 from ..fieldinput import (
     Errors,
@@ -159,8 +160,8 @@ def _activity_type(value: Any, user: User, errors: Errors) -> ActivityType | Non
         activity_type = db.session.execute(
             db.select(ActivityType).filter_by(code=value)
         ).scalar_one_or_none()
-    elif is_whole_number(value) and 0 < value < 2**31:
-        activity_type = db.session.get(ActivityType, value)
+    elif not isinstance(value, str) and (type_id := record_id(value)) is not None:
+        activity_type = db.session.get(ActivityType, type_id)
     if activity_type is None or not activity_type.active:
         errors["activity_type"] = _("Unknown activity type.")
         return None
@@ -220,7 +221,7 @@ def _area(value: Any, kind: Kind | None, errors: Errors) -> Area | None:
         # A default the database lacks (areas not seeded) is no fault of the sender.
         return db.session.execute(db.select(Area).filter_by(code=default)).scalar_one_or_none()
     area = None
-    if isinstance(value, str) and len(value) <= 40:
+    if isinstance(value, str) and len(value) <= 40 and is_clean_text(value):
         area = db.session.execute(db.select(Area).filter_by(code=value)).scalar_one_or_none()
     if area is None:
         errors["area"] = _("Unknown area.")

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from ..access import WRITABLE, Role
 from ..areas.models import Area
 from ..auth.session import roles_required
+from ..core.inputs import record_id
 from ..errors import ApiProblem
 from ..extensions import db
 from ..fieldinput import is_clean_text
@@ -83,7 +84,7 @@ def index() -> str:
     close_stale_patrols()
     query = readable_activities(current_user)
     type_code = request.args.get("type", "")
-    promise_id = request.args.get("promise", type=int)
+    promise_id = record_id(request.args.get("promise"))
     if type_code:
         query = query.where(ActivityType.code == type_code)
     if promise_id:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from ..core.forms import Form
 from ..labels import choices
 
 ROLE_CHOICES = {
@@ -16,7 +16,7 @@ ROLE_CHOICES = {
 ORGANISATION_CHOICES = {"police": _l("Police"), "municipality": _l("Municipality")}
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     username = StringField(
         _l("User name"),
         validators=[
@@ -41,11 +41,11 @@ class NewUserForm(FlaskForm):
     )
 
 
-class UserStatusForm(FlaskForm):
+class UserStatusForm(Form):
     action = SelectField(choices=choices({"disable": "disable", "enable": "enable"}))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],

@@ -18,6 +18,7 @@ from sqlalchemy import inspect, or_
 from ..audit.models import AuditEntry
 from ..auth.models import User
 from ..citizen.models import PublicReport, Survey
+from ..core.spreadsheet import neutralise
 from ..extensions import db
 from ..measures.models import Measure, MeasureEvent
 from ..observations.models import Observation, Photo
@@ -154,16 +155,14 @@ def as_csv(rows: list[dict[str, Any]]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                key: json.dumps(value, ensure_ascii=False)
-                if isinstance(value, dict | list)
-                else value
-                for key, value in row.items()
-            }
-        )
+        # Every cell, not only notes: any text here may have been typed by someone.
+        writer.writerow({key: neutralise(_cell(value)) for key, value in row.items()})
     # A byte order mark, so that spreadsheet programs read the Swedish letters right.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
 
 
 def as_zip(user: User, data: dict[str, list[dict[str, Any]]]) -> bytes:

@@ -24,6 +24,7 @@ from ..audit.service import record as audit
 from ..auth.cli import new_user
 from ..auth.models import ORGANISATION_BY_ROLE, User
 from ..auth.session import roles_required
+from ..core.inputs import bounded_int, page_number
 from ..extensions import db
 from .forms import NewUserForm, ResetPasswordForm, UserStatusForm
 from .passwords import password_problem
@@ -123,10 +124,10 @@ def audit_log() -> str:
     actor = request.args.get("actor", "").strip()
     if actor:
         query = query.where(AuditEntry.actor_label == actor[:120])
-    days = request.args.get("days", type=int) or 30
-    since = datetime.now(UTC) - timedelta(days=max(1, min(days, 3650)))
+    days = bounded_int(request.args.get("days"), low=1, high=3650, default=30)
+    since = datetime.now(UTC) - timedelta(days=days)
     query = query.where(AuditEntry.at >= since)
-    page = max(1, request.args.get("page", type=int) or 1)
+    page = page_number()
     entries = db.session.execute(
         query.limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE)
     ).scalars()

@@ -10,6 +10,7 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from ..extensions import db
+from ..fieldinput import storable
 from .models import AuditEntry
 
 ACTION_PATTERN = re.compile(r"^[a-z_]+\.[a-z_]+$")
@@ -39,11 +40,12 @@ def record(
     entry = AuditEntry(
         action=action,
         actor_id=getattr(actor, "id", None),
-        actor_label=getattr(actor, "username", "") or detail.pop("actor_label", ""),
+        # What an attacker typed is recorded as typed, but for what the database cannot store.
+        actor_label=storable(getattr(actor, "username", "") or detail.pop("actor_label", "")),
         target_type=target_type,
-        target_id=None if target_id is None else str(target_id),
+        target_id=None if target_id is None else storable(str(target_id)),
         ip=request.remote_addr if has_request_context() else None,
-        detail=detail,
+        detail=storable(detail),
     )
     db.session.add(entry)
     return entry

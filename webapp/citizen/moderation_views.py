@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from ..access import Role
 from ..auth.session import roles_required
+from ..core.inputs import record_id
 from ..measures.loaders import get_measure_or_404
 from ..observations.loaders import get_observation_or_404
 from . import labels as citizen_labels
@@ -79,8 +80,8 @@ def merge(report_id: str) -> Response:
     if target == "observation" and request.form.get("observation_id"):
         observation = get_observation_or_404(request.form["observation_id"])
         moderation.merge_with_observation(report, observation, current_user)
-    elif target == "measure" and request.form.get("measure_id", type=int):
-        measure = get_measure_or_404(request.form.get("measure_id", type=int))
+    elif target == "measure" and record_id(request.form.get("measure_id")):
+        measure = get_measure_or_404(record_id(request.form.get("measure_id")) or 0)
         moderation.merge_with_measure(report, measure, current_user)
     else:
         flash(_("Choose what to merge the report with."), "error")

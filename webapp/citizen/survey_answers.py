@@ -13,7 +13,6 @@ the answers: no address, no browser, no time.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,7 @@ from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
-from ..fieldinput import is_number
+from ..fieldinput import is_number, json_text
 from . import integrity
 from .guard import FormToken
 from .models import (
@@ -82,7 +81,7 @@ def validate_answers(survey: Survey, form: MultiDict) -> tuple[list[CleanAnswer]
 
 
 def _whole(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 4 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 4 else None
 
 
 def _scale(question: SurveyQuestion, values: list[str]) -> list[CleanAnswer] | str:
@@ -109,10 +108,7 @@ def _multiple(question: SurveyQuestion, values: list[str]) -> list[CleanAnswer] 
 def _points(question: SurveyQuestion, values: list[str]) -> list[CleanAnswer] | str:
     """A JSON list of [lat, lon] pairs (filled in by the map on the page)."""
     limit = int(setting("SURVEY_MAX_POINTS"))
-    try:
-        points = json.loads(values[0]) if len(values) == 1 and len(values[0]) < 2000 else None
-    except ValueError:
-        points = None
+    points = json_text(values[0], max_length=2000) if len(values) == 1 else None
     if not isinstance(points, list) or not all(_is_pair(p) for p in points):
         return _("The places could not be read. Mark them on the map again.")
     if len(points) > limit:

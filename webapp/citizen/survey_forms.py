@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..core.forms import Form
 from ..labels import choices
 from ..measures.forms import no_identity_numbers
 from .labels import QUESTION_KIND
@@ -14,7 +14,7 @@ from .labels import QUESTION_KIND
 MAX_OPTIONS = 12
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     title = StringField(
         _l("Title"),
         validators=[
@@ -42,7 +42,7 @@ class SurveyForm(FlaskForm):
         return not self.closes_on.errors
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = SelectField(_l("Kind of question"), choices=choices(QUESTION_KIND))
     text = StringField(
         _l("Question"),

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from ..access import can_read_record
 from ..audit.service import record as audit
 from ..auth.redirects import safe_next
 from ..extensions import db
@@ -13,6 +14,12 @@ from .nav import nav_helpers, start_groups
 
 bp = Blueprint("core", __name__)
 bp.app_context_processor(nav_helpers)
+
+
+@bp.app_template_global("can_read")
+def can_read_in_template(record: object | None) -> bool:
+    """`{% if can_read(measure.walk) %}`: the read check of the loaders, for linked records."""
+    return can_read_record(current_user, record)
 
 
 @bp.get("/")

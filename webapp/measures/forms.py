@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..core.forms import Form
 from ..labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
 from ..privacy import contains_personal_identity_number
 
@@ -17,7 +17,7 @@ def no_identity_numbers(form, field) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(Form):
     title = StringField(
         _l("What is to be done"),
         validators=[
@@ -44,7 +44,7 @@ class MeasureForm(FlaskForm):
     observation_ids = HiddenField()
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("New status"), choices=choices(MEASURE_STATUS))
     comment = TextAreaField(_l("Comment"), validators=[Length(max=2000), no_identity_numbers])
 

@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..access import visibility_filter
 from ..auth.models import User
+from ..core.inputs import record_id
 from ..errors import ApiProblem
 from ..extensions import db
 from ..fieldinput import is_clean_text
@@ -144,10 +145,10 @@ def _choice(value: str | None, allowed: tuple[str, ...], key: str, errors: dict[
 def _positive_int(value: str | None, key: str, errors: dict[str, str]) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or not 0 < int(value) < 2**31:
+    number = record_id(value)
+    if number is None:
         errors[key] = _("Must be a whole number.")
-        return None
-    return int(value)
+    return number
 
 
 def build_feature_collection(filters: Filters, user: User) -> tuple[str, int]:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from ..access import WRITABLE, Role, can_read
 from ..auth.models import User
+from ..core.inputs import record_id
 from ..extensions import db
 from ..fieldinput import (
     aware_time,
@@ -179,11 +180,8 @@ def _activity(value: Any, user: User, errors: dict[str, str]) -> str | None:
 def _walk(value: Any, user: User, errors: dict[str, str]) -> int | None:
     if value is None:
         return None
-    walk = (
-        db.session.get(SafetyWalk, value)
-        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
-        else None
-    )
+    walk_id = record_id(value) if not isinstance(value, str) else None
+    walk = db.session.get(SafetyWalk, walk_id) if walk_id is not None else None
     if walk is None or not can_read(user, walk.visibility, walk.created_by_id):
         errors["walk_id"] = _("Unknown safety walk.")
         return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..activities.kinds import kind_choices
+from ..core.forms import Form
 from .models import ORGANISATIONS
 
 ORGANISATION_LABELS = {
@@ -34,7 +34,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PromiseForm(FlaskForm):
+class PromiseForm(Form):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(message=_l("Give the promise a title.")), Length(max=200)],
@@ -51,7 +51,7 @@ class PromiseForm(FlaskForm):
             raise ValidationError(_l("The end lies before the start."))
 
 
-class ActivityTypeForm(FlaskForm):
+class ActivityTypeForm(Form):
     name = StringField(
         _l("Name"), validators=[DataRequired(message=_l("Name the activity.")), Length(max=200)]
     )

@@ -29,6 +29,7 @@ from sqlalchemy import Select
 from ..access import visibility_filter
 from ..andt.details import AGE_BANDS
 from ..auth.models import User
+from ..core.spreadsheet import neutralise
 from ..extensions import db
 from ..observations.models import Category, Observation
 from ..promises.models import Activity, ActivityType
@@ -39,7 +40,6 @@ from .projection import to_sweref99tm
 
 CHUNK = 2000
 DIALECTS = ("excel", "gis")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Record = dict[str, Any]
 
@@ -276,9 +276,7 @@ TEXT_COLUMNS = frozenset({"note", "place", "business_name", "activity_name", "ca
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    text = str(value)
-    # A leading =, +, -, @ makes a spreadsheet evaluate the cell; a quote makes it text.
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return neutralise(str(value))
 
 
 def _plain(value: Any, decimal_comma: bool) -> str:

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from ..access import Role
 from ..audit.service import record as audit
 from ..auth.session import roles_required
+from ..core.inputs import record_ids
 from ..errors import ApiProblem
 from ..extensions import db
 from ..maps.skeleton import MapParts, build_map_parts
@@ -45,9 +46,9 @@ def _promises(args: MultiDict, period: Period) -> list[Promise]:
     raw = args.getlist("promise")
     if not raw:
         return default_promises(period)
-    if not all(value.isdigit() and len(value) < 10 for value in raw):
+    ids = sorted(set(record_ids(raw)))
+    if len(ids) != len(set(raw)) or not ids:
         raise ApiProblem("validation_failed", fields={"promise": "unknown"})
-    ids = sorted({int(value) for value in raw})
     promises = list(
         db.session.execute(
             db.select(Promise).where(Promise.id.in_(ids)).order_by(Promise.starts_on, Promise.id)

@@ -12,6 +12,7 @@ from ..access import FIELD_ROLES, Role, visibility_filter
 from ..audit.service import record_police_reads
 from ..auth.redirects import safe_next
 from ..auth.session import roles_required
+from ..core.inputs import page_number, record_id
 from ..extensions import db
 from ..maps.skeleton import build_map_parts
 from ..measures.loaders import get_measure_or_404
@@ -63,7 +64,7 @@ def _categories() -> list[Category]:
 def queue() -> str:
     status = request.args.get("status", "new")
     status = status if status in STATUSES else "new"
-    page = max(1, request.args.get("page", type=int) or 1)
+    page = page_number()
     query = (
         db.select(Observation)
         .where(Observation.status == status)
@@ -120,7 +121,7 @@ def bulk() -> Response:
         except service.ReviewError:
             abort(400)
     elif action == "link":
-        measure_id = request.form.get("measure_id", type=int)
+        measure_id = record_id(request.form.get("measure_id"))
         if not measure_id:
             flash(_("Choose a measure to link to."), "error")
             return redirect(back)

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.forms import Form
 from ..labels import VISIBILITY, choices
 from ..measures.forms import no_identity_numbers
 from .labels import AGE_BAND, DIMENSION_LABELS, GENDER, GROUP, WALK_STATUS
@@ -47,7 +47,7 @@ def combine(day, at: time | None) -> datetime | None:  # type: ignore[no-untyped
     return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
 
 
-class WalkForm(FlaskForm):
+class WalkForm(Form):
     name = StringField(
         _l("Name"),
         validators=[
@@ -112,14 +112,14 @@ class WalkForm(FlaskForm):
         )
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(Form):
     code = StringField(
         _l("Join code"),
         validators=[DataRequired(message=_l("Type the code from the poster or the walk leader."))],
     )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     """All optional: counts of who took part, never who they are."""
 
     group = SelectField(_l("I take part as"), choices=_optional(GROUP), default="")
@@ -131,10 +131,10 @@ class JoinForm(FlaskForm):
     age_band = SelectField(_l("Age"), choices=_optional(AGE_BAND), default="")
 
 
-def headcount_form(walk) -> FlaskForm:  # type: ignore[no-untyped-def]
+def headcount_form(walk) -> Form:  # type: ignore[no-untyped-def]
     """A form with one number per group, gender and age band (people counted without the app)."""
 
-    class HeadcountForm(FlaskForm):
+    class HeadcountForm(Form):
         pass
 
     stored = walk.headcount or {}
@@ -152,10 +152,10 @@ def headcount_form(walk) -> FlaskForm:  # type: ignore[no-untyped-def]
     return HeadcountForm()
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a date."))])
     start_time = TimeField(_l("Starts at"), validators=[DataRequired(message=_l("Choose a time."))])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Buttons that change state (revoke, merge...): the CSRF token is all they carry."""

@@ -107,8 +107,8 @@ def _facts(pdf: FPDF, protocol: Protocol) -> None:
         _line(pdf, f"{_('Meeting point')}: {walk.meeting_point}")
     if walk.invited_organisations:
         _line(pdf, f"{_('Organisations invited')}: {', '.join(walk.invited_organisations)}")
-    if walk.follow_up_of is not None:
-        original = walk.follow_up_of
+    if protocol.original is not None:
+        original = protocol.original
         _line(
             pdf,
             _(

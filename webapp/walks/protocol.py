@@ -46,6 +46,8 @@ class Protocol:
     measures: list[Measure]
     comparison: list[StopComparison] = field(default_factory=list)
     original_measures: list[MeasureCheckSummary] = field(default_factory=list)
+    # The walk this one follows up, if the reader may read it (its name is shown).
+    original: SafetyWalk | None = None
 
     @property
     def internal_notes(self) -> str:
@@ -59,6 +61,17 @@ def readable_measures(query, reader: User | None, public: bool) -> list[Measure]
     if public:
         return [m for m in rows if m.visibility == "shared"]
     return [m for m in rows if reader is None or can_read(reader, m.visibility, m.created_by_id)]
+
+
+def readable_original(walk: SafetyWalk, reader: User | None, public: bool) -> SafetyWalk | None:
+    original = walk.follow_up_of
+    if original is None:
+        return None
+    if public:
+        return original if original.visibility == "shared" else None
+    if reader is None or can_read(reader, original.visibility, original.created_by_id):
+        return original
+    return None
 
 
 def original_measures(
@@ -109,4 +122,5 @@ def build_protocol(walk: SafetyWalk, reader: User | None, *, public: bool) -> Pr
         measures=readable_measures(db.select(Measure).filter_by(walk_id=walk.id), reader, public),
         comparison=compare_with_original(walk) if walk.follow_up_of_id else [],
         original_measures=original_measures(walk, reader, public),
+        original=readable_original(walk, reader, public),
     )

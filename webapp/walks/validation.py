@@ -6,7 +6,6 @@ input: a phone's outbox must get a 422 with field messages, never a 500.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,8 +13,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..core.inputs import record_id
 from ..extensions import db
 from ..fieldinput import (
+    UNREADABLE,
     Errors,
     aware_time,
     choice,
@@ -25,6 +26,7 @@ from ..fieldinput import (
     is_clean_text,
     is_number,
     is_whole_number,
+    json_text,
     unknown_fields,
 )
 from ..observations.models import Category
@@ -34,6 +36,8 @@ MAX_ROUTE_POINTS = 2000
 MAX_STOPS = 60
 STOP_NAME_MAX = 120
 RATING_NOTE_MAX = 500
+# Route or stops as JSON text: 2000 points of two 12-character numbers fit with room to spare.
+MAX_JSON_LENGTH = 200_000
 
 
 # ---- the plan (HTML form; route and stops come from the map editor as JSON) --------------------
@@ -43,9 +47,8 @@ def parse_route(text: str | None, errors: Errors, field: str = "route") -> dict[
     """A GeoJSON LineString geometry from the map editor, or None when no route was drawn."""
     if not text or not text.strip():
         return None
-    try:
-        value = json.loads(text)
-    except ValueError:
+    value = json_text(text, max_length=MAX_JSON_LENGTH)
+    if value is UNREADABLE:
         errors[field] = _("The route could not be read. Draw it again.")
         return None
     if isinstance(value, dict) and value.get("type") == "Feature":
@@ -84,9 +87,8 @@ def parse_stops(text: str | None, errors: Errors, field: str = "stops") -> list[
     """Ordered stops [{id?, name, lat, lon}] from the map editor; the list order is the order."""
     if not text or not text.strip():
         return []
-    try:
-        value = json.loads(text)
-    except ValueError:
+    value = json_text(text, max_length=MAX_JSON_LENGTH)
+    if value is UNREADABLE:
         errors[field] = _("The stops could not be read. Add them again.")
         return []
     if not isinstance(value, list) or len(value) > MAX_STOPS:
@@ -104,7 +106,7 @@ def parse_stops(text: str | None, errors: Errors, field: str = "stops") -> list[
         lat = coordinate(item.get("lat"), "lat", 90, item_errors)
         lon = coordinate(item.get("lon"), "lon", 180, item_errors)
         stop_id = item.get("id")
-        if stop_id is not None and not (is_whole_number(stop_id) and 0 < stop_id < 2**31):
+        if stop_id is not None and (isinstance(stop_id, str) or record_id(stop_id) is None):
             item_errors["id"] = _("Unknown stop.")
         if item_errors:
             errors[field] = _(

@@ -56,7 +56,11 @@ def new() -> WerkzeugResponse | tuple[str, int] | str:
     values, stops, errors = _plan_values(form)
     if values is None:
         return _form_page(form, None, errors)
-    walk = service.create_walk(values, stops, current_user)
+    try:
+        walk = service.create_walk(values, stops, current_user)
+    except service.PlanError as error:  # a stop id of another walk, from a stale or forged form
+        db.session.rollback()
+        return _form_page(form, None, {"stops": str(error)}, status=422)
     flash(
         _("The walk is planned. Print the poster with the QR code for the participants."), "success"
     )

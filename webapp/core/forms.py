@@ -1,0 +1,49 @@
+"""The base of every HTML form: the same text and date checks as the JSON API, on every field.
+
+Each form of the app derives from `Form`, not from FlaskForm directly (tests/security/
+test_form_inputs.py checks it), so a new form gets the checks without anyone remembering them:
+- every text field (StringField and its kin: TextAreaField, PasswordField, HiddenField) refuses
+  what `fieldinput.free_text` refuses in JSON — NUL and control characters, lone surrogates and
+  bidi controls — with the same message, before any other validator (or the view) sees the value;
+- every date field refuses dates outside the range any record may carry (fieldinput).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeField, Field, StringField, TimeField
+from wtforms.validators import StopValidation
+
+from ..fieldinput import date_range_message, is_clean_text, is_sane_date, unclean_text_message
+
+
+def clean_text(form: Any, field: Field) -> None:
+    """WTForms validator: the text test of the JSON API (stops the chain on failure)."""
+    if isinstance(field.data, str) and not is_clean_text(field.data):
+        raise StopValidation(unclean_text_message())
+
+
+def sane_date(form: Any, field: Field) -> None:
+    """WTForms validator: a date (or date and time) in the range any record may carry."""
+    if isinstance(field.data, date) and not is_sane_date(field.data):
+        raise StopValidation(date_range_message())
+
+
+class _CheckedMeta(FlaskForm.Meta):
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+        field = super().bind_field(form, unbound_field, options)
+        # A new list: the validators passed to a field class are shared by all its instances.
+        if isinstance(field, StringField):
+            field.validators = [clean_text, *field.validators]
+        elif isinstance(field, DateField | DateTimeField) and not isinstance(field, TimeField):
+            field.validators = [*field.validators, sane_date]
+        return field
+
+
+class Form(FlaskForm):
+    """FlaskForm with the shared input checks on every field (see the module docstring)."""
+
+    Meta = _CheckedMeta
