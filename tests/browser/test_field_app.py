@@ -20,6 +20,7 @@ from .helpers import (
     save_observation,
     server_observations,
     server_photo_count,
+    wait_for_offline_forms,
     wait_for_outbox_count,
     wait_for_position,
     wait_for_service_worker,
@@ -35,20 +36,10 @@ def open_entry_form_and_go_offline(phone: Phone, username: str = "officer") -> N
     page = phone.page
     log_in(page, username)
     wait_for_service_worker(page)
-    page.goto("/field/new")  # this online visit puts the form in the worker's page cache
+    page.goto("/field/new")
     wait_for_position(page)
-    # The worker also fetches the other field pages in the background; let it finish.
-    poll(
-        page,
-        """async () => {
-        const names = (await caches.keys()).filter(n => n.startsWith('trygg-pages-'));
-        for (const name of names) {
-          const cache = await caches.open(name);
-          if (await cache.match('/field/mine', {ignoreVary: true})) return true;
-        }
-        return false;
-    }""",
-    )
+    # The worker stores every entry form of this user right after login; let it finish.
+    assert "/field/mine" in wait_for_offline_forms(page)
     phone.go_offline()
     expect(page.locator("#net-status .net-indicator")).to_have_attribute("data-state", "offline")
 

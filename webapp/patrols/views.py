@@ -39,6 +39,10 @@ def open_patrol_context() -> dict[str, Any]:
     """`open_patrol_id` on every page, so the field form can attach observations to it."""
     if not current_user.is_authenticated or Role(current_user.role) not in FIELD_ROLES:
         return {}
+    if is_offline_copy():
+        # A copy kept for offline use would name a patrol long stopped; patrol.js keeps the
+        # phone's own running patrol in localStorage instead.
+        return {}
     try:
         patrol = open_patrol_for(current_user)
     except SQLAlchemyError:
