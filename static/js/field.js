@@ -245,6 +245,7 @@
 
   function askForPin(metres) {
     awaitingPin = true;
+    setStatus("", ""); // news of the previous entry would read as news of this one
     positionPrompt.querySelector("[data-prompt-text]").textContent = fill(msg.msgPinPrompt, {
       m: metres,
       limit: accuracyLimit,

@@ -293,6 +293,9 @@
       server = {};
     }
     const local = load();
+    // The copy stored for offline use knows nothing of the server's patrols: the phone's own
+    // record of the patrol it runs is the truth until the page comes from the server again.
+    if (root.hasAttribute("data-offline-copy")) return local || null;
     if (server.id) {
       // The server's patrol, unless this phone started a newer one that is not sent yet.
       const newer = local && new Date(local.started_at) > new Date(server.started_at);
