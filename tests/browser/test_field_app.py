@@ -415,9 +415,10 @@ def test_save_with_a_poor_fix_asks_for_a_pin_and_one_tap_on_the_map_saves_it(pho
 def test_an_entry_the_server_refuses_is_an_error_with_its_reason_not_a_success(phone, app, officer):
     page = phone.page
     log_in(page, "officer")
+    wait_for_service_worker(page)
     page.goto("/field/new")
     wait_for_position(page)
-    wait_for_offline_forms(page)
+    poll(page, "() => caches.match('/', {ignoreVary: true}).then(Boolean)")  # the start page, offline
     phone.go_offline()
     save_observation(page, "ungdomssamling", note=PERSONNUMMER_NOTE)
     page.locator("a.brand").click()  # to the start page, still offline
