@@ -239,6 +239,33 @@
     });
   }
 
+  // ---- the /offline page: what does work without network ------------------------------------
+  const offlineForms = document.getElementById("offline-forms");
+  if (offlineForms && "caches" in window) listStoredForms(offlineForms).catch(() => {});
+
+  async function listStoredForms(box) {
+    const skip = new Set(["/", "/field/new", "/field/mine"]); // the buttons above already
+    for (const name of await caches.keys()) {
+      if (!name.startsWith("trygg-forms-")) continue;
+      const meta = await (await caches.open(name)).match("/__trygg/forms-meta");
+      if (!meta) continue;
+      const state = await meta.json();
+      const list = box.querySelector("[data-offline-form-links]");
+      (state.pages || []).filter((path) => !skip.has(path)).forEach((path) => {
+        // The stored title is HTML text: decoded by a parser that runs nothing, set as text.
+        const raw = (state.titles || {})[path] || path;
+        const title = new DOMParser().parseFromString(raw, "text/html").documentElement.textContent;
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = path;
+        a.textContent = title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      box.hidden = !list.children.length;
+    }
+  }
+
   // ---- night mode -------------------------------------------------------------------------
   // The footer form works without JavaScript (the server sets the cookie and reloads); here the
   // switch happens in place, so a half-filled form is not lost. A choice equal to the phone's own

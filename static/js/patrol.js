@@ -84,6 +84,17 @@
   function say(message, state) {
     status.textContent = message || "";
     if (state) root.dataset.state = state;
+    if (alertBox) alertBox.hidden = true;
+  }
+
+  // A failure is an error (its own box, role="alert"), never a line of news.
+  const alertBox = root.querySelector("[data-patrol-alert]");
+  function fail(message) {
+    status.textContent = "";
+    root.dataset.state = "failed";
+    if (!alertBox) return;
+    alertBox.textContent = message;
+    alertBox.hidden = false;
   }
 
   // ---- rendering --------------------------------------------------------------------------
@@ -236,7 +247,7 @@
           label: text.textLabelStart,
         });
       } catch (error) {
-        say(text.textStorageFailed);
+        fail(text.textStorageFailed);
         return;
       }
       const state = { id: payload.id, started_at: payload.started_at, route: [], tracking: false };
@@ -268,7 +279,7 @@
         after: state.id,
       });
     } catch (error) {
-      say(text.textStorageFailed);
+      fail(text.textStorageFailed);
       return;
     }
     save(null);

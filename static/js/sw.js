@@ -293,6 +293,7 @@ async function warmForms(user, force) {
   }
   const cache = await caches.open(FORMS_CACHE);
   const stored = [];
+  const titles = {}; // for the /offline page's list of what works without network
   await Promise.all(
     list.pages.map(async (path) => {
       try {
@@ -305,6 +306,8 @@ async function warmForms(user, force) {
           })
         );
         if (cacheable(response) && response.headers.get("X-Trygg-Session") === String(user)) {
+          const html = await response.clone().text();
+          titles[path] = ((html.match(/<title>([^<]*)<\/title>/) || [])[1] || "").split(" – ")[0];
           await cache.put(path, response);
           stored.push(path);
         }
@@ -319,7 +322,8 @@ async function warmForms(user, force) {
     if (path !== META_KEY && !list.pages.includes(path)) await cache.delete(key);
   }
   const complete = stored.length === list.pages.length;
-  meta = { user: String(user), at: complete ? Date.now() : 0, pages: stored, expected: list.pages.length };
+  const pages = list.pages.filter((path) => stored.includes(path)); // in the server's order
+  meta = { user: String(user), at: complete ? Date.now() : 0, pages, titles, expected: list.pages.length };
   await cache.put(META_KEY, new Response(JSON.stringify(meta), { headers: { "Content-Type": "application/json" } }));
   return meta;
 }

@@ -84,6 +84,10 @@ def test_offline_entries_survive_a_reload_and_arrive_exactly_once(phone, app, of
     # A page never opened falls back to the offline page; "My records" was cached in advance.
     page.goto("/help/install")
     expect(page.locator("#offline-page")).to_be_visible()
+    # ...which lists the forms that do work offline, each stored at login though never opened.
+    offline_forms = page.locator("#offline-forms")
+    offline_forms.get_by_role("link", name="Insats mot ungdomar gällande ANDT").tap()
+    expect(page.locator("#activity-form")).to_be_visible()
     page.goto("/field/mine")
     expect(page.locator("#outbox-list > li[data-state=waiting]")).to_have_count(3)
     expect(page.locator("#server-status")).to_have_attribute("data-state", "failed")
@@ -418,7 +422,8 @@ def test_an_entry_the_server_refuses_is_an_error_with_its_reason_not_a_success(p
     wait_for_service_worker(page)
     page.goto("/field/new")
     wait_for_position(page)
-    poll(page, "() => caches.match('/', {ignoreVary: true}).then(Boolean)")  # the start page, offline
+    # The start page is stored for offline use.
+    poll(page, "() => caches.match('/', {ignoreVary: true}).then(Boolean)")
     phone.go_offline()
     save_observation(page, "ungdomssamling", note=PERSONNUMMER_NOTE)
     page.locator("a.brand").click()  # to the start page, still offline

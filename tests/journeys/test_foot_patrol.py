@@ -96,7 +96,8 @@ def test_a_foot_patrol_with_observations_reaches_the_coordinators_map(people, de
     expect(facts).to_contain_text("Ruttens längd")
     patrol_map = desk.locator("#patrol-map")
     expect(patrol_map.locator(".leaflet-overlay-pane path").first).to_be_visible()
-    expect(patrol_map.locator(".leaflet-marker-icon, .leaflet-overlay-pane path")).not_to_have_count(1)
+    drawn = patrol_map.locator(".leaflet-marker-icon, .leaflet-overlay-pane path")
+    expect(drawn).not_to_have_count(1)  # the route and the observations' markers
     listed = desk.locator("section", has_text="Iakttagelser under patrullen")
     expect(listed.locator("li")).to_have_count(2)
     expect(listed).to_contain_text("Trasig gatlampa")

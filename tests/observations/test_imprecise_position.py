@@ -51,7 +51,9 @@ def test_the_flag_must_be_a_boolean(app, officer_client):
 def test_the_coordinator_sees_the_flag_on_the_map_data_and_the_review_page(
     app, officer_client, as_user, coordinator
 ):
-    imprecise = create(officer_client, accuracy_m=120.0, imprecise_position=True, visibility="police")
+    imprecise = create(
+        officer_client, accuracy_m=120.0, imprecise_position=True, visibility="police"
+    )
     precise = create(officer_client, accuracy_m=8.0, visibility="police")
     client = as_user(coordinator)
     features = {

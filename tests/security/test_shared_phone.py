@@ -4,6 +4,8 @@ server says the session ended, record pages are never stored by the browser eith
 account's waiting entries are neither shown to nor sent by another account on the same phone.
 """
 
+# ruff: noqa: F811 - pytest fixtures imported from the browser conftest are parameters here
+
 from __future__ import annotations
 
 import re
