@@ -42,6 +42,7 @@ def test_an_officer_logs_activities_offline_on_a_fresh_phone(people, demo):
     expect(page.get_by_text("Formulären fungerar utan nät på den här telefonen.")).to_be_visible(
         timeout=20_000
     )
+    officer.shot("02-forms-ready-offline", full_page=False)
     before = activity_ids(demo)
 
     officer.go_offline()
