@@ -11,6 +11,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import jpeg_bytes
+from tests.journeys.helpers import open_menu_link
 from webapp.extensions import db
 from webapp.observations.models import Observation, Photo
 from webapp.promises.models import Activity
@@ -75,7 +76,7 @@ def test_a_foot_patrol_with_observations_reaches_the_coordinators_map(people, de
     expect(page.locator("#net-status [data-outbox-count]")).to_have_text("1")
 
     # Back on the patrol page (stored on the phone), online again, and the patrol ends.
-    page.get_by_role("link", name="Patrull", exact=True).click()
+    open_menu_link(page, "Patrull")
     expect(page.locator("#patrol-running")).to_be_visible()
     officer.go_online()
     expect(page.locator("#net-status .outbox-count")).to_be_hidden(timeout=30_000)
@@ -87,7 +88,7 @@ def test_a_foot_patrol_with_observations_reaches_the_coordinators_map(people, de
     coordinator = people("coordinator", phone=False)
     desk = coordinator.page
     coordinator.log_in("samordnare")
-    desk.get_by_role("link", name="Patrull", exact=True).click()
+    open_menu_link(desk, "Patrull")
     desk.locator("table a").first.click()
     expect(desk.get_by_role("heading", level=1)).to_contain_text("Fotpatrull")
     facts = desk.locator("dl.facts")

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
+from tests.journeys.helpers import open_menu_link
 from webapp.extensions import db
 from webapp.promises.models import Activity
 
@@ -21,7 +22,7 @@ PERSONNUMMER = "640823-3234"
 
 def open_form(page: Page, name: str) -> None:
     """From wherever the officer is, back to the start page and into one activity form."""
-    page.get_by_role("link", name="Trygg Sunne").click()
+    page.get_by_role("link", name="Trygg Sunne", exact=True).click()
     page.get_by_role("link", name="Registrera en aktivitet").click()
     page.get_by_role("link", name=name).click()
     expect(page.locator("#activity-form")).to_be_visible()
@@ -98,7 +99,7 @@ def test_an_officer_logs_activities_offline_on_a_fresh_phone(people, demo):
     expect(page.locator("#net-status .outbox-count")).to_be_hidden(timeout=30_000)
 
     # Where the officer (and the coordinator) sees them: the activity list.
-    page.get_by_role("link", name="Aktiviteter", exact=True).first.click()
+    open_menu_link(page, "Aktiviteter")
     listing = page.locator("main")
     for text in (
         "Besök hos handlare och företag utanför Sunne tätort",
