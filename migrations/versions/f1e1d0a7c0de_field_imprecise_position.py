@@ -1,7 +1,7 @@
 """field: observations keep that they were saved with an imprecise GPS fix
 
 Revision ID: f1e1d0a7c0de
-Revises: 5e1f0c2a7b3d
+Revises: e5c1a7f0c2d4
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f1e1d0a7c0de'
-down_revision = '5e1f0c2a7b3d'
+down_revision = 'e5c1a7f0c2d4'
 branch_labels = None
 depends_on = None
 
