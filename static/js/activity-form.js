@@ -114,6 +114,15 @@
   const text = form.dataset;
   // A page served from the cache carries an old id: every page view makes its own.
   form.elements.id.value = outbox.uuid4();
+  // ...and the time it was stored at login: a new entry starts now, on the phone's clock.
+  if (form.elements.started_at && !form.querySelector(".has-error")) {
+    form.elements.started_at.value = localInput(new Date());
+  }
+  const alertBox = form.querySelector("[data-form-alert]");
+
+  function localInput(date) {
+    return localIso(date).slice(0, 16); // "YYYY-MM-DDTHH:MM", what datetime-local takes
+  }
 
   function pad(n) {
     return String(Math.floor(Math.abs(n))).padStart(2, "0");
@@ -221,17 +230,41 @@
 
   const submit = form.querySelector("button[type=submit]");
 
+  // Refusals are errors: the form's alert box (error styling, role="alert") with the reason;
+  // the status line is for news only (saved, sent, waiting).
   function setState(state, message) {
     form.dataset.state = state;
     status.dataset.state = state;
-    status.textContent = message || "";
+    const failed = state === "rejected" || state === "failed";
+    status.textContent = failed ? "" : message || "";
+    alertBox.textContent = failed ? message || "" : "";
+    alertBox.hidden = !failed;
+  }
+
+  // Free text with a personnummer is refused here, offline too, with the reason at the field.
+  function personalNumberFields() {
+    const found = {};
+    form.querySelectorAll("textarea, input[type=text]").forEach((element) => {
+      if (element.name && window.TryggPrivacy && TryggPrivacy.containsPersonalIdentityNumber(element.value)) {
+        found[element.name] = text.textPersonnummer;
+      }
+    });
+    return found;
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (form.dataset.state === "sending") return; // one tap, one entry
+    const personal = personalNumberFields();
+    if (Object.keys(personal).length) {
+      setState("rejected", text.textPersonnummer);
+      showErrors(personal);
+      return;
+    }
     const payload = buildPayload();
     payload.id = form.elements.id.value;
+    window.TryggOwnRejections = window.TryggOwnRejections || new Set();
+    window.TryggOwnRejections.add(payload.id); // a refusal is shown in this form
     try {
       await outbox.add({
         id: payload.id,

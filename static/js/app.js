@@ -96,7 +96,19 @@
     relogin.hidden = !show;
   }
 
-  window.addEventListener("trygg:outbox-unauthenticated", () => showRelogin(true));
+  window.addEventListener("trygg:outbox-unauthenticated", () => {
+    showRelogin(true);
+    // The server no longer knows this session (or it is another user's): the forms kept for
+    // offline use go at once. The outbox itself stays (it is per user and sends after login).
+    tellWorker({ type: "session-ended" });
+  });
+
+  function tellWorker(message) {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then((registration) => {
+      if (registration.active) registration.active.postMessage(message);
+    }).catch(() => {});
+  }
 
   window.addEventListener("trygg:outbox-flushed", (event) => {
     const result = event.detail.result;
@@ -104,8 +116,62 @@
       showRelogin(false);
     }
     if (result.sent.length) announce(say("sent", result.sent.length));
-    if (result.rejected.length) announce(say("rejected", result.rejected.length));
+    showRejected(result.rejected).catch(() => {});
   });
+
+  // ---- personal identity numbers ----------------------------------------------------------------
+  // The same rule as webapp/privacy.py, so a form refuses a personnummer on the phone, offline,
+  // instead of queueing an entry the server will refuse hours later. The server still checks.
+  const PERSONNUMMER = /(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{3})(\d)(?!\d)/g;
+
+  function luhnOk(digits) {
+    let total = 0;
+    for (let index = 0; index < digits.length; index += 1) {
+      const value = Number(digits[index]) * (index % 2 === 0 ? 2 : 1);
+      total += value > 9 ? value - 9 : value;
+    }
+    return total % 10 === 0;
+  }
+
+  function containsPersonalIdentityNumber(text) {
+    for (const match of String(text || "").matchAll(PERSONNUMMER)) {
+      const [, yy, mm, dd, serial, check] = match;
+      const day = Number(dd) > 60 ? Number(dd) - 60 : Number(dd); // samordningsnummer
+      if (!(Number(mm) >= 1 && Number(mm) <= 12 && day >= 1 && day <= 31)) continue;
+      if (luhnOk(yy + mm + dd + serial + check)) return true;
+    }
+    return false;
+  }
+
+  window.TryggPrivacy = { containsPersonalIdentityNumber };
+
+  // ---- refused entries: an error, on the page where it happens ------------------------------
+  const alertBox = document.getElementById("outbox-alert");
+  // Forms that show the refusal of the entry they just saved themselves add its id here.
+  window.TryggOwnRejections = window.TryggOwnRejections || new Set();
+
+  async function showRejected(ids) {
+    if (!alertBox || !outbox) return;
+    const items = await Promise.all(
+      ids.filter((id) => !window.TryggOwnRejections.has(id)).map((id) => outbox.get(id).catch(() => null))
+    );
+    const refused = items.filter((item) => item && item.state === "rejected");
+    if (!refused.length) {
+      // Nothing new refused: the box stays only while refused entries still wait.
+      const all = await outbox.list().catch(() => []);
+      if (!all.some((item) => item.state === "rejected")) alertBox.hidden = true;
+      return;
+    }
+    alertBox.querySelector("[data-alert-text]").textContent = say("rejected", refused.length);
+    const list = alertBox.querySelector("[data-alert-reasons]");
+    list.textContent = "";
+    new Set(refused.flatMap(outbox.reasons)).forEach((reason) => {
+      const li = document.createElement("li");
+      li.textContent = reason;
+      list.appendChild(li);
+    });
+    alertBox.hidden = false;
+  }
 
   // ---- flushing ---------------------------------------------------------------------------
   function flush(force, fromButton) {
@@ -149,17 +215,55 @@
     // Background Sync (Chromium) and the worker's own wake-ups ask the page to flush.
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "flush") flush(true, false);
+      if (event.data && event.data.type === "warmed") renderOfflineReady(event.data);
     });
     navigator.serviceWorker
       .register("/sw.js", { scope: "/" })
       .then(() => navigator.serviceWorker.ready)
       .then((registration) => {
-        // Keep the main pages available offline even before the user has opened each one.
-        if (body.dataset.userId && registration.active) {
-          registration.active.postMessage({ type: "warm" });
+        // Every form this user can reach is stored right after login, opened or not. The worker
+        // checks with the server whose session this is before it stores anything.
+        if (body.dataset.userId && registration.active && navigator.onLine) {
+          registration.active.postMessage({ type: "warm", user: body.dataset.userId });
         }
       })
       .catch(() => {}); // no worker (e.g. plain http on a LAN): the app still works online
+  }
+
+  // "Ready for use without network": the user sees when the forms are on the phone.
+  function renderOfflineReady(state) {
+    document.querySelectorAll("[data-offline-ready]").forEach((element) => {
+      const ready = state.expected > 0 && state.stored === state.expected;
+      element.hidden = !ready;
+      element.dataset.state = ready ? "ready" : "partial";
+    });
+  }
+
+  // ---- the /offline page: what does work without network ------------------------------------
+  const offlineForms = document.getElementById("offline-forms");
+  if (offlineForms && "caches" in window) listStoredForms(offlineForms).catch(() => {});
+
+  async function listStoredForms(box) {
+    const skip = new Set(["/", "/field/new", "/field/mine"]); // the buttons above already
+    for (const name of await caches.keys()) {
+      if (!name.startsWith("trygg-forms-")) continue;
+      const meta = await (await caches.open(name)).match("/__trygg/forms-meta");
+      if (!meta) continue;
+      const state = await meta.json();
+      const list = box.querySelector("[data-offline-form-links]");
+      (state.pages || []).filter((path) => !skip.has(path)).forEach((path) => {
+        // The stored title is HTML text: decoded by a parser that runs nothing, set as text.
+        const raw = (state.titles || {})[path] || path;
+        const title = new DOMParser().parseFromString(raw, "text/html").documentElement.textContent;
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = path;
+        a.textContent = title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      box.hidden = !list.children.length;
+    }
   }
 
   // ---- night mode -------------------------------------------------------------------------
@@ -239,7 +343,8 @@
     // Pages cached for offline use show this user's name; the next user must not see them.
     if (!("caches" in window)) return;
     const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith("trygg-pages-")).map((n) => caches.delete(n)));
+    const mine = names.filter((n) => n.startsWith("trygg-pages-") || n.startsWith("trygg-forms-"));
+    await Promise.all(mine.map((n) => caches.delete(n)));
   }
 
   function within(ms, promise) {

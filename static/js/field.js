@@ -29,6 +29,12 @@
   let manual = null; // pin placed by hand {lat, lon}; wins over GPS until reset
   let busy = false;
   let lastSaved = null;
+  // A fix worse than the limit is not saved by "Save" alone: the user places the pin (one tap
+  // on the map) or says "Save anyway", and the record then keeps that it is imprecise.
+  let awaitingPin = false;
+  let saveImprecise = false;
+  const positionPrompt = document.getElementById("position-prompt");
+  const saveAnywayButton = document.getElementById("obs-save-anyway");
 
   function fill(template, values) {
     return Object.entries(values).reduce((text, [key, value]) => text.replace(`{${key}}`, value), template || "");
@@ -65,6 +71,12 @@
     manual = { lat: latlng.lat, lon: latlng.lng };
     placeMarker(manual.lat, manual.lon);
     renderPosition();
+    // "Save" asked for a pin because the fix was poor: this tap was the answer, save now.
+    if (awaitingPin) {
+      awaitingPin = false;
+      hidePositionPrompt();
+      form.requestSubmit();
+    }
   }
 
   useGpsButton.addEventListener("click", () => {
@@ -196,6 +208,14 @@
     errorBox.hidden = !text;
   }
 
+  // Refused by the server: an error with the server's reason, not a status line.
+  async function showRefused(id) {
+    const item = await outbox.get(id).catch(() => null);
+    const reasons = item ? outbox.reasons(item) : [];
+    setStatus("rejected", "");
+    showError([msg.msgRejected, ...reasons].join(" "));
+  }
+
   function setStatus(state, text) {
     saveStatus.dataset.state = state;
     saveStatus.textContent = text;
@@ -223,6 +243,28 @@
     if (Number.isInteger(walk) && walk > 0) payload.walk_id = walk;
   }
 
+  function askForPin(metres) {
+    awaitingPin = true;
+    setStatus("", ""); // news of the previous entry would read as news of this one
+    positionPrompt.querySelector("[data-prompt-text]").textContent = fill(msg.msgPinPrompt, {
+      m: metres,
+      limit: accuracyLimit,
+    });
+    positionPrompt.hidden = false;
+    mapElement.scrollIntoView({ block: "start" });
+  }
+
+  function hidePositionPrompt() {
+    awaitingPin = false;
+    positionPrompt.hidden = true;
+  }
+
+  saveAnywayButton.addEventListener("click", () => {
+    hidePositionPrompt();
+    saveImprecise = true;
+    form.requestSubmit();
+  });
+
   function buildPayload(id, category, position) {
     const data = new FormData(form);
     const payload = {
@@ -236,6 +278,7 @@
       note: String(data.get("note") || "").trim(),
       manual_position: Boolean(manual),
     };
+    if (!manual && saveImprecise) payload.imprecise_position = true;
     const rating = data.get("rating");
     if (rating) payload.rating = Number(rating);
     if (data.get("visibility")) payload.visibility = data.get("visibility");
@@ -248,6 +291,8 @@
     showPreview(null);
     more.open = false;
     manual = null;
+    saveImprecise = false;
+    hidePositionPrompt();
     if (gps) placeMarker(gps.lat, gps.lon);
     renderPosition();
   }
@@ -265,6 +310,10 @@
     const position = manual || gps;
     if (!position) {
       showError(msg.msgNoPosition);
+      return;
+    }
+    if (!manual && gps.accuracy > accuracyLimit && !saveImprecise) {
+      askForPin(Math.round(gps.accuracy));
       return;
     }
     busy = true;
@@ -290,6 +339,8 @@
         return;
       }
       lastSaved = id;
+      window.TryggOwnRejections = window.TryggOwnRejections || new Set();
+      window.TryggOwnRejections.add(id); // refused: said here, in this form's error box
       setStatus("queued", msg.msgSaved);
       resetForm();
       window.scrollTo({ top: 0 });
@@ -299,7 +350,7 @@
         .then((result) => {
           if (lastSaved !== id) return; // the status line now speaks of a newer entry
           if (result.sent.includes(id)) setStatus("sent", msg.msgSent);
-          else if (result.rejected.includes(id)) setStatus("rejected", msg.msgRejected);
+          else if (result.rejected.includes(id)) showRefused(id);
         })
         .catch(() => {});
     } finally {

@@ -465,7 +465,16 @@
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
+  // Why the server refused an item, in its own words (already in the user's language): the
+  // message of each field, else the general message.
+  function reasons(item) {
+    const fields = Object.values(item.fields || {}).filter(Boolean).map(String);
+    if (fields.length) return fields;
+    return item.last_error ? [String(item.last_error)] : [];
+  }
+
   window.TryggOutbox = {
+    reasons,
     enabled: Boolean(dbName),
     uuid4,
     userId,

@@ -84,6 +84,17 @@
   function say(message, state) {
     status.textContent = message || "";
     if (state) root.dataset.state = state;
+    if (alertBox) alertBox.hidden = true;
+  }
+
+  // A failure is an error (its own box, role="alert"), never a line of news.
+  const alertBox = root.querySelector("[data-patrol-alert]");
+  function fail(message) {
+    status.textContent = "";
+    root.dataset.state = "failed";
+    if (!alertBox) return;
+    alertBox.textContent = message;
+    alertBox.hidden = false;
   }
 
   // ---- rendering --------------------------------------------------------------------------
@@ -236,7 +247,7 @@
           label: text.textLabelStart,
         });
       } catch (error) {
-        say(text.textStorageFailed);
+        fail(text.textStorageFailed);
         return;
       }
       const state = { id: payload.id, started_at: payload.started_at, route: [], tracking: false };
@@ -268,7 +279,7 @@
         after: state.id,
       });
     } catch (error) {
-      say(text.textStorageFailed);
+      fail(text.textStorageFailed);
       return;
     }
     save(null);
@@ -293,6 +304,9 @@
       server = {};
     }
     const local = load();
+    // The copy stored for offline use knows nothing of the server's patrols: the phone's own
+    // record of the patrol it runs is the truth until the page comes from the server again.
+    if (root.hasAttribute("data-offline-copy")) return local || null;
     if (server.id) {
       // The server's patrol, unless this phone started a newer one that is not sent yet.
       const newer = local && new Date(local.started_at) > new Date(server.started_at);

@@ -1,23 +1,34 @@
 /*
  * Trygg Sunne service worker (served at /sw.js so its scope is the whole app).
  *
- * - App shell (CSS, JS, icons, Leaflet, /offline) is cached at install: the entry form works
- *   without any network. So is the public report page (/report) with its script and styles: a
- *   resident who opened any page of the app once can report a place with no signal, even if
- *   they never opened /report itself.
- * - Pages: network first, so people see fresh data; the cached copy when the network fails or
- *   is too slow; /offline when a page was never visited.
+ * Police records live on shared phones, so this worker keeps only what holds no records:
+ * - The app shell (CSS, JS, icons, Leaflet, /offline) and the public report page (/report),
+ *   cached at install without cookies: the same for everyone.
+ * - The entry forms a field user needs without signal (FORMS_CACHE). Right after login the page
+ *   asks the worker to "warm": it fetches the list of this user's forms (/field/offline-pages)
+ *   and stores each form as the server renders it for that purpose (header X-Trygg-Precache:
+ *   no records in it, e.g. no list of earlier patrols). Every form works offline at once, even
+ *   one never opened (a business visit outside the town, where the signal is worst).
+ * - Every other page is network-only: offline it is the /offline page, never a stored copy.
+ *   Pages are never stored from navigations, so a record page cannot end up in a cache.
+ * - The forms are purged as soon as the server says the session ended: a page answered with
+ *   X-Trygg-Session "none" or another user's id, any 401 from the API, the page's own news of a
+ *   refused session (the outbox), logout, or a warm for another user.
  * - API responses and POST/PUT are never cached: records live in the outbox (IndexedDB) and on
  *   the server, not in a cache that could replay stale data.
  *
- * Bump VERSION whenever SHELL changes; old caches are deleted on activate.
+ * Bump VERSION whenever SHELL or the caching rules change; old caches are deleted on activate.
  */
 const VERSION = "2026-12-06.1";
 const SHELL_CACHE = `trygg-shell-${VERSION}`;
-const PAGES_CACHE = `trygg-pages-${VERSION}`;
+const FORMS_CACHE = `trygg-forms-${VERSION}`;
+// Earlier versions kept every visited page here; deleted on activate and on every purge.
+const USER_CACHE_PREFIXES = ["trygg-forms-", "trygg-pages-"];
 const OFFLINE_URL = "/offline";
-const NETWORK_TIMEOUT_MS = 6000; // a weak signal: show the cached page rather than a blank one
-const MAX_PAGES = 60; // every visited address is kept; the oldest go first
+const OFFLINE_PAGES_URL = "/field/offline-pages";
+const META_KEY = "/__trygg/forms-meta";
+const NETWORK_TIMEOUT_MS = 6000; // a weak signal: show the stored form rather than a blank one
+const REWARM_MS = 30 * 60 * 1000; // forms are fetched again at most this often per user
 const SHELL = [
   OFFLINE_URL,
   "/manifest.webmanifest",
@@ -46,12 +57,8 @@ const SHELL = [
   "/vendor/leaflet/images/layers.png",
   "/vendor/leaflet/images/layers-2x.png",
 ];
-// Pages anyone may open, the same for everyone: stored at install beside the shell. A fresher
-// copy from a visit (PAGES_CACHE) wins; this one stands in when there is none.
+// Pages anyone may open, the same for everyone: stored at install beside the shell.
 const PUBLIC_PAGES = ["/report"];
-// Pages a logged-in field user needs offline, fetched in the background when a page asks.
-// Pages a role may not open answer 403 and are simply not stored.
-const FIELD_PAGES = ["/", "/field/new", "/field/mine", "/patrols/", "/activities/new"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -87,7 +94,7 @@ async function precachePublicPages(cache) {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      const keep = new Set([SHELL_CACHE, PAGES_CACHE]);
+      const keep = new Set([SHELL_CACHE, FORMS_CACHE]);
       const names = await caches.keys();
       await Promise.all(
         names.filter((n) => n.startsWith("trygg-") && !keep.has(n)).map((n) => caches.delete(n))
@@ -102,8 +109,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return; // POST/PUT always go to the network, uncached
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return; // map tiles: the browser's business
-  if (url.pathname.startsWith("/api/")) return; // live data only
-  if (request.mode === "navigate") {
+  if (url.pathname.startsWith("/api/")) {
+    event.respondWith(apiRequest(event)); // live data only; a 401 purges the forms
+  } else if (request.mode === "navigate") {
     event.respondWith(page(event));
   } else if (isShell(url)) {
     event.respondWith(shellFile(event));
@@ -123,29 +131,62 @@ function cacheable(response) {
   return response && response.ok && response.type === "basic";
 }
 
-async function cachedPage(request) {
-  const cache = await caches.open(PAGES_CACHE);
-  const shell = await caches.open(SHELL_CACHE);
-  return (
-    (await cache.match(request, { ignoreVary: true })) ||
-    (await cache.match(request, { ignoreSearch: true, ignoreVary: true })) ||
-    (isPublicPage(request) && (await shell.match(new URL(request.url).pathname, { ignoreVary: true }))) ||
-    (await caches.match(OFFLINE_URL, { ignoreVary: true }))
+// ---- the session as the server sees it --------------------------------------------------------
+
+async function purgeUserPages() {
+  const names = await caches.keys();
+  await Promise.all(
+    names.filter((n) => USER_CACHE_PREFIXES.some((p) => n.startsWith(p))).map((n) => caches.delete(n))
   );
 }
 
-function isPublicPage(request) {
-  return PUBLIC_PAGES.includes(new URL(request.url).pathname);
+async function formsOwner() {
+  const cache = await caches.open(FORMS_CACHE);
+  const meta = await cache.match(META_KEY);
+  if (!meta) return null;
+  return meta.json().catch(() => null);
 }
 
+// Every page from the server names the session it was made for. "none" (logged out, expired,
+// the cookie gone with a closed browser) or another user: the stored forms must go now.
+async function noteSession(response) {
+  const session = response.headers.get("X-Trygg-Session");
+  if (!session) return; // an opaque redirect, or not one of our pages
+  const meta = await formsOwner();
+  if (session === "none" || (meta && String(meta.user) !== session)) await purgeUserPages();
+}
+
+async function apiRequest(event) {
+  const response = await fetch(event.request);
+  if (response.status === 401) event.waitUntil(purgeUserPages().catch(() => {}));
+  return response;
+}
+
+// ---- pages ----------------------------------------------------------------------------------
+
+async function storedForm(request) {
+  const path = new URL(request.url).pathname;
+  const cache = await caches.open(FORMS_CACHE);
+  // The forms are stored by path: /field/new?activity_id=… is the same form.
+  return cache.match(path, { ignoreSearch: true, ignoreVary: true });
+}
+
+async function fallbackPage(request) {
+  const path = new URL(request.url).pathname;
+  const shell = await caches.open(SHELL_CACHE);
+  return (
+    (await storedForm(request)) ||
+    (PUBLIC_PAGES.includes(path) && (await shell.match(path, { ignoreVary: true }))) ||
+    (await shell.match(OFFLINE_URL, { ignoreVary: true }))
+  );
+}
+
+// Network first, never stored: a page with records must not outlive the session in a cache.
+// Offline (or on a signal too weak to answer in time) a stored form or /offline stands in.
 async function page(event) {
   const request = event.request;
   const network = fetch(request).then(async (response) => {
-    if (cacheable(response)) {
-      const cache = await caches.open(PAGES_CACHE);
-      await cache.put(request, response.clone());
-      await trim(cache, MAX_PAGES);
-    }
+    await noteSession(response).catch(() => {});
     return response;
   });
   event.waitUntil(network.catch(() => {}));
@@ -156,19 +197,14 @@ async function page(event) {
   try {
     const first = await Promise.race([network, slow]);
     if (first !== "slow") return first;
-    const cached = await cachedPage(request);
-    return cached || (await network);
+    const stored = await storedForm(request);
+    return stored || (await network);
   } catch (error) {
-    const cached = await cachedPage(request);
-    return cached || Response.error();
+    const fallback = await fallbackPage(request);
+    return fallback || Response.error();
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function trim(cache, limit) {
-  const keys = await cache.keys(); // in insertion order
-  await Promise.all(keys.slice(0, Math.max(0, keys.length - limit)).map((key) => cache.delete(key)));
 }
 
 // Pages name app files with a content version (`?v=<hash>`, webapp/assets.py). A versioned
@@ -226,23 +262,97 @@ async function unversionedShellFile(event) {
   return network;
 }
 
-async function warmFieldPages() {
-  const cache = await caches.open(PAGES_CACHE);
+// ---- the forms a field user needs offline ----------------------------------------------------
+
+let warming = null;
+
+// Fetch the list of this user's forms and store each one. At most every REWARM_MS per user;
+// the list and the forms come from the server, so a new activity type is there next time.
+async function warmForms(user, force) {
+  let meta = await formsOwner();
+  if (meta && String(meta.user) !== String(user)) {
+    await purgeUserPages();
+    meta = null;
+  }
+  if (meta && !force && Date.now() - meta.at < REWARM_MS) return meta;
+  let list;
+  try {
+    const response = await fetch(OFFLINE_PAGES_URL, { credentials: "same-origin", cache: "no-store" });
+    if (response.status === 401) {
+      await purgeUserPages();
+      return null;
+    }
+    if (!response.ok) return meta;
+    list = await response.json();
+  } catch (error) {
+    return meta; // offline now: the next page load online tries again
+  }
+  if (String(list.user_id) !== String(user)) {
+    await purgeUserPages(); // the session belongs to someone else than the page said
+    return null;
+  }
+  const cache = await caches.open(FORMS_CACHE);
+  const stored = [];
+  const titles = {}; // for the /offline page's list of what works without network
   await Promise.all(
-    FIELD_PAGES.map(async (path) => {
-      if (await cache.match(path, { ignoreVary: true })) return;
+    list.pages.map(async (path) => {
       try {
-        const response = await fetch(path, { credentials: "same-origin", redirect: "manual" });
-        if (cacheable(response)) await cache.put(path, response);
+        const response = await fetch(
+          new Request(path, {
+            credentials: "same-origin",
+            redirect: "manual",
+            cache: "no-store",
+            headers: { "X-Trygg-Precache": "1" },
+          })
+        );
+        if (cacheable(response) && response.headers.get("X-Trygg-Session") === String(user)) {
+          const html = await response.clone().text();
+          titles[path] = ((html.match(/<title>([^<]*)<\/title>/) || [])[1] || "").split(" – ")[0];
+          await cache.put(path, response);
+          stored.push(path);
+        }
       } catch (error) {
-        // Offline now: the page gets cached on the next online visit instead.
+        // this one is fetched again on the next warm
       }
     })
   );
+  // Forms the user no longer has (a role or a type changed) go.
+  for (const key of await cache.keys()) {
+    const path = new URL(key.url).pathname;
+    if (path !== META_KEY && !list.pages.includes(path)) await cache.delete(key);
+  }
+  const complete = stored.length === list.pages.length;
+  const pages = list.pages.filter((path) => stored.includes(path)); // in the server's order
+  meta = { user: String(user), at: complete ? Date.now() : 0, pages, titles, expected: list.pages.length };
+  await cache.put(META_KEY, new Response(JSON.stringify(meta), { headers: { "Content-Type": "application/json" } }));
+  return meta;
+}
+
+function warm(user, force) {
+  if (!warming) {
+    warming = warmForms(user, force).finally(() => {
+      warming = null;
+    });
+  }
+  return warming;
 }
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "warm") event.waitUntil(warmFieldPages());
+  const data = event.data || {};
+  if (data.type === "warm" && data.user) {
+    event.waitUntil(
+      warm(data.user, Boolean(data.force))
+        .then((meta) => {
+          if (!event.source) return;
+          const stored = meta ? meta.pages.length : 0;
+          const expected = meta ? meta.expected : 0;
+          event.source.postMessage({ type: "warmed", stored, expected });
+        })
+        .catch(() => {})
+    );
+  } else if (data.type === "session-ended") {
+    event.waitUntil(purgeUserPages());
+  }
 });
 
 // Background Sync: the outbox lives with the page (it knows the user and the CSRF URL), so the

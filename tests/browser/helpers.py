@@ -60,6 +60,24 @@ def wait_for_service_worker(page: Page) -> None:
         poll(page, "() => !!navigator.serviceWorker.controller")
 
 
+def wait_for_offline_forms(page: Page, *, timeout: float = 20.0) -> list[str]:
+    """Until the worker has stored every entry form of the logged-in user (it does so by
+    itself right after login); returns their paths."""
+    return poll(
+        page,
+        """async () => {
+        for (const name of (await caches.keys()).filter(n => n.startsWith('trygg-forms-'))) {
+          const meta = await (await caches.open(name)).match('/__trygg/forms-meta');
+          if (!meta) continue;
+          const state = await meta.json();
+          if (state.expected && state.pages.length === state.expected) return state.pages;
+        }
+        return null;
+    }""",
+        timeout=timeout,
+    )
+
+
 def wait_for_position(page: Page) -> None:
     expect(page.locator("#gps-status")).to_have_attribute(
         "data-state", re.compile("fix|inaccurate")

@@ -20,6 +20,7 @@ from .helpers import (
     save_observation,
     server_observations,
     server_photo_count,
+    wait_for_offline_forms,
     wait_for_outbox_count,
     wait_for_position,
     wait_for_service_worker,
@@ -35,20 +36,10 @@ def open_entry_form_and_go_offline(phone: Phone, username: str = "officer") -> N
     page = phone.page
     log_in(page, username)
     wait_for_service_worker(page)
-    page.goto("/field/new")  # this online visit puts the form in the worker's page cache
+    page.goto("/field/new")
     wait_for_position(page)
-    # The worker also fetches the other field pages in the background; let it finish.
-    poll(
-        page,
-        """async () => {
-        const names = (await caches.keys()).filter(n => n.startsWith('trygg-pages-'));
-        for (const name of names) {
-          const cache = await caches.open(name);
-          if (await cache.match('/field/mine', {ignoreVary: true})) return true;
-        }
-        return false;
-    }""",
-    )
+    # The worker stores every entry form of this user right after login; let it finish.
+    assert "/field/mine" in wait_for_offline_forms(page)
     phone.go_offline()
     expect(page.locator("#net-status .net-indicator")).to_have_attribute("data-state", "offline")
 
@@ -93,6 +84,10 @@ def test_offline_entries_survive_a_reload_and_arrive_exactly_once(phone, app, of
     # A page never opened falls back to the offline page; "My records" was cached in advance.
     page.goto("/help/install")
     expect(page.locator("#offline-page")).to_be_visible()
+    # ...which lists the forms that do work offline, each stored at login though never opened.
+    offline_forms = page.locator("#offline-forms")
+    offline_forms.get_by_role("link", name="Insats mot ungdomar gällande ANDT").tap()
+    expect(page.locator("#activity-form")).to_be_visible()
     page.goto("/field/mine")
     expect(page.locator("#outbox-list > li[data-state=waiting]")).to_have_count(3)
     expect(page.locator("#server-status")).to_have_attribute("data-state", "failed")
@@ -396,3 +391,58 @@ def test_waiting_entries_survive_closing_the_browser(
         context.close()
     assert set(server_observations(app)) == {item["id"]}
     assert net.leaks == []
+
+
+def test_save_with_a_poor_fix_asks_for_a_pin_and_one_tap_on_the_map_saves_it(phone, app, officer):
+    """Three taps used to save a point 120 m off; now "Save" asks, and the pin is one more tap."""
+    page = phone.page
+    phone.context.set_geolocation({"latitude": 59.8366, "longitude": 13.1440, "accuracy": 120})
+    log_in(page, "officer")
+    page.goto("/field/new")
+    expect(page.locator("#gps-status")).to_have_attribute("data-state", "inaccurate")
+    page.locator("label.category-option", has_text="Belysning").tap()
+    page.locator("#obs-save").tap()
+    prompt = page.locator("#position-prompt")
+    expect(prompt).to_be_visible()
+    expect(prompt).to_have_attribute("role", "alert")
+    expect(prompt).to_contain_text("120")
+    page.wait_for_timeout(300)
+    assert outbox_items(page) == [] and server_observations(app) == {}
+
+    page.locator("#obs-map").tap(position={"x": 110, "y": 130})  # the one more tap
+    expect(page.locator("#save-status")).to_have_attribute("data-state", "sent")
+    expect(prompt).to_be_hidden()
+    (row,) = server_observations(app).values()
+    assert row["manual_position"] is True and row["accuracy_m"] is None
+
+
+def test_an_entry_the_server_refuses_is_an_error_with_its_reason_not_a_success(phone, app, officer):
+    page = phone.page
+    log_in(page, "officer")
+    wait_for_service_worker(page)
+    page.goto("/field/new")
+    wait_for_position(page)
+    # The start page is stored for offline use.
+    poll(page, "() => caches.match('/', {ignoreVary: true}).then(Boolean)")
+    phone.go_offline()
+    save_observation(page, "ungdomssamling", note=PERSONNUMMER_NOTE)
+    page.locator("a.brand").click()  # to the start page, still offline
+
+    phone.go_online()  # the start page flushes; the server refuses the note
+    alert = page.locator("#outbox-alert")
+    expect(alert).to_be_visible(timeout=20_000)
+    expect(alert).to_have_attribute("role", "alert")
+    expect(alert).to_have_class(re.compile(r"\berror-box\b"))
+    expect(alert).to_contain_text("togs inte emot")
+    expect(alert.locator("[data-alert-reasons] li")).to_contain_text("personnummer")
+    expect(page.locator("#outbox-announcer")).not_to_contain_text("togs inte emot")
+
+    # On the entry form itself, the refusal of the entry just saved is said in its error box.
+    page.goto("/field/new")
+    wait_for_position(page)
+    save_observation(page, "ovrigt", note="Ring 811218-9876")
+    expect(page.locator("#save-status")).to_have_attribute("data-state", "rejected")
+    form_error = page.locator("#form-error")
+    expect(form_error).to_be_visible()
+    expect(form_error).to_contain_text("personnummer")
+    expect(page.locator("#save-status")).to_be_hidden()

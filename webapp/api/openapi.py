@@ -75,6 +75,12 @@ def _observation_in(note_max_length: int) -> dict[str, Any]:
             "walk_id": {"type": ["integer", "null"], "minimum": 1},
             "visibility": {"type": "string", "enum": ["police", "municipality", "shared"]},
             "manual_position": {"type": "boolean"},
+            "imprecise_position": {
+                "type": "boolean",
+                "description": "Saved although the GPS fix was worse than the accuracy limit "
+                "(the user chose 'save anyway'). Set by the server too when accuracy_m exceeds "
+                "the limit and the position was not placed by hand.",
+            },
         },
     }
 
@@ -87,6 +93,7 @@ OBSERVATION: dict[str, Any] = {
         "lon": {"type": "number"},
         "accuracy_m": {"type": ["number", "null"]},
         "manual_position": {"type": "boolean"},
+        "imprecise_position": {"type": "boolean"},
         "observed_at": {"type": "string", "format": "date-time"},
         "category": {"type": "string"},
         "note": {"type": "string"},

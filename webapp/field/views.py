@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
-from flask_login import login_required
+from flask import Blueprint, abort, current_app, jsonify, render_template, send_from_directory
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..access import FIELD_ROLES, WRITABLE, Role
 from ..extensions import db
 from ..observations.models import Category
+from .offline import cache_policy, offline_pages
 from .vendor import VENDOR_DIRS
 
 bp = Blueprint("field", __name__)
+bp.after_app_request(cache_policy)
 
 
 def _field_user_only() -> None:
-    from flask_login import current_user
-
     if Role(current_user.role) not in FIELD_ROLES:
         abort(403)
 
@@ -39,8 +39,6 @@ def _categories() -> list[Category]:
 @login_required
 def new_observation() -> str:
     _field_user_only()
-    from flask_login import current_user
-
     config = current_app.config
     return render_template(
         "field/new.html",
@@ -59,6 +57,14 @@ def new_observation() -> str:
 def mine() -> str:
     _field_user_only()
     return render_template("field/mine.html", categories=_categories())
+
+
+@bp.get("/field/offline-pages")
+def offline_page_list() -> tuple[Response, int]:
+    """The forms the service worker stores for this user right after login (JSON)."""
+    if not current_user.is_authenticated:
+        return jsonify(user_id=None, pages=[]), 401
+    return jsonify(user_id=current_user.id, pages=offline_pages(current_user)), 200
 
 
 @bp.get("/help/install")

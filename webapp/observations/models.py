@@ -58,6 +58,9 @@ class Observation(db.Model):
     accuracy_m: Mapped[float | None] = mapped_column(nullable=True)
     # The position was set by hand on the map rather than by GPS.
     manual_position: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Saved although the GPS fix was worse than the configured limit ("save anyway"): the
+    # coordinator sees that the point may be far off.
+    imprecise_position: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # Offset the phone reported, in minutes east of UTC, so times display as the user saw them.
     observed_utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)

@@ -31,7 +31,7 @@ from .models import Category
 
 ALLOWED_FIELDS = {
     "id", "lat", "lon", "accuracy_m", "observed_at", "category", "note", "rating",
-    "activity_id", "walk_id", "visibility", "manual_position",
+    "activity_id", "walk_id", "visibility", "manual_position", "imprecise_position",
 }  # fmt: skip
 
 
@@ -50,6 +50,8 @@ class CleanObservation:
     walk_id: int | None
     visibility: str
     manual_position: bool
+    # Saved with a GPS fix worse than GPS_ACCURACY_LIMIT_M (the user chose "save anyway").
+    imprecise_position: bool = False
 
     def canonical(self) -> dict[str, Any]:
         """The content that decides replay (same) versus conflict (different)."""
@@ -66,6 +68,8 @@ class CleanObservation:
             "walk_id": self.walk_id,
             "visibility": self.visibility,
             "manual_position": self.manual_position,
+            # Only when set: entries stored before the flag existed keep their content hash.
+            **({"imprecise_position": True} if self.imprecise_position else {}),
         }
 
 
@@ -91,6 +95,9 @@ def validate_observation(
     manual = payload.get("manual_position", False)
     if not isinstance(manual, bool):
         errors["manual_position"] = _("Must be true or false.")
+    imprecise = payload.get("imprecise_position", False)
+    if not isinstance(imprecise, bool):
+        errors["imprecise_position"] = _("Must be true or false.")
     if errors:
         return None, errors
     assert observed_at is not None and lat is not None and lon is not None
@@ -110,9 +117,21 @@ def validate_observation(
             walk_id=walk_id,
             visibility=visibility or "",
             manual_position=bool(manual),
+            imprecise_position=_imprecise(imprecise, accuracy, bool(manual)),
         ),
         {},
     )
+
+
+def _imprecise(said: bool, accuracy: float | None, manual: bool) -> bool:
+    """The record keeps that its position is poor: said by the phone, or plain from the fix.
+
+    A pin placed by hand replaces the fix, so it is never imprecise in this sense.
+    """
+    if manual:
+        return False
+    limit = current_app.config["GPS_ACCURACY_LIMIT_M"]
+    return said or (accuracy is not None and accuracy > limit)
 
 
 def _accuracy(value: Any, errors: dict[str, str]) -> float | None:

@@ -23,6 +23,7 @@ from ..audit.service import record as audit
 from ..auth.session import roles_required
 from ..errors import ApiProblem
 from ..extensions import db
+from ..field.offline import is_offline_copy
 from ..idempotency import ConflictError
 from ..observations.models import Observation
 from ..promises.models import Activity, ActivityType
@@ -37,6 +38,10 @@ LIST_LIMIT = 50
 def open_patrol_context() -> dict[str, Any]:
     """`open_patrol_id` on every page, so the field form can attach observations to it."""
     if not current_user.is_authenticated or Role(current_user.role) not in FIELD_ROLES:
+        return {}
+    if is_offline_copy():
+        # A copy kept for offline use would name a patrol long stopped; patrol.js keeps the
+        # phone's own running patrol in localStorage instead.
         return {}
     try:
         patrol = open_patrol_for(current_user)
@@ -57,6 +62,11 @@ def patrol_types() -> list[ActivityType]:
 @bp.get("/")
 @roles_required(Role.OFFICER, Role.STAFF, Role.COORDINATOR)
 def index() -> str:
+    if is_offline_copy():
+        # The copy the phone keeps for offline use: the start form only, no records.
+        context = start_form_context({}, {})
+        context.update(open_patrol=None, open_patrol_json=None)
+        return render_template("patrols/index.html", patrols=None, **context)
     close_stale_patrols()
     patrols = list(
         db.session.execute(
