@@ -124,7 +124,7 @@ def test_an_admin_reset_ends_the_old_password_and_sessions_at_once(app, admin, o
     phone = real_login(app, "officer")
     admin_client = real_login(app, "admin")
 
-    admin_post(admin_client, f"/admin/users/{officer.id}/password")
+    admin_post(admin_client, f"/admin/users/{officer.id}/password", confirm="reset")
 
     assert not is_logged_in(phone)
     client = app.test_client()

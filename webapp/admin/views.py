@@ -136,7 +136,8 @@ def reset_password(user_id: int) -> Response | str:
     """
     user = get_user_or_404(user_id)
     form = Form()
-    if not form.validate_on_submit():
+    # The button sends confirm=reset: a request without it (a stray or forged POST) changes nothing.
+    if not form.validate_on_submit() or request.form.get("confirm") != "reset":
         return redirect(url_for("admin.users"))
     if user.id == current_user.id:
         flash(_("Change your own password on your account page."), "error")
