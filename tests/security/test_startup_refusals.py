@@ -78,9 +78,11 @@ def test_gunicorn_with_two_workers_and_memory_limits_does_not_start(tmp_path):
         "TRYGG_RATELIMIT_STORAGE_URI": "memory://",
     }
     log = tmp_path / "gunicorn.log"
-    with pytest.raises(RuntimeError, match="exited"):
-        with gunicorn(env, log=log, app_uri="webapp.wsgi:app"):
-            pass
+    with (
+        pytest.raises(RuntimeError, match="exited"),
+        gunicorn(env, log=log, app_uri="webapp.wsgi:app"),
+    ):
+        pass
     assert "RATELIMIT_STORAGE_URI is memory://" in log.read_text()
 
 
