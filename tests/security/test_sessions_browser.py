@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def devices(browser, live_server: str, app: Flask) -> Iterator:  # type: ignore[no-untyped-def]
+def devices(browser, live_server: str, app: Flask) -> Iterator:  # type: ignore[no-untyped-def]  # noqa: F811
     """devices() -> a new browser context's page; all closed after the test."""
     with app.app_context():
         make_user(Role.OFFICER, "officer")
