@@ -205,3 +205,12 @@ def test_leaving_a_walk_kills_copies_of_the_participant_cookie(app, coordinator)
     assert thief.get(f"/walk/{walk.id}").status_code in (302, 401, 403)
     with app.app_context():
         assert db.session.execute(db.select(AuditEntry).filter_by(action="walk.leave")).scalar()
+
+
+def test_logging_in_again_in_the_same_browser_ends_the_previous_session(app, officer, staff):
+    shared = logged_in(app, "officer")
+    copy = copy_of(app, shared)
+    assert login_form(shared, "staff").status_code == 302  # the next person on a shared phone
+
+    assert copy.get("/api/v1/me").status_code == 401
+    assert shared.get("/api/v1/me").get_json()["username"] == "staff"

@@ -94,6 +94,9 @@ def log_in(user: User) -> None:
     planted by someone else) does not work after it.
     """
     session.pop("csrf_token", None)
+    previous = g.get("login_session")
+    if previous is not None:  # a login over a live one in this browser replaces it
+        login_sessions.end(previous, "relogin")
     login_sessions.purge_old()
     g.login_session = login_sessions.start(user)
     login_user(user)
