@@ -192,3 +192,20 @@ def test_the_server_console_still_bootstraps_the_first_coordinator(app, tmp_path
             "SELECT confirmed_at, password_hash FROM users WHERE username = 'forsta'"
         ).fetchone()
     assert confirmed is not None and hashed != "!"
+
+
+def test_the_server_console_can_set_a_password_when_no_coordinator_is_left(app, coordinator):
+    """The only municipal coordinator's password was reset: only the console can help."""
+    admin_free = app.test_cli_runner()
+    with app.app_context():
+        user = db.session.get(User, coordinator.id)
+        user.clear_password()
+        user.confirmed_at = None
+        db.session.commit()
+    assert login_form(app.test_client(), "coordinator").status_code == 401
+
+    result = admin_free.invoke(args=["set-password", "coordinator"], input=OWN + "\n")
+
+    assert result.exit_code == 0, result.output
+    assert login_form(app.test_client(), "coordinator", OWN).status_code == 302
+    assert "user.password_set" in actions(app)

@@ -60,6 +60,30 @@ def register_auth_commands(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Created {username} ({role}).")
 
+    @app.cli.command("set-password")
+    @click.argument("username")
+    def set_password(username: str) -> None:
+        """Set a user's password from standard input and confirm the account.
+
+        A server-console action for when no coordinator is left to confirm (e.g. the only
+        coordinator of an organisation forgot the password). Ends the user's sessions.
+        """
+        user = db.session.execute(
+            db.select(User).filter_by(username=username.strip().lower())
+        ).scalar_one_or_none()
+        if user is None:
+            raise click.ClickException(f"No user {username!r}.")
+        password = read_password()
+        problem = password_problem(password, user.username)
+        if problem:
+            raise click.ClickException(str(problem))
+        user.set_password(password)
+        if user.confirmed_at is None:
+            user.confirmed_at = utcnow()
+        audit("user.password_set", user, actor_label="cli")
+        db.session.commit()
+        click.echo(f"New password set for {user.username}.")
+
 
 def read_password() -> str:
     if sys.stdin.isatty():
