@@ -59,9 +59,11 @@ def test_disabling_a_user_ends_their_session_at_once(app, admin, officer, as_use
 
 def test_an_admin_reset_takes_no_password(app, admin, officer, as_user):
     client = as_user(admin)
-    _post_form(
-        client, f"/admin/users/{officer.id}/password", {"password": "nytt-lösen-för-patrull"}
-    )
+    url = f"/admin/users/{officer.id}/password"
+    _post_form(client, url, {"password": "nytt-lösen-för-patrull"})
+    with app.app_context():
+        assert db.session.get(User, officer.id).has_password  # no confirm=reset: nothing happens
+    _post_form(client, url, {"confirm": "reset", "password": "nytt-lösen-för-patrull"})
     with app.app_context():
         user = db.session.get(User, officer.id)
         assert not user.has_password and not user.check_password("nytt-lösen-för-patrull")

@@ -37,10 +37,13 @@ class NewUserForm(Form):
 
 
 class RoleForm(Form):
-    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
+    # Own element ids: the new-user form on the same page has role and organisation fields too.
+    user_id = SelectField(_l("User"), coerce=int, choices=[], id="change-user")
+    role = SelectField(_l("New role"), choices=choices(ROLE_CHOICES), id="change-role")
     organisation = SelectField(
         _l("Organisation (for coordinators and administrators)"),
         choices=choices(ORGANISATION_CHOICES),
+        id="change-organisation",
     )
 
 

@@ -28,6 +28,7 @@ from ..auth.session import roles_required
 from ..core.forms import Form
 from ..core.inputs import bounded_int, page_number
 from ..extensions import db
+from ..labels import choices
 from .forms import ORGANISATION_CHOICES, NewUserForm, RoleForm, UserStatusForm
 from .user_export import as_json, as_zip, user_data
 
@@ -54,8 +55,15 @@ def users() -> str:
 
 
 def _users_page(form: NewUserForm) -> str:
-    rows = db.session.execute(db.select(User).order_by(User.username)).scalars()
-    return render_template("admin/users.html", users=list(rows), form=form, role_form=RoleForm())
+    rows = list(db.session.execute(db.select(User).order_by(User.username)).scalars())
+    return render_template("admin/users.html", users=rows, form=form, role_form=role_form(rows))
+
+
+def role_form(users: list[User]) -> RoleForm:
+    """The role form offers every account but the admin's own."""
+    form = RoleForm()
+    form.user_id.choices = choices({u.id: u.username for u in users if u.id != current_user.id})
+    return form
 
 
 @bp.post("/users")
@@ -147,17 +155,16 @@ def reset_password(user_id: int) -> Response | str:
     return _after_grant(user, _("The password of %(name)s no longer works.", name=user.username))
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/role")
 @roles_required(Role.ADMIN)
-def change_role(user_id: int) -> Response | str:
+def change_role() -> Response | str:
     """A new role or organisation; a data role waits for a coordinator's confirmation."""
-    user = get_user_or_404(user_id)
-    form = RoleForm()
-    if user.id == current_user.id:
-        flash(_("You cannot change your own role."), "error")
-        return redirect(url_for("admin.users"))
+    form = role_form(list(db.session.execute(db.select(User)).scalars()))
     if not form.validate_on_submit():
+        if request.form.get("user_id") == str(current_user.id):
+            flash(_("You cannot change your own role."), "error")
         return redirect(url_for("admin.users"))
+    user = get_user_or_404(form.user_id.data)
     role = Role(form.role.data)
     organisation = ORGANISATION_BY_ROLE.get(role) or form.organisation.data or user.organisation
     if (role.value, organisation) == (user.role, user.organisation):
