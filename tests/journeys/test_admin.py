@@ -13,6 +13,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.journeys.conftest import Person
+from tests.journeys.helpers import open_menu_link
 from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 
@@ -20,14 +21,10 @@ NEW_PASSWORD = "Fryksdalen i maj 2026"
 KOMMUN_PASSWORD = "Nytt lösen vid Fryken 7"
 
 
-def open_menu_item(page: Page, name: str) -> None:
-    page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
-
-
 def confirm_and_read_code(coordinator: Person, username: str) -> str:
     """The coordinator confirms `username` on Konton and reads the one-time code off the page."""
     page = coordinator.page
-    open_menu_item(page, "Konton")
+    open_menu_link(page, "Konton")
     page.get_by_role("button", name=f"Bekräfta {username}").click()
     expect(page.get_by_role("heading", name=f"Engångskod för {username}")).to_be_visible()
     return page.locator("[data-code]").inner_text().strip()
@@ -54,7 +51,7 @@ def user_row(page: Page, username: str):  # type: ignore[no-untyped-def]
 def test_admin_creates_resets_and_disables_users(people, demo):
     admin = people("admin", phone=False)
     admin.log_in("admin")
-    open_menu_item(admin.page, "Användare")
+    open_menu_link(admin.page, "Användare")
 
     # 1. A new municipal colleague: no password field, the account waits for the coordinator.
     form = admin.page.locator("form", has=admin.page.get_by_role("button", name="Skapa användare"))
