@@ -2,7 +2,7 @@
 roles, and walk participants who left (helper: auth).
 
 Revision ID: auth0001sessions
-Revises: 4d502a0afd49
+Revises: e5c1a7f0c2d4
 Create Date: 2026-12-05 23:55:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import webapp.dbtypes
 
 revision = "auth0001sessions"
-down_revision = "4d502a0afd49"
+down_revision = "e5c1a7f0c2d4"
 branch_labels = None
 depends_on = None
 

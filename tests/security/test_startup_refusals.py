@@ -53,7 +53,8 @@ def test_the_gunicorn_config_tells_the_app_its_worker_count(monkeypatch):
     conf = ROOT / "deploy" / "gunicorn.conf.py"
     namespace: dict[str, object] = {"__file__": str(conf)}
     exec(compile(conf.read_text(), str(conf), "exec"), namespace)  # noqa: S102 - our own file
-    monkeypatch.delenv("TRYGG_WORKER_PROCESSES", raising=False)
+    # Set first, so that the test's end restores the environment whatever the hook writes.
+    monkeypatch.setenv("TRYGG_WORKER_PROCESSES", "0")
 
     class Server:
         class cfg:  # noqa: N801 - gunicorn's attribute name
