@@ -35,7 +35,6 @@ max_requests_jitter = 2_000
 forwarded_allow_ips = os.environ.get("TRYGG_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
-
 def on_starting(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature
     """Tell the app how many worker processes share its work (inherited by every worker), so
     production refuses a per-process memory:// rate-limit store with more than one."""
