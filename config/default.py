@@ -29,9 +29,24 @@ MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
 
-# Login throttling (Flask-Limiter syntax); failed attempts only count per user name.
+# Login throttling (webapp/auth/throttle.py). Failed attempts of one (user name, address) pair:
+# the first LOGIN_FREE_FAILURES are free, then each one doubles the wait, starting at
+# LOGIN_DELAY_SECONDS, at most LOGIN_MAX_DELAY_SECONDS. The owner's right password from another
+# address is never held up by someone else's guessing.
+LOGIN_FREE_FAILURES = 3
+LOGIN_DELAY_SECONDS = 2
+LOGIN_MAX_DELAY_SECONDS = 15 * 60
+# All failed logins from one address (Flask-Limiter syntax; needs a shared store with several
+# worker processes, see RATELIMIT_STORAGE_URI).
 LOGIN_LIMIT_PER_IP = "20 per 5 minutes"
-LOGIN_LIMIT_PER_USERNAME = "5 per 5 minutes"
+# The coordinator sees account names with this many failures (from any addresses) in the hours.
+LOGIN_FLAG_FAILURES = 20
+LOGIN_FLAG_HOURS = 24
+# Refused logins written to the audit trail one by one per address and hour; the rest are
+# counted in summary entries.
+LOGIN_AUDIT_PER_ADDRESS = 10
+# One-time codes for choosing a password (new accounts, resets) are valid this long.
+ONE_TIME_CODE_HOURS = 72
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 
@@ -68,10 +83,13 @@ FORCE_HTTPS = False
 # address, not the proxy's. 0 = none (a forged header is then ignored).
 PROXY_COUNT = 0
 
-# Sessions end after this many minutes without a request (a last-seen time in the session,
-# refreshed on every request). Field officers get longer: a phone on patrol may sit in a pocket
-# for hours and its outbox must still be able to flush. Keys are roles; "default" for the rest.
+# Sessions end after this many minutes without a request (a last-seen time in the server-side
+# session row, refreshed as requests come). Field officers get longer: a phone on patrol may sit
+# in a pocket for hours and its outbox must still be able to flush. Keys are roles; "default"
+# for the rest.
 SESSION_IDLE_MINUTES = {"default": 60, "officer": 240}
+# However busy, a login lasts at most this long (one shift); then the user logs in again.
+SESSION_ABSOLUTE_HOURS = 12
 
 # Retention in days per record type (None: kept until deleted by hand). Enforced by
 # `flask --app webapp retention` (with --dry-run to see what it would do); see README, Operate.

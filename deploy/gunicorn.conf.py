@@ -34,6 +34,13 @@ max_requests_jitter = 2_000
 # TRYGG_PROXY_COUNT (werkzeug ProxyFix), so both agree on client address and scheme.
 forwarded_allow_ips = os.environ.get("TRYGG_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+
+def on_starting(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature
+    """Tell the app how many worker processes share its work (inherited by every worker), so
+    production refuses a per-process memory:// rate-limit store with more than one."""
+    os.environ["TRYGG_WORKER_PROCESSES"] = str(server.cfg.workers)
+
+
 accesslog = os.environ.get("TRYGG_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("TRYGG_LOG_LEVEL", "info")

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask import session as flask_session
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -22,6 +23,7 @@ from sqlalchemy import text
 from tests.security.audit_watch import audit_watch  # noqa: E402,F401  (an autouse fixture)
 from webapp import create_app
 from webapp.access import Role
+from webapp.auth import login_sessions
 from webapp.auth.cli import new_user
 from webapp.auth.models import User
 from webapp.core.reference import seed_reference_data
@@ -145,10 +147,17 @@ def outsider(app: Flask) -> User:
 
 
 def login(client: FlaskClient, user: User) -> FlaskClient:
-    """Log in through the session directly (the login form has its own tests)."""
+    """Log in through the session directly (the login form has its own tests): a server-side
+    session row, its token and the user id in the cookie, as webapp.auth.views.log_in does."""
+    with client.application.test_request_context():
+        row = login_sessions.start(user)
+        token = flask_session[login_sessions.TOKEN_KEY]
+        db.session.commit()
+        assert row.id
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session[login_sessions.TOKEN_KEY] = token
     return client
 
 
@@ -188,10 +197,14 @@ def postgres_url() -> str:
     try:
         import psycopg
 
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3):
+        with psycopg.connect(
+            url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3
+        ):
             pass
     except Exception as error:  # noqa: BLE001 - any failure means "no server here"
         if os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail(f"REQUIRE_POSTGRES is set but PostgreSQL is not reachable at {url}: {error}")
+            pytest.fail(
+                f"REQUIRE_POSTGRES is set but PostgreSQL is not reachable at {url}: {error}"
+            )
         pytest.skip(f"no PostgreSQL server reachable at {url} ({error.__class__.__name__})")
     return url

@@ -111,16 +111,19 @@ def test_the_alternative_csrf_header_name_is_accepted(client, officer):
     assert response.status_code == 201
 
 
-def test_a_token_fetched_before_login_still_works_after_login(client, officer):
-    """The outbox fetches a token, the user logs in again, then the outbox flushes."""
+def test_a_token_fetched_before_login_stops_working_after_login(client, officer):
+    """Login rotates the CSRF secret (issue 16): a token issued to the anonymous session, or
+    planted by someone else, is refused. The outbox fetches a fresh token before it flushes."""
     token = csrf_token(client)
     login_form(client, "officer")
 
-    response = client.post(
-        "/api/v1/observations", json=_observation(), headers={"X-CSRFToken": token}
+    stale = client.post("/api/v1/observations", json=_observation(), headers={"X-CSRFToken": token})
+    fresh = client.post(
+        "/api/v1/observations", json=_observation(), headers={"X-CSRFToken": csrf_token(client)}
     )
 
-    assert response.status_code == 201
+    assert stale.status_code == 400 and stale.get_json()["error"]["code"] == "csrf_failed"
+    assert fresh.status_code == 201
 
 
 def test_csrf_tokens_do_not_expire_within_a_session(app):

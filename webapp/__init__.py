@@ -53,8 +53,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .activities.api import register as register_activity_api
     from .activities.views import bp as activities_bp
+    from .admin.confirm_views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .api import create_api_blueprint
+    from .auth.account_views import bp as account_bp
     from .auth.views import bp as auth_bp
     from .citizen.api import register as register_citizen_api
     from .citizen.moderation_views import bp as citizen_moderation_bp
@@ -86,6 +88,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(field_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(measures_bp)
     app.register_blueprint(promises_bp)

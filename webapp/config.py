@@ -96,5 +96,27 @@ def check_production(config: dict[str, Any]) -> None:
     for key in ("SESSION_COOKIE_SAMESITE", "REMEMBER_COOKIE_SAMESITE"):
         if config.get(key) not in ("Lax", "Strict"):
             problems.append(f"{key} must be 'Lax' or 'Strict'")
+    problems.extend(shared_store_problems(config))
     if problems:
         raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
+
+
+def shared_store_problems(config: dict[str, Any]) -> list[str]:
+    """Several worker processes need one rate-limit store: with memory:// each process counts
+    on its own, so the per-address login limit would be multiplied by the number of workers.
+
+    gunicorn tells the app how many workers it runs (TRYGG_WORKER_PROCESSES, set by the
+    on_starting hook in deploy/gunicorn.conf.py).
+    """
+    try:
+        workers = int(config.get("WORKER_PROCESSES") or 1)
+    except (TypeError, ValueError):
+        return ["TRYGG_WORKER_PROCESSES must be a number"]
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if workers > 1 and storage.startswith("memory://"):
+        return [
+            f"RATELIMIT_STORAGE_URI is {storage} but {workers} worker processes run (each would "
+            "keep its own login counts); set TRYGG_RATELIMIT_STORAGE_URI=redis://... "
+            "or run one worker"
+        ]
+    return []

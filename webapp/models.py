@@ -2,7 +2,7 @@
 
 from .areas.models import Area
 from .audit.models import AuditEntry
-from .auth.models import User
+from .auth.models import LoginSession, LoginThrottle, OneTimeCode, User
 from .citizen.models import (
     DailyCount,
     PublicReport,
@@ -32,9 +32,12 @@ __all__ = [
     "AuditEntry",
     "Category",
     "DailyCount",
+    "LoginSession",
+    "LoginThrottle",
     "Measure",
     "MeasureEvent",
     "Observation",
+    "OneTimeCode",
     "Photo",
     "Promise",
     "PublicReport",

@@ -8,6 +8,31 @@ TRYGG_RATELIMIT_STORAGE_URI); the app refuses to start with unsafe ones.
 
 from __future__ import annotations
 
-from . import create_app
+import os
 
-app = create_app()
+from flask import Flask
+
+from . import create_app
+from .config import KNOWN_WEAK_SECRETS, ConfigError
+
+
+def production_app() -> Flask:
+    """The app for a real server: TRYGG_ENV must be named, and never with the development key.
+
+    Without TRYGG_ENV create_app() would fall back to development (demo-friendly settings, a
+    secret key everyone can read in config/default.py): fine for `flask run`, never here.
+    """
+    env_name = os.environ.get("TRYGG_ENV", "").strip()
+    if not env_name:
+        raise ConfigError(
+            "Refusing to start: set TRYGG_ENV (production on a server) for webapp.wsgi."
+        )
+    app = create_app(env_name)
+    if (app.config.get("SECRET_KEY") or "") in KNOWN_WEAK_SECRETS:
+        raise ConfigError(
+            "Refusing to start: the development SECRET_KEY is in use; set SECRET_KEY."
+        )
+    return app
+
+
+app = production_app()

@@ -49,7 +49,8 @@ def test_gunicorn_serves_the_production_app(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite",
         "TRYGG_PHOTO_DIR": str(tmp_path / "photos"),
-        "WEB_CONCURRENCY": "2",
+        # One worker: several need a shared rate-limit store (see the test below).
+        "WEB_CONCURRENCY": "1",
     }
     with gunicorn(env, log=tmp_path / "gunicorn.log", app_uri="webapp.wsgi:app") as base:
         port = int(base.rsplit(":", 1)[1])

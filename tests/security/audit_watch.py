@@ -27,6 +27,11 @@ ANONYMOUS_INSERTS = frozenset({"citizen_reports", "survey_responses", "survey_an
 # address, webapp/citizen/integrity.py) is written, counted up and purged with those inserts,
 # unaudited for the same reason.
 ANONYMOUS_BOOKKEEPING = frozenset({"citizen_used_form_tokens", "citizen_daily_counts"})
+# Bookkeeping, not records: a login session's last-seen time, and the counters of failed logins,
+# which must keep counting after the per-address bound on audit entries is reached (a login
+# flood must not grow the trail). Starting and ending sessions is audited (user.login,
+# user.logout, user.logout_all, user.disable, user.password_*), tested in tests/security.
+BOOKKEEPING_TABLES = frozenset({"login_sessions", "login_throttles"})
 
 
 class AuditWatch:
@@ -55,13 +60,13 @@ class AuditWatch:
     def _note(self, state: dict[str, Any], obj: Any) -> None:
         if isinstance(obj, AuditEntry):
             state["audited"] = True
-        else:
+        elif obj.__tablename__ not in BOOKKEEPING_TABLES:
             state["tables"].add(obj.__tablename__)
 
     def orm_execute(self, execute_state: ORMExecuteState) -> None:
         if has_request_context() and (execute_state.is_update or execute_state.is_delete):
             table = getattr(execute_state.statement, "table", None)
-            if getattr(table, "name", None) in ANONYMOUS_BOOKKEEPING:
+            if getattr(table, "name", None) in ANONYMOUS_BOOKKEEPING | BOOKKEEPING_TABLES:
                 return
             self._state(execute_state.session)["tables"].add(str(execute_state.statement))
 

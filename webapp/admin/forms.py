@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..core.forms import Form
@@ -34,20 +34,18 @@ class NewUserForm(Form):
         _l("Organisation (for coordinators and administrators)"),
         choices=choices(ORGANISATION_CHOICES),
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
-        render_kw={"autocomplete": "new-password"},
+
+
+class RoleForm(Form):
+    # Own element ids: the new-user form on the same page has role and organisation fields too.
+    user_id = SelectField(_l("User"), coerce=int, choices=[], id="change-user")
+    role = SelectField(_l("New role"), choices=choices(ROLE_CHOICES), id="change-role")
+    organisation = SelectField(
+        _l("Organisation (for coordinators and administrators)"),
+        choices=choices(ORGANISATION_CHOICES),
+        id="change-organisation",
     )
 
 
 class UserStatusForm(Form):
     action = SelectField(choices=choices({"disable": "disable", "enable": "enable"}))
-
-
-class ResetPasswordForm(Form):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
-        render_kw={"autocomplete": "new-password"},
-    )

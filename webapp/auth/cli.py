@@ -11,6 +11,7 @@ from flask import Flask
 from ..access import Role
 from ..admin.passwords import password_problem
 from ..audit.service import record as audit
+from ..dbtypes import utcnow
 from ..extensions import db
 from .models import ORGANISATION_BY_ROLE, User
 
@@ -29,7 +30,11 @@ def register_auth_commands(app: Flask) -> None:
     )
     @click.option("--name", "display_name", default="", help="Display name.")
     def create_user(username: str, role: str, organisation: str | None, display_name: str) -> None:
-        """Create a user; the password is read from standard input."""
+        """Create a user; the password is read from standard input.
+
+        A server-console action (e.g. the first coordinator): the account is ready at once,
+        without the coordinator confirmation the web admin's new accounts need.
+        """
         username = username.strip().lower()
         if not USERNAME_PATTERN.match(username):
             raise click.ClickException(
@@ -55,6 +60,30 @@ def register_auth_commands(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Created {username} ({role}).")
 
+    @app.cli.command("set-password")
+    @click.argument("username")
+    def set_password(username: str) -> None:
+        """Set a user's password from standard input and confirm the account.
+
+        A server-console action for when no coordinator is left to confirm (e.g. the only
+        coordinator of an organisation forgot the password). Ends the user's sessions.
+        """
+        user = db.session.execute(
+            db.select(User).filter_by(username=username.strip().lower())
+        ).scalar_one_or_none()
+        if user is None:
+            raise click.ClickException(f"No user {username!r}.")
+        password = read_password()
+        problem = password_problem(password, user.username)
+        if problem:
+            raise click.ClickException(str(problem))
+        user.set_password(password)
+        if user.confirmed_at is None:
+            user.confirmed_at = utcnow()
+        audit("user.password_set", user, actor_label="cli")
+        db.session.commit()
+        click.echo(f"New password set for {user.username}.")
+
 
 def read_password() -> str:
     if sys.stdin.isatty():
@@ -65,15 +94,22 @@ def read_password() -> str:
 def new_user(
     username: str,
     role: Role,
-    password: str,
+    password: str | None,
     organisation: str | None = None,
     display_name: str = "",
 ) -> User:
+    """A new account. With a password it is ready to use: only the server console (this CLI,
+    the demo) and tests make those. Without one, its owner sets it with a one-time code, and a
+    data role waits for a coordinator's confirmation (webapp/admin)."""
     user = User(
         username=username,
         role=role.value,
         organisation=organisation or ORGANISATION_BY_ROLE.get(role, "police"),
         display_name=display_name or username,
     )
-    user.set_password(password)
+    if password is None:
+        user.clear_password()
+    else:
+        user.set_password(password)
+        user.confirmed_at = utcnow()
     return user

@@ -19,3 +19,43 @@ class LoginForm(Form):
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
+
+
+class ChangePasswordForm(Form):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your password.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class SetPasswordForm(Form):
+    code = StringField(
+        _l("One-time code"),
+        validators=[DataRequired(message=_l("Enter the code you were given.")), Length(max=64)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, flash, request, session
+from flask import Flask, abort, flash, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user, user_logged_in
+from flask_login import current_user, logout_user
 
 from ..access import Role
 from ..errors import ApiProblem
 from ..extensions import db, login_manager
-from .models import User
+from . import login_sessions
+from .models import LoginSession, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,67 +30,74 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
-    app.before_request(end_idle_session)
-    user_logged_in.connect(_mark_seen, app)
+    app.before_request(check_login_session)
 
 
-# The last request of this session (epoch seconds), kept in the signed session cookie.
-LAST_SEEN_KEY = "_last_seen"
-# Rewrite the cookie at most this often: every request would mean a Set-Cookie on every answer.
-LAST_SEEN_RESOLUTION_S = 30
 # Files that need no login do not count as activity and need no user loaded.
 _PASSIVE_ENDPOINTS = frozenset({"static", "field.vendor", "field.service_worker", "field.manifest"})
 
 
-def idle_limit(role: str) -> timedelta | None:
-    """How long a session of `role` may sit unused (None: no limit).
+def check_login_session() -> None:
+    """Before every view: a cookie that names a login must name a live server-side session.
 
-    SESSION_IDLE_MINUTES is a number for every role, or a dict of role -> minutes with
-    "default" for the roles it does not name.
+    An ended session (logout, "log out on all devices", disabling, a new password) or one that
+    ran out (idle, absolute lifetime) makes the request anonymous: pages send the caller to log
+    in, the API answers 401 and the field outbox keeps its items. Otherwise the session counts as
+    used now.
     """
-    setting = current_app.config.get("SESSION_IDLE_MINUTES")
-    minutes = setting.get(role, setting.get("default")) if isinstance(setting, dict) else setting
-    return timedelta(minutes=float(minutes)) if minutes else None
-
-
-def _mark_seen(_app: Flask, **_extra: Any) -> None:
-    session[LAST_SEEN_KEY] = int(time.time())
-
-
-def end_idle_session() -> None:
-    """Log out a session that has been idle too long; otherwise note that it was used now.
-
-    Runs before every view, so an expired session is anonymous everywhere: pages send the
-    caller to log in, the API answers 401 and the outbox keeps its items.
-    """
-    if request.endpoint in _PASSIVE_ENDPOINTS or not current_user.is_authenticated:
+    g.login_session = None
+    if request.endpoint in _PASSIVE_ENDPOINTS or "_user_id" not in session:
         return
-    now = time.time()
-    last_seen = session.get(LAST_SEEN_KEY)
-    limit = idle_limit(current_user.role)
-    if limit and isinstance(last_seen, int | float) and now - last_seen > limit.total_seconds():
-        from ..audit.service import record as audit
-
-        user = current_user._get_current_object()
-        minutes = int(limit.total_seconds() // 60)
-        audit("user.session_expired", user, actor=user, idle_minutes=minutes)
+    row = login_sessions.current()
+    user = db.session.get(User, row.user_id) if row is not None else None
+    if (
+        row is None
+        or user is None
+        or row.ended_at is not None
+        or str(user.id) != str(session.get("_user_id"))
+    ):
+        _drop_login()
+        return
+    reason = login_sessions.expiry_reason(row, user.role)
+    if reason:
+        _expire(row, user, reason)
+        return
+    g.login_session = row
+    if login_sessions.touch(row):
         db.session.commit()
-        logout_user()
-        session.pop(LAST_SEEN_KEY, None)
-        if not request.path.startswith("/api/"):
+
+
+def _expire(row: LoginSession, user: User, reason: str) -> None:
+    from ..audit.service import record as audit
+
+    login_sessions.end(row, reason)
+    if reason == "idle":
+        minutes = int((login_sessions.idle_limit(user.role) or timedelta()).total_seconds() // 60)
+        audit("user.session_expired", user, actor=user, reason=reason, idle_minutes=minutes)
+    else:
+        hours = login_sessions.absolute_limit().total_seconds() / 3600
+        audit("user.session_expired", user, actor=user, reason=reason, max_hours=hours)
+    db.session.commit()
+    _drop_login()
+    if not request.path.startswith("/api/"):
+        if reason == "idle":
             flash(_("You were logged out after a while without activity. Log in again."), "info")
-        return
-    if not isinstance(last_seen, int | float) or now - last_seen >= LAST_SEEN_RESOLUTION_S:
-        session[LAST_SEEN_KEY] = int(now)
+        else:
+            flash(_("Your session has reached its maximum length. Log in again."), "info")
 
 
-def load_user(session_id: str) -> User | None:
-    """Session ids are "<id>:<token>": rotating the token (disable, new password) ends sessions."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+def _drop_login() -> None:
+    logout_user()
+    login_sessions.forget()
+
+
+def load_user(user_id: str) -> User | None:
+    """The user of this request's live session (checked by check_login_session), else None."""
+    row = g.get("login_session")
+    if row is None or str(row.user_id) != user_id:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_token != token:
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.may_log_in:
         return None
     return user
 

@@ -6,9 +6,11 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -18,6 +20,7 @@ from werkzeug.wrappers import Response
 from ..audit.service import record as audit
 from ..dbtypes import utcnow
 from ..extensions import db, limiter
+from . import login_sessions, throttle
 from .forms import LoginForm
 from .models import User, check_dummy_password
 from .redirects import safe_next
@@ -26,32 +29,22 @@ bp = Blueprint("auth", __name__)
 
 
 def _failed(response: Response) -> bool:
-    # Only failed attempts count towards the limits; a busy station logging in is fine.
+    # Only failed attempts count towards the per-address limit; a busy station logging in is fine.
     return response.status_code != 302
 
 
-def _username_key() -> str:
-    return "login-user:" + (request.form.get("username") or "").strip().lower()
-
-
 def _throttled(_limit: object) -> None:
-    """A refused attempt is a login attempt too: it goes into the trail (then the 429)."""
-    audit(
-        "user.login_throttled",
-        target_type="users",
-        actor_label=(request.form.get("username") or "").strip().lower()[:64],
-    )
+    """A refused attempt is a login attempt too: it goes into the trail (bounded), then the 429."""
+    throttle.audit_refused(request.form.get("username") or "", "throttled")
     db.session.commit()
 
 
 def audit_login_csrf_failure(error: Exception) -> None:
     """A login POST refused for its CSRF token is a login attempt too (called by the CSRF
     error handler: the view never runs). Name, address and UTC time, like any failed login."""
-    audit(
-        "user.login_failed",
-        target_type="users",
-        actor_label=(request.form.get("username") or "").strip().lower()[:64],
-        reason="csrf_failed",
+    throttle.audit_refused(
+        request.form.get("username") or "",
+        "csrf_failed",
         csrf_error=str(getattr(error, "description", "") or "")[:120],
     )
     db.session.commit()
@@ -64,13 +57,6 @@ def audit_login_csrf_failure(error: Exception) -> None:
     deduct_when=_failed,
     on_breach=_throttled,
 )
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"],
-    key_func=_username_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    on_breach=_throttled,
-)
 def login() -> Response | tuple[str, int] | str:
     form = LoginForm()
     if request.method == "GET":
@@ -78,23 +64,46 @@ def login() -> Response | tuple[str, int] | str:
     if not form.validate_on_submit():
         if request.method != "POST":
             return render_template("auth/login.html", form=form)
-        audit(
-            "user.login_failed",
-            target_type="users",
-            actor_label=(form.username.data or "").strip().lower()[:64],
-            reason="incomplete",
-        )
+        throttle.audit_refused(form.username.data or "", "incomplete")
         db.session.commit()
         return render_template("auth/login.html", form=form), 400
-    user = authenticate(form.username.data or "", form.password.data or "")
+    username = (form.username.data or "").strip().lower()
+    wait = throttle.wait_seconds(username)
+    if wait:
+        return _too_soon(form, username, wait)
+    user = authenticate(username, form.password.data or "")
     if user is None:
         flash(_("Wrong user name or password, or the account is disabled."), "error")
         return render_template("auth/login.html", form=form), 401
+    log_in(user)
+    return redirect(safe_next(form.next.data) or url_for("core.index"))
+
+
+def _too_soon(form: LoginForm, username: str, wait: int) -> tuple[str, int, dict[str, str]]:
+    """Too many wrong passwords for this name from this address: wait, growing each time."""
+    throttle.audit_refused(username, "throttled", retry_after=wait)
+    db.session.commit()
+    flash(_("Too many attempts. Wait %(seconds)s seconds and try again.", seconds=wait), "error")
+    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+
+
+def log_in(user: User) -> None:
+    """Start a new server-side session for `user` in this browser.
+
+    The CSRF secret of the anonymous session is dropped, so a token issued before login (or
+    planted by someone else) does not work after it.
+    """
+    session.pop("csrf_token", None)
+    previous = g.get("login_session")
+    if previous is not None:  # a login over a live one in this browser replaces it
+        login_sessions.end(previous, "relogin")
+    login_sessions.purge_old()
+    g.login_session = login_sessions.start(user)
     login_user(user)
+    throttle.note_success(user.username)
     user.last_login_at = utcnow()
     audit("user.login", user, actor=user)
     db.session.commit()
-    return redirect(safe_next(form.next.data) or url_for("core.index"))
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -102,25 +111,52 @@ def authenticate(username: str, password: str) -> User | None:
     user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none()
     if user is None:
         check_dummy_password(password)
-    ok = user is not None and user.check_password(password) and user.active
-    if not ok:
-        audit(
-            "user.login_failed",
-            target_type="users",
-            target_id=user.id if user else None,
-            actor_label=username[:64],
-            reason="disabled" if user is not None and not user.active else "credentials",
-        )
+    password_ok = user is not None and user.check_password(password)
+    if not (password_ok and user is not None and user.may_log_in):
+        if not password_ok:
+            throttle.note_failure(username)
+        throttle.audit_refused(username, _refusal(user), target_id=user.id if user else None)
         db.session.commit()
         return None
     return user
 
 
+def _refusal(user: User | None) -> str:
+    if user is not None and not user.active:
+        return "disabled"
+    if user is not None and user.awaiting_confirmation:
+        return "awaiting_confirmation"
+    return "credentials"
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
+    """End this session on the server: a copy of the cookie stops working too."""
+    row = g.get("login_session")
+    if row is not None:
+        login_sessions.end(row, "logout")
     audit("user.logout", current_user._get_current_object())
     db.session.commit()
-    logout_user()
+    _forget_login()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout/all", methods=["POST"])
+@login_required
+def logout_everywhere() -> Response:
+    """End every session of the account, on every device (a lost phone, a shared computer)."""
+    user = current_user._get_current_object()
+    count = login_sessions.end_all(user, "logout_all")
+    audit("user.logout_all", user, sessions=count)
+    db.session.commit()
+    _forget_login()
+    flash(_("You are logged out on all devices."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _forget_login() -> None:
+    logout_user()
+    login_sessions.forget()
+    session.pop("csrf_token", None)

@@ -132,6 +132,12 @@ NAV: tuple[NavGroup, ...] = (
                 "admin.audit_log", _l("Audit log"), COORDINATOR, _l("Who read and changed what")
             ),
             NavItem(
+                "accounts.index",
+                _l("Accounts"),
+                COORDINATOR,
+                _l("Confirm new accounts and resets; many failed logins"),
+            ),
+            NavItem(
                 "admin.exports",
                 _l("Export a user's data"),
                 COORDINATOR,

@@ -139,6 +139,8 @@ class WalkParticipant(db.Model):
     gender: Mapped[str | None] = mapped_column(String(16), nullable=True)
     age_band: Mapped[str | None] = mapped_column(String(16), nullable=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Leaving ends the participant's session on the server: a copied cookie stops working too.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     walk: Mapped[SafetyWalk] = relationship()
 

@@ -1,9 +1,10 @@
 """The walk participant's session: a walk-scoped identity without an account.
 
 Joining stores {walk_id, participant_id, expires} in the signed session cookie. Every request
-checks it again against the database, so a revoked or renewed code, a closed walk or an expired
-join window ends the session at once. Participants are never logged in: Flask-Login's
-`current_user` stays anonymous, so no route for police or municipal staff opens to them.
+checks it again against the database, so leaving, a revoked or renewed code, a closed walk or an
+expired join window ends the session at once, for every copy of the cookie. Participants are
+never logged in: Flask-Login's `current_user` stays anonymous, so no route for police or
+municipal staff opens to them.
 """
 
 from __future__ import annotations
@@ -61,7 +62,19 @@ def join(
 
 
 def leave() -> None:
+    """End the participant's session on the server too: a copy of the cookie stops working."""
+    participant = current_participant()
     session.pop(SESSION_KEY, None)
+    if participant is None:
+        return
+    participant.left_at = datetime.now(UTC)
+    audit(
+        "walk.leave",
+        participant.walk,
+        actor_label=f"participant {participant.id[:8]}",
+        participant_id=participant.id,
+    )
+    db.session.commit()
 
 
 def current_participant() -> WalkParticipant | None:
@@ -77,6 +90,7 @@ def current_participant() -> WalkParticipant | None:
         participant = db.session.get(WalkParticipant, data["participant_id"])
     if (
         participant is None
+        or participant.left_at is not None
         or participant.walk_id != data.get("walk_id")
         or participant.join_code != participant.walk.join_code
         or join_state(participant.walk) != "open"
