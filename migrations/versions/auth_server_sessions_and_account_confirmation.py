@@ -12,7 +12,7 @@ from alembic import op
 import webapp.dbtypes
 
 revision = "auth0001sessions"
-down_revision = "e5c1a7f0c2d4"
+down_revision = "f1e1d0a7c0de"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ reached innerHTML, a template literal or an attribute.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -40,9 +40,16 @@ def hostile_world(app):  # type: ignore[no-untyped-def]
         coordinator = make_user(Role.COORDINATOR, "samordnare", organisation="municipality")
         for index, note in enumerate(HOSTILE_NOTES):
             # Far apart, so each is its own marker and not hidden inside a cluster.
-            add_observation(officer, note=note, lat=59.830 + index * 0.004, lon=13.12 + index * 0.01)
-        measure = Measure(title=HOSTILE_NOTES[0], created_by_id=coordinator.id, lat=59.845, lon=13.17,
-                          deadline=date.today() - timedelta(days=1))
+            add_observation(
+                officer, note=note, lat=59.830 + index * 0.004, lon=13.12 + index * 0.01
+            )
+        measure = Measure(
+            title=HOSTILE_NOTES[0],
+            created_by_id=coordinator.id,
+            lat=59.845,
+            lon=13.17,
+            deadline=date.today() - timedelta(days=1),
+        )
         measure.change_status("decided", by=coordinator.id, comment=HOSTILE_NOTES[1])
         db.session.add(measure)
         for area in db.session.execute(db.select(Area)).scalars():

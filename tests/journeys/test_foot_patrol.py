@@ -111,18 +111,26 @@ def test_a_foot_patrol_with_observations_reaches_the_coordinators_map(people, de
     expect(desk.locator("main")).to_contain_text("±\u00a0120\u00a0m")
 
     with demo.app_context():
-        patrol = db.session.execute(
-            db.select(Activity).where(Activity.route.is_not(None)).order_by(Activity.started_at.desc())
-        ).scalars().first()
+        patrol = (
+            db.session.execute(
+                db.select(Activity)
+                .where(Activity.route.is_not(None))
+                .order_by(Activity.started_at.desc())
+            )
+            .scalars()
+            .first()
+        )
         assert patrol is not None and patrol.ended_at is not None
         assert len(patrol.route["coordinates"]) >= 3
-        made = db.session.execute(
-            db.select(Observation).filter_by(activity_id=patrol.id)
-        ).scalars().all()
+        made = (
+            db.session.execute(db.select(Observation).filter_by(activity_id=patrol.id))
+            .scalars()
+            .all()
+        )
         assert sorted(o.imprecise_position for o in made) == [False, True]
         photos = db.session.scalar(
-            db.select(db.func.count()).select_from(Photo).where(
-                Photo.observation_id.in_([o.id for o in made])
-            )
+            db.select(db.func.count())
+            .select_from(Photo)
+            .where(Photo.observation_id.in_([o.id for o in made]))
         )
         assert photos == 1

@@ -111,9 +111,11 @@ def test_an_officer_logs_activities_offline_on_a_fresh_phone(people, demo):
 
     # Exactly once each, and the visit knows it lay outside the town.
     with demo.app_context():
-        new = db.session.execute(
-            db.select(Activity).where(Activity.id.not_in(before))
-        ).scalars().all()
+        new = (
+            db.session.execute(db.select(Activity).where(Activity.id.not_in(before)))
+            .scalars()
+            .all()
+        )
         kinds = sorted(a.activity_type.code for a in new)
         assert kinds == ["andt", "foretagsbesok", "samverkan-skola-soc"]
         visit = next(a for a in new if a.activity_type.code == "foretagsbesok")

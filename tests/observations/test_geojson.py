@@ -337,21 +337,27 @@ def test_filters_by_visibility_activity_type_and_promise(app, officer, coordinat
     """The map's filters: visibility, activity type and the promise the activity serves."""
     from datetime import UTC, datetime
 
-    from webapp.promises.models import Activity, ActivityType, Promise
     from tests.review.helpers import add_observation
+    from webapp.promises.models import Activity, ActivityType, Promise
 
     with app.app_context():
         from webapp.extensions import db
 
-        patrol_type = db.session.execute(db.select(ActivityType).filter_by(code="fotpatrull")).scalar_one()
+        patrol_type = db.session.execute(
+            db.select(ActivityType).filter_by(code="fotpatrull")
+        ).scalar_one()
         andt_type = db.session.execute(db.select(ActivityType).filter_by(code="andt")).scalar_one()
         safety_promise = patrol_type.promises[0]
         drug_promise = andt_type.promises[0]
         assert safety_promise.id != drug_promise.id
         ids = {}
         for key, activity_type in (("patrol", patrol_type), ("andt", andt_type)):
-            activity = Activity(activity_type_id=activity_type.id, started_at=datetime.now(UTC),
-                                visibility="police", author_id=officer.id)
+            activity = Activity(
+                activity_type_id=activity_type.id,
+                started_at=datetime.now(UTC),
+                visibility="police",
+                author_id=officer.id,
+            )
             db.session.add(activity)
             db.session.flush()
             ids[key] = add_observation(officer, visibility="police")

@@ -56,9 +56,7 @@ def test_the_coordinator_sees_the_flag_on_the_map_data_and_the_review_page(
     )
     precise = create(officer_client, accuracy_m=8.0, visibility="police")
     client = as_user(coordinator)
-    features = {
-        f["id"]: f["properties"] for f in client.get(GEOJSON_URL).get_json()["features"]
-    }
+    features = {f["id"]: f["properties"] for f in client.get(GEOJSON_URL).get_json()["features"]}
     assert features[imprecise["id"]]["imprecise_position"] is True
     assert features[precise["id"]]["imprecise_position"] is False
     page = client.get(f"/review/observations/{imprecise['id']}").get_data(as_text=True)

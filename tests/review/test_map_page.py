@@ -74,26 +74,56 @@ def test_admin_has_no_map_of_record_content(app, admin, as_user):
     assert as_user(admin).get("/review/map").status_code == 403
 
 
-def test_map_layers_for_walks_patrols_and_visits_respect_visibility(app, officer, staff, coordinator, as_user):
+def test_map_layers_for_walks_patrols_and_visits_respect_visibility(
+    app, officer, staff, coordinator, as_user
+):
     from datetime import UTC, datetime
 
     from webapp.promises.models import Activity, ActivityType
     from webapp.walks.models import SafetyWalk, WalkStop
 
     with app.app_context():
-        patrol_type = db.session.execute(db.select(ActivityType).filter_by(kind="patrol")).scalars().first()
-        visit_type = db.session.execute(db.select(ActivityType).filter_by(kind="business_visit")).scalars().first()
+        patrol_type = (
+            db.session.execute(db.select(ActivityType).filter_by(kind="patrol")).scalars().first()
+        )
+        visit_type = (
+            db.session.execute(db.select(ActivityType).filter_by(kind="business_visit"))
+            .scalars()
+            .first()
+        )
         now = datetime.now(UTC)
         route = {"type": "LineString", "coordinates": [[13.14, 59.83], [13.15, 59.84]]}
-        db.session.add_all([
-            Activity(activity_type_id=patrol_type.id, started_at=now, ended_at=now, route=route,
-                     length_m=1234.0, visibility="police", author_id=officer.id),
-            Activity(activity_type_id=visit_type.id, started_at=now, lat=59.9, lon=13.0,
-                     outside_tatort=True, place=HOSTILE, visibility="shared", author_id=officer.id,
-                     details={"business_name": HOSTILE}),
-        ])
-        walk = SafetyWalk(name="Kvällsvandring", starts_at=now, visibility="shared", route=route,
-                          created_by_id=coordinator.id)
+        db.session.add_all(
+            [
+                Activity(
+                    activity_type_id=patrol_type.id,
+                    started_at=now,
+                    ended_at=now,
+                    route=route,
+                    length_m=1234.0,
+                    visibility="police",
+                    author_id=officer.id,
+                ),
+                Activity(
+                    activity_type_id=visit_type.id,
+                    started_at=now,
+                    lat=59.9,
+                    lon=13.0,
+                    outside_tatort=True,
+                    place=HOSTILE,
+                    visibility="shared",
+                    author_id=officer.id,
+                    details={"business_name": HOSTILE},
+                ),
+            ]
+        )
+        walk = SafetyWalk(
+            name="Kvällsvandring",
+            starts_at=now,
+            visibility="shared",
+            route=route,
+            created_by_id=coordinator.id,
+        )
         walk.stops = [WalkStop(position=0, name="Torget", lat=59.8366, lon=13.144)]
         db.session.add(walk)
         db.session.commit()

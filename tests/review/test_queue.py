@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from tests.conftest import form_csrf_token
 from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation
-from tests.conftest import form_csrf_token
 
 from .helpers import add_observation
 
@@ -24,7 +24,9 @@ def test_new_records_wait_in_the_queue(app, officer, coordinator, as_user):
     assert "Redan granskad" not in page
 
 
-def test_bulk_status_change_updates_every_ticked_record_and_audits(app, officer, coordinator, as_user):
+def test_bulk_status_change_updates_every_ticked_record_and_audits(
+    app, officer, coordinator, as_user
+):
     with app.app_context():
         ids = [add_observation(officer) for _ in range(3)]
     client = as_user(coordinator)
@@ -37,7 +39,11 @@ def test_bulk_status_change_updates_every_ticked_record_and_audits(app, officer,
         statuses = {o.id: o.status for o in db.session.execute(db.select(Observation)).scalars()}
         assert statuses[ids[0]] == statuses[ids[1]] == "reviewed"
         assert statuses[ids[2]] == "new"
-        audits = db.session.execute(db.select(AuditEntry).filter_by(action="observation.review")).scalars().all()
+        audits = (
+            db.session.execute(db.select(AuditEntry).filter_by(action="observation.review"))
+            .scalars()
+            .all()
+        )
         assert {a.target_id for a in audits} == set(ids[:2])
 
 
@@ -46,7 +52,8 @@ def test_unknown_bulk_action_is_refused(app, officer, coordinator, as_user):
         observation_id = add_observation(officer)
     client = as_user(coordinator)
     response = client.post(
-        "/review/bulk", data={"csrf_token": _token(client), "ids": [observation_id], "action": "status:deleted"}
+        "/review/bulk",
+        data={"csrf_token": _token(client), "ids": [observation_id], "action": "status:deleted"},
     )
     assert response.status_code == 400
 
@@ -55,7 +62,9 @@ def test_records_become_a_measure_and_are_linked(app, officer, coordinator, as_u
     with app.app_context():
         ids = [add_observation(officer), add_observation(officer)]
     client = as_user(coordinator)
-    response = client.post("/review/bulk", data={"csrf_token": _token(client), "ids": ids, "action": "new_measure"})
+    response = client.post(
+        "/review/bulk", data={"csrf_token": _token(client), "ids": ids, "action": "new_measure"}
+    )
     assert response.status_code == 302 and "/measures/new" in response.headers["Location"]
     form_page = client.get(response.headers["Location"]).get_data(as_text=True)
     response = client.post(
@@ -76,7 +85,11 @@ def test_records_become_a_measure_and_are_linked(app, officer, coordinator, as_u
     assert response.status_code == 302
     with app.app_context():
         measure = db.session.execute(db.select(Measure)).scalar_one()
-        linked = db.session.execute(db.select(Observation).where(Observation.id.in_(ids))).scalars().all()
+        linked = (
+            db.session.execute(db.select(Observation).where(Observation.id.in_(ids)))
+            .scalars()
+            .all()
+        )
         assert all(o.measure_id == measure.id and o.status == "linked" for o in linked)
         assert measure.lat is not None
 
@@ -87,7 +100,10 @@ def test_marking_a_duplicate_points_to_the_original(app, officer, coordinator, a
         copy = add_observation(officer)
     client = as_user(coordinator)
     token = form_csrf_token(client.get(f"/review/observations/{copy}").get_data(as_text=True))
-    client.post(f"/review/observations/{copy}/duplicate", data={"csrf_token": token, "original_id": original})
+    client.post(
+        f"/review/observations/{copy}/duplicate",
+        data={"csrf_token": token, "original_id": original},
+    )
     with app.app_context():
         row = db.session.get(Observation, copy)
         assert row.status == "duplicate" and row.duplicate_of_id == original
@@ -100,11 +116,16 @@ def test_only_coordinators_triage(app, officer, staff, as_user):
         client = as_user(user)
         assert client.get("/review/").status_code == 403
         token = form_csrf_token(client.get("/field/mine").get_data(as_text=True))
-        response = client.post("/review/bulk", data={"csrf_token": token, "ids": [observation_id], "action": "status:closed"})
+        response = client.post(
+            "/review/bulk",
+            data={"csrf_token": token, "ids": [observation_id], "action": "status:closed"},
+        )
         assert response.status_code == 403
 
 
-def test_detail_page_hides_records_the_reader_may_not_see(app, officer, staff, coordinator, as_user):
+def test_detail_page_hides_records_the_reader_may_not_see(
+    app, officer, staff, coordinator, as_user
+):
     with app.app_context():
         police_only = add_observation(officer, visibility="police")
     assert as_user(staff).get(f"/review/observations/{police_only}").status_code == 404
@@ -116,5 +137,7 @@ def test_reading_a_police_record_is_audited(app, officer, coordinator, as_user):
         police_only = add_observation(officer, visibility="police")
     as_user(coordinator).get(f"/review/observations/{police_only}")
     with app.app_context():
-        entry = db.session.execute(db.select(AuditEntry).filter_by(action="observation.read")).scalar_one()
+        entry = db.session.execute(
+            db.select(AuditEntry).filter_by(action="observation.read")
+        ).scalar_one()
         assert entry.target_id == police_only and entry.actor_label == "coordinator"

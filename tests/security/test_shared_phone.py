@@ -219,9 +219,7 @@ def test_record_pages_and_api_answers_say_no_store(
     assert "no-store" not in app.test_client().get("/static/js/app.js").headers["Cache-Control"]
 
 
-def test_the_offline_copy_of_the_patrol_page_holds_no_patrols(
-    app: Flask, officer, as_user
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_offline_copy_of_the_patrol_page_holds_no_patrols(app: Flask, officer, as_user) -> None:  # type: ignore[no-untyped-def]
     from tests.promises.helpers import patrol_payload
 
     client = as_user(officer)

@@ -368,7 +368,10 @@ def build_openapi() -> dict[str, Any]:
                             "name": "visibility",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "string", "enum": ["police", "municipality", "shared"]},
+                            "schema": {
+                                "type": "string",
+                                "enum": ["police", "municipality", "shared"],
+                            },
                         },
                         {
                             "name": "activity_type",
@@ -382,7 +385,9 @@ def build_openapi() -> dict[str, Any]:
                             "in": "query",
                             "required": False,
                             "schema": {"type": "integer", "minimum": 1},
-                            "description": "Only records made during activities serving this promise.",
+                            "description": (
+                                "Only records made during activities serving this promise."
+                            ),
                         },
                     ],
                     "responses": {

@@ -84,7 +84,9 @@ def _box(lat: float, lon: float, half_lat: float, half_lon: float) -> dict[str, 
 
 
 def _kommun_geometry() -> dict[str, Any]:
-    path = Path(__file__).resolve().parent.parent / "areas" / "data" / "kommuner-sunne-torsby.geojson"
+    path = (
+        Path(__file__).resolve().parent.parent / "areas" / "data" / "kommuner-sunne-torsby.geojson"
+    )
     collection = json.loads(path.read_text(encoding="utf-8"))
     for feature in collection["features"]:
         if feature["properties"].get("kommunkod") == "1766":
@@ -95,8 +97,20 @@ def _kommun_geometry() -> dict[str, Any]:
 def area_defaults() -> list[tuple[str, str, str, dict[str, Any], bool]]:
     # Approximate boxes: about 700 m x 560 m for centrum, 4.4 km x 4.5 km for tätort.
     return [
-        ("sunne-centrum", "Sunne centrum", "centrum", _box(CENTER_LAT, CENTER_LON, 0.0025, 0.0060), True),
-        ("sunne-tatort", "Sunne tätort", "tatort", _box(CENTER_LAT, CENTER_LON, 0.020, 0.040), True),
+        (
+            "sunne-centrum",
+            "Sunne centrum",
+            "centrum",
+            _box(CENTER_LAT, CENTER_LON, 0.0025, 0.0060),
+            True,
+        ),
+        (
+            "sunne-tatort",
+            "Sunne tätort",
+            "tatort",
+            _box(CENTER_LAT, CENTER_LON, 0.020, 0.040),
+            True,
+        ),
         ("sunne-kommun", "Sunne kommun", "kommun", _kommun_geometry(), False),
     ]
 
@@ -108,7 +122,9 @@ def seed_reference_data() -> dict[str, int]:
     for title, body in PROMISES:
         promise = db.session.execute(db.select(Promise).filter_by(title=title)).scalar()
         if promise is None:
-            promise = Promise(title=title, body=body, starts_on=date(2016, 1, 1), ends_on=date(2017, 12, 31))
+            promise = Promise(
+                title=title, body=body, starts_on=date(2016, 1, 1), ends_on=date(2017, 12, 31)
+            )
             db.session.add(promise)
             added["promises"] += 1
         promises.append(promise)
@@ -121,12 +137,16 @@ def seed_reference_data() -> dict[str, int]:
     for order, (code, label_sv, label_en, color) in enumerate(CATEGORIES):
         if db.session.get(Category, code) is None:
             db.session.add(
-                Category(code=code, label_sv=label_sv, label_en=label_en, color=color, sort_order=order)
+                Category(
+                    code=code, label_sv=label_sv, label_en=label_en, color=color, sort_order=order
+                )
             )
             added["categories"] += 1
     for code, name, kind, geometry, approximate in area_defaults():
         if db.session.execute(db.select(Area).filter_by(code=code)).scalar() is None:
-            db.session.add(Area(code=code, name=name, kind=kind, geometry=geometry, approximate=approximate))
+            db.session.add(
+                Area(code=code, name=name, kind=kind, geometry=geometry, approximate=approximate)
+            )
             added["areas"] += 1
     db.session.commit()
     return added

@@ -133,7 +133,9 @@ def parse_filters(args: MultiDict) -> Filters:
 VISIBILITIES = ("police", "municipality", "shared")
 
 
-def _choice(value: str | None, allowed: tuple[str, ...], key: str, errors: dict[str, str]) -> str | None:
+def _choice(
+    value: str | None, allowed: tuple[str, ...], key: str, errors: dict[str, str]
+) -> str | None:
     if not value:
         return None
     if value not in allowed:

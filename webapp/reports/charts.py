@@ -166,7 +166,7 @@ def feeling_colour(value: float | None) -> str:
 
 
 def _no_walk_label(centre: float, bottom: float, text: str, slot: float) -> Text:
-    """"no walk" across its month, or upright in the bar's place when months are too narrow
+    """ "no walk" across its month, or upright in the bar's place when months are too narrow
     for it: side by side, a year of empty months would print over each other."""
     size = 2.3
     if text_width(text, size) <= slot * 0.9:

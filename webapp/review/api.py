@@ -44,7 +44,12 @@ def areas_geojson():  # type: ignore[no-untyped-def]
                 "type": "Feature",
                 "id": area.code,
                 "geometry": area.geometry,
-                "properties": {"code": area.code, "name": area.name, "kind": area.kind, "approximate": area.approximate},
+                "properties": {
+                    "code": area.code,
+                    "name": area.name,
+                    "kind": area.kind,
+                    "approximate": area.approximate,
+                },
             }
             for area in rows
         ]
@@ -84,7 +89,9 @@ def measures_geojson():  # type: ignore[no-untyped-def]
 
 
 def _period() -> tuple[datetime | None, datetime | None]:
-    filters = parse_filters(MultiDict({k: v for k, v in request.args.items() if k in ("since", "until")}))
+    filters = parse_filters(
+        MultiDict({k: v for k, v in request.args.items() if k in ("since", "until")})
+    )
     return filters.since, filters.until
 
 
@@ -106,7 +113,9 @@ def walks_geojson():  # type: ignore[no-untyped-def]
         base = {"walk_id": walk.id, "walk": walk.name, "starts_at": walk.starts_at.isoformat(),
                 "url": f"/walks/{walk.id}"}  # fmt: skip
         if walk.route:
-            features.append({"type": "Feature", "geometry": walk.route, "properties": {**base, "kind": "route"}})
+            features.append(
+                {"type": "Feature", "geometry": walk.route, "properties": {**base, "kind": "route"}}
+            )
         ratings = ratings_by_stop(walk)
         for stop in walk.stops:
             stop_ratings = ratings.get(stop.id)
@@ -159,7 +168,8 @@ def activities_geojson():  # type: ignore[no-untyped-def]
                     "started_at": activity.started_at.isoformat(),
                     "place": activity.place,
                     "business": (activity.details or {}).get("business_name", "")
-                    if activity.kind == "business_visit" else "",
+                    if activity.kind == "business_visit"
+                    else "",
                     "outside_tatort": activity.outside_tatort,
                     "length_m": activity.length_m,
                     "url": f"/activities/{activity.id}",

@@ -29,7 +29,13 @@ def set_status(observations: list[Observation], status: str, user: User) -> int:
         raise ReviewError("unknown status")
     for observation in observations:
         if observation.status != status:
-            audit("observation.review", observation, actor=user, from_status=observation.status, to_status=status)
+            audit(
+                "observation.review",
+                observation,
+                actor=user,
+                from_status=observation.status,
+                to_status=status,
+            )
             observation.status = status
     db.session.commit()
     return len(observations)

@@ -50,8 +50,12 @@ def map_page() -> str:
         map=parts,
         categories=_categories(),
         statuses=STATUSES,
-        activity_types=db.session.execute(db.select(ActivityType).order_by(ActivityType.name)).scalars().all(),
-        promises=db.session.execute(db.select(Promise).order_by(Promise.starts_on.desc())).scalars().all(),
+        activity_types=db.session.execute(db.select(ActivityType).order_by(ActivityType.name))
+        .scalars()
+        .all(),
+        promises=db.session.execute(db.select(Promise).order_by(Promise.starts_on.desc()))
+        .scalars()
+        .all(),
     )
 
 

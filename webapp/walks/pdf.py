@@ -123,10 +123,8 @@ def _participants(pdf: FPDF, protocol: Protocol) -> None:
     count = protocol.headcount
     _heading(pdf, _("Who took part"))
     summary = ngettext(
-        "%(num)s participant: %(joined)s joined by phone, "
-        "%(counted)s counted by the walk leader.",
-        "%(num)s participants: %(joined)s joined by phone, "
-        "%(counted)s counted by the walk leader.",
+        "%(num)s participant: %(joined)s joined by phone, %(counted)s counted by the walk leader.",
+        "%(num)s participants: %(joined)s joined by phone, %(counted)s counted by the walk leader.",
         count.total,
         joined=count.joined,
         counted=count.counted,
