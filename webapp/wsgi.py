@@ -35,4 +35,11 @@ def production_app() -> Flask:
     return app
 
 
-app = production_app()
+def __getattr__(name: str) -> Flask:
+    """`webapp.wsgi:app` is built when a server asks for it (gunicorn looks it up by name), so
+    importing the module alone, e.g. to list the app's forms, starts nothing."""
+    if name != "app":
+        raise AttributeError(name)
+    app = production_app()
+    globals()["app"] = app
+    return app

@@ -91,7 +91,7 @@ def _import_wsgi(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TRYGG_")}
     clean.pop("SECRET_KEY", None)
     return subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-c", "import webapp.wsgi"],
+        [sys.executable, "-c", "from webapp.wsgi import app"],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
