@@ -55,6 +55,8 @@ def test_a_foot_patrol_with_observations_reaches_the_coordinators_map(people, de
     page.get_by_label("Foto").set_input_files(
         files=[{"name": "lampa.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]
     )
+    page.evaluate("() => window.scrollTo(0, 0)")
+    officer.shot("readme-field-entry", full_page=False)  # the README's picture of field entry
     page.get_by_role("button", name="Spara", exact=True).click()
     expect(page.locator("#save-status")).to_have_attribute("data-state", "sent")
 

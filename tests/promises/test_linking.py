@@ -107,17 +107,18 @@ def test_moving_a_promise_s_dates_links_and_unlinks_the_work_of_those_days(
     app, officer_client, coordinator_client
 ):
     patrol = _log_patrol(officer_client, started_at=iso(ago(days=10)))
+    today = date.today()
     with app.app_context():
-        today = date.today()
         promise_id = _new_promise(coordinator_client, today - timedelta(days=3), today)
         _serve(coordinator_client, "fotpatrull", [promise_id])
-        assert _linked(app, patrol) == set()  # ten days ago lies before the promise
+    # _linked opens a context of its own: none may be held open around it (SQLite's writer lock).
+    assert _linked(app, patrol) == set()  # ten days ago lies before the promise
 
-        _edit_promise(coordinator_client, promise_id, today - timedelta(days=20), today)
-        assert _linked(app, patrol) == {TITLE}
+    _edit_promise(coordinator_client, promise_id, today - timedelta(days=20), today)
+    assert _linked(app, patrol) == {TITLE}
 
-        _edit_promise(coordinator_client, promise_id, today - timedelta(days=5), today)
-        assert _linked(app, patrol) == set()
+    _edit_promise(coordinator_client, promise_id, today - timedelta(days=5), today)
+    assert _linked(app, patrol) == set()
 
 
 def test_a_type_that_stops_serving_a_promise_takes_its_unticked_work_along(
@@ -127,7 +128,8 @@ def test_a_type_that_stops_serving_a_promise_takes_its_unticked_work_along(
     with app.app_context():
         promise_id = _new_promise(coordinator_client, date.today() - timedelta(days=30), None)
         _serve(coordinator_client, "fotpatrull", [promise_id])
-        assert _linked(app, patrol) == {TITLE}
+    assert _linked(app, patrol) == {TITLE}
+    with app.app_context():
         _serve(coordinator_client, "fotpatrull", [])
     assert _linked(app, patrol) == set()
 
