@@ -37,7 +37,9 @@
   const saveAnywayButton = document.getElementById("obs-save-anyway");
 
   function fill(template, values) {
-    return Object.entries(values).reduce((text, [key, value]) => text.replace(`{${key}}`, value), template || "");
+    const text = Object.entries(values).reduce((t, [key, value]) => t.replace(`{${key}}`, value), template || "");
+    // A number keeps its unit on the same line ("±8 m" never wraps before the "m").
+    return text.replace(/(\d) (m|km)\b/g, "$1\u00a0$2");
   }
 
   // ---- map ----------------------------------------------------------------------------------
