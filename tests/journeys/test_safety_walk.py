@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from tests.browser.helpers import jpeg_bytes, wait_for_outbox_count, wait_for_position
 from tests.journeys.conftest import SHOTS, Person
+from tests.journeys.helpers import open_menu_link
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.walks.models import FACTORS, SafetyWalk, WalkParticipant, WalkRating, WalkStop
@@ -49,18 +50,8 @@ BEFORE_AFTER = "0,5\u202f→\u202f3"
 
 
 def go_to(page: Page, link_name: str) -> None:
-    """Follow a link of the main menu, opening a menu or menu group first where it hides."""
-    nav = page.get_by_role("navigation", name=re.compile("Huvudmeny|Main menu"))
-    link = nav.get_by_role("link", name=link_name, exact=True).first
-    toggles = nav.locator("button[aria-expanded='false'], summary").or_(
-        page.get_by_role("button", name=re.compile("^Meny"))
-    )
-    for index in range(toggles.count()):
-        if link.is_visible():
-            break
-        if toggles.nth(index).is_visible():
-            toggles.nth(index).click()
-    link.click()
+    """Follow a link of the main menu, opening its menu group first where it hides."""
+    open_menu_link(page, link_name)
 
 
 def click_map(page: Page, map_element: Locator, fx: float, fy: float) -> None:

@@ -21,22 +21,23 @@ class LoginForm(Form):
     next = HiddenField()
 
 
+def _new_password_field(label: object) -> PasswordField:
+    """A new password field as both password forms ask for it (WTForms keeps the call order)."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class ChangePasswordForm(Form):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your password.")), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    repeat = PasswordField(
-        _l("New password again"),
-        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = _new_password_field(_l("New password"))
+    repeat = _new_password_field(_l("New password again"))
 
 
 class SetPasswordForm(Form):
@@ -49,13 +50,5 @@ class SetPasswordForm(Form):
             "spellcheck": "false",
         },
     )
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    repeat = PasswordField(
-        _l("New password again"),
-        validators=[DataRequired(message=_l("Enter a password.")), Length(max=256)],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = _new_password_field(_l("New password"))
+    repeat = _new_password_field(_l("New password again"))
