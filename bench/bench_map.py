@@ -22,8 +22,8 @@ from webapp.access import Role
 from webapp.extensions import db
 from webapp.observations.models import Observation
 
-from .common import bench_app, ensure_user, insert_observations, login
-from .server import load_warning
+from bench.common import bench_app, ensure_user, insert_observations, login
+from bench.server import load_warning
 
 SIZES = (1_000, 10_000, 100_000)
 REPEATS = 5

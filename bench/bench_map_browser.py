@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from webapp.access import Role
 from webapp.extensions import db
 
-from .common import bench_app, ensure_user, insert_observations
+from bench.common import bench_app, ensure_user, insert_observations
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip

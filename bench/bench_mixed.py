@@ -24,8 +24,8 @@ import threading
 import time
 from pathlib import Path
 
-from .loadgen import Client, RunSpec, log_in, run
-from .server import PASSWORD, database, gunicorn, load_warning, prepare, production_env
+from bench.loadgen import Client, RunSpec, log_in, run
+from bench.server import PASSWORD, database, gunicorn, load_warning, prepare, production_env
 
 MAP_PATH = "/api/v1/observations.geojson"
 
@@ -37,7 +37,7 @@ def seed_map(url: str, count: int) -> str:
     from webapp.auth.cli import new_user
     from webapp.extensions import db
 
-    from .common import insert_observations
+    from bench.common import insert_observations
 
     app = create_app(
         "development",

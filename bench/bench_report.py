@@ -26,7 +26,7 @@ from webapp.reports.period import Period, local_today
 from webapp.reports.service import build_council_report
 from webapp.walks.models import SafetyWalk, WalkParticipant, WalkRating, WalkStop
 
-from .common import bench_app, ensure_user, insert_observations, login
+from bench.common import bench_app, ensure_user, insert_observations, login
 
 OBSERVATIONS = 100_000
 ACTIVITIES = 10_000

@@ -41,19 +41,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .loadgen import RunResult, RunSpec, run
-from .server import (
-    PASSWORD,
-    Server,
-    database,
-    gunicorn,
-    load_warning,
-    postgres_backend_pids,
-    prepare,
-    process_cpu_seconds,
-    production_env,
-    server_cpu_seconds,
-)
+from bench.loadgen import RunResult, RunSpec, run
+from bench.server import PASSWORD, Server, database, gunicorn, load_warning, postgres_backend_pids, prepare, process_cpu_seconds, production_env, server_cpu_seconds
 
 
 def stored_counts(url: str) -> tuple[int, int]:

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, text
 
-from .server import PASSWORD, database, gunicorn, load_warning, prepare, production_env
+from bench.server import PASSWORD, database, gunicorn, load_warning, prepare, production_env
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, false, or_
 
 if TYPE_CHECKING:
-    from .auth.models import User
+    from webapp.auth.models import User
 
 
 class Visibility(StrEnum):

@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .auth.views import audit_login_csrf_failure
-from .extensions import db
+from webapp.auth.views import audit_login_csrf_failure
+from webapp.extensions import db
 
 # code -> (status, message). Messages are lazy so they translate per request.
 PROBLEMS: dict[str, tuple[int, Any]] = {

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from .privacy import contains_personal_identity_number
+from webapp.privacy import contains_personal_identity_number
 
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_AGE = timedelta(days=366)

@@ -17,9 +17,9 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import labels
-from .extensions import babel
-from .softhyphens import soft_hyphens
+from webapp import labels
+from webapp.extensions import babel
+from webapp.softhyphens import soft_hyphens
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 # The language a user picks -> the locale Babel formats with. Plain "en" is American English

@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import db
+from webapp.extensions import db
 
 
 class ClientKeyed(Protocol):

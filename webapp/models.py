@@ -1,9 +1,9 @@
 """Imports every model so Alembic and the app see the whole schema."""
 
-from .areas.models import Area
-from .audit.models import AuditEntry
-from .auth.models import LoginSession, LoginThrottle, OneTimeCode, User
-from .citizen.models import (
+from webapp.areas.models import Area
+from webapp.audit.models import AuditEntry
+from webapp.auth.models import LoginSession, LoginThrottle, OneTimeCode, User
+from webapp.citizen.models import (
     DailyCount,
     PublicReport,
     Survey,
@@ -12,10 +12,10 @@ from .citizen.models import (
     SurveyResponse,
     UsedFormToken,
 )
-from .measures.models import Measure, MeasureEvent
-from .observations.models import Category, Observation, Photo
-from .promises.models import Activity, ActivityType, Promise
-from .walks.models import (
+from webapp.measures.models import Measure, MeasureEvent
+from webapp.observations.models import Category, Observation, Photo
+from webapp.promises.models import Activity, ActivityType, Promise
+from webapp.walks.models import (
     SafetyWalk,
     WalkMeasureCheck,
     WalkParticipant,

@@ -37,7 +37,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from webapp.extensions import db
 
 try:
     import fcntl

@@ -12,8 +12,8 @@ import os
 
 from flask import Flask
 
-from . import create_app
-from .config import KNOWN_WEAK_SECRETS, ConfigError
+from webapp import create_app
+from webapp.config import KNOWN_WEAK_SECRETS, ConfigError
 
 
 def production_app() -> Flask:

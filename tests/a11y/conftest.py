@@ -26,8 +26,8 @@ from tests.conftest import clean_database
 from webapp.core.reference import seed_reference_data
 from webapp.extensions import db, limiter
 
-from .pages import PageType, page_types
-from .world import PERSONAS, World, build_world
+from tests.a11y.pages import PageType, page_types
+from tests.a11y.world import PERSONAS, World, build_world
 
 # The browser fixtures of tests/browser, shared (one Playwright driver per test session).
 playwright = browser_fixtures.playwright

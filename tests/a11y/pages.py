@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .world import World
+from tests.a11y.world import World
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from .axe import COLOUR_RULES, assert_no_blocking_violations
-from .conftest import OpenAs, OpenTab
-from .pages import ENGLISH, PAGE_NAMES, PageType
+from tests.a11y.axe import COLOUR_RULES, assert_no_blocking_violations
+from tests.a11y.conftest import OpenAs, OpenTab
+from tests.a11y.pages import ENGLISH, PAGE_NAMES, PageType
 
 pytestmark = pytest.mark.browser
 

@@ -16,8 +16,8 @@ from tests.conftest import login
 from webapp.auth.models import User
 from webapp.extensions import db
 
-from .pages import PageType
-from .world import World
+from tests.a11y.pages import PageType
+from tests.a11y.world import World
 
 MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
 ENGLISH_FORMATS = {

@@ -15,8 +15,8 @@ from tests.browser.helpers import poll
 from webapp.extensions import db
 from webapp.observations.models import Observation
 
-from .conftest import OpenAs
-from .world import PERSONAS, World
+from tests.a11y.conftest import OpenAs
+from tests.a11y.world import PERSONAS, World
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import OpenTab
-from .measure import broken_words
-from .pages import PageType
-from .test_phone_layout import visit_all
+from tests.a11y.conftest import OpenTab
+from tests.a11y.measure import broken_words
+from tests.a11y.pages import PageType
+from tests.a11y.test_phone_layout import visit_all
 
 pytestmark = pytest.mark.browser
 

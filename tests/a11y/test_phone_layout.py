@@ -12,9 +12,9 @@ from itertools import groupby
 
 import pytest
 
-from .conftest import OpenAs, OpenTab
-from .measure import enlarge_text, reach, sideways, small_targets
-from .pages import PageType
+from tests.a11y.conftest import OpenAs, OpenTab
+from tests.a11y.measure import enlarge_text, reach, sideways, small_targets
+from tests.a11y.pages import PageType
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import SCREENSHOTS, OpenAs
-from .measure import enlarge_text
-from .pages import PageType
-from .test_phone_layout import by_persona
+from tests.a11y.conftest import SCREENSHOTS, OpenAs
+from tests.a11y.measure import enlarge_text
+from tests.a11y.pages import PageType
+from tests.a11y.test_phone_layout import by_persona
 
 pytestmark = pytest.mark.browser
 

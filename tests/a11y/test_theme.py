@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import form_csrf_token
 
-from .conftest import OpenAs
-from .world import World
+from tests.a11y.conftest import OpenAs
+from tests.a11y.world import World
 
 pytestmark = pytest.mark.browser
 

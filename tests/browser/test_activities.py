@@ -17,8 +17,8 @@ from playwright.sync_api import Page, expect
 from webapp.extensions import db
 from webapp.promises.models import Activity
 
-from .conftest import Phone
-from .helpers import log_in, outbox_items, poll, wait_for_outbox_count, wait_for_service_worker
+from tests.browser.conftest import Phone
+from tests.browser.helpers import log_in, outbox_items, poll, wait_for_outbox_count, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 
@@ -199,7 +199,7 @@ def test_an_observation_made_during_a_patrol_offline_belongs_to_that_patrol(phon
     """Started offline, the patrol reaches the server first; the observation then links to it."""
     from webapp.observations.models import Observation
 
-    from .helpers import save_observation
+    from tests.browser.helpers import save_observation
 
     page = open_online_then_go_offline(phone, "officer", "/patrols/")
     page.locator("#patrol-start-form button[type=submit]").tap()

@@ -11,20 +11,8 @@ from playwright.sync_api import expect
 
 from webapp.privacy import contains_personal_identity_number
 
-from .conftest import CHROMIUM_ARGS, PHONE, SUNNE_CENTRUM, BrowserNet, Phone, tile_host
-from .helpers import (
-    jpeg_bytes,
-    log_in,
-    outbox_items,
-    poll,
-    save_observation,
-    server_observations,
-    server_photo_count,
-    wait_for_offline_forms,
-    wait_for_outbox_count,
-    wait_for_position,
-    wait_for_service_worker,
-)
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, SUNNE_CENTRUM, BrowserNet, Phone, tile_host
+from tests.browser.helpers import jpeg_bytes, log_in, outbox_items, poll, save_observation, server_observations, server_photo_count, wait_for_offline_forms, wait_for_outbox_count, wait_for_position, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import CHROMIUM_ARGS, PHONE, BrowserNet, tile_host
-from .helpers import log_in, wait_for_service_worker
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, BrowserNet, tile_host
+from tests.browser.helpers import log_in, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
 

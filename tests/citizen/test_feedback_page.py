@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .helpers import HOSTILE, english, make_measure
+from tests.citizen.helpers import HOSTILE, english, make_measure
 
 CENTRUM = (59.8366, 13.1440)
 TATORT = (59.8500, 13.1440)  # in the tätort box, outside centrum

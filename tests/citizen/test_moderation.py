@@ -13,7 +13,7 @@ from webapp.citizen.models import PublicReport
 from webapp.extensions import db
 from webapp.observations.models import Observation
 
-from .helpers import CONTACT, make_measure, make_report
+from tests.citizen.helpers import CONTACT, make_measure, make_report
 
 
 def _post(client, url: str, **data):  # type: ignore[no-untyped-def]

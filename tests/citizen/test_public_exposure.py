@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from tests.conftest import form_csrf_token
 
-from .helpers import CONTACT, HOSTILE, make_survey, post_report, report_payload
+from tests.citizen.helpers import CONTACT, HOSTILE, make_survey, post_report, report_payload
 
 SKIP = {"static", "field.vendor", "auth.logout"}
 

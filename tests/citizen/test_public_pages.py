@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .helpers import make_survey
+from tests.citizen.helpers import make_survey
 
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 

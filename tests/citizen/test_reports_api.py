@@ -9,7 +9,7 @@ from webapp.audit.models import AuditEntry
 from webapp.citizen.models import PublicReport
 from webapp.extensions import db
 
-from .helpers import REPORTS_URL, aged_token, post_report, report_payload, stored_reports
+from tests.citizen.helpers import REPORTS_URL, aged_token, post_report, report_payload, stored_reports
 
 
 def test_an_anonymous_report_is_stored_once_and_waits_for_moderation(app, client):

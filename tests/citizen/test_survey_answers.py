@@ -12,7 +12,7 @@ from webapp.audit.models import AuditEntry
 from webapp.citizen.models import Survey, SurveyAnswer, SurveyResponse
 from webapp.extensions import db
 
-from .helpers import CENTRUM, aged_token, answer_survey, english, make_survey
+from tests.citizen.helpers import CENTRUM, aged_token, answer_survey, english, make_survey
 
 SURVEY_TABLES = ("surveys", "survey_questions", "survey_responses", "survey_answers")
 

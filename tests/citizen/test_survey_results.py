@@ -12,7 +12,7 @@ from webapp.citizen.stats import survey_results, survey_summary
 from webapp.extensions import db
 from webapp.reports.period import Period
 
-from .helpers import answer_survey, english, make_survey
+from tests.citizen.helpers import answer_survey, english, make_survey
 
 NOW = datetime.now(UTC)
 

@@ -55,7 +55,7 @@ def test_categories_are_data_a_new_one_appears_and_inactive_ones_do_not(app, off
 
 
 def test_a_new_category_can_be_used_at_once(app, officer_client):
-    from .conftest import create
+    from tests.observations.conftest import create
 
     with app.app_context():
         db.session.add(Category(code="hundbajs", label_sv="Hundbajs", label_en="Dog mess"))

@@ -12,7 +12,7 @@ from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Observation
 
-from .conftest import URL, observation_count, observed_at, payload, post_observation
+from tests.observations.conftest import URL, observation_count, observed_at, payload, post_observation
 
 
 def audit_entries(app: Flask, action: str, target_id: str | None = None) -> list[AuditEntry]:

@@ -16,7 +16,7 @@ from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Observation
 
-from .conftest import CEST, GEOJSON_URL, create, observed_at
+from tests.observations.conftest import CEST, GEOJSON_URL, create, observed_at
 
 TORSBY = (60.1347, 12.9914)
 

@@ -9,7 +9,7 @@ from flask import Flask
 from webapp.extensions import db
 from webapp.observations.models import Observation
 
-from .conftest import GEOJSON_URL, create, payload, post_observation
+from tests.observations.conftest import GEOJSON_URL, create, payload, post_observation
 
 
 def stored_flag(app: Flask, observation_id: str) -> bool:

@@ -26,7 +26,7 @@ from webapp.core.reference import seed_reference_data
 from webapp.extensions import db
 from webapp.observations.models import Observation
 
-from .conftest import URL, observation_count, payload
+from tests.observations.conftest import URL, observation_count, payload
 
 THREADS = 8
 

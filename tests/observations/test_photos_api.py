@@ -19,7 +19,7 @@ from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Photo
 
-from .conftest import URL, create
+from tests.observations.conftest import URL, create
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 
@@ -388,7 +388,7 @@ def test_parallel_uploads_of_one_photo_keep_one_row_and_one_file(app, officer):
 
     from tests.conftest import login
 
-    from .test_parallel import run_in_threads
+    from tests.observations.test_parallel import run_in_threads
 
     owner = login(app.test_client(), officer)
     record = create(owner)

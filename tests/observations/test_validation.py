@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import csrf_token
 from webapp.observations.validation import ALLOWED_FIELDS
 
-from .conftest import URL, observation_count, observed_at, payload, post_observation
+from tests.observations.conftest import URL, observation_count, observed_at, payload, post_observation
 
 # Skatteverket's published example number, valid Luhn check digit.
 PERSONNUMMER = "811218-9876"

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import make_user
 from webapp.access import Role
 
-from .conftest import GEOJSON_URL, URL, create, payload, post_observation
+from tests.observations.conftest import GEOJSON_URL, URL, create, payload, post_observation
 
 # role -> (default visibility, visibilities it may choose)
 WRITABLE = {

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import api_post
 
-from .helpers import patrol_payload
+from tests.promises.helpers import patrol_payload
 
 
 @pytest.fixture(autouse=True)

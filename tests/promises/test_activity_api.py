@@ -8,7 +8,7 @@ from tests.conftest import api_post, csrf_token
 from webapp.extensions import db
 from webapp.promises.models import ActivityType, Promise
 
-from .helpers import andt_payload, load, meeting_payload, patrol_payload, visit_payload
+from tests.promises.helpers import andt_payload, load, meeting_payload, patrol_payload, visit_payload
 
 URL = "/api/v1/activities"
 

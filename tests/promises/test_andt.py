@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import api_post, form_csrf_token
 from webapp.activities.views import local_input
 
-from .helpers import ago, andt_payload, load
+from tests.promises.helpers import ago, andt_payload, load
 
 URL = "/api/v1/activities"
 # Skatteverket's published test numbers (valid check digits), in the spellings people type.

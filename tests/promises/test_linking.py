@@ -14,7 +14,7 @@ from tests.conftest import api_post, form_csrf_token
 from webapp.extensions import db
 from webapp.promises.models import Activity, ActivityType, Promise
 
-from .helpers import ago, andt_payload, iso, patrol_payload
+from tests.promises.helpers import ago, andt_payload, iso, patrol_payload
 
 TITLE = "Ökad trygghet i centrum, nu"
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from tests.conftest import api_post, form_csrf_token
 from webapp.activities.views import local_input
 
-from .helpers import ago, load, meeting_payload
+from tests.promises.helpers import ago, load, meeting_payload
 
 URL = "/api/v1/activities"
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import api_post, form_csrf_token
 
-from .helpers import ago, andt_payload, iso, meeting_payload, patrol_payload, visit_payload
+from tests.promises.helpers import ago, andt_payload, iso, meeting_payload, patrol_payload, visit_payload
 
 URL = "/api/v1/activities"
 

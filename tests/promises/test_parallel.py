@@ -11,7 +11,7 @@ from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.promises.models import Activity
 
-from .helpers import ago, iso, patrol_payload
+from tests.promises.helpers import ago, iso, patrol_payload
 
 THREADS = 6
 

@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.patrols.service import close_stale_patrols
 from webapp.promises.models import Activity
 
-from .helpers import ago, iso, load, patrol_payload
+from tests.promises.helpers import ago, iso, load, patrol_payload
 
 URL = "/api/v1/activities"
 ROUTE = [[13.1440, 59.8366], [13.1452, 59.8371], [13.1470, 59.8368], [13.1481, 59.8360]]
@@ -74,7 +74,7 @@ def test_stop_before_start_is_refused(officer_client, started_patrol):
 
 
 def test_stopping_something_that_is_not_a_patrol_is_refused(officer_client):
-    from .helpers import andt_payload
+    from tests.promises.helpers import andt_payload
 
     andt = api_post(officer_client, URL, andt_payload()).get_json()
     assert stop(officer_client, andt["id"]).status_code == 422

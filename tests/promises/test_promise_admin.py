@@ -11,7 +11,7 @@ from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.promises.models import ActivityType, Promise
 
-from .helpers import andt_payload
+from tests.promises.helpers import andt_payload
 
 PAGES = ["/promises/new", "/promises/activity-types/new"]
 

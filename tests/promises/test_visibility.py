@@ -11,7 +11,7 @@ from webapp.access import Role
 from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 
-from .helpers import andt_payload, load, meeting_payload, patrol_payload
+from tests.promises.helpers import andt_payload, load, meeting_payload, patrol_payload
 
 URL = "/api/v1/activities"
 

@@ -10,7 +10,7 @@ from tests.conftest import api_post, form_csrf_token
 from webapp.activities.views import local_input
 from webapp.visits.orgnr import OrgNumberProblem, check_org_number
 
-from .helpers import INSIDE_TATORT, OUTSIDE_TATORT, ago, load, visit_payload
+from tests.promises.helpers import INSIDE_TATORT, OUTSIDE_TATORT, ago, load, visit_payload
 
 URL = "/api/v1/activities"
 

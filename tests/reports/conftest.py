@@ -18,16 +18,7 @@ from webapp.access import Role
 from webapp.auth.models import User
 from webapp.extensions import db
 
-from .helpers import (
-    ROTTNEROS,
-    add_activity,
-    add_measure,
-    add_observation,
-    add_rating,
-    add_walk,
-    local,
-    promise_of,
-)
+from tests.reports.helpers import ROTTNEROS, add_activity, add_measure, add_observation, add_rating, add_walk, local, promise_of
 
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
 # "Now" for the report: after the period, so overdue is judged at the end of October.

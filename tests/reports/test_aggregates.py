@@ -26,7 +26,7 @@ from webapp.promises.models import Promise
 from webapp.reports.period import Period
 from webapp.reports.service import build_council_report
 
-from .conftest import NOW, OCTOBER, Dataset
+from tests.reports.conftest import NOW, OCTOBER, Dataset
 
 
 def report_for(dataset: Dataset, first: date, last: date, user=None):  # type: ignore[no-untyped-def]
@@ -128,7 +128,7 @@ def test_walks_held_count_as_the_safety_walk_activity(app: Flask, dataset: Datas
 def test_a_walk_also_logged_as_an_activity_counts_once(app: Flask, dataset: Dataset) -> None:
     from webapp.walks.models import SafetyWalk
 
-    from .helpers import add_activity, local
+    from tests.reports.helpers import add_activity, local
 
     with app.app_context():
         logged = add_activity(
@@ -272,7 +272,7 @@ def test_the_day_before_the_change_ends_at_local_midnight(app: Flask, dataset: D
 
 
 def test_the_march_change_day_lasts_23_hours(app: Flask, people) -> None:  # type: ignore[no-untyped-def]
-    from .helpers import add_activity, add_observation, local
+    from tests.reports.helpers import add_activity, add_observation, local
 
     officer, _staff, coordinator = people
     day = Period(date(2026, 3, 29), date(2026, 3, 29))

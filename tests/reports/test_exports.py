@@ -20,8 +20,8 @@ from webapp.extensions import db
 from webapp.reports import exports
 from webapp.reports.period import Period
 
-from .conftest import OCTOBER, Dataset
-from .helpers import STORTORGET, STORTORGET_REFERENCE, add_activity, add_observation, local
+from tests.reports.conftest import OCTOBER, Dataset
+from tests.reports.helpers import STORTORGET, STORTORGET_REFERENCE, add_activity, add_observation, local
 
 QUERY = "from=2026-10-01&to=2026-10-31"
 

@@ -12,8 +12,8 @@ from webapp.extensions import db
 from webapp.reports.period import week_ending
 from webapp.reports.weekly import build_weekly
 
-from .conftest import NOW, Dataset
-from .helpers import add_observation, local
+from tests.reports.conftest import NOW, Dataset
+from tests.reports.helpers import add_observation, local
 
 COUNCIL = "/reports/?from=2026-10-01&to=2026-10-31"
 URLS = [

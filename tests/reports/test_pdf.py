@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from webapp.audit.models import AuditEntry
 from webapp.extensions import db
 
-from .conftest import Dataset
+from tests.reports.conftest import Dataset
 
 
 def pdf_text(data: bytes) -> str:

@@ -27,8 +27,8 @@ from webapp.reports.period import Period
 from webapp.reports.service import build_council_report
 from webapp.reports.surveys import survey_sections
 
-from .conftest import NOW, OCTOBER
-from .helpers import ROTTNEROS, STORTORGET, local
+from tests.reports.conftest import NOW, OCTOBER
+from tests.reports.helpers import ROTTNEROS, STORTORGET, local
 
 TATORT = (59.8450, 13.1600)  # in the tätort, outside the centrum box
 COUNCIL = "/reports/?from=2026-10-01&to=2026-10-31"

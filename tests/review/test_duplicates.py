@@ -8,7 +8,7 @@ from webapp.extensions import db
 from webapp.observations.models import Observation
 from webapp.review.duplicates import duplicate_suggestions
 
-from .helpers import add_observation
+from tests.review.helpers import add_observation
 
 # About 20 m and 50 m north of the demo point (1 degree of latitude is about 111 km).
 LAT = 59.8366

@@ -8,7 +8,7 @@ from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation
 
-from .helpers import add_observation
+from tests.review.helpers import add_observation
 
 
 def _token(client) -> str:  # type: ignore[no-untyped-def]

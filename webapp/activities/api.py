@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, url_for
 from flask_login import current_user
 
-from ..api.body import json_body
-from ..errors import ApiProblem
-from ..idempotency import ConflictError
-from ..observations.loaders import require_field_user
-from .loaders import get_activity_or_404
-from .service import activity_json, store_activity
-from .validation import validate_activity
+from webapp.activities.loaders import get_activity_or_404
+from webapp.activities.service import activity_json, store_activity
+from webapp.activities.validation import validate_activity
+from webapp.api.body import json_body
+from webapp.errors import ApiProblem
+from webapp.idempotency import ConflictError
+from webapp.observations.loaders import require_field_user
 
 
 def register(bp: Blueprint) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from ..promises.models import LOCAL_ZONE
-from .kinds import Kind
+from webapp.activities.kinds import Kind
+from webapp.promises.models import LOCAL_ZONE
 
 COMMON_TEXT = ("visibility", "area", "place", "note")
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from ..fieldinput import Errors, unknown_fields
+from webapp.fieldinput import Errors, unknown_fields
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,10 @@ SAFETY_WALK = Kind("safety_walk", _l("Safety walk"), _no_details, _no_form_detai
 @cache
 def registry() -> dict[str, Kind]:
     # Imported here: the kind packages import Kind from this module.
-    from ..andt.details import KIND as ANDT
-    from ..meetings.details import KIND as MEETING
-    from ..patrols.details import KIND as PATROL
-    from ..visits.details import KIND as BUSINESS_VISIT
+    from webapp.andt.details import KIND as ANDT
+    from webapp.meetings.details import KIND as MEETING
+    from webapp.patrols.details import KIND as PATROL
+    from webapp.visits.details import KIND as BUSINESS_VISIT
 
     return {kind.code: kind for kind in (PATROL, BUSINESS_VISIT, ANDT, MEETING, SAFETY_WALK, OTHER)}
 

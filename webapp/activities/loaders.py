@@ -6,13 +6,13 @@ from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..access import Role, can_read, visibility_filter
-from ..audit.service import record as audit
-from ..auth.models import User
-from ..errors import ApiProblem
-from ..extensions import db
-from ..fieldinput import canonical_uuid
-from ..promises.models import Activity, ActivityType, FollowUp
+from webapp.access import Role, can_read, visibility_filter
+from webapp.audit.service import record as audit
+from webapp.auth.models import User
+from webapp.errors import ApiProblem
+from webapp.extensions import db
+from webapp.fieldinput import canonical_uuid
+from webapp.promises.models import Activity, ActivityType, FollowUp
 
 
 def get_activity_or_404(activity_id: str, *, write: bool = False, lock: bool = False) -> Activity:

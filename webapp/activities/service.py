@@ -7,15 +7,15 @@ from typing import Any
 
 from flask import current_app
 
-from ..areas.models import Area
-from ..audit.service import record as audit
-from ..auth.models import User
-from ..extensions import db
-from ..geo import point_in_geometry
-from ..idempotency import content_digest, insert_once
-from ..promises.models import Activity, ActivityRevision, FollowUp
-from .kinds import get_kind
-from .validation import CleanActivity
+from webapp.activities.kinds import get_kind
+from webapp.activities.validation import CleanActivity
+from webapp.areas.models import Area
+from webapp.audit.service import record as audit
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.geo import point_in_geometry
+from webapp.idempotency import content_digest, insert_once
+from webapp.promises.models import Activity, ActivityRevision, FollowUp
 
 
 def outside_tatort(lat: float | None, lon: float | None) -> bool | None:

@@ -13,12 +13,13 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..access import WRITABLE, Role
-from ..areas.models import Area
-from ..auth.models import User
-from ..core.inputs import record_id
-from ..extensions import db
-from ..fieldinput import (
+from webapp.access import WRITABLE, Role
+from webapp.activities.kinds import Kind, get_kind
+from webapp.areas.models import Area
+from webapp.auth.models import User
+from webapp.core.inputs import record_id
+from webapp.extensions import db
+from webapp.fieldinput import (
     Errors,
     aware_time,
     client_uuid,
@@ -29,8 +30,7 @@ from ..fieldinput import (
     is_whole_number,
     unknown_fields,
 )
-from ..promises.models import LOCAL_ZONE, Activity, ActivityType, Promise
-from .kinds import Kind, get_kind
+from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType, Promise
 
 FIELDS = (
     "id", "activity_type", "started_at", "ended_at", "visibility", "promise_ids", "area",

@@ -11,18 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import WRITABLE, Role
-from ..areas.models import Area
-from ..auth.session import roles_required
-from ..core.inputs import record_id
-from ..errors import ApiProblem
-from ..extensions import db
-from ..fieldinput import is_clean_text
-from ..idempotency import ConflictError
-from ..promises.models import LOCAL_ZONE, Activity, ActivityType, FollowUp, Promise
-from .forms import payload_from_form
-from .kinds import get_kind
-from .loaders import (
+from webapp.access import WRITABLE, Role
+from webapp.activities.forms import payload_from_form
+from webapp.activities.kinds import get_kind
+from webapp.activities.loaders import (
     audit_list,
     audit_read,
     get_activity_or_404,
@@ -30,8 +22,16 @@ from .loaders import (
     may_edit,
     readable_activities,
 )
-from .service import set_follow_up_done, snapshot, store_activity, update_activity
-from .validation import may_record, validate_activity
+from webapp.activities.service import set_follow_up_done, snapshot, store_activity, update_activity
+from webapp.activities.validation import may_record, validate_activity
+from webapp.areas.models import Area
+from webapp.auth.session import roles_required
+from webapp.core.inputs import record_id
+from webapp.errors import ApiProblem
+from webapp.extensions import db
+from webapp.fieldinput import is_clean_text
+from webapp.idempotency import ConflictError
+from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType, FollowUp, Promise
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 FIELD = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)
@@ -79,7 +79,7 @@ def pick(values: Any, path: str, default: Any = None) -> Any:
 @bp.get("/")
 @roles_required(*FIELD)
 def index() -> str:
-    from ..patrols.service import close_stale_patrols
+    from webapp.patrols.service import close_stale_patrols
 
     close_stale_patrols()
     query = readable_activities(current_user)

@@ -13,15 +13,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import Role
-from ..audit.service import record as audit
-from ..auth import codes, throttle
-from ..auth.models import User
-from ..auth.session import roles_required
-from ..core.forms import Form
-from ..dbtypes import utcnow
-from ..extensions import db
-from .views import get_user_or_404, render_code_page
+from webapp.access import Role
+from webapp.admin.views import get_user_or_404, render_code_page
+from webapp.audit.service import record as audit
+from webapp.auth import codes, throttle
+from webapp.auth.models import User
+from webapp.auth.session import roles_required
+from webapp.core.forms import Form
+from webapp.dbtypes import utcnow
+from webapp.extensions import db
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 

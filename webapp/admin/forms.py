@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from ..core.forms import Form
-from ..labels import choices
+from webapp.core.forms import Form
+from webapp.labels import choices
 
 ROLE_CHOICES = {
     "officer": _l("police officer"),

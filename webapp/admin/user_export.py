@@ -15,16 +15,16 @@ from typing import Any
 
 from sqlalchemy import inspect, or_
 
-from ..audit.models import AuditEntry
-from ..auth.models import User
-from ..citizen.models import PublicReport, Survey
-from ..core.spreadsheet import neutralise
-from ..extensions import db
-from ..measures.models import Measure, MeasureEvent
-from ..observations.models import Observation, Photo
-from ..observations.photostore import photo_path
-from ..promises.models import Activity, ActivityRevision, FollowUp
-from ..walks.models import SafetyWalk
+from webapp.audit.models import AuditEntry
+from webapp.auth.models import User
+from webapp.citizen.models import PublicReport, Survey
+from webapp.core.spreadsheet import neutralise
+from webapp.extensions import db
+from webapp.measures.models import Measure, MeasureEvent
+from webapp.observations.models import Observation, Photo
+from webapp.observations.photostore import photo_path
+from webapp.promises.models import Activity, ActivityRevision, FollowUp
+from webapp.walks.models import SafetyWalk
 
 # Never exported: secrets that would let the file's reader act as the user.
 ACCOUNT_FIELDS = (

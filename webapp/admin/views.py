@@ -18,19 +18,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import Role
-from ..audit.models import AuditEntry
-from ..audit.service import record as audit
-from ..auth import codes
-from ..auth.cli import new_user
-from ..auth.models import ORGANISATION_BY_ROLE, OneTimeCode, User
-from ..auth.session import roles_required
-from ..core.forms import Form
-from ..core.inputs import bounded_int, page_number
-from ..extensions import db
-from ..labels import choices
-from .forms import ORGANISATION_CHOICES, NewUserForm, RoleForm, UserStatusForm
-from .user_export import as_json, as_zip, user_data
+from webapp.access import Role
+from webapp.admin.forms import ORGANISATION_CHOICES, NewUserForm, RoleForm, UserStatusForm
+from webapp.admin.user_export import as_json, as_zip, user_data
+from webapp.audit.models import AuditEntry
+from webapp.audit.service import record as audit
+from webapp.auth import codes
+from webapp.auth.cli import new_user
+from webapp.auth.models import ORGANISATION_BY_ROLE, OneTimeCode, User
+from webapp.auth.session import roles_required
+from webapp.core.forms import Form
+from webapp.core.inputs import bounded_int, page_number
+from webapp.extensions import db
+from webapp.labels import choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

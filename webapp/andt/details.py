@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from ..activities.forms import form_int, form_list, form_text
-from ..activities.kinds import Kind, details_object
-from ..fieldinput import Errors, choice, choices, count, free_text, unknown_fields
+from webapp.activities.forms import form_int, form_list, form_text
+from webapp.activities.kinds import Kind, details_object
+from webapp.fieldinput import Errors, choice, choices, count, free_text, unknown_fields
 
 INTERVENTIONS = {
     "kontroll": _l("Check (kontroll)"),

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from ..errors import ApiProblem
+from webapp.errors import ApiProblem
 
 
 def create_api_blueprint() -> Blueprint:
@@ -44,6 +44,6 @@ def me():  # type: ignore[no-untyped-def]
 
 
 def openapi_document():  # type: ignore[no-untyped-def]
-    from .openapi import build_openapi
+    from webapp.api.openapi import build_openapi
 
     return jsonify(build_openapi())

@@ -8,7 +8,7 @@ from flask import request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
-from ..errors import ApiProblem
+from webapp.errors import ApiProblem
 
 
 def json_body() -> Any:

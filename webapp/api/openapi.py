@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import current_app
 
-from ..citizen.openapi import citizen_paths
-from ..walks.openapi import walk_paths
+from webapp.citizen.openapi import citizen_paths
+from webapp.walks.openapi import walk_paths
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 

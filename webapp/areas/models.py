@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from webapp.extensions import db
 
 
 class Area(db.Model):

@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..dbtypes import UTCDateTime, utcnow
-from ..extensions import db
+from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.extensions import db
 
 
 class AuditEntry(db.Model):

@@ -9,9 +9,9 @@ from typing import Any
 from flask import has_request_context, request
 from flask_login import current_user
 
-from ..extensions import db
-from ..fieldinput import storable
-from .models import AuditEntry
+from webapp.audit.models import AuditEntry
+from webapp.extensions import db
+from webapp.fieldinput import storable
 
 ACTION_PATTERN = re.compile(r"^[a-z_]+\.[a-z_]+$")
 

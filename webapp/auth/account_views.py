@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..admin.passwords import password_problem
-from ..audit.service import record as audit
-from ..dbtypes import utcnow
-from ..extensions import db, limiter
-from . import codes
-from .forms import ChangePasswordForm, SetPasswordForm
-from .models import User
-from .views import log_in
+from webapp.admin.passwords import password_problem
+from webapp.audit.service import record as audit
+from webapp.auth import codes
+from webapp.auth.forms import ChangePasswordForm, SetPasswordForm
+from webapp.auth.models import User
+from webapp.auth.views import log_in
+from webapp.dbtypes import utcnow
+from webapp.extensions import db, limiter
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -8,12 +8,12 @@ import sys
 import click
 from flask import Flask
 
-from ..access import Role
-from ..admin.passwords import password_problem
-from ..audit.service import record as audit
-from ..dbtypes import utcnow
-from ..extensions import db
-from .models import ORGANISATION_BY_ROLE, User
+from webapp.access import Role
+from webapp.admin.passwords import password_problem
+from webapp.audit.service import record as audit
+from webapp.auth.models import ORGANISATION_BY_ROLE, User
+from webapp.dbtypes import utcnow
+from webapp.extensions import db
 
 # The same rule as the admin form; the column holds 64 characters.
 USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{1,64}$")

@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..dbtypes import utcnow
-from ..extensions import db
-from .models import OneTimeCode, User
+from webapp.auth.models import OneTimeCode, User
+from webapp.dbtypes import utcnow
+from webapp.extensions import db
 
 # No 0/O, 1/I/L: the code is read aloud over the phone and typed on one.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

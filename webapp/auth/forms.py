@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..core.forms import Form
+from webapp.core.forms import Form
 
 
 class LoginForm(Form):

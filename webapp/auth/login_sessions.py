@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, session
 
-from ..dbtypes import utcnow
-from ..extensions import db
-from .models import LoginSession, User
+from webapp.auth.models import LoginSession, User
+from webapp.dbtypes import utcnow
+from webapp.extensions import db
 
 TOKEN_KEY = "_sid"  # noqa: S105 (a session key name, not a secret)
 # Write the last-seen time at most this often: a write on every request would be wasteful.

@@ -9,9 +9,9 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..access import Role
-from ..dbtypes import UTCDateTime, utcnow
-from ..extensions import db
+from webapp.access import Role
+from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.extensions import db
 
 ORGANISATION_BY_ROLE = {
     Role.OFFICER: "police",

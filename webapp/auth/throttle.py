@@ -22,10 +22,10 @@ from typing import Any
 from flask import current_app, request
 from sqlalchemy import func
 
-from ..audit.service import record as audit
-from ..dbtypes import utcnow
-from ..extensions import db
-from .models import LoginThrottle, User
+from webapp.audit.service import record as audit
+from webapp.auth.models import LoginThrottle, User
+from webapp.dbtypes import utcnow
+from webapp.extensions import db
 
 AUDIT_WINDOW = timedelta(hours=1)
 # A pair's run of failures is forgotten after this long without one.

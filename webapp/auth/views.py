@@ -17,13 +17,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..audit.service import record as audit
-from ..dbtypes import utcnow
-from ..extensions import db, limiter
-from . import login_sessions, throttle
-from .forms import LoginForm
-from .models import User, check_dummy_password
-from .redirects import safe_next
+from webapp.audit.service import record as audit
+from webapp.auth import login_sessions, throttle
+from webapp.auth.forms import LoginForm
+from webapp.auth.models import User, check_dummy_password
+from webapp.auth.redirects import safe_next
+from webapp.dbtypes import utcnow
+from webapp.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 

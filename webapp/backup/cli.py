@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from ..audit.service import record as audit
-from ..extensions import db
-from .database import BackupError
-from .service import create_backup, restore_backup, verify_backup
+from webapp.audit.service import record as audit
+from webapp.backup.database import BackupError
+from webapp.backup.service import create_backup, restore_backup, verify_backup
+from webapp.extensions import db
 
 
 def register_backup_commands(app: Flask) -> None:

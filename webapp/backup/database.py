@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.engine import URL
 
-from ..extensions import db
+from webapp.extensions import db
 
 SQLITE_FILE = "database.sqlite"
 POSTGRES_FILE = "database.pgdump"

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import func, inspect, select, text
 
-from ..extensions import db
-from ..observations.photostore import photo_dir
-from .database import POSTGRES_FILE, SQLITE_FILE, BackupError, dump, kind, load
+from webapp.backup.database import POSTGRES_FILE, SQLITE_FILE, BackupError, dump, kind, load
+from webapp.extensions import db
+from webapp.observations.photostore import photo_dir
 
 MANIFEST = "manifest.json"
 PHOTOS = "photos"

@@ -19,13 +19,9 @@ import uuid
 from flask import Blueprint, current_app, jsonify
 from flask_wtf.csrf import generate_csrf
 
-from ..api.body import json_body
-from ..errors import ApiProblem, problem_response
-from ..extensions import limiter
-from ..fieldinput import canonical_uuid
-from ..idempotency import ConflictError
-from . import guard
-from .reports import (
+from webapp.api.body import json_body
+from webapp.citizen import guard
+from webapp.citizen.reports import (
     FORM_NAME,
     NotNow,
     public_report_json,
@@ -34,7 +30,11 @@ from .reports import (
     store_report,
     validate_report,
 )
-from .settings import setting
+from webapp.citizen.settings import setting
+from webapp.errors import ApiProblem, problem_response
+from webapp.extensions import limiter
+from webapp.fieldinput import canonical_uuid
+from webapp.idempotency import ConflictError
 
 OUTBOX_SCOPE = "citizen"
 

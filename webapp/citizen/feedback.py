@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..extensions import db
-from ..labels import MEASURE_OWNER, MEASURE_STATUS, label
-from ..measures.models import Measure
-from .places import ELSEWHERE, NO_PLACE, load_zones
+from webapp.citizen.places import ELSEWHERE, NO_PLACE, load_zones
+from webapp.extensions import db
+from webapp.labels import MEASURE_OWNER, MEASURE_STATUS, label
+from webapp.measures.models import Measure
 
 DECIDED = ("decided", "in_progress")
 DONE = ("done", "partly_done")

@@ -34,7 +34,7 @@ from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .settings import setting
+from webapp.citizen.settings import setting
 
 HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret

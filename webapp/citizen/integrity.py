@@ -24,10 +24,10 @@ from flask import current_app, request
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from .guard import FormToken
-from .models import DailyCount, UsedFormToken
-from .settings import setting
+from webapp.citizen.guard import FormToken
+from webapp.citizen.models import DailyCount, UsedFormToken
+from webapp.citizen.settings import setting
+from webapp.extensions import db
 
 # The answer a person gets for a used token: this form is no longer valid, send again.
 TOKEN_USED = "form_expired"  # noqa: S105 - a problem code, not a secret

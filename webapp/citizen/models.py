@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dbtypes import UTCDateTime, new_uuid, utcnow
-from ..extensions import db
+from webapp.dbtypes import UTCDateTime, new_uuid, utcnow
+from webapp.extensions import db
 
 FEELINGS = ("unsafe", "safe")
 TIMES_OF_DAY = ("morning", "day", "evening", "night")

@@ -16,16 +16,16 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 from geopy.distance import geodesic
 
-from ..access import visibility_filter
-from ..audit.service import record as audit
-from ..auth.models import User
-from ..extensions import db
-from ..fieldinput import canonical_uuid, free_text
-from ..idempotency import content_digest
-from ..measures.models import OPEN_STATUSES, Measure
-from ..observations.models import Observation
-from .models import REPORT_STATUSES, PublicReport
-from .settings import setting
+from webapp.access import visibility_filter
+from webapp.audit.service import record as audit
+from webapp.auth.models import User
+from webapp.citizen.models import REPORT_STATUSES, PublicReport
+from webapp.citizen.settings import setting
+from webapp.extensions import db
+from webapp.fieldinput import canonical_uuid, free_text
+from webapp.idempotency import content_digest
+from webapp.measures.models import OPEN_STATUSES, Measure
+from webapp.observations.models import Observation
 
 NEARBY_M = 300
 

@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import Role
-from ..auth.session import roles_required
-from ..core.inputs import record_id
-from ..measures.loaders import get_measure_or_404
-from ..observations.loaders import get_observation_or_404
-from . import labels as citizen_labels
-from . import moderation
-from .models import REPORT_STATUSES
+from webapp.access import Role
+from webapp.auth.session import roles_required
+from webapp.citizen import labels as citizen_labels
+from webapp.citizen import moderation
+from webapp.citizen.models import REPORT_STATUSES
+from webapp.core.inputs import record_id
+from webapp.measures.loaders import get_measure_or_404
+from webapp.observations.loaders import get_observation_or_404
 
 bp = Blueprint("moderation", __name__, url_prefix="/citizen/reports")
 bp.context_processor(lambda: {"citizen_labels": citizen_labels})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .guard import HONEYPOT_FIELD, TOKEN_FIELD
-from .models import FEELINGS, TIMES_OF_DAY
+from webapp.citizen.guard import HONEYPOT_FIELD, TOKEN_FIELD
+from webapp.citizen.models import FEELINGS, TIMES_OF_DAY
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 REPORT_IN = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..areas.models import Area
-from ..extensions import db
-from ..geo import point_in_geometry
-from .settings import setting
+from webapp.areas.models import Area
+from webapp.citizen.settings import setting
+from webapp.extensions import db
+from webapp.geo import point_in_geometry
 
 # Innermost first: a point in centrum is also in tätort.
 AREA_KINDS = ("centrum", "tatort")

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
 
-from . import guard
-from . import labels as citizen_labels
-from .api import OUTBOX_SCOPE
-from .feedback import feedback_by_area
-from .reports import FORM_NAME, public_categories
-from .settings import setting
+from webapp.citizen import guard
+from webapp.citizen import labels as citizen_labels
+from webapp.citizen.api import OUTBOX_SCOPE
+from webapp.citizen.feedback import feedback_by_area
+from webapp.citizen.reports import FORM_NAME, public_categories
+from webapp.citizen.settings import setting
 
 bp = Blueprint("citizen", __name__)
 bp.context_processor(lambda: {"citizen_labels": citizen_labels})

@@ -13,18 +13,18 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..extensions import db
-from ..fieldinput import Errors, choice, client_uuid, coordinate, free_text, unknown_fields
-from ..idempotency import content_digest, insert_once
-from ..labels import MEASURE_STATUS, label
-from ..measures.models import Measure
-from ..observations.models import Category
-from . import guard, integrity
-from .guard import HONEYPOT_FIELD, TOKEN_FIELD
-from .labels import FEELING
-from .models import FEELINGS, TIMES_OF_DAY, PublicReport
-from .places import inside_service_area
-from .settings import setting
+from webapp.citizen import guard, integrity
+from webapp.citizen.guard import HONEYPOT_FIELD, TOKEN_FIELD
+from webapp.citizen.labels import FEELING
+from webapp.citizen.models import FEELINGS, TIMES_OF_DAY, PublicReport
+from webapp.citizen.places import inside_service_area
+from webapp.citizen.settings import setting
+from webapp.extensions import db
+from webapp.fieldinput import Errors, choice, client_uuid, coordinate, free_text, unknown_fields
+from webapp.idempotency import content_digest, insert_once
+from webapp.labels import MEASURE_STATUS, label
+from webapp.measures.models import Measure
+from webapp.observations.models import Category
 
 FORM_NAME = "report"
 FIELDS = {"id", "lat", "lon", "feeling", "category", "text", "time_of_day", "contact"}

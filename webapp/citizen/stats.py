@@ -13,8 +13,15 @@ from typing import Protocol
 
 from sqlalchemy import func
 
-from ..extensions import db
-from .models import SCALE_MAX, SCALE_MIN, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from webapp.citizen.models import (
+    SCALE_MAX,
+    SCALE_MIN,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from webapp.extensions import db
 
 
 class HasBounds(Protocol):

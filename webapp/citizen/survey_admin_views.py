@@ -6,13 +6,13 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import Role
-from ..auth.session import roles_required
-from ..walks.qr import qr_svg
-from . import labels as citizen_labels
-from . import surveys
-from .stats import survey_results
-from .survey_forms import QuestionForm, SurveyForm
+from webapp.access import Role
+from webapp.auth.session import roles_required
+from webapp.citizen import labels as citizen_labels
+from webapp.citizen import surveys
+from webapp.citizen.stats import survey_results
+from webapp.citizen.survey_forms import QuestionForm, SurveyForm
+from webapp.walks.qr import qr_svg
 
 bp = Blueprint("surveys", __name__, url_prefix="/citizen/surveys")
 bp.context_processor(lambda: {"citizen_labels": citizen_labels})

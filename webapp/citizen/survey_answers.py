@@ -21,11 +21,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
-from ..extensions import db
-from ..fieldinput import is_number, json_text
-from . import integrity
-from .guard import FormToken
-from .models import (
+from webapp.citizen import integrity
+from webapp.citizen.guard import FormToken
+from webapp.citizen.models import (
     SCALE_MAX,
     SCALE_MIN,
     Survey,
@@ -33,8 +31,10 @@ from .models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from .places import inside_service_area
-from .settings import setting
+from webapp.citizen.places import inside_service_area
+from webapp.citizen.settings import setting
+from webapp.extensions import db
+from webapp.fieldinput import is_number, json_text
 
 COOKIE_PREFIX = "trygg_survey_"
 

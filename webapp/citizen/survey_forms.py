@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.forms import Form
-from ..labels import choices
-from ..measures.forms import no_identity_numbers
-from .labels import QUESTION_KIND
+from webapp.citizen.labels import QUESTION_KIND
+from webapp.core.forms import Form
+from webapp.labels import choices
+from webapp.measures.forms import no_identity_numbers
 
 MAX_OPTIONS = 12
 

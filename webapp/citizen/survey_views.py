@@ -15,17 +15,17 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ..extensions import limiter
-from . import guard, integrity
-from .models import Survey
-from .settings import setting
-from .survey_answers import (
+from webapp.citizen import guard, integrity
+from webapp.citizen.models import Survey
+from webapp.citizen.settings import setting
+from webapp.citizen.survey_answers import (
     answered_cookie,
     field_name,
     store_answers,
     validate_answers,
 )
-from .surveys import local_days, survey_by_code
+from webapp.citizen.surveys import local_days, survey_by_code
+from webapp.extensions import limiter
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
 FORM_NAME = "survey"

@@ -14,10 +14,10 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from ..audit.service import record as audit
-from ..auth.models import User
-from ..extensions import db
-from .models import QUESTION_KINDS, Survey, SurveyQuestion, SurveyResponse
+from webapp.audit.service import record as audit
+from webapp.auth.models import User
+from webapp.citizen.models import QUESTION_KINDS, Survey, SurveyQuestion, SurveyResponse
+from webapp.extensions import db
 
 
 class SurveyError(ValueError):

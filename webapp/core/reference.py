@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..areas.models import Area
-from ..extensions import db
-from ..observations.models import Category
-from ..promises.models import ActivityType, Promise
+from webapp.areas.models import Area
+from webapp.extensions import db
+from webapp.observations.models import Category
+from webapp.promises.models import ActivityType, Promise
 
 CENTER_LAT, CENTER_LON = 59.8366, 13.1440
 

@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..access import can_read_record
-from ..audit.service import record as audit
-from ..auth.redirects import safe_next
-from ..extensions import db
-from .nav import nav_helpers, start_groups
+from webapp.access import can_read_record
+from webapp.audit.service import record as audit
+from webapp.auth.redirects import safe_next
+from webapp.core.nav import nav_helpers, start_groups
+from webapp.extensions import db
 
 bp = Blueprint("core", __name__)
 bp.app_context_processor(nav_helpers)

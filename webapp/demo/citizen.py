@@ -11,11 +11,11 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from ..auth.models import User
-from ..citizen.models import PublicReport, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from ..extensions import db
-from ..idempotency import content_digest
-from ..measures.models import Measure
+from webapp.auth.models import User
+from webapp.citizen.models import PublicReport, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from webapp.extensions import db
+from webapp.idempotency import content_digest
+from webapp.measures.models import Measure
 
 # What was done about the published reports, by their public text:
 # (title, description, owner, status, deadline in days from now).

@@ -6,8 +6,8 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from ..core.reference import seed_reference_data
-from .data import DEMO_PASSWORD, seed_demo
+from webapp.core.reference import seed_reference_data
+from webapp.demo.data import DEMO_PASSWORD, seed_demo
 
 
 def register_demo_commands(app: Flask) -> None:

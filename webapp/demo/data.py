@@ -6,18 +6,18 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from ..access import Role
-from ..auth.cli import new_user
-from ..auth.models import User
-from ..extensions import db
-from ..observations.models import Observation
-from ..observations.service import content_hash
-from ..observations.validation import CleanObservation
-from ..promises.models import LOCAL_ZONE, Activity, ActivityType
-from ..walks.models import SafetyWalk
-from .citizen import seed_citizen_demo
-from .history import seed_history
-from .promises import ensure_current_promises, seed_promised_work
+from webapp.access import Role
+from webapp.auth.cli import new_user
+from webapp.auth.models import User
+from webapp.demo.citizen import seed_citizen_demo
+from webapp.demo.history import seed_history
+from webapp.demo.promises import ensure_current_promises, seed_promised_work
+from webapp.extensions import db
+from webapp.observations.models import Observation
+from webapp.observations.service import content_hash
+from webapp.observations.validation import CleanObservation
+from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType
+from webapp.walks.models import SafetyWalk
 
 # Demo accounts are for a local demo only; the password is printed by seed-demo.
 DEMO_PASSWORD = "sunne-demo-2016"  # noqa: S105

@@ -12,14 +12,14 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from ..auth.models import User
-from ..extensions import db
-from ..measures.models import Measure
-from ..observations.models import Observation
-from ..observations.service import content_hash
-from ..observations.validation import CleanObservation
-from ..promises.models import Activity, ActivityType
-from ..walks.models import SafetyWalk
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.measures.models import Measure
+from webapp.observations.models import Observation
+from webapp.observations.service import content_hash
+from webapp.observations.validation import CleanObservation
+from webapp.promises.models import Activity, ActivityType
+from webapp.walks.models import SafetyWalk
 
 # activity type code, days before "a year ago today", hours long, details
 LAST_YEAR = [

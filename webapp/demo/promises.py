@@ -13,12 +13,12 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ..activities.service import store_activity
-from ..activities.validation import validate_activity
-from ..auth.models import User
-from ..extensions import db
-from ..promises.linking import relink_activities
-from ..promises.models import ActivityType, Promise
+from webapp.activities.service import store_activity
+from webapp.activities.validation import validate_activity
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.promises.linking import relink_activities
+from webapp.promises.models import ActivityType, Promise
 
 # title, body, activity type codes served
 CURRENT_PROMISES = [

@@ -22,10 +22,10 @@ from flask import request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import FIELD_ROLES, Role
+from webapp.access import FIELD_ROLES, Role
 
 if TYPE_CHECKING:
-    from ..auth.models import User
+    from webapp.auth.models import User
 
 PRECACHE_HEADER = "X-Trygg-Precache"
 SESSION_HEADER = "X-Trygg-Session"
@@ -65,10 +65,10 @@ def offline_pages(user: User) -> list[str]:
     """
     if not user.is_authenticated or Role(user.role) not in FIELD_ROLES:
         return []
-    from ..activities.kinds import get_kind
-    from ..activities.validation import may_record
-    from ..extensions import db
-    from ..promises.models import ActivityType
+    from webapp.activities.kinds import get_kind
+    from webapp.activities.validation import may_record
+    from webapp.extensions import db
+    from webapp.promises.models import ActivityType
 
     pages = [
         url_for("core.index"),

@@ -12,11 +12,11 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, send_
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..access import FIELD_ROLES, WRITABLE, Role
-from ..extensions import db
-from ..observations.models import Category
-from .offline import cache_policy, offline_pages
-from .vendor import VENDOR_DIRS
+from webapp.access import FIELD_ROLES, WRITABLE, Role
+from webapp.extensions import db
+from webapp.field.offline import cache_policy, offline_pages
+from webapp.field.vendor import VENDOR_DIRS
+from webapp.observations.models import Category
 
 bp = Blueprint("field", __name__)
 bp.after_app_request(cache_policy)

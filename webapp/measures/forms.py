@@ -5,9 +5,9 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.forms import Form
-from ..labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
-from ..privacy import contains_personal_identity_number
+from webapp.core.forms import Form
+from webapp.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
+from webapp.privacy import contains_personal_identity_number
 
 
 def no_identity_numbers(form, field) -> None:  # type: ignore[no-untyped-def]

@@ -3,10 +3,10 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from ..access import can_read
-from ..audit.service import record as audit
-from ..extensions import db
-from .models import Measure
+from webapp.access import can_read
+from webapp.audit.service import record as audit
+from webapp.extensions import db
+from webapp.measures.models import Measure
 
 
 def get_measure_or_404(measure_id: int) -> Measure:

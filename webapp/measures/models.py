@@ -5,8 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dbtypes import UTCDateTime, utcnow
-from ..extensions import db
+from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.extensions import db
 
 # Honest states: a measure can be partly done, impossible, or belong to someone else.
 STATUSES = (

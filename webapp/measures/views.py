@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import Role, visibility_filter
-from ..audit.service import record as audit
-from ..audit.service import record_police_reads
-from ..auth.session import roles_required
-from ..extensions import db
-from ..review import service as review
-from .forms import MeasureForm, StatusForm
-from .loaders import get_measure_or_404
-from .models import OPEN_STATUSES, Measure
+from webapp.access import Role, visibility_filter
+from webapp.audit.service import record as audit
+from webapp.audit.service import record_police_reads
+from webapp.auth.session import roles_required
+from webapp.extensions import db
+from webapp.measures.forms import MeasureForm, StatusForm
+from webapp.measures.loaders import get_measure_or_404
+from webapp.measures.models import OPEN_STATUSES, Measure
+from webapp.review import service as review
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 VIEW_ROLES = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)

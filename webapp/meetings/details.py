@@ -13,9 +13,17 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from werkzeug.datastructures import MultiDict
 
-from ..activities.forms import form_int, form_list, form_text
-from ..activities.kinds import Kind, details_object
-from ..fieldinput import Errors, calendar_date, choice, choices, count, free_text, unknown_fields
+from webapp.activities.forms import form_int, form_list, form_text
+from webapp.activities.kinds import Kind, details_object
+from webapp.fieldinput import (
+    Errors,
+    calendar_date,
+    choice,
+    choices,
+    count,
+    free_text,
+    unknown_fields,
+)
 
 ORGANISATIONS = {
     "skola": _l("School"),

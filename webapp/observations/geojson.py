@@ -18,14 +18,14 @@ from flask_babel import gettext as _
 from sqlalchemy import or_
 from werkzeug.datastructures import MultiDict
 
-from ..access import visibility_filter
-from ..auth.models import User
-from ..core.inputs import record_id
-from ..errors import ApiProblem
-from ..extensions import db
-from ..fieldinput import is_clean_text
-from ..promises.models import Activity, promise_activity_types
-from .models import Category, Observation
+from webapp.access import visibility_filter
+from webapp.auth.models import User
+from webapp.core.inputs import record_id
+from webapp.errors import ApiProblem
+from webapp.extensions import db
+from webapp.fieldinput import is_clean_text
+from webapp.observations.models import Category, Observation
+from webapp.promises.models import Activity, promise_activity_types
 
 STATUSES = ("new", "reviewed", "linked", "closed", "duplicate")
 FILTER_PARAMETERS = ("since", "until", "category", "status", "bbox", "mine")

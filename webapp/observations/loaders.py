@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from ..access import FIELD_ROLES, Role, can_read
-from ..audit.service import record as audit
-from ..errors import ApiProblem
-from ..extensions import db
-from ..fieldinput import canonical_uuid
-from .models import Observation, Photo
+from webapp.access import FIELD_ROLES, Role, can_read
+from webapp.audit.service import record as audit
+from webapp.errors import ApiProblem
+from webapp.extensions import db
+from webapp.fieldinput import canonical_uuid
+from webapp.observations.models import Observation, Photo
 
 
 def get_observation_or_404(observation_id: str, *, write: bool = False) -> Observation:

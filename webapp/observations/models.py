@@ -7,8 +7,8 @@ from flask_babel import get_locale
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dbtypes import UTCDateTime, utcnow
-from ..extensions import db
+from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.extensions import db
 
 
 class Category(db.Model):

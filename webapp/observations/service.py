@@ -10,11 +10,11 @@ from typing import Any
 from flask import url_for
 from sqlalchemy.exc import IntegrityError
 
-from ..audit.service import record as audit
-from ..auth.models import User
-from ..extensions import db
-from .models import Observation
-from .validation import CleanObservation
+from webapp.audit.service import record as audit
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.observations.models import Observation
+from webapp.observations.validation import CleanObservation
 
 
 def content_hash(clean: CleanObservation) -> str:
@@ -83,10 +83,10 @@ def visible_links(observation: Observation, viewer: User) -> dict[str, Any]:
     A shared observation made on a police patrol must not tell a municipal reader that the
     patrol exists: the id is itself police information.
     """
-    from ..access import can_read
-    from ..measures.models import Measure
-    from ..promises.models import Activity
-    from ..walks.models import SafetyWalk
+    from webapp.access import can_read
+    from webapp.measures.models import Measure
+    from webapp.promises.models import Activity
+    from webapp.walks.models import SafetyWalk
 
     def readable(model: Any, key: Any, author_attr: str) -> Any:
         if key is None:

@@ -12,11 +12,11 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..access import WRITABLE, Role, can_read
-from ..auth.models import User
-from ..core.inputs import record_id
-from ..extensions import db
-from ..fieldinput import (
+from webapp.access import WRITABLE, Role, can_read
+from webapp.auth.models import User
+from webapp.core.inputs import record_id
+from webapp.extensions import db
+from webapp.fieldinput import (
     aware_time,
     canonical_uuid,
     client_uuid,
@@ -24,10 +24,10 @@ from ..fieldinput import (
     is_clean_text,
     is_number,
 )
-from ..privacy import contains_personal_identity_number
-from ..promises.models import Activity
-from ..walks.models import SafetyWalk
-from .models import Category
+from webapp.observations.models import Category
+from webapp.privacy import contains_personal_identity_number
+from webapp.promises.models import Activity
+from webapp.walks.models import SafetyWalk
 
 ALLOWED_FIELDS = {
     "id", "lat", "lon", "accuracy_m", "observed_at", "category", "note", "rating",

@@ -6,13 +6,13 @@ from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..activities.loaders import audit_read, get_activity_or_404
-from ..activities.service import activity_json
-from ..api.body import json_body
-from ..errors import ApiProblem
-from ..idempotency import ConflictError
-from ..observations.loaders import require_field_user
-from .service import KIND, open_patrol_for, stop_patrol, validate_stop
+from webapp.activities.loaders import audit_read, get_activity_or_404
+from webapp.activities.service import activity_json
+from webapp.api.body import json_body
+from webapp.errors import ApiProblem
+from webapp.idempotency import ConflictError
+from webapp.observations.loaders import require_field_user
+from webapp.patrols.service import KIND, open_patrol_for, stop_patrol, validate_stop
 
 
 def register(bp: Blueprint) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from .service import close_stale_patrols
+from webapp.patrols.service import close_stale_patrols
 
 
 def register_patrol_commands(app: Flask) -> None:

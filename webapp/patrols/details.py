@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from werkzeug.datastructures import MultiDict
 
-from ..activities.forms import form_int, form_list
-from ..activities.kinds import Kind, details_object
-from ..fieldinput import Errors, choices, count
-from .service import close_superseded
+from webapp.activities.forms import form_int, form_list
+from webapp.activities.kinds import Kind, details_object
+from webapp.fieldinput import Errors, choices, count
+from webapp.patrols.service import close_superseded
 
 ORGANISATIONS = {
     "police": _l("Police"),

@@ -7,8 +7,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..fieldinput import Errors, is_number
-from ..geo import line_length_m
+from webapp.fieldinput import Errors, is_number
+from webapp.geo import line_length_m
 
 
 def validate_route(value: Any, errors: Errors, field: str = "route") -> dict[str, Any] | None:

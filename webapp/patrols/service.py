@@ -8,13 +8,13 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..audit.service import record as audit
-from ..auth.models import User
-from ..extensions import db
-from ..fieldinput import Errors, aware_time, unknown_fields
-from ..idempotency import ConflictError, content_digest
-from ..promises.models import Activity, ActivityType
-from .route import route_length_m, validate_route
+from webapp.audit.service import record as audit
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.fieldinput import Errors, aware_time, unknown_fields
+from webapp.idempotency import ConflictError, content_digest
+from webapp.patrols.route import route_length_m, validate_route
+from webapp.promises.models import Activity, ActivityType
 
 KIND = "patrol"
 MAX_PATROL = timedelta(hours=24)

@@ -12,23 +12,23 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from ..access import FIELD_ROLES, WRITABLE, Role, visibility_filter
-from ..activities.forms import payload_from_form
-from ..activities.kinds import get_kind
-from ..activities.loaders import audit_list, get_activity_or_404, may_edit, readable_activities
-from ..activities.service import activity_json, store_activity
-from ..activities.validation import may_record, validate_activity
-from ..activities.views import area_options
-from ..audit.service import record as audit
-from ..auth.session import roles_required
-from ..errors import ApiProblem
-from ..extensions import db
-from ..field.offline import is_offline_copy
-from ..idempotency import ConflictError
-from ..observations.models import Observation
-from ..promises.models import Activity, ActivityType
-from . import details
-from .service import KIND, close_stale_patrols, open_patrol_for, stop_now
+from webapp.access import FIELD_ROLES, WRITABLE, Role, visibility_filter
+from webapp.activities.forms import payload_from_form
+from webapp.activities.kinds import get_kind
+from webapp.activities.loaders import audit_list, get_activity_or_404, may_edit, readable_activities
+from webapp.activities.service import activity_json, store_activity
+from webapp.activities.validation import may_record, validate_activity
+from webapp.activities.views import area_options
+from webapp.audit.service import record as audit
+from webapp.auth.session import roles_required
+from webapp.errors import ApiProblem
+from webapp.extensions import db
+from webapp.field.offline import is_offline_copy
+from webapp.idempotency import ConflictError
+from webapp.observations.models import Observation
+from webapp.patrols import details
+from webapp.patrols.service import KIND, close_stale_patrols, open_patrol_for, stop_now
+from webapp.promises.models import Activity, ActivityType
 
 bp = Blueprint("patrols", __name__, url_prefix="/patrols")
 LIST_LIMIT = 50

@@ -17,9 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..activities.kinds import kind_choices
-from ..core.forms import Form
-from .models import ORGANISATIONS
+from webapp.activities.kinds import kind_choices
+from webapp.core.forms import Form
+from webapp.promises.models import ORGANISATIONS
 
 ORGANISATION_LABELS = {
     "police": _l("Police"),

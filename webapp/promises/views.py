@@ -10,14 +10,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from ..access import Role, visibility_filter
-from ..audit.service import record as audit
-from ..auth.session import roles_required
-from ..errors import ApiProblem
-from ..extensions import db
-from .forms import ORGANISATION_LABELS, ActivityTypeForm, PromiseForm, slugify
-from .linking import relink_activities
-from .models import Activity, ActivityType, Promise, activity_promises
+from webapp.access import Role, visibility_filter
+from webapp.audit.service import record as audit
+from webapp.auth.session import roles_required
+from webapp.errors import ApiProblem
+from webapp.extensions import db
+from webapp.promises.forms import ORGANISATION_LABELS, ActivityTypeForm, PromiseForm, slugify
+from webapp.promises.linking import relink_activities
+from webapp.promises.models import Activity, ActivityType, Promise, activity_promises
 
 bp = Blueprint("promises", __name__, url_prefix="/promises")
 READERS = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)

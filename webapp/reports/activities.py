@@ -13,13 +13,13 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, true
 
-from ..access import visibility_filter
-from ..andt.details import AGE_BANDS
-from ..auth.models import User
-from ..extensions import db
-from ..promises.models import Activity, FollowUp, activity_promises
-from .period import Period
-from .sqlexpr import bucket, count_if, seconds_between, sum_if
+from webapp.access import visibility_filter
+from webapp.andt.details import AGE_BANDS
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.promises.models import Activity, FollowUp, activity_promises
+from webapp.reports.period import Period
+from webapp.reports.sqlexpr import bucket, count_if, seconds_between, sum_if
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from .drawing import Drawing, Line, Rect, Text, shorten, text_width
+from webapp.reports.drawing import Drawing, Line, Rect, Text, shorten, text_width
 
 # Okabe & Ito (2008): distinguishable with the common colour vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")

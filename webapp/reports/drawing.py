@@ -15,7 +15,7 @@ from typing import Literal
 from fpdf import FPDF
 from markupsafe import Markup, escape
 
-from ..walks.pdf import latin1
+from webapp.walks.pdf import latin1
 
 Anchor = Literal["start", "middle", "end"]
 MM_PER_PT = 25.4 / 72

@@ -26,17 +26,17 @@ from typing import Any
 from flask_babel import get_locale
 from sqlalchemy import Select
 
-from ..access import visibility_filter
-from ..andt.details import AGE_BANDS
-from ..auth.models import User
-from ..core.spreadsheet import neutralise
-from ..extensions import db
-from ..observations.models import Category, Observation
-from ..promises.models import Activity, ActivityType
-from .activities import in_promises
-from .geopackage import render_geopackage
-from .period import LOCAL_ZONE, Period
-from .projection import to_sweref99tm
+from webapp.access import visibility_filter
+from webapp.andt.details import AGE_BANDS
+from webapp.auth.models import User
+from webapp.core.spreadsheet import neutralise
+from webapp.extensions import db
+from webapp.observations.models import Category, Observation
+from webapp.promises.models import Activity, ActivityType
+from webapp.reports.activities import in_promises
+from webapp.reports.geopackage import render_geopackage
+from webapp.reports.period import LOCAL_ZONE, Period
+from webapp.reports.projection import to_sweref99tm
 
 CHUNK = 2000
 DIALECTS = ("excel", "gis")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..activities.kinds import get_kind
+from webapp.activities.kinds import get_kind
 
 AREA_LABELS = {
     "centrum": _l("Sunne centrum"),

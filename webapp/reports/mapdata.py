@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 
-from ..access import visibility_filter
-from ..areas.models import Area
-from ..auth.models import User
-from ..extensions import db
-from ..observations.models import Observation
-from ..promises.models import Activity, ActivityType
-from .activities import in_promises
-from .period import Period
-from .sqlexpr import floor_int
+from webapp.access import visibility_filter
+from webapp.areas.models import Area
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.observations.models import Observation
+from webapp.promises.models import Activity, ActivityType
+from webapp.reports.activities import in_promises
+from webapp.reports.period import Period
+from webapp.reports.sqlexpr import floor_int
 
 CELLS_ACROSS = 40
 

@@ -12,10 +12,10 @@ import math
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from .drawing import Circle, Drawing, Line, Path, Rect, Text
-from .mapdata import CELLS_ACROSS, Extent, MapLayer
-from .projection import to_sweref99tm
-from .surveys import HeatCounts, HeatGrid
+from webapp.reports.drawing import Circle, Drawing, Line, Path, Rect, Text
+from webapp.reports.mapdata import CELLS_ACROSS, Extent, MapLayer
+from webapp.reports.projection import to_sweref99tm
+from webapp.reports.surveys import HeatCounts, HeatGrid
 
 KIND_COLOURS = {
     "observation": "#0072B2",
@@ -195,7 +195,7 @@ def _cells(drawing: Drawing, frame: _Frame, layer: MapLayer) -> None:
 
 
 def _legend(drawing: Drawing, layer: MapLayer, top: float) -> None:
-    from .labels import kind_label  # the labels need a request (translations)
+    from webapp.reports.labels import kind_label  # the labels need a request (translations)
 
     kinds = ["observation"] + sorted({c.kind for c in layer.cells} - {"observation"})
     for index, kind in enumerate(kinds):

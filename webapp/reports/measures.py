@@ -13,11 +13,11 @@ from datetime import date, datetime
 
 from sqlalchemy import func, or_
 
-from ..access import visibility_filter
-from ..auth.models import User
-from ..extensions import db
-from ..measures.models import OPEN_STATUSES, Measure, MeasureEvent
-from .period import LOCAL_ZONE, Period
+from webapp.access import visibility_filter
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.measures.models import OPEN_STATUSES, Measure, MeasureEvent
+from webapp.reports.period import LOCAL_ZONE, Period
 
 # Status changes the council asks about, in the order the report lists them.
 TRACKED = ("decided", "done", "partly_done", "not_feasible", "other_owner")

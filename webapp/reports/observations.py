@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import ColumnElement, func
 
-from ..access import visibility_filter
-from ..areas.models import Area
-from ..auth.models import User
-from ..extensions import db
-from ..geo import point_in_geometry
-from ..observations.models import Category, Observation
-from .period import Period
+from webapp.access import visibility_filter
+from webapp.areas.models import Area
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.geo import point_in_geometry
+from webapp.observations.models import Category, Observation
+from webapp.reports.period import Period
 
 AREA_KEYS = ("centrum", "tatort", "outside")
 CENTRUM_AREA_CODE = "sunne-centrum"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..auth.models import User
-from ..labels import MEASURE_OWNER, label
-from . import fmt, present
-from .measures import MeasureLine
-from .pdfdoc import ReportDocument
-from .service import CouncilReport, PromiseSection
-from .surveys import SurveySection
+from webapp.auth.models import User
+from webapp.labels import MEASURE_OWNER, label
+from webapp.reports import fmt, present
+from webapp.reports.measures import MeasureLine
+from webapp.reports.pdfdoc import ReportDocument
+from webapp.reports.service import CouncilReport, PromiseSection
+from webapp.reports.surveys import SurveySection
 
 R, L = "RIGHT", "LEFT"
 

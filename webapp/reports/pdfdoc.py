@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from ..walks.pdf import latin1
-from .drawing import Drawing, draw_on_pdf
+from webapp.reports.drawing import Drawing, draw_on_pdf
+from webapp.walks.pdf import latin1
 
 CONTENT_WIDTH = 180.0
 MUTED = (74, 88, 102)

@@ -10,20 +10,20 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..andt.details import AGE_BANDS
-from ..citizen.stats import QuestionResult
-from ..citizen.surveys import local_days
-from ..promises.models import Promise
-from ..walks.labels import FACTOR
-from . import charts, fmt
-from .activities import TypeFigures
-from .drawing import Drawing
-from .labels import AREA_LABELS, MEASURE_CHANGES
-from .mapdraw import draw_heat_map, draw_map
-from .measures import TRACKED
-from .observations import AREA_KEYS
-from .service import CouncilReport, PromiseSection
-from .surveys import PlaceQuestion, SurveySection
+from webapp.andt.details import AGE_BANDS
+from webapp.citizen.stats import QuestionResult
+from webapp.citizen.surveys import local_days
+from webapp.promises.models import Promise
+from webapp.reports import charts, fmt
+from webapp.reports.activities import TypeFigures
+from webapp.reports.drawing import Drawing
+from webapp.reports.labels import AREA_LABELS, MEASURE_CHANGES
+from webapp.reports.mapdraw import draw_heat_map, draw_map
+from webapp.reports.measures import TRACKED
+from webapp.reports.observations import AREA_KEYS
+from webapp.reports.service import CouncilReport, PromiseSection
+from webapp.reports.surveys import PlaceQuestion, SurveySection
+from webapp.walks.labels import FACTOR
 
 
 @dataclass(frozen=True)

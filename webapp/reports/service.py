@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ..auth.models import User
-from ..extensions import db
-from ..observations.models import Category
-from ..promises.models import ActivityType, Promise
-from . import activities, measures, observations, walks
-from .activities import TypeFigures
-from .mapdata import MapLayer, map_layers
-from .period import Month, Period
-from .surveys import SurveySection, survey_sections
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.observations.models import Category
+from webapp.promises.models import ActivityType, Promise
+from webapp.reports import activities, measures, observations, walks
+from webapp.reports.activities import TypeFigures
+from webapp.reports.mapdata import MapLayer, map_layers
+from webapp.reports.period import Month, Period
+from webapp.reports.surveys import SurveySection, survey_sections
 
 
 @dataclass

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Float, Integer, case, cast, func, literal
 
-from ..extensions import db
+from webapp.extensions import db
 
 
 def dialect() -> str:

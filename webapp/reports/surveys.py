@@ -15,12 +15,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..areas.models import Area
-from ..citizen.stats import QuestionResult, SurveyResults, survey_summary
-from ..extensions import db
-from .mapdata import Extent, bounds, extent_of
-from .observations import AREA_KEYS, AreaOutlines, area_outlines
-from .period import Period
+from webapp.areas.models import Area
+from webapp.citizen.stats import QuestionResult, SurveyResults, survey_summary
+from webapp.extensions import db
+from webapp.reports.mapdata import Extent, bounds, extent_of
+from webapp.reports.observations import AREA_KEYS, AreaOutlines, area_outlines
+from webapp.reports.period import Period
 
 HEAT_CELLS_ACROSS = 24  # at most; fewer on a small map, so a cell stays about a block wide
 HEAT_CELL_MIN_M = 60

@@ -13,24 +13,31 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from ..access import Role
-from ..audit.service import record as audit
-from ..auth.session import roles_required
-from ..core.inputs import record_ids
-from ..errors import ApiProblem
-from ..extensions import db
-from ..maps.skeleton import MapParts, build_map_parts
-from ..promises.models import Promise
-from ..storage import read_snapshot
-from . import exports, fmt, present
-from .drawing import to_svg
-from .labels import AREA_LABELS
-from .observations import AREA_KEYS
-from .pdf import render_council_pdf
-from .period import Period, PeriodError, default_period, local_today, parse_period, week_ending
-from .service import CouncilReport, build_council_report, default_promises
-from .weekly import build_weekly, weekly_title
-from .weekly_pdf import MAX_LINES, render_weekly_pdf
+from webapp.access import Role
+from webapp.audit.service import record as audit
+from webapp.auth.session import roles_required
+from webapp.core.inputs import record_ids
+from webapp.errors import ApiProblem
+from webapp.extensions import db
+from webapp.maps.skeleton import MapParts, build_map_parts
+from webapp.promises.models import Promise
+from webapp.reports import exports, fmt, present
+from webapp.reports.drawing import to_svg
+from webapp.reports.labels import AREA_LABELS
+from webapp.reports.observations import AREA_KEYS
+from webapp.reports.pdf import render_council_pdf
+from webapp.reports.period import (
+    Period,
+    PeriodError,
+    default_period,
+    local_today,
+    parse_period,
+    week_ending,
+)
+from webapp.reports.service import CouncilReport, build_council_report, default_promises
+from webapp.reports.weekly import build_weekly, weekly_title
+from webapp.reports.weekly_pdf import MAX_LINES, render_weekly_pdf
+from webapp.storage import read_snapshot
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 DATASETS = ("observations", "activities")

@@ -14,12 +14,12 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func
 
-from ..access import visibility_filter
-from ..auth.models import User
-from ..extensions import db
-from ..walks.models import FACTORS, SafetyWalk, WalkRating
-from .period import LOCAL_ZONE, Period
-from .sqlexpr import bucket
+from webapp.access import visibility_filter
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.reports.period import LOCAL_ZONE, Period
+from webapp.reports.sqlexpr import bucket
+from webapp.walks.models import FACTORS, SafetyWalk, WalkRating
 
 HELD = ("held", "closed")
 

@@ -12,15 +12,15 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 
-from ..access import visibility_filter
-from ..auth.models import User
-from ..extensions import db
-from ..measures.models import Measure
-from ..observations.models import Category
-from ..promises.models import ActivityType
-from . import activities, measures, observations, walks
-from .observations import AreaTable
-from .period import Period
+from webapp.access import visibility_filter
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.measures.models import Measure
+from webapp.observations.models import Category
+from webapp.promises.models import ActivityType
+from webapp.reports import activities, measures, observations, walks
+from webapp.reports.observations import AreaTable
+from webapp.reports.period import Period
 
 
 @dataclass

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from ..auth.models import User
-from ..labels import MEASURE_OWNER, MEASURE_STATUS, label
-from . import fmt
-from .labels import AREA_LABELS
-from .measures import MeasureLine
-from .observations import AREA_KEYS
-from .pdfdoc import ReportDocument
-from .weekly import WeeklyPicture, weekly_title
+from webapp.auth.models import User
+from webapp.labels import MEASURE_OWNER, MEASURE_STATUS, label
+from webapp.reports import fmt
+from webapp.reports.labels import AREA_LABELS
+from webapp.reports.measures import MeasureLine
+from webapp.reports.observations import AREA_KEYS
+from webapp.reports.pdfdoc import ReportDocument
+from webapp.reports.weekly import WeeklyPicture, weekly_title
 
 R, L = "RIGHT", "LEFT"
 # Longer lists are cut so the picture stays on one page; the page says how many were left out.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from .service import RetentionConfigError, apply_retention, policy
+from webapp.retention.service import RetentionConfigError, apply_retention, policy
 
 
 def register_retention_commands(app: Flask) -> None:

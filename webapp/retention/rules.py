@@ -17,13 +17,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
-from ..audit.models import AuditEntry
-from ..citizen.models import PublicReport, Survey, SurveyAnswer, SurveyResponse
-from ..extensions import db
-from ..measures.models import OPEN_STATUSES, Measure, MeasureEvent
-from ..observations.models import Observation, Photo
-from ..promises.models import Activity, ActivityRevision, FollowUp
-from ..walks.models import (
+from webapp.audit.models import AuditEntry
+from webapp.citizen.models import PublicReport, Survey, SurveyAnswer, SurveyResponse
+from webapp.extensions import db
+from webapp.measures.models import OPEN_STATUSES, Measure, MeasureEvent
+from webapp.observations.models import Observation, Photo
+from webapp.promises.models import Activity, ActivityRevision, FollowUp
+from webapp.walks.models import (
     HEADCOUNT_DIMENSIONS,
     SafetyWalk,
     WalkMeasureCheck,

@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import current_app
 
-from ..audit.service import record as audit
-from ..extensions import db
-from ..observations.photostore import photo_path
-from .rules import RULE_KEYS, RULES
+from webapp.audit.service import record as audit
+from webapp.extensions import db
+from webapp.observations.photostore import photo_path
+from webapp.retention.rules import RULE_KEYS, RULES
 
 # How many ids of each kind the audit entry lists (the count is always exact).
 AUDIT_ID_LIMIT = 1000

@@ -9,18 +9,18 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from ..access import visibility_filter
-from ..areas.models import Area
-from ..audit.service import record as audit
-from ..audit.service import record_police_reads
-from ..extensions import db
-from ..labels import MEASURE_STATUS, label
-from ..measures.models import Measure
-from ..observations.geojson import parse_filters
-from ..observations.loaders import require_field_user
-from ..promises.models import Activity, ActivityType
-from ..walks.models import SafetyWalk
-from ..walks.stats import ratings_by_stop
+from webapp.access import visibility_filter
+from webapp.areas.models import Area
+from webapp.audit.service import record as audit
+from webapp.audit.service import record_police_reads
+from webapp.extensions import db
+from webapp.labels import MEASURE_STATUS, label
+from webapp.measures.models import Measure
+from webapp.observations.geojson import parse_filters
+from webapp.observations.loaders import require_field_user
+from webapp.promises.models import Activity, ActivityType
+from webapp.walks.models import SafetyWalk
+from webapp.walks.stats import ratings_by_stop
 
 
 def register(bp: Blueprint) -> None:

@@ -14,12 +14,12 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..access import visibility_filter
-from ..audit.service import record_police_reads
-from ..auth.models import User
-from ..extensions import db
-from ..geo import distance_m
-from ..observations.models import Observation
+from webapp.access import visibility_filter
+from webapp.audit.service import record_police_reads
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.geo import distance_m
+from webapp.observations.models import Observation
 
 METRES_PER_DEGREE_LAT = 111_320.0
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..access import can_read
-from ..audit.service import record as audit
-from ..auth.models import User
-from ..extensions import db
-from ..fieldinput import canonical_uuid
-from ..measures.models import Measure
-from ..observations.geojson import STATUSES
-from ..observations.models import Observation
+from webapp.access import can_read
+from webapp.audit.service import record as audit
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.fieldinput import canonical_uuid
+from webapp.measures.models import Measure
+from webapp.observations.geojson import STATUSES
+from webapp.observations.models import Observation
 
 
 class ReviewError(ValueError):

@@ -8,20 +8,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..access import FIELD_ROLES, Role, visibility_filter
-from ..audit.service import record_police_reads
-from ..auth.redirects import safe_next
-from ..auth.session import roles_required
-from ..core.inputs import page_number, record_id
-from ..extensions import db
-from ..maps.skeleton import build_map_parts
-from ..measures.loaders import get_measure_or_404
-from ..measures.models import Measure
-from ..observations.geojson import STATUSES
-from ..observations.models import Category, Observation
-from ..promises.models import ActivityType, Promise
-from . import service
-from .duplicates import duplicate_suggestions
+from webapp.access import FIELD_ROLES, Role, visibility_filter
+from webapp.audit.service import record_police_reads
+from webapp.auth.redirects import safe_next
+from webapp.auth.session import roles_required
+from webapp.core.inputs import page_number, record_id
+from webapp.extensions import db
+from webapp.maps.skeleton import build_map_parts
+from webapp.measures.loaders import get_measure_or_404
+from webapp.measures.models import Measure
+from webapp.observations.geojson import STATUSES
+from webapp.observations.models import Category, Observation
+from webapp.promises.models import ActivityType, Promise
+from webapp.review import service
+from webapp.review.duplicates import duplicate_suggestions
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 bp.context_processor(lambda: {"format_timedelta": format_timedelta})  # "2 dagar" apart
@@ -140,8 +140,8 @@ def bulk() -> Response:
 @login_required
 def detail(observation_id: str) -> str:
     _field_user()
-    from ..observations.loaders import get_observation_or_404
-    from ..observations.service import visible_links
+    from webapp.observations.loaders import get_observation_or_404
+    from webapp.observations.service import visible_links
 
     observation = get_observation_or_404(observation_id)
     coordinator = current_user.has_role(Role.COORDINATOR)
@@ -165,7 +165,7 @@ def detail(observation_id: str) -> str:
 @bp.post("/observations/<observation_id>/duplicate")
 @roles_required(Role.COORDINATOR)
 def duplicate(observation_id: str) -> Response:
-    from ..observations.loaders import get_observation_or_404
+    from webapp.observations.loaders import get_observation_or_404
 
     observation = get_observation_or_404(observation_id)
     original_id = (request.form.get("original_id") or "").strip()
@@ -182,7 +182,7 @@ def duplicate(observation_id: str) -> Response:
 @roles_required(Role.COORDINATOR)
 def merge(observation_id: str) -> Response:
     """Merge two records of one thing: the earlier stays, the later becomes its duplicate."""
-    from ..observations.loaders import get_observation_or_404
+    from webapp.observations.loaders import get_observation_or_404
 
     observation = get_observation_or_404(observation_id)
     others = service.readable_observations([request.form.get("other_id", "")], current_user)

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from ..activities.forms import form_list, form_text
-from ..activities.kinds import Kind, details_object
-from ..fieldinput import Errors, choices, free_text
-from .orgnr import OrgNumberProblem, check_org_number
+from webapp.activities.forms import form_list, form_text
+from webapp.activities.kinds import Kind, details_object
+from webapp.fieldinput import Errors, choices, free_text
+from webapp.visits.orgnr import OrgNumberProblem, check_org_number
 
 TOPICS = {
     "inbrott_stold": _l("Burglary/theft"),

@@ -11,17 +11,17 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from ..api.body import json_body
-from ..errors import ApiProblem
-from ..extensions import db
-from ..fieldinput import canonical_uuid
-from ..idempotency import ConflictError
-from ..measures.models import Measure
-from ..photos.imaging import ImageRejected
-from . import participant as participants
-from .models import WalkSpot, WalkStop
-from .participant_views import _measure_json, follow_up_measures
-from .records import (
+from webapp.api.body import json_body
+from webapp.errors import ApiProblem
+from webapp.extensions import db
+from webapp.fieldinput import canonical_uuid
+from webapp.idempotency import ConflictError
+from webapp.measures.models import Measure
+from webapp.photos.imaging import ImageRejected
+from webapp.walks import participant as participants
+from webapp.walks.models import WalkSpot, WalkStop
+from webapp.walks.participant_views import _measure_json, follow_up_measures
+from webapp.walks.records import (
     PhotoConflict,
     check_json,
     rating_json,
@@ -31,7 +31,7 @@ from .records import (
     store_rating,
     store_spot,
 )
-from .validation import validate_check, validate_rating, validate_spot
+from webapp.walks.validation import validate_check, validate_rating, validate_spot
 
 IMAGE_MESSAGES = {
     "not_an_image": lambda: _("The file is not an image."),

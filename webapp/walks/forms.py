@@ -21,11 +21,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.forms import Form
-from ..labels import VISIBILITY, choices
-from ..measures.forms import no_identity_numbers
-from .labels import AGE_BAND, DIMENSION_LABELS, GENDER, GROUP, WALK_STATUS
-from .models import HEADCOUNT_DIMENSIONS
+from webapp.core.forms import Form
+from webapp.labels import VISIBILITY, choices
+from webapp.measures.forms import no_identity_numbers
+from webapp.walks.labels import AGE_BAND, DIMENSION_LABELS, GENDER, GROUP, WALK_STATUS
+from webapp.walks.models import HEADCOUNT_DIMENSIONS
 
 LIGHT = {"daylight": _l("In daylight"), "after_dark": _l("After dark")}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from ..access import Role, can_read
-from ..audit.service import record as audit
-from ..extensions import db
-from ..fieldinput import canonical_uuid
-from .models import SafetyWalk, WalkSpot
+from webapp.access import Role, can_read
+from webapp.audit.service import record as audit
+from webapp.extensions import db
+from webapp.fieldinput import canonical_uuid
+from webapp.walks.models import SafetyWalk, WalkSpot
 
 
 def get_walk_or_404(walk_id: int, *, write: bool = False) -> SafetyWalk:

@@ -22,8 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dbtypes import UTCDateTime, utcnow
-from ..extensions import db
+from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.extensions import db
 
 # Safety-audit factors rated at each stop, 0 (bad) to 3 (good).
 FACTORS = ("lighting", "overview", "people", "upkeep", "walkway", "feeling")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import CHECK_ANSWERS, FACTORS, RATING_MAX
+from webapp.walks.models import CHECK_ANSWERS, FACTORS, RATING_MAX
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 SECURITY = [{"session": [], "csrf": []}]

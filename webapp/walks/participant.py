@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 from flask import current_app, session
 
-from ..audit.service import record as audit
-from ..errors import ApiProblem
-from ..extensions import db
-from .models import SafetyWalk, WalkParticipant
+from webapp.audit.service import record as audit
+from webapp.errors import ApiProblem
+from webapp.extensions import db
+from webapp.walks.models import SafetyWalk, WalkParticipant
 
 SESSION_KEY = "walk_participant"
 

@@ -12,15 +12,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ..extensions import db, limiter
-from ..measures.models import Measure
-from ..observations.models import Category
-from . import joincode, participant
-from . import labels as walk_labels
-from .forms import JoinCodeForm, JoinForm
-from .labels import CHECK_ANSWER, FACTOR, FACTOR_HINT, SCALE
-from .models import FACTORS, SafetyWalk, WalkSpot
-from .records import spot_json
+from webapp.extensions import db, limiter
+from webapp.measures.models import Measure
+from webapp.observations.models import Category
+from webapp.walks import joincode, participant
+from webapp.walks import labels as walk_labels
+from webapp.walks.forms import JoinCodeForm, JoinForm
+from webapp.walks.labels import CHECK_ANSWER, FACTOR, FACTOR_HINT, SCALE
+from webapp.walks.models import FACTORS, SafetyWalk, WalkSpot
+from webapp.walks.records import spot_json
 
 bp = Blueprint("walk_participant", __name__, url_prefix="/walk")
 bp.context_processor(lambda: {"walk_labels": walk_labels})
@@ -167,7 +167,7 @@ def follow_up_measures(walk: SafetyWalk) -> list[Measure]:
 
 def _measure_json(measure: Measure) -> dict[str, Any]:
     """A measure as residents may see it: no internal note, no author, no history comments."""
-    from ..labels import MEASURE_OWNER, MEASURE_STATUS, label
+    from webapp.labels import MEASURE_OWNER, MEASURE_STATUS, label
 
     return {
         "id": measure.id,

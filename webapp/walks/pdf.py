@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from ..labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, label
-from .labels import CHECK_ANSWER, DIMENSION, DIMENSION_LABELS, FACTOR
-from .models import CHECK_ANSWERS, FACTORS
-from .protocol import Protocol
+from webapp.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, label
+from webapp.walks.labels import CHECK_ANSWER, DIMENSION, DIMENSION_LABELS, FACTOR
+from webapp.walks.models import CHECK_ANSWERS, FACTORS
+from webapp.walks.protocol import Protocol
 
 _REPLACEMENTS = str.maketrans(
     {
@@ -182,7 +182,7 @@ def _problems(pdf: FPDF, protocol: Protocol) -> None:
     if protocol.public:
         return
     rows = [[_("Category"), _("Note"), _("Status")]]
-    from .labels import SPOT_STATUS
+    from webapp.walks.labels import SPOT_STATUS
 
     for spot in protocol.spots:
         rows.append(

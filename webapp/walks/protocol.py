@@ -11,13 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ..access import can_read
-from ..auth.models import User
-from ..extensions import db
-from ..measures.models import Measure
-from ..observations.models import Category
-from .models import SafetyWalk, WalkMeasureCheck, WalkSpot
-from .stats import (
+from webapp.access import can_read
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.measures.models import Measure
+from webapp.observations.models import Category
+from webapp.walks.models import SafetyWalk, WalkMeasureCheck, WalkSpot
+from webapp.walks.stats import (
     Headcount,
     StopComparison,
     StopRatings,

@@ -10,22 +10,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import Role
-from ..audit.service import record as audit
-from ..auth.session import roles_required
-from ..extensions import db
-from ..fieldinput import canonical_uuid
-from ..measures.forms import WalkMeasureForm
-from ..measures.models import Measure
-from ..observations.photostore import photo_path
-from .forms import ActionForm
-from .labels import FACTOR
-from .loaders import get_spot_or_404, get_walk_or_404
-from .models import FACTORS, WalkSpot, WalkSpotPhoto
-from .pdf import render_pdf
-from .protocol import build_protocol
-from .stats import duplicate_suggestions, open_spots
-from .views import READ_ROLES, bp
+from webapp.access import Role
+from webapp.audit.service import record as audit
+from webapp.auth.session import roles_required
+from webapp.extensions import db
+from webapp.fieldinput import canonical_uuid
+from webapp.measures.forms import WalkMeasureForm
+from webapp.measures.models import Measure
+from webapp.observations.photostore import photo_path
+from webapp.walks.forms import ActionForm
+from webapp.walks.labels import FACTOR
+from webapp.walks.loaders import get_spot_or_404, get_walk_or_404
+from webapp.walks.models import FACTORS, WalkSpot, WalkSpotPhoto
+from webapp.walks.pdf import render_pdf
+from webapp.walks.protocol import build_protocol
+from webapp.walks.stats import duplicate_suggestions, open_spots
+from webapp.walks.views import READ_ROLES, bp
 
 
 @bp.get("/<int:walk_id>/review")

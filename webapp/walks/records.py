@@ -14,13 +14,20 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from ..audit.service import record as audit
-from ..extensions import db
-from ..idempotency import content_digest, insert_once
-from ..observations.photostore import new_storage_name, photo_path, write_photo
-from ..photos.imaging import process_photo
-from .models import WalkMeasureCheck, WalkParticipant, WalkRating, WalkSpot, WalkSpotPhoto, WalkStop
-from .validation import CleanCheck, CleanRating, CleanSpot
+from webapp.audit.service import record as audit
+from webapp.extensions import db
+from webapp.idempotency import content_digest, insert_once
+from webapp.observations.photostore import new_storage_name, photo_path, write_photo
+from webapp.photos.imaging import process_photo
+from webapp.walks.models import (
+    WalkMeasureCheck,
+    WalkParticipant,
+    WalkRating,
+    WalkSpot,
+    WalkSpotPhoto,
+    WalkStop,
+)
+from webapp.walks.validation import CleanCheck, CleanRating, CleanSpot
 
 
 class PhotoConflict(Exception):

@@ -9,12 +9,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from ..audit.service import record as audit
-from ..auth.models import User
-from ..extensions import db
-from ..measures.models import Measure
-from . import joincode
-from .models import (
+from webapp.audit.service import record as audit
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.measures.models import Measure
+from webapp.walks import joincode
+from webapp.walks.models import (
     SafetyWalk,
     WalkMeasureCheck,
     WalkParticipant,
@@ -22,7 +22,7 @@ from .models import (
     WalkSpot,
     WalkStop,
 )
-from .validation import CleanStop
+from webapp.walks.validation import CleanStop
 
 PLAN_FIELDS = (
     "name", "starts_at", "ends_at", "after_dark", "meeting_point", "route",

@@ -8,8 +8,8 @@ from itertools import combinations
 
 from geopy.distance import geodesic
 
-from ..extensions import db
-from .models import (
+from webapp.extensions import db
+from webapp.walks.models import (
     FACTORS,
     HEADCOUNT_DIMENSIONS,
     SafetyWalk,

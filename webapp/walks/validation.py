@@ -13,9 +13,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..core.inputs import record_id
-from ..extensions import db
-from ..fieldinput import (
+from webapp.core.inputs import record_id
+from webapp.extensions import db
+from webapp.fieldinput import (
     UNREADABLE,
     Errors,
     aware_time,
@@ -29,8 +29,8 @@ from ..fieldinput import (
     json_text,
     unknown_fields,
 )
-from ..observations.models import Category
-from .models import CHECK_ANSWERS, FACTORS, RATING_MAX
+from webapp.observations.models import Category
+from webapp.walks.models import CHECK_ANSWERS, FACTORS, RATING_MAX
 
 MAX_ROUTE_POINTS = 2000
 MAX_STOPS = 60

@@ -14,20 +14,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..access import FIELD_ROLES, Role, visibility_filter
-from ..audit.service import record_police_reads
-from ..auth.session import roles_required
-from ..extensions import db
-from ..observations.models import Category
-from . import SETTINGS, apply_defaults, joincode, participant, service
-from . import labels as walk_labels
-from .forms import ActionForm, FollowUpForm, WalkForm, headcount_form
-from .labels import FACTOR
-from .loaders import get_walk_or_404
-from .models import FACTORS, HEADCOUNT_DIMENSIONS, SafetyWalk, WalkSpot
-from .qr import qr_svg
-from .stats import compare_with_original, headcount, ratings_by_stop
-from .validation import organisations, parse_route, parse_stops
+from webapp.access import FIELD_ROLES, Role, visibility_filter
+from webapp.audit.service import record_police_reads
+from webapp.auth.session import roles_required
+from webapp.extensions import db
+from webapp.observations.models import Category
+from webapp.walks import SETTINGS, apply_defaults, joincode, participant, service
+from webapp.walks import labels as walk_labels
+from webapp.walks.forms import ActionForm, FollowUpForm, WalkForm, headcount_form
+from webapp.walks.labels import FACTOR
+from webapp.walks.loaders import get_walk_or_404
+from webapp.walks.models import FACTORS, HEADCOUNT_DIMENSIONS, SafetyWalk, WalkSpot
+from webapp.walks.qr import qr_svg
+from webapp.walks.stats import compare_with_original, headcount, ratings_by_stop
+from webapp.walks.validation import organisations, parse_route, parse_stops
 
 bp = Blueprint("walks", __name__, url_prefix="/walks")
 bp.record_once(lambda state: apply_defaults(state.app.config))
@@ -320,7 +320,7 @@ def follow_up(walk_id: int) -> WerkzeugResponse:
     if not form.validate_on_submit():
         flash(_("Choose a date and time for the follow-up walk."), "error")
         return redirect(url_for("walks.detail", walk_id=walk.id))
-    from .forms import combine
+    from webapp.walks.forms import combine
 
     starts_at = combine(form.day.data, form.start_time.data) or datetime.now(UTC)
     new_walk = service.create_follow_up(walk, current_user, starts_at)
@@ -328,4 +328,4 @@ def follow_up(walk_id: int) -> WerkzeugResponse:
     return redirect(url_for("walks.detail", walk_id=new_walk.id))
 
 
-from . import protocol_views  # noqa: E402,F401  (routes on this blueprint)
+from webapp.walks import protocol_views  # noqa: E402,F401  (routes on this blueprint)
