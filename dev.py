@@ -31,8 +31,6 @@ def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def ensure_installed() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit("Trygg Sunne needs Python 3.11 or newer.")
     stamp = VENV / ".installed"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:

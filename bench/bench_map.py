@@ -18,12 +18,11 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from webapp.access import Role
-from webapp.extensions import db
-from webapp.observations.models import Observation
-
 from bench.common import bench_app, ensure_user, insert_observations, login
 from bench.server import load_warning
+from webapp.core.access import Role
+from webapp.extensions import db
+from webapp.observations.models import Observation
 
 SIZES = (1_000, 10_000, 100_000)
 REPEATS = 5

@@ -18,10 +18,9 @@ import time
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from webapp.access import Role
-from webapp.extensions import db
-
 from bench.common import bench_app, ensure_user, insert_observations
+from webapp.core.access import Role
+from webapp.extensions import db
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip

@@ -5,7 +5,7 @@
 
 On SQLite every write transaction takes the writer lock at BEGIN; a read that took it too would
 make each submit wait for the coordinator's 10,000-point GeoJSON. The map's read runs in a read
-snapshot (webapp/storage.py) instead. This runs the production server set-up (gunicorn,
+snapshot (webapp/core/storage.py) instead. This runs the production server set-up (gunicorn,
 deploy/gunicorn.conf.py) on a throw-away database holding 10,000 observations, then:
 
 1. `alone`: N officers submit for S seconds;
@@ -32,12 +32,11 @@ MAP_PATH = "/api/v1/observations.geojson"
 
 def seed_map(url: str, count: int) -> str:
     """`count` observations and a coordinator account; returns the coordinator's name."""
-    from webapp import create_app
-    from webapp.access import Role
-    from webapp.auth.cli import new_user
-    from webapp.extensions import db
-
     from bench.common import insert_observations
+    from webapp import create_app
+    from webapp.auth.cli import new_user
+    from webapp.core.access import Role
+    from webapp.extensions import db
 
     app = create_app(
         "development",

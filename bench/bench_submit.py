@@ -42,7 +42,18 @@ from pathlib import Path
 from typing import Any
 
 from bench.loadgen import RunResult, RunSpec, run
-from bench.server import PASSWORD, Server, database, gunicorn, load_warning, postgres_backend_pids, prepare, process_cpu_seconds, production_env, server_cpu_seconds
+from bench.server import (
+    PASSWORD,
+    Server,
+    database,
+    gunicorn,
+    load_warning,
+    postgres_backend_pids,
+    prepare,
+    process_cpu_seconds,
+    production_env,
+    server_cpu_seconds,
+)
 
 
 def stored_counts(url: str) -> tuple[int, int]:

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 
 from webapp import create_app
-from webapp.access import Role
 from webapp.auth.cli import new_user
 from webapp.auth.models import User
+from webapp.core.access import Role
 from webapp.core.reference import CATEGORIES, seed_reference_data
 from webapp.extensions import db
 from webapp.observations.models import Observation

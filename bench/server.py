@@ -72,7 +72,7 @@ BARE_TABLE = Table(
 def bare_engine(url: str):  # type: ignore[no-untyped-def]
     from sqlalchemy import create_engine
 
-    from webapp.storage import tune_sqlite
+    from webapp.core.storage import tune_sqlite
 
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
@@ -236,8 +236,8 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
 def prepare(url: str, accounts: int) -> tuple[list[str], list[str]]:
     """Schema, reference data and officer accounts; returns (usernames, category codes)."""
     from webapp import create_app
-    from webapp.access import Role
     from webapp.auth.cli import new_user
+    from webapp.core.access import Role
     from webapp.core.reference import seed_reference_data
     from webapp.extensions import db
     from webapp.observations.models import Category

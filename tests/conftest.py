@@ -22,10 +22,10 @@ from sqlalchemy import text
 # in the same transaction fails the test that made it (tests/security/audit_watch.py).
 from tests.security.audit_watch import audit_watch  # noqa: E402,F401  (an autouse fixture)
 from webapp import create_app
-from webapp.access import Role
 from webapp.auth import login_sessions
 from webapp.auth.cli import new_user
 from webapp.auth.models import User
+from webapp.core.access import Role
 from webapp.core.reference import seed_reference_data
 from webapp.extensions import db, limiter
 

@@ -29,13 +29,13 @@ def create_app(env_name: str | None = None, overrides: dict[str, Any] | None = N
 
 def register_extensions(app: Flask) -> None:
     from webapp import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
-    from webapp.assets import init_assets
     from webapp.auth.session import init_login
+    from webapp.core.assets import init_assets
+    from webapp.core.i18n import init_i18n
     from webapp.core.inputs import init_inputs
+    from webapp.core.security import init_security
+    from webapp.core.storage import init_storage
     from webapp.extensions import csrf, db, limiter, migrate
-    from webapp.i18n import init_i18n
-    from webapp.security import init_security
-    from webapp.storage import init_storage
 
     db.init_app(app)
     # Before the blueprints: their `<int:…>` rules take the bounded converter installed here.
@@ -52,27 +52,27 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from webapp.activities.api import register as register_activity_api
+    from webapp.activities.patrols.api import register as register_patrol_api
+    from webapp.activities.patrols.views import bp as patrols_bp
     from webapp.activities.views import bp as activities_bp
-    from webapp.admin.confirm_views import bp as accounts_bp
-    from webapp.admin.views import bp as admin_bp
     from webapp.api import create_api_blueprint
     from webapp.auth.account_views import bp as account_bp
+    from webapp.auth.admin_views import bp as admin_bp
+    from webapp.auth.confirm_views import bp as accounts_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.citizen.api import register as register_citizen_api
-    from webapp.citizen.moderation_views import bp as citizen_moderation_bp
-    from webapp.citizen.public_views import bp as citizen_bp
-    from webapp.citizen.survey_admin_views import bp as citizen_surveys_bp
-    from webapp.citizen.survey_views import bp as citizen_survey_bp
+    from webapp.citizen.moderation.views import bp as citizen_moderation_bp
+    from webapp.citizen.public.views import bp as citizen_bp
+    from webapp.citizen.surveys.admin_views import bp as citizen_surveys_bp
+    from webapp.citizen.surveys.views import bp as citizen_survey_bp
     from webapp.core.views import bp as core_bp
-    from webapp.field.views import bp as field_bp
+    from webapp.map.api import register as register_review_api
+    from webapp.map.views import bp as review_bp
     from webapp.measures.views import bp as measures_bp
     from webapp.observations.api import register as register_observation_api
-    from webapp.patrols.api import register as register_patrol_api
-    from webapp.patrols.views import bp as patrols_bp
     from webapp.promises.views import bp as promises_bp
+    from webapp.pwa.views import bp as field_bp
     from webapp.reports.views import bp as reports_bp
-    from webapp.review.api import register as register_review_api
-    from webapp.review.views import bp as review_bp
     from webapp.walks.api import register as register_walk_api
     from webapp.walks.participant_views import bp as walk_participant_bp
     from webapp.walks.views import bp as walks_bp
@@ -106,17 +106,17 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from webapp.errors import register_error_handlers as register
+    from webapp.core.errors import register_error_handlers as register
 
     register(app)
 
 
 def register_commands(app: Flask) -> None:
+    from webapp.activities.patrols.cli import register_patrol_commands
     from webapp.auth.cli import register_auth_commands
-    from webapp.backup.cli import register_backup_commands
-    from webapp.demo.cli import register_demo_commands
-    from webapp.patrols.cli import register_patrol_commands
-    from webapp.retention.cli import register_retention_commands
+    from webapp.ops.backup.cli import register_backup_commands
+    from webapp.ops.demo.cli import register_demo_commands
+    from webapp.ops.retention.cli import register_retention_commands
 
     register_auth_commands(app)
     register_demo_commands(app)

@@ -1,7 +1,5 @@
 """Imports every model so Alembic and the app see the whole schema."""
 
-from webapp.areas.models import Area
-from webapp.audit.models import AuditEntry
 from webapp.auth.models import LoginSession, LoginThrottle, OneTimeCode, User
 from webapp.citizen.models import (
     DailyCount,
@@ -12,6 +10,8 @@ from webapp.citizen.models import (
     SurveyResponse,
     UsedFormToken,
 )
+from webapp.core.audit.models import AuditEntry
+from webapp.geo.areas import Area
 from webapp.measures.models import Measure, MeasureEvent
 from webapp.observations.models import Category, Observation, Photo
 from webapp.promises.models import Activity, ActivityType, Promise

@@ -8,7 +8,7 @@ Create Date: 2026-11-29 11:12:34.653269
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.dbtypes
+import webapp.core.dbtypes
 
 
 # revision identifiers, used by Alembic.
@@ -36,8 +36,8 @@ def upgrade():
     sa.Column('visibility', sa.String(length=16), nullable=False),
     sa.Column('walk_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_measures_created_by_id_users')),
     sa.ForeignKeyConstraint(['walk_id'], ['safety_walks.id'], name=op.f('fk_measures_walk_id_safety_walks')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_measures'))
@@ -49,7 +49,7 @@ def upgrade():
     op.create_table('measure_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('measure_id', sa.Integer(), nullable=False),
-    sa.Column('at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('from_status', sa.String(length=16), nullable=True),
     sa.Column('to_status', sa.String(length=16), nullable=False),

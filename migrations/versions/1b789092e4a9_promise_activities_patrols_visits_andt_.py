@@ -8,7 +8,7 @@ Create Date: 2026-11-29 11:24:29.529888
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.dbtypes
+import webapp.core.dbtypes
 
 
 # revision identifiers, used by Alembic.
@@ -34,7 +34,7 @@ def upgrade():
     op.create_table('activity_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('activity_id', sa.String(length=36), nullable=False),
-    sa.Column('at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('changed', sa.JSON(), nullable=False),
     sa.Column('previous', sa.JSON(), nullable=False),
@@ -70,7 +70,7 @@ def upgrade():
         batch_op.add_column(sa.Column('auto_closed', sa.Boolean(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('content_hash', sa.String(length=64), server_default='', nullable=False))
         batch_op.add_column(sa.Column('stop_hash', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('updated_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('updated_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('activity_types', schema=None) as batch_op:
         batch_op.add_column(sa.Column('active', sa.Boolean(), server_default='1', nullable=False))

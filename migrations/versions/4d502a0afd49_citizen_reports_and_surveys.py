@@ -8,7 +8,7 @@ Create Date: 2026-11-29 12:22:55.139874
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.dbtypes
+import webapp.core.dbtypes
 
 
 # revision identifiers, used by Alembic.
@@ -25,10 +25,10 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('intro', sa.Text(), nullable=False),
     sa.Column('code', sa.String(length=16), nullable=False),
-    sa.Column('opens_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('closes_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opens_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closes_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_surveys_created_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_surveys')),
     sa.UniqueConstraint('code', name=op.f('uq_surveys_code'))
@@ -83,10 +83,10 @@ def upgrade():
     sa.Column('time_of_day', sa.String(length=8), nullable=True),
     sa.Column('contact', sa.String(length=200), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('received_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('public_text', sa.Text(), nullable=False),
-    sa.Column('moderated_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('moderated_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('moderated_by_id', sa.Integer(), nullable=True),
     sa.Column('observation_id', sa.String(length=36), nullable=True),
     sa.Column('measure_id', sa.Integer(), nullable=True),

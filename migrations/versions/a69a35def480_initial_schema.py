@@ -8,7 +8,7 @@ Create Date: 2026-11-29 11:08:50.054050
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.dbtypes
+import webapp.core.dbtypes
 
 
 # revision identifiers, used by Alembic.
@@ -56,7 +56,7 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=True),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_promises'))
     )
     op.create_table('users',
@@ -69,16 +69,16 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=True),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
     op.create_table('activities',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('activity_type_id', sa.Integer(), nullable=False),
-    sa.Column('started_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('area_id', sa.Integer(), nullable=True),
     sa.Column('lat', sa.Double(), nullable=True),
     sa.Column('lon', sa.Double(), nullable=True),
@@ -86,7 +86,7 @@ def upgrade():
     sa.Column('details', sa.JSON(), nullable=False),
     sa.Column('visibility', sa.String(length=16), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['activity_type_id'], ['activity_types.id'], name=op.f('fk_activities_activity_type_id_activity_types')),
     sa.ForeignKeyConstraint(['area_id'], ['areas.id'], name=op.f('fk_activities_area_id_areas')),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_activities_author_id_users')),
@@ -100,7 +100,7 @@ def upgrade():
 
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('actor_label', sa.String(length=120), nullable=False),
     sa.Column('action', sa.String(length=64), nullable=False),
@@ -126,7 +126,7 @@ def upgrade():
     op.create_table('safety_walks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('starts_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('meeting_point', sa.String(length=200), nullable=False),
     sa.Column('lat', sa.Double(), nullable=True),
     sa.Column('lon', sa.Double(), nullable=True),
@@ -136,7 +136,7 @@ def upgrade():
     sa.Column('visibility', sa.String(length=16), nullable=False),
     sa.Column('activity_id', sa.String(length=36), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_safety_walks_activity_id_activities')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_safety_walks_created_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_safety_walks'))
@@ -147,7 +147,7 @@ def upgrade():
     sa.Column('lon', sa.Double(), nullable=False),
     sa.Column('accuracy_m', sa.Double(), nullable=True),
     sa.Column('manual_position', sa.Boolean(), nullable=False),
-    sa.Column('observed_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('observed_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('observed_utc_offset_min', sa.Integer(), nullable=False),
     sa.Column('category_code', sa.String(length=40), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
@@ -158,7 +158,7 @@ def upgrade():
     sa.Column('activity_id', sa.String(length=36), nullable=True),
     sa.Column('walk_id', sa.Integer(), nullable=True),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('lat >= -90 AND lat <= 90', name=op.f('ck_observations_lat_range')),
     sa.CheckConstraint('lon >= -180 AND lon <= 180', name=op.f('ck_observations_lon_range')),
     sa.CheckConstraint('rating IS NULL OR (rating >= 1 AND rating <= 5)', name=op.f('ck_observations_rating_range')),
@@ -188,7 +188,7 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('upload_sha256', sa.String(length=64), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_photos_author_id_users')),
     sa.ForeignKeyConstraint(['observation_id'], ['observations.id'], name=op.f('fk_photos_observation_id_observations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_photos')),

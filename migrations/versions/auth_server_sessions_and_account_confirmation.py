@@ -9,7 +9,7 @@ Create Date: 2026-12-05 23:55:00
 import sqlalchemy as sa
 from alembic import op
 
-import webapp.dbtypes
+import webapp.core.dbtypes
 
 revision = "auth0001sessions"
 down_revision = "f1e1d0a7c0de"
@@ -22,9 +22,9 @@ def upgrade():
         "login_sessions",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", webapp.dbtypes.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True),
         sa.Column("end_reason", sa.String(length=16), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
@@ -42,9 +42,9 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", webapp.dbtypes.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True),
         sa.Column("issued_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["issued_by_id"],
@@ -71,9 +71,9 @@ def upgrade():
         sa.Column("address", sa.String(length=64), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("total_failures", sa.Integer(), nullable=False),
-        sa.Column("blocked_until", webapp.dbtypes.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_failure_at", webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("window_start", webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("blocked_until", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_failure_at", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("window_start", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
         sa.Column("audited", sa.Integer(), nullable=False),
         sa.Column("unaudited", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_throttles")),
@@ -87,7 +87,7 @@ def upgrade():
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("confirmed_at", webapp.dbtypes.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("confirmed_at", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(sa.Column("confirmed_by_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -103,7 +103,7 @@ def upgrade():
 
     with op.batch_alter_table("walk_participants", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("left_at", webapp.dbtypes.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("left_at", webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True)
         )
 
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-29 11:42:17.259463
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.dbtypes
+import webapp.core.dbtypes
 
 
 # revision identifiers, used by Alembic.
@@ -28,7 +28,7 @@ def upgrade():
     sa.Column('group', sa.String(length=16), nullable=True),
     sa.Column('gender', sa.String(length=16), nullable=True),
     sa.Column('age_band', sa.String(length=16), nullable=True),
-    sa.Column('joined_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('joined_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['walk_id'], ['safety_walks.id'], name=op.f('fk_walk_participants_walk_id_safety_walks'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_walk_participants'))
     )
@@ -60,7 +60,7 @@ def upgrade():
     sa.Column('answer', sa.String(length=16), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['measure_id'], ['measures.id'], name=op.f('fk_walk_measure_checks_measure_id_measures'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['participant_id'], ['walk_participants.id'], name=op.f('fk_walk_measure_checks_participant_id_walk_participants'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['walk_id'], ['safety_walks.id'], name=op.f('fk_walk_measure_checks_walk_id_safety_walks'), ondelete='CASCADE'),
@@ -83,9 +83,9 @@ def upgrade():
     sa.Column('walkway', sa.Integer(), nullable=True),
     sa.Column('feeling', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('rated_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('rated_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('feeling IS NULL OR (feeling >= 0 AND feeling <= 3)', name=op.f('ck_walk_ratings_feeling_range')),
     sa.CheckConstraint('lighting IS NULL OR (lighting >= 0 AND lighting <= 3)', name=op.f('ck_walk_ratings_lighting_range')),
     sa.CheckConstraint('overview IS NULL OR (overview >= 0 AND overview <= 3)', name=op.f('ck_walk_ratings_overview_range')),
@@ -110,7 +110,7 @@ def upgrade():
     sa.Column('lon', sa.Double(), nullable=False),
     sa.Column('accuracy_m', sa.Double(), nullable=True),
     sa.Column('manual_position', sa.Boolean(), nullable=False),
-    sa.Column('observed_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('observed_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('observed_utc_offset_min', sa.Integer(), nullable=False),
     sa.Column('category_code', sa.String(length=40), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
@@ -118,7 +118,7 @@ def upgrade():
     sa.Column('measure_id', sa.Integer(), nullable=True),
     sa.Column('duplicate_of_id', sa.String(length=36), nullable=True),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('lat >= -90 AND lat <= 90', name=op.f('ck_walk_spots_lat_range')),
     sa.CheckConstraint('lon >= -180 AND lon <= 180', name=op.f('ck_walk_spots_lon_range')),
     sa.ForeignKeyConstraint(['category_code'], ['categories.code'], name=op.f('fk_walk_spots_category_code_categories')),
@@ -143,7 +143,7 @@ def upgrade():
     sa.Column('size_bytes', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('upload_sha256', sa.String(length=64), nullable=False),
-    sa.Column('created_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['spot_id'], ['walk_spots.id'], name=op.f('fk_walk_spot_photos_spot_id_walk_spots'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_walk_spot_photos')),
     sa.UniqueConstraint('storage_name', name=op.f('uq_walk_spot_photos_storage_name'))
@@ -156,15 +156,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_measures_walk_id'), ['walk_id'], unique=False)
 
     with op.batch_alter_table('safety_walks', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ends_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('ends_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('summary', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('route', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('invited_organisations', sa.JSON(), server_default=sa.text("'[]'"), nullable=False))
         batch_op.add_column(sa.Column('headcount', sa.JSON(), server_default=sa.text("'{}'"), nullable=False))
         batch_op.add_column(sa.Column('join_code', sa.String(length=8), nullable=True))
-        batch_op.add_column(sa.Column('join_revoked_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('join_revoked_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('follow_up_of_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('updated_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('updated_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_safety_walks_follow_up_of_id'), ['follow_up_of_id'], unique=False)
         batch_op.create_unique_constraint(batch_op.f('uq_safety_walks_join_code'), ['join_code'])
         batch_op.create_foreign_key(batch_op.f('fk_safety_walks_follow_up_of_id_safety_walks'), 'safety_walks', ['follow_up_of_id'], ['id'], ondelete='SET NULL')

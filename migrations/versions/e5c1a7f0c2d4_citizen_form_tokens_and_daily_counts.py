@@ -8,7 +8,7 @@ Create Date: 2026-12-06 00:20:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.dbtypes
+import webapp.core.dbtypes
 
 
 # revision identifiers, used by Alembic.
@@ -21,7 +21,7 @@ depends_on = None
 def upgrade():
     op.create_table('citizen_used_form_tokens',
     sa.Column('digest', sa.String(length=64), nullable=False),
-    sa.Column('expires_at', webapp.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', webapp.core.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('digest', name=op.f('pk_citizen_used_form_tokens'))
     )
     with op.batch_alter_table('citizen_used_form_tokens', schema=None) as batch_op:

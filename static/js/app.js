@@ -120,7 +120,7 @@
   });
 
   // ---- personal identity numbers ----------------------------------------------------------------
-  // The same rule as webapp/privacy.py, so a form refuses a personnummer on the phone, offline,
+  // The same rule as webapp/core/privacy.py, so a form refuses a personnummer on the phone, offline,
   // instead of queueing an entry the server will refuse hours later. The server still checks.
   const PERSONNUMMER = /(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{3})(\d)(?!\d)/g;
 

@@ -207,7 +207,7 @@ async function page(event) {
   }
 }
 
-// Pages name app files with a content version (`?v=<hash>`, webapp/assets.py). A versioned
+// Pages name app files with a content version (`?v=<hash>`, webapp/core/assets.py). A versioned
 // file never changes: the cached copy of that exact URL is served as it is. A version not seen
 // yet (a new deploy) comes from the network; offline, the copy of the same path without the
 // version (precached at install, or the last one fetched) stands in, so the app keeps working.

@@ -19,15 +19,14 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
+from tests.a11y.pages import PageType, page_types
+from tests.a11y.world import PERSONAS, World, build_world
 from tests.browser import conftest as browser_fixtures
 from tests.browser.conftest import BrowserNet, new_phone_context, tile_host
 from tests.browser.helpers import log_in
 from tests.conftest import clean_database
 from webapp.core.reference import seed_reference_data
 from webapp.extensions import db, limiter
-
-from tests.a11y.pages import PageType, page_types
-from tests.a11y.world import PERSONAS, World, build_world
 
 # The browser fixtures of tests/browser, shared (one Playwright driver per test session).
 playwright = browser_fixtures.playwright

@@ -12,12 +12,11 @@ from html.parser import HTMLParser
 import pytest
 from flask import Flask
 
+from tests.a11y.pages import PageType
+from tests.a11y.world import World
 from tests.conftest import login
 from webapp.auth.models import User
 from webapp.extensions import db
-
-from tests.a11y.pages import PageType
-from tests.a11y.world import World
 
 MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
 ENGLISH_FORMATS = {

@@ -11,12 +11,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from tests.a11y.conftest import OpenAs
+from tests.a11y.world import PERSONAS, World
 from tests.browser.helpers import poll
 from webapp.extensions import db
 from webapp.observations.models import Observation
-
-from tests.a11y.conftest import OpenAs
-from tests.a11y.world import PERSONAS, World
 
 pytestmark = pytest.mark.browser
 

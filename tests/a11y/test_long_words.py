@@ -2,7 +2,7 @@
 
 Headings, buttons, menu links, table headers and labels are checked on every page type, in
 Swedish; a word may wrap only at a soft hyphen, a zero-width space, a hyphen, a slash or a dash.
-Templates mark long compounds with the `soft_hyphens` filter (webapp/softhyphens.py).
+Templates mark long compounds with the `soft_hyphens` filter (webapp/core/softhyphens.py).
 """
 
 from __future__ import annotations

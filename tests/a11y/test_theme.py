@@ -8,10 +8,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.conftest import form_csrf_token
-
 from tests.a11y.conftest import OpenAs
 from tests.a11y.world import World
+from tests.conftest import form_csrf_token
 
 pytestmark = pytest.mark.browser
 

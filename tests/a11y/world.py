@@ -13,18 +13,18 @@ from datetime import date, timedelta
 
 from flask import Flask
 
+from tests.activities.helpers import andt_payload, meeting_payload, patrol_payload, visit_payload
 from tests.citizen.helpers import make_survey
 from tests.conftest import PASSWORD, api_post, login, make_user
-from tests.promises.helpers import andt_payload, meeting_payload, patrol_payload, visit_payload
-from tests.review.helpers import add_observation
+from tests.map.helpers import add_observation
 from tests.walks.helpers import join, make_walk, post_rating, post_spot, rating, spot
-from webapp.access import Role
 from webapp.auth.models import User
 from webapp.citizen.models import PublicReport, Survey
-from webapp.demo.data import seed_demo
+from webapp.core.access import Role
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation
+from webapp.ops.demo.data import seed_demo
 from webapp.promises.models import ActivityType, Promise
 
 # Persona -> user name. The demo accounts have DEMO_PASSWORD; ours have tests' PASSWORD.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.auth.helpers import login_form
-from webapp.audit.models import AuditEntry
 from webapp.auth.models import User
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 
 GOOD_PASSWORD = "ett långt lösenord vid älven"

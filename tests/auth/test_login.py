@@ -6,8 +6,8 @@ from flask import Flask
 
 from tests.auth.helpers import location_path, login_form
 from tests.conftest import PASSWORD, form_csrf_token
-from webapp.audit.models import AuditEntry
 from webapp.auth.models import User
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 
 LOGIN_FAILED_SV = "Fel användarnamn eller lösenord, eller så är kontot avstängt."
@@ -78,7 +78,7 @@ def test_login_with_unknown_user_name_is_refused_like_a_wrong_password(app, clie
 
 def test_disabled_user_cannot_log_in_even_with_the_right_password(app, client):
     from tests.conftest import make_user
-    from webapp.access import Role
+    from webapp.core.access import Role
 
     with app.app_context():
         make_user(Role.OFFICER, "retired", active=False)

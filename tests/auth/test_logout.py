@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.auth.helpers import location_path, login_form, logout_form
 from tests.conftest import csrf_token
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 
 

@@ -11,8 +11,8 @@ from flask import Flask
 
 from tests.auth.helpers import build_app, location_path, login_form
 from tests.conftest import make_user
-from webapp.access import Role
 from webapp.auth.models import User
+from webapp.core.access import Role
 from webapp.extensions import db
 
 

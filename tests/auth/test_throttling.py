@@ -6,9 +6,9 @@ import secrets
 
 from tests.auth.helpers import build_app, login_form, logout_form
 from tests.conftest import make_user
-from webapp.access import Role
-from webapp.audit.models import AuditEntry
 from webapp.auth import throttle
+from webapp.core.access import Role
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 
 

@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.citizen.helpers import CONTACT, make_measure, make_report
 from tests.conftest import form_csrf_token
-from webapp.audit.models import AuditEntry
 from webapp.citizen.models import PublicReport
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Observation
-
-from tests.citizen.helpers import CONTACT, make_measure, make_report
 
 
 def _post(client, url: str, **data):  # type: ignore[no-untyped-def]

@@ -12,9 +12,8 @@ import pytest
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Rule
 
-from tests.conftest import form_csrf_token
-
 from tests.citizen.helpers import CONTACT, HOSTILE, make_survey, post_report, report_payload
+from tests.conftest import form_csrf_token
 
 SKIP = {"static", "field.vendor", "auth.logout"}
 

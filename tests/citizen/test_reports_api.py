@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tests.citizen.helpers import (
+    REPORTS_URL,
+    aged_token,
+    post_report,
+    report_payload,
+    stored_reports,
+)
 from tests.conftest import csrf_token
-from webapp.audit.models import AuditEntry
 from webapp.citizen.models import PublicReport
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
-
-from tests.citizen.helpers import REPORTS_URL, aged_token, post_report, report_payload, stored_reports
 
 
 def test_an_anonymous_report_is_stored_once_and_waits_for_moderation(app, client):

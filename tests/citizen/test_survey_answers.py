@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from tests.conftest import csrf_token
-from webapp.audit.models import AuditEntry
-from webapp.citizen.models import Survey, SurveyAnswer, SurveyResponse
-from webapp.extensions import db
-
 from tests.citizen.helpers import CENTRUM, aged_token, answer_survey, english, make_survey
+from tests.conftest import csrf_token
+from webapp.citizen.models import Survey, SurveyAnswer, SurveyResponse
+from webapp.core.audit.models import AuditEntry
+from webapp.extensions import db
 
 SURVEY_TABLES = ("surveys", "survey_questions", "survey_responses", "survey_answers")
 

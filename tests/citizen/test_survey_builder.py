@@ -6,11 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.citizen.helpers import answer_survey, english, make_survey
 from tests.conftest import form_csrf_token
 from webapp.citizen.models import Survey
 from webapp.extensions import db
-
-from tests.citizen.helpers import answer_survey, english, make_survey
 
 
 def _form(client, url: str) -> str:  # type: ignore[no-untyped-def]

@@ -7,12 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from tests.citizen.helpers import answer_survey, english, make_survey
 from webapp.citizen.models import Survey, SurveyQuestion
-from webapp.citizen.stats import survey_results, survey_summary
+from webapp.citizen.surveys.stats import survey_results, survey_summary
 from webapp.extensions import db
 from webapp.reports.period import Period
-
-from tests.citizen.helpers import answer_survey, english, make_survey
 
 NOW = datetime.now(UTC)
 

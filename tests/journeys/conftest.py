@@ -33,7 +33,7 @@ from tests.browser.conftest import (  # noqa: F401 - the shared browser fixtures
     pytest_runtest_makereport,
     tile_host,
 )
-from webapp.demo.data import DEMO_PASSWORD, seed_demo
+from webapp.ops.demo.data import DEMO_PASSWORD, seed_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("JOURNEY_SHOTS", ROOT / "instance" / "journey-shots"))

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.journeys.conftest import Person
 from tests.journeys.helpers import open_menu_link
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 
 NEW_PASSWORD = "Fryksdalen i maj 2026"

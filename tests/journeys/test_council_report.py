@@ -20,8 +20,8 @@ from playwright.sync_api import Download, Locator, Page, expect
 from pypdf import PdfReader
 
 from tests.journeys.helpers import open_menu_link
-from webapp.demo.promises import CURRENT_PROMISES
 from webapp.extensions import db
+from webapp.ops.demo.promises import CURRENT_PROMISES
 from webapp.promises.models import Promise
 
 OLD_PROMISE = "Minska risken för unga att hamna i ett drogberoende"

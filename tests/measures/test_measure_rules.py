@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import form_csrf_token
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.measures.models import STATUSES, Measure
 

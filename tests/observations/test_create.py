@@ -8,11 +8,16 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from webapp.audit.models import AuditEntry
+from tests.observations.conftest import (
+    URL,
+    observation_count,
+    observed_at,
+    payload,
+    post_observation,
+)
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Observation
-
-from tests.observations.conftest import URL, observation_count, observed_at, payload, post_observation
 
 
 def audit_entries(app: Flask, action: str, target_id: str | None = None) -> list[AuditEntry]:

@@ -11,12 +11,11 @@ import pytest
 from flask import Flask
 
 from tests.conftest import make_user
-from webapp.access import Role
-from webapp.audit.models import AuditEntry
+from tests.observations.conftest import CEST, GEOJSON_URL, create, observed_at
+from webapp.core.access import Role
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Observation
-
-from tests.observations.conftest import CEST, GEOJSON_URL, create, observed_at
 
 TORSBY = (60.1347, 12.9914)
 
@@ -337,7 +336,7 @@ def test_filters_by_visibility_activity_type_and_promise(app, officer, coordinat
     """The map's filters: visibility, activity type and the promise the activity serves."""
     from datetime import UTC, datetime
 
-    from tests.review.helpers import add_observation
+    from tests.map.helpers import add_observation
     from webapp.promises.models import Activity, ActivityType, Promise
 
     with app.app_context():

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from tests.observations.conftest import GEOJSON_URL, create, payload, post_observation
 from webapp.extensions import db
 from webapp.observations.models import Observation
-
-from tests.observations.conftest import GEOJSON_URL, create, payload, post_observation
 
 
 def stored_flag(app: Flask, observation_id: str) -> bool:

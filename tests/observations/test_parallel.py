@@ -18,15 +18,14 @@ from flask import Flask
 from sqlalchemy import text
 
 from tests.conftest import csrf_token, login, make_user
+from tests.observations.conftest import URL, observation_count, payload
 from webapp import create_app
-from webapp.access import Role
-from webapp.audit.models import AuditEntry
 from webapp.auth.models import User
+from webapp.core.access import Role
+from webapp.core.audit.models import AuditEntry
 from webapp.core.reference import seed_reference_data
 from webapp.extensions import db
 from webapp.observations.models import Observation
-
-from tests.observations.conftest import URL, observation_count, payload
 
 THREADS = 8
 

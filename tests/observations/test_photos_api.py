@@ -15,11 +15,10 @@ from flask.testing import FlaskClient
 from PIL import ExifTags, Image
 
 from tests.conftest import csrf_token
-from webapp.audit.models import AuditEntry
+from tests.observations.conftest import URL, create
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Photo
-
-from tests.observations.conftest import URL, create
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 
@@ -295,7 +294,7 @@ def test_client_file_name_is_never_used_on_disk(app, officer_client):
 
 def test_photo_on_another_users_observation_is_404(app, officer_client, as_user, staff):
     from tests.conftest import make_user
-    from webapp.access import Role
+    from webapp.core.access import Role
 
     with app.app_context():
         colleague = make_user(Role.OFFICER, "colleague")
@@ -387,7 +386,6 @@ def test_parallel_uploads_of_one_photo_keep_one_row_and_one_file(app, officer):
     from collections import Counter
 
     from tests.conftest import login
-
     from tests.observations.test_parallel import run_in_threads
 
     owner = login(app.test_client(), officer)

@@ -7,9 +7,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import csrf_token
+from tests.observations.conftest import (
+    URL,
+    observation_count,
+    observed_at,
+    payload,
+    post_observation,
+)
 from webapp.observations.validation import ALLOWED_FIELDS
-
-from tests.observations.conftest import URL, observation_count, observed_at, payload, post_observation
 
 # Skatteverket's published example number, valid Luhn check digit.
 PERSONNUMMER = "811218-9876"
@@ -415,7 +420,7 @@ def test_every_message_of_the_observation_api_is_in_the_swedish_catalogue():
     root = Path(__file__).resolve().parents[2]
     with (root / "webapp/translations/sv/LC_MESSAGES/messages.po").open("rb") as po_file:
         catalogue = read_po(po_file)
-    sources = [*sorted((root / "webapp/observations").glob("*.py")), root / "webapp/errors.py"]
+    sources = [*sorted((root / "webapp/observations").glob("*.py")), root / "webapp/core/errors.py"]
     missing = []
     for source in sources:
         for _line, message, _comments, _context in extract_from_file(

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_user
-from webapp.access import Role
-
 from tests.observations.conftest import GEOJSON_URL, URL, create, payload, post_observation
+from webapp.core.access import Role
 
 # role -> (default visibility, visibilities it may choose)
 WRITABLE = {

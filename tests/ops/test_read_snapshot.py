@@ -1,4 +1,4 @@
-"""Long reads on SQLite do not hold the writer lock (webapp/storage.py, read_snapshot).
+"""Long reads on SQLite do not hold the writer lock (webapp/core/storage.py, read_snapshot).
 
 Every SQLite transaction of ours takes the writer lock at BEGIN, so without a read snapshot a
 coordinator's 10-second export makes every phone's submit wait 10 seconds. These tests use their
@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from webapp import create_app
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
+from webapp.core.storage import read_snapshot
 from webapp.extensions import db
-from webapp.storage import read_snapshot
 
 WAIT_S = 10  # generous for a loaded machine; a writer that is not blocked needs milliseconds
 

@@ -1,4 +1,4 @@
-"""SQLite writers queue for a lock file before BEGIN IMMEDIATE (webapp/storage.py).
+"""SQLite writers queue for a lock file before BEGIN IMMEDIATE (webapp/core/storage.py).
 
 SQLite's own busy handler sleeps and polls while the write lock is taken, so under load the lock
 stands free while waiters sleep. Our connections wait in the kernel instead and are woken when
@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from webapp.storage import QueuedWriterConnection, tune_sqlite
+from webapp.core.storage import QueuedWriterConnection, tune_sqlite
 
 
 def engine_for(path):  # type: ignore[no-untyped-def]

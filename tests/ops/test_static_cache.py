@@ -1,6 +1,6 @@
 """Static files: versioned URLs with year-long lifetimes; the rest must be asked for again.
 
-Pages name every app file with `?v=<content hash>` (webapp/assets.py), so a deploy changes the
+Pages name every app file with `?v=<content hash>` (webapp/core/assets.py), so a deploy changes the
 URL of what changed and browsers can keep a versioned file for a year without asking. The
 service worker and the manifest must never be kept that long: browsers would not see updates.
 """

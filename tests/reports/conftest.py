@@ -14,11 +14,19 @@ import pytest
 from flask import Flask
 
 from tests.conftest import make_user
-from webapp.access import Role
+from tests.reports.helpers import (
+    ROTTNEROS,
+    add_activity,
+    add_measure,
+    add_observation,
+    add_rating,
+    add_walk,
+    local,
+    promise_of,
+)
 from webapp.auth.models import User
+from webapp.core.access import Role
 from webapp.extensions import db
-
-from tests.reports.helpers import ROTTNEROS, add_activity, add_measure, add_observation, add_rating, add_walk, local, promise_of
 
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
 # "Now" for the report: after the period, so overdue is judged at the end of October.

@@ -21,12 +21,11 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 
+from tests.reports.conftest import NOW, OCTOBER, Dataset
 from webapp.extensions import db
 from webapp.promises.models import Promise
 from webapp.reports.period import Period
 from webapp.reports.service import build_council_report
-
-from tests.reports.conftest import NOW, OCTOBER, Dataset
 
 
 def report_for(dataset: Dataset, first: date, last: date, user=None):  # type: ignore[no-untyped-def]
@@ -126,9 +125,8 @@ def test_walks_held_count_as_the_safety_walk_activity(app: Flask, dataset: Datas
 
 
 def test_a_walk_also_logged_as_an_activity_counts_once(app: Flask, dataset: Dataset) -> None:
-    from webapp.walks.models import SafetyWalk
-
     from tests.reports.helpers import add_activity, local
+    from webapp.walks.models import SafetyWalk
 
     with app.app_context():
         logged = add_activity(

@@ -15,13 +15,18 @@ import pyogrio.raw
 import pytest
 from flask import Flask
 
-from webapp.audit.models import AuditEntry
+from tests.reports.conftest import OCTOBER, Dataset
+from tests.reports.helpers import (
+    STORTORGET,
+    STORTORGET_REFERENCE,
+    add_activity,
+    add_observation,
+    local,
+)
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.reports import exports
 from webapp.reports.period import Period
-
-from tests.reports.conftest import OCTOBER, Dataset
-from tests.reports.helpers import STORTORGET, STORTORGET_REFERENCE, add_activity, add_observation, local
 
 QUERY = "from=2026-10-01&to=2026-10-31"
 

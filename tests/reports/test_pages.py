@@ -7,13 +7,12 @@ from datetime import date
 import pytest
 from flask import Flask
 
-from webapp.audit.models import AuditEntry
+from tests.reports.conftest import NOW, Dataset
+from tests.reports.helpers import add_observation, local
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.reports.period import week_ending
 from webapp.reports.weekly import build_weekly
-
-from tests.reports.conftest import NOW, Dataset
-from tests.reports.helpers import add_observation, local
 
 COUNCIL = "/reports/?from=2026-10-01&to=2026-10-31"
 URLS = [

@@ -7,10 +7,9 @@ import io
 from flask import Flask
 from pypdf import PdfReader
 
-from webapp.audit.models import AuditEntry
-from webapp.extensions import db
-
 from tests.reports.conftest import Dataset
+from webapp.core.audit.models import AuditEntry
+from webapp.extensions import db
 
 
 def pdf_text(data: bytes) -> str:

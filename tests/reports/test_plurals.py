@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from webapp.andt.details import AGE_BANDS
+from webapp.activities.kinds.andt import AGE_BANDS
 from webapp.reports import present
 from webapp.reports.activities import TypeFigures
 

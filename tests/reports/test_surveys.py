@@ -19,16 +19,15 @@ from flask import Flask
 from pypdf import PdfReader
 
 from tests.citizen.helpers import english
+from tests.reports.conftest import NOW, OCTOBER
+from tests.reports.helpers import ROTTNEROS, STORTORGET, local
 from webapp.citizen.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from webapp.extensions import db
+from webapp.map.mapdraw import HEAT_STEPS, heat_colour
 from webapp.reports import present
-from webapp.reports.mapdraw import HEAT_STEPS, heat_colour
 from webapp.reports.period import Period
 from webapp.reports.service import build_council_report
 from webapp.reports.surveys import survey_sections
-
-from tests.reports.conftest import NOW, OCTOBER
-from tests.reports.helpers import ROTTNEROS, STORTORGET, local
 
 TATORT = (59.8450, 13.1600)  # in the tätort, outside the centrum box
 COUNCIL = "/reports/?from=2026-10-01&to=2026-10-31"
@@ -224,7 +223,7 @@ def test_heat_colours_run_from_the_lightest_for_one_to_the_darkest_for_the_fulle
 
 def test_the_heat_map_zooms_to_the_marked_places_and_centrum(app, dataset, surveys):  # type: ignore[no-untyped-def]
     """Not the whole tätort with a cluster in one corner: the marked places fill the map."""
-    from webapp.areas.models import Area
+    from webapp.geo.areas import Area
     from webapp.reports.surveys import HEAT_CELL_MIN_M
 
     with app.app_context(), app.test_request_context():

@@ -17,7 +17,7 @@ from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 
 # Rows residents add without an account, unaudited by design: an audit entry keeps the caller's
 # address, which a citizen report or a survey answer must never carry (webapp/citizen). Only

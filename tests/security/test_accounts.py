@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import PASSWORD, form_csrf_token
-from webapp.admin.passwords import password_problem
-from webapp.audit.models import AuditEntry
 from webapp.auth import login_sessions
 from webapp.auth.models import LoginSession
+from webapp.auth.passwords import password_problem
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 
 

@@ -20,9 +20,9 @@ from flask.testing import FlaskClient
 from tests.auth.helpers import login_form
 from tests.conftest import form_csrf_token, make_user
 from webapp import ROOT
-from webapp.access import Role
-from webapp.audit.models import AuditEntry
 from webapp.auth.models import OneTimeCode, User
+from webapp.core.access import Role
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 
 CHOSEN = "admin-vald-fras-2026-lång"

@@ -26,8 +26,8 @@ from tests.security.matrix import (
     text_of,
 )
 from tests.security.world import World, build_world, client_for, jpeg_bytes
-from webapp.access import Role
-from webapp.audit.models import AppendOnlyError, AuditEntry
+from webapp.core.access import Role
+from webapp.core.audit.models import AppendOnlyError, AuditEntry
 from webapp.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -361,7 +361,7 @@ def test_no_route_can_change_the_audit_trail(app):
 
 def test_a_stored_audit_entry_cannot_be_changed_or_deleted_through_the_models(app, world):
     with app.app_context():
-        from webapp.audit.service import record
+        from webapp.core.audit.service import record
 
         entry = record("test.entry", target_type="users")
         db.session.commit()

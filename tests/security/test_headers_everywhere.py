@@ -2,7 +2,7 @@
 JSON, GeoJSON, static and vendor files, the service worker, the manifest, photos, PDF, SVG, ZIP,
 redirects and refusals), and the error answers (404, 405, 413, 500), HEAD and OPTIONS.
 
-tests/test_security_headers.py checks the policy itself on a few pages; this checks its reach.
+tests/core/test_security_headers.py checks the policy itself on a few pages; this checks its reach.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from tests.core.test_security_headers import assert_security_headers
 from tests.security.matrix import ask, base_cookie, build_url, load_matrix, route_methods
 from tests.security.world import World, build_world, client_for
-from tests.test_security_headers import assert_security_headers
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.auth.test_redirects import HOSTILE as HOSTILE_TARGETS
 from tests.conftest import api_post, form_csrf_token
 from tests.security.world import World, build_world, client_for, jpeg_bytes
-from webapp.observations.photostore import photo_path
+from webapp.observations.photos import photo_path
 
 TRAVERSALS = [
     "../../etc/passwd",
@@ -303,8 +303,8 @@ def test_script_in_a_note_is_never_sent_back_as_markup(app, world, as_user):
 def test_an_unexpected_failure_shows_no_stack_trace_on_a_page_or_in_the_api(
     app, world, monkeypatch
 ):
+    import webapp.map.views as review_views
     import webapp.observations.api as observations_api
-    import webapp.review.views as review_views
 
     def explode(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("secret internals /etc/trygg")

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 
 from tests.auth.helpers import login_form
 from tests.conftest import make_user
-from webapp.access import Role
-from webapp.audit.models import AuditEntry
 from webapp.auth import throttle
 from webapp.auth.models import LoginThrottle
+from webapp.core.access import Role
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 
 ATTACKER = "203.0.113.66"

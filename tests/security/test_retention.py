@@ -11,7 +11,6 @@ import pytest
 from flask import Flask
 
 from tests.security.world import jpeg_bytes
-from webapp.audit.models import AuditEntry
 from webapp.citizen.models import (
     PublicReport,
     Survey,
@@ -19,11 +18,12 @@ from webapp.citizen.models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from webapp.citizen.stats import survey_results
+from webapp.citizen.surveys.stats import survey_results
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.measures.models import Measure, MeasureEvent
 from webapp.observations.models import Observation, Photo
-from webapp.observations.photostore import new_storage_name, photo_path, write_photo
+from webapp.observations.photos import new_storage_name, photo_path, write_photo
 from webapp.promises.models import Activity, ActivityRevision, ActivityType, FollowUp
 from webapp.walks.models import (
     SafetyWalk,

@@ -23,7 +23,7 @@ from tests.browser.conftest import (  # noqa: F401 - the shared browser fixtures
     playwright,
 )
 from tests.conftest import PASSWORD, make_user
-from webapp.access import Role
+from webapp.core.access import Role
 
 pytestmark = pytest.mark.browser
 

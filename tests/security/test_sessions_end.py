@@ -18,9 +18,9 @@ from flask.testing import FlaskClient
 from tests.auth.helpers import login_form, logout_form
 from tests.conftest import PASSWORD, api_post, csrf_token, form_csrf_token
 from tests.walks.helpers import join, make_walk, spot
-from webapp.audit.models import AuditEntry
 from webapp.auth import login_sessions
 from webapp.auth.models import LoginSession
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 
 COOKIE = "trygg_session"

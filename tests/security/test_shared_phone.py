@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
 
+from tests.activities.helpers import meeting_payload
 from tests.browser.conftest import (  # noqa: F401 - the shared browser fixtures
     browser,
     chromium_path,
@@ -38,7 +39,6 @@ from tests.browser.helpers import (
     wait_for_service_worker,
 )
 from tests.conftest import api_post
-from tests.promises.helpers import meeting_payload
 
 POLICE_NOTE = "Hemlig polisanteckning 4711 om trappan vid torget"
 MEETING_NOTE = "Mötesanteckning 0815 om årskurs 8"
@@ -220,7 +220,7 @@ def test_record_pages_and_api_answers_say_no_store(
 
 
 def test_the_offline_copy_of_the_patrol_page_holds_no_patrols(app: Flask, officer, as_user) -> None:  # type: ignore[no-untyped-def]
-    from tests.promises.helpers import patrol_payload
+    from tests.activities.helpers import patrol_payload
 
     client = as_user(officer)
     started = patrol_payload(details={"participants_count": 7, "organisations": ["police"]})

@@ -13,14 +13,14 @@ from flask import Flask
 
 from tests.conftest import PASSWORD, form_csrf_token, make_user
 from tests.security.world import World, build_world
-from webapp.access import Role
-from webapp.audit.models import AuditEntry
 from webapp.auth.models import User
-from webapp.citizen import moderation
 from webapp.citizen.models import PublicReport
+from webapp.citizen.moderation import service as moderation
+from webapp.core.access import Role
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Photo
-from webapp.observations.photostore import photo_path
+from webapp.observations.photos import photo_path
 from webapp.promises.models import Activity
 from webapp.walks.models import SafetyWalk
 

@@ -23,7 +23,7 @@ from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation, Photo
-from webapp.observations.photostore import new_storage_name, write_photo
+from webapp.observations.photos import new_storage_name, write_photo
 from webapp.promises.models import Activity, ActivityType, FollowUp, Promise
 from webapp.walks.models import (
     SafetyWalk,

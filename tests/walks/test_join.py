@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.conftest import api_post, csrf_token, form_csrf_token
 from tests.walks.helpers import join, make_walk, post_spot, spot
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.walks.models import SafetyWalk, WalkParticipant
 

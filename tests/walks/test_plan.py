@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import form_csrf_token
 from tests.walks.helpers import join, make_walk, post_rating, rating
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.walks import joincode
 from webapp.walks.models import SafetyWalk

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.conftest import form_csrf_token
 from tests.walks.helpers import join, make_walk, post_rating, rating
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.walks.models import SafetyWalk
 

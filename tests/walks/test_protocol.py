@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from tests.conftest import form_csrf_token
 from tests.walks.helpers import join, make_walk, post_rating, post_spot, rating, spot
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.walks.models import WalkSpot

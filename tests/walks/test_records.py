@@ -10,7 +10,7 @@ from PIL import Image
 
 from tests.conftest import csrf_token
 from tests.walks.helpers import join, make_walk, post_rating, post_spot, rating, spot
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.walks.models import WalkRating, WalkSpot, WalkSpotPhoto
 from webapp.walks.stats import ratings_by_stop

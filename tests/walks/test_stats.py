@@ -6,7 +6,7 @@ from geopy.distance import geodesic
 
 from tests.conftest import form_csrf_token
 from tests.walks.helpers import CENTRUM, join, make_walk, post_spot, spot
-from webapp.audit.models import AuditEntry
+from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.walks.models import SafetyWalk, WalkSpot
 from webapp.walks.stats import duplicate_suggestions, headcount, open_spots

@@ -6,12 +6,12 @@ from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from webapp.access import Role, can_read, visibility_filter
-from webapp.audit.service import record as audit
 from webapp.auth.models import User
-from webapp.errors import ApiProblem
+from webapp.core.access import Role, can_read, visibility_filter
+from webapp.core.audit.service import record as audit
+from webapp.core.errors import ApiProblem
+from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
-from webapp.fieldinput import canonical_uuid
 from webapp.promises.models import Activity, ActivityType, FollowUp
 
 

@@ -9,12 +9,12 @@ from flask import current_app
 
 from webapp.activities.kinds import get_kind
 from webapp.activities.validation import CleanActivity
-from webapp.areas.models import Area
-from webapp.audit.service import record as audit
 from webapp.auth.models import User
+from webapp.core.audit.service import record as audit
+from webapp.core.idempotency import content_digest, insert_once
 from webapp.extensions import db
 from webapp.geo import point_in_geometry
-from webapp.idempotency import content_digest, insert_once
+from webapp.geo.areas import Area
 from webapp.promises.models import Activity, ActivityRevision, FollowUp
 
 

@@ -13,13 +13,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.access import WRITABLE, Role
 from webapp.activities.kinds import Kind, get_kind
-from webapp.areas.models import Area
 from webapp.auth.models import User
-from webapp.core.inputs import record_id
-from webapp.extensions import db
-from webapp.fieldinput import (
+from webapp.core.access import WRITABLE, Role
+from webapp.core.fieldinput import (
     Errors,
     aware_time,
     client_uuid,
@@ -30,6 +27,9 @@ from webapp.fieldinput import (
     is_whole_number,
     unknown_fields,
 )
+from webapp.core.inputs import record_id
+from webapp.extensions import db
+from webapp.geo.areas import Area
 from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType, Promise
 
 FIELDS = (

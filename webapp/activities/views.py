@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from webapp.access import WRITABLE, Role
 from webapp.activities.forms import payload_from_form
 from webapp.activities.kinds import get_kind
 from webapp.activities.loaders import (
@@ -24,13 +23,14 @@ from webapp.activities.loaders import (
 )
 from webapp.activities.service import set_follow_up_done, snapshot, store_activity, update_activity
 from webapp.activities.validation import may_record, validate_activity
-from webapp.areas.models import Area
 from webapp.auth.session import roles_required
+from webapp.core.access import WRITABLE, Role
+from webapp.core.errors import ApiProblem
+from webapp.core.fieldinput import is_clean_text
+from webapp.core.idempotency import ConflictError
 from webapp.core.inputs import record_id
-from webapp.errors import ApiProblem
 from webapp.extensions import db
-from webapp.fieldinput import is_clean_text
-from webapp.idempotency import ConflictError
+from webapp.geo.areas import Area
 from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType, FollowUp, Promise
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -79,7 +79,7 @@ def pick(values: Any, path: str, default: Any = None) -> Any:
 @bp.get("/")
 @roles_required(*FIELD)
 def index() -> str:
-    from webapp.patrols.service import close_stale_patrols
+    from webapp.activities.patrols.service import close_stale_patrols
 
     close_stale_patrols()
     query = readable_activities(current_user)

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from webapp.errors import ApiProblem
+from webapp.core.errors import ApiProblem
 
 
 def create_api_blueprint() -> Blueprint:

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp.admin.passwords import password_problem
-from webapp.audit.service import record as audit
 from webapp.auth import codes
 from webapp.auth.forms import ChangePasswordForm, SetPasswordForm
 from webapp.auth.models import User
+from webapp.auth.passwords import password_problem
 from webapp.auth.views import log_in
-from webapp.dbtypes import utcnow
+from webapp.core.audit.service import record as audit
+from webapp.core.dbtypes import utcnow
 from webapp.extensions import db, limiter
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -22,7 +22,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @bp.get("")
 @login_required
 def index() -> str:
-    return render_template("account/index.html", form=ChangePasswordForm())
+    return render_template("auth/account/index.html", form=ChangePasswordForm())
 
 
 @bp.post("/password")
@@ -42,7 +42,7 @@ def change_password() -> Response | tuple[str, int]:
             log_in(user)
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("account.index"))
-    return render_template("account/index.html", form=form), 422
+    return render_template("auth/account/index.html", form=form), 422
 
 
 def _new_password_problem(form: ChangePasswordForm | SetPasswordForm, user: User) -> str | None:
@@ -63,17 +63,17 @@ def set_password(code: str = "") -> Response | tuple[str, int] | str:
     form = SetPasswordForm()
     if request.method == "GET":
         form.code.data = codes.display(codes.normalise(code)) if code else ""
-        return render_template("account/set_password.html", form=form)
+        return render_template("auth/account/set_password.html", form=form)
     if not form.validate_on_submit():
-        return render_template("account/set_password.html", form=form), 400
+        return render_template("auth/account/set_password.html", form=form), 400
     row = codes.find_valid(form.code.data or "")
     user = db.session.get(User, row.user_id) if row else None
     if row is None or user is None or not user.active:
         form.code.errors.append(_("The code is wrong, used or expired. Ask for a new one."))
-        return render_template("account/set_password.html", form=form), 400
+        return render_template("auth/account/set_password.html", form=form), 400
     if problem := _new_password_problem(form, user):
         form.password.errors.append(problem)
-        return render_template("account/set_password.html", form=form), 400
+        return render_template("auth/account/set_password.html", form=form), 400
     row.used_at = utcnow()
     user.set_password(form.password.data or "")  # ends every session of the account
     audit("user.password_set", user, actor=user, code_id=row.id)

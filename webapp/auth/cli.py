@@ -8,11 +8,11 @@ import sys
 import click
 from flask import Flask
 
-from webapp.access import Role
-from webapp.admin.passwords import password_problem
-from webapp.audit.service import record as audit
 from webapp.auth.models import ORGANISATION_BY_ROLE, User
-from webapp.dbtypes import utcnow
+from webapp.auth.passwords import password_problem
+from webapp.core.access import Role
+from webapp.core.audit.service import record as audit
+from webapp.core.dbtypes import utcnow
 from webapp.extensions import db
 
 # The same rule as the admin form; the column holds 64 characters.

@@ -14,7 +14,7 @@ from datetime import timedelta
 from flask import current_app
 
 from webapp.auth.models import OneTimeCode, User
-from webapp.dbtypes import utcnow
+from webapp.core.dbtypes import utcnow
 from webapp.extensions import db
 
 # No 0/O, 1/I/L: the code is read aloud over the phone and typed on one.

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, session
 
 from webapp.auth.models import LoginSession, User
-from webapp.dbtypes import utcnow
+from webapp.core.dbtypes import utcnow
 from webapp.extensions import db
 
 TOKEN_KEY = "_sid"  # noqa: S105 (a session key name, not a secret)

@@ -9,8 +9,8 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.access import Role
-from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.core.access import Role
+from webapp.core.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
 
 ORGANISATION_BY_ROLE = {

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
-from webapp.access import Role
 from webapp.auth import login_sessions
 from webapp.auth.models import LoginSession, User
-from webapp.errors import ApiProblem
+from webapp.core.access import Role
+from webapp.core.errors import ApiProblem
 from webapp.extensions import db, login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,7 +68,7 @@ def check_login_session() -> None:
 
 
 def _expire(row: LoginSession, user: User, reason: str) -> None:
-    from webapp.audit.service import record as audit
+    from webapp.core.audit.service import record as audit
 
     login_sessions.end(row, reason)
     if reason == "idle":

@@ -22,9 +22,9 @@ from typing import Any
 from flask import current_app, request
 from sqlalchemy import func
 
-from webapp.audit.service import record as audit
 from webapp.auth.models import LoginThrottle, User
-from webapp.dbtypes import utcnow
+from webapp.core.audit.service import record as audit
+from webapp.core.dbtypes import utcnow
 from webapp.extensions import db
 
 AUDIT_WINDOW = timedelta(hours=1)

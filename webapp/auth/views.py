@@ -17,12 +17,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from webapp.audit.service import record as audit
 from webapp.auth import login_sessions, throttle
 from webapp.auth.forms import LoginForm
 from webapp.auth.models import User, check_dummy_password
 from webapp.auth.redirects import safe_next
-from webapp.dbtypes import utcnow
+from webapp.core.audit.service import record as audit
+from webapp.core.dbtypes import utcnow
 from webapp.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)

@@ -19,9 +19,8 @@ import uuid
 from flask import Blueprint, current_app, jsonify
 from flask_wtf.csrf import generate_csrf
 
-from webapp.api.body import json_body
 from webapp.citizen import guard
-from webapp.citizen.reports import (
+from webapp.citizen.public.reports import (
     FORM_NAME,
     NotNow,
     public_report_json,
@@ -31,10 +30,11 @@ from webapp.citizen.reports import (
     validate_report,
 )
 from webapp.citizen.settings import setting
-from webapp.errors import ApiProblem, problem_response
+from webapp.core.errors import ApiProblem, problem_response
+from webapp.core.fieldinput import canonical_uuid
+from webapp.core.idempotency import ConflictError
+from webapp.core.jsonbody import json_body
 from webapp.extensions import limiter
-from webapp.fieldinput import canonical_uuid
-from webapp.idempotency import ConflictError
 
 OUTBOX_SCOPE = "citizen"
 

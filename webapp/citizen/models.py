@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.dbtypes import UTCDateTime, new_uuid, utcnow
+from webapp.core.dbtypes import UTCDateTime, new_uuid, utcnow
 from webapp.extensions import db
 
 FEELINGS = ("unsafe", "safe")
@@ -48,7 +48,7 @@ class PublicReport(db.Model):
         CheckConstraint("lon >= -180 AND lon <= 180", name="lon_range"),
     )
 
-    # Anonymous: the UUID alone is the capability. webapp.idempotency compares authors, so every
+    # Anonymous: the UUID alone is the capability. core.idempotency compares authors, so every
     # report has the same (absent) one.
     author_id: ClassVar[None] = None
 

@@ -17,7 +17,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeField, Field, StringField, TimeField
 from wtforms.validators import StopValidation
 
-from webapp.fieldinput import date_range_message, is_clean_text, is_sane_date, unclean_text_message
+from webapp.core.fieldinput import (
+    date_range_message,
+    is_clean_text,
+    is_sane_date,
+    unclean_text_message,
+)
 
 
 def clean_text(form: Any, field: Field) -> None:

@@ -14,8 +14,8 @@ from flask import Flask, abort, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
-from webapp.errors import ApiProblem
-from webapp.fieldinput import is_clean_text, is_whole_number, unclean_text_message
+from webapp.core.errors import ApiProblem
+from webapp.core.fieldinput import is_clean_text, is_whole_number, unclean_text_message
 
 # The largest value of a PostgreSQL INTEGER (and of our SQLite ids, which share the schema).
 MAX_ID = 2**31 - 1

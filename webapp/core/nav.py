@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user
 
-from webapp.access import Role
+from webapp.core.access import Role
 
 FIELD = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)
 COORDINATOR = (Role.COORDINATOR,)

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from webapp.areas.models import Area
 from webapp.extensions import db
+from webapp.geo.areas import Area
 from webapp.observations.models import Category
 from webapp.promises.models import ActivityType, Promise
 
@@ -84,9 +84,7 @@ def _box(lat: float, lon: float, half_lat: float, half_lon: float) -> dict[str, 
 
 
 def _kommun_geometry() -> dict[str, Any]:
-    path = (
-        Path(__file__).resolve().parent.parent / "areas" / "data" / "kommuner-sunne-torsby.geojson"
-    )
+    path = Path(__file__).resolve().parent.parent / "geo" / "data" / "kommuner-sunne-torsby.geojson"
     collection = json.loads(path.read_text(encoding="utf-8"))
     for feature in collection["features"]:
         if feature["properties"].get("kommunkod") == "1766":

@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp.access import can_read_record
-from webapp.audit.service import record as audit
 from webapp.auth.redirects import safe_next
+from webapp.core.access import can_read_record
+from webapp.core.audit.service import record as audit
 from webapp.core.nav import nav_helpers, start_groups
 from webapp.extensions import db
 

@@ -6,8 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.core.forms import Form
-from webapp.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
-from webapp.privacy import contains_personal_identity_number
+from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
+from webapp.core.privacy import contains_personal_identity_number
 
 
 def no_identity_numbers(form, field) -> None:  # type: ignore[no-untyped-def]

@@ -3,8 +3,8 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from webapp.access import can_read
-from webapp.audit.service import record as audit
+from webapp.core.access import can_read
+from webapp.core.audit.service import record as audit
 from webapp.extensions import db
 from webapp.measures.models import Measure
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.core.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
 
 # Honest states: a measure can be partly done, impossible, or belong to someone else.

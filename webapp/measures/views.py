@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from webapp.access import Role, visibility_filter
-from webapp.audit.service import record as audit
-from webapp.audit.service import record_police_reads
 from webapp.auth.session import roles_required
+from webapp.core.access import Role, visibility_filter
+from webapp.core.audit.service import record as audit
+from webapp.core.audit.service import record_police_reads
 from webapp.extensions import db
 from webapp.measures.forms import MeasureForm, StatusForm
 from webapp.measures.loaders import get_measure_or_404
 from webapp.measures.models import OPEN_STATUSES, Measure
-from webapp.review import service as review
+from webapp.observations import review as review
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 VIEW_ROLES = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)

@@ -10,18 +10,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from webapp.api.body import json_body
-from webapp.audit.service import record as audit
-from webapp.errors import ApiProblem
+from webapp.core.audit.service import record as audit
+from webapp.core.errors import ApiProblem
+from webapp.core.fieldinput import canonical_uuid
+from webapp.core.jsonbody import json_body
+from webapp.core.storage import read_snapshot
 from webapp.extensions import db
-from webapp.fieldinput import canonical_uuid
+from webapp.observations.imaging import ImageRejected, process_photo
 from webapp.observations.loaders import get_observation_or_404, get_photo_or_404, require_field_user
 from webapp.observations.models import Category, Photo
-from webapp.observations.photostore import new_storage_name, photo_path, write_photo
+from webapp.observations.photos import new_storage_name, photo_path, write_photo
 from webapp.observations.service import ConflictError, observation_json, store_observation
 from webapp.observations.validation import validate_observation
-from webapp.photos.imaging import ImageRejected, process_photo
-from webapp.storage import read_snapshot
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 IMAGE_MESSAGES = {
@@ -170,7 +170,7 @@ def photo_file(photo_id: str):  # type: ignore[no-untyped-def]
 
 def observations_geojson():  # type: ignore[no-untyped-def]
     require_field_user()
-    from webapp.observations.geojson import (
+    from webapp.map.geojson import (
         FILTER_PARAMETERS,
         build_feature_collection,
         parse_filters,

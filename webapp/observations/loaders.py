@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from webapp.access import FIELD_ROLES, Role, can_read
-from webapp.audit.service import record as audit
-from webapp.errors import ApiProblem
+from webapp.core.access import FIELD_ROLES, Role, can_read
+from webapp.core.audit.service import record as audit
+from webapp.core.errors import ApiProblem
+from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
-from webapp.fieldinput import canonical_uuid
 from webapp.observations.models import Observation, Photo
 
 

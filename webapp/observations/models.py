@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.core.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
 
 

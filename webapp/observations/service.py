@@ -10,8 +10,8 @@ from typing import Any
 from flask import url_for
 from sqlalchemy.exc import IntegrityError
 
-from webapp.audit.service import record as audit
 from webapp.auth.models import User
+from webapp.core.audit.service import record as audit
 from webapp.extensions import db
 from webapp.observations.models import Observation
 from webapp.observations.validation import CleanObservation
@@ -83,7 +83,7 @@ def visible_links(observation: Observation, viewer: User) -> dict[str, Any]:
     A shared observation made on a police patrol must not tell a municipal reader that the
     patrol exists: the id is itself police information.
     """
-    from webapp.access import can_read
+    from webapp.core.access import can_read
     from webapp.measures.models import Measure
     from webapp.promises.models import Activity
     from webapp.walks.models import SafetyWalk

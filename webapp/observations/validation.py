@@ -12,11 +12,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.access import WRITABLE, Role, can_read
 from webapp.auth.models import User
-from webapp.core.inputs import record_id
-from webapp.extensions import db
-from webapp.fieldinput import (
+from webapp.core.access import WRITABLE, Role, can_read
+from webapp.core.fieldinput import (
     aware_time,
     canonical_uuid,
     client_uuid,
@@ -24,8 +22,10 @@ from webapp.fieldinput import (
     is_clean_text,
     is_number,
 )
+from webapp.core.inputs import record_id
+from webapp.core.privacy import contains_personal_identity_number
+from webapp.extensions import db
 from webapp.observations.models import Category
-from webapp.privacy import contains_personal_identity_number
 from webapp.promises.models import Activity
 from webapp.walks.models import SafetyWalk
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.dbtypes import UTCDateTime, new_uuid, utcnow
+from webapp.core.dbtypes import UTCDateTime, new_uuid, utcnow
 from webapp.extensions import db
 
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")

@@ -10,10 +10,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from webapp.access import Role, visibility_filter
-from webapp.audit.service import record as audit
 from webapp.auth.session import roles_required
-from webapp.errors import ApiProblem
+from webapp.core.access import Role, visibility_filter
+from webapp.core.audit.service import record as audit
+from webapp.core.errors import ApiProblem
 from webapp.extensions import db
 from webapp.promises.forms import ORGANISATION_LABELS, ActivityTypeForm, PromiseForm, slugify
 from webapp.promises.linking import relink_activities

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, true
 
-from webapp.access import visibility_filter
-from webapp.andt.details import AGE_BANDS
+from webapp.activities.kinds.andt import AGE_BANDS
 from webapp.auth.models import User
+from webapp.core.access import visibility_filter
 from webapp.extensions import db
 from webapp.promises.models import Activity, FollowUp, activity_promises
 from webapp.reports.period import Period

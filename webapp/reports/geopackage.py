@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pyogrio.raw
 
-from webapp.reports.projection import SWEREF99TM, to_sweref99tm
+from webapp.geo.projection import SWEREF99TM, to_sweref99tm
 
 Record = dict[str, Any]
 ROUTE_COLUMNS = ("id", "activity_type", "started_at_local", "ended_at_local", "length_m")

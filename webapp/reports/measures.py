@@ -13,8 +13,8 @@ from datetime import date, datetime
 
 from sqlalchemy import func, or_
 
-from webapp.access import visibility_filter
 from webapp.auth.models import User
+from webapp.core.access import visibility_filter
 from webapp.extensions import db
 from webapp.measures.models import OPEN_STATUSES, Measure, MeasureEvent
 from webapp.reports.period import LOCAL_ZONE, Period

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import ColumnElement, func
 
-from webapp.access import visibility_filter
-from webapp.areas.models import Area
 from webapp.auth.models import User
+from webapp.core.access import visibility_filter
 from webapp.extensions import db
 from webapp.geo import point_in_geometry
+from webapp.geo.areas import Area
 from webapp.observations.models import Category, Observation
 from webapp.reports.period import Period
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from webapp.auth.models import User
-from webapp.labels import MEASURE_OWNER, label
+from webapp.core.labels import MEASURE_OWNER, label
 from webapp.reports import fmt, present
 from webapp.reports.measures import MeasureLine
 from webapp.reports.pdfdoc import ReportDocument

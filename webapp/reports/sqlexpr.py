@@ -1,6 +1,6 @@
 """SQL expressions that differ between SQLite and PostgreSQL, written once here.
 
-Timestamps are stored in UTC on both (webapp.dbtypes.UTCDateTime), so a duration is a plain
+Timestamps are stored in UTC on both (webapp.core.dbtypes.UTCDateTime), so a duration is a plain
 difference of two instants: correct across DST changes without any time zone arithmetic.
 """
 

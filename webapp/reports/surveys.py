@@ -1,7 +1,7 @@
 """The annual safety survey in the council report: results per question and where people marked
 places as unsafe, each compared with the previous survey.
 
-The figures come from webapp.citizen.stats.survey_summary (surveys open at some time in the
+The figures come from webapp.citizen.surveys.stats.survey_summary (surveys open at some time in the
 period). Marked places are counted two ways: per area (centrum, the rest of the tätort, outside:
 the table every reader gets) and per cell of a grid (the heat map). The grid covers where
 places were marked in either survey, centrum always included and never beyond the tätort, so a
@@ -15,10 +15,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from webapp.areas.models import Area
-from webapp.citizen.stats import QuestionResult, SurveyResults, survey_summary
+from webapp.citizen.surveys.stats import QuestionResult, SurveyResults, survey_summary
 from webapp.extensions import db
-from webapp.reports.mapdata import Extent, bounds, extent_of
+from webapp.geo.areas import Area
+from webapp.map.mapdata import Extent, bounds, extent_of
 from webapp.reports.observations import AREA_KEYS, AreaOutlines, area_outlines
 from webapp.reports.period import Period
 

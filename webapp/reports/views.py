@@ -13,13 +13,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from webapp.access import Role
-from webapp.audit.service import record as audit
 from webapp.auth.session import roles_required
+from webapp.core.access import Role
+from webapp.core.audit.service import record as audit
+from webapp.core.errors import ApiProblem
 from webapp.core.inputs import record_ids
-from webapp.errors import ApiProblem
+from webapp.core.storage import read_snapshot
 from webapp.extensions import db
-from webapp.maps.skeleton import MapParts, build_map_parts
+from webapp.map.skeleton import MapParts, build_map_parts
 from webapp.promises.models import Promise
 from webapp.reports import exports, fmt, present
 from webapp.reports.drawing import to_svg
@@ -37,7 +38,6 @@ from webapp.reports.period import (
 from webapp.reports.service import CouncilReport, build_council_report, default_promises
 from webapp.reports.weekly import build_weekly, weekly_title
 from webapp.reports.weekly_pdf import MAX_LINES, render_weekly_pdf
-from webapp.storage import read_snapshot
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 DATASETS = ("observations", "activities")

@@ -14,8 +14,8 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func
 
-from webapp.access import visibility_filter
 from webapp.auth.models import User
+from webapp.core.access import visibility_filter
 from webapp.extensions import db
 from webapp.reports.period import LOCAL_ZONE, Period
 from webapp.reports.sqlexpr import bucket

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 
-from webapp.access import visibility_filter
 from webapp.auth.models import User
+from webapp.core.access import visibility_filter
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Category

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from webapp.auth.models import User
-from webapp.labels import MEASURE_OWNER, MEASURE_STATUS, label
+from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
 from webapp.reports import fmt
 from webapp.reports.labels import AREA_LABELS
 from webapp.reports.measures import MeasureLine

@@ -11,13 +11,13 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from webapp.api.body import json_body
-from webapp.errors import ApiProblem
+from webapp.core.errors import ApiProblem
+from webapp.core.fieldinput import canonical_uuid
+from webapp.core.idempotency import ConflictError
+from webapp.core.jsonbody import json_body
 from webapp.extensions import db
-from webapp.fieldinput import canonical_uuid
-from webapp.idempotency import ConflictError
 from webapp.measures.models import Measure
-from webapp.photos.imaging import ImageRejected
+from webapp.observations.imaging import ImageRejected
 from webapp.walks import participant as participants
 from webapp.walks.models import WalkSpot, WalkStop
 from webapp.walks.participant_views import _measure_json, follow_up_measures

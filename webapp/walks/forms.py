@@ -22,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.core.forms import Form
-from webapp.labels import VISIBILITY, choices
+from webapp.core.labels import VISIBILITY, choices
 from webapp.measures.forms import no_identity_numbers
 from webapp.walks.labels import AGE_BAND, DIMENSION_LABELS, GENDER, GROUP, WALK_STATUS
 from webapp.walks.models import HEADCOUNT_DIMENSIONS

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from webapp.access import Role, can_read
-from webapp.audit.service import record as audit
+from webapp.core.access import Role, can_read
+from webapp.core.audit.service import record as audit
+from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
-from webapp.fieldinput import canonical_uuid
 from webapp.walks.models import SafetyWalk, WalkSpot
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.core.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
 
 # Safety-audit factors rated at each stop, 0 (bad) to 3 (good).
@@ -146,7 +146,7 @@ class WalkParticipant(db.Model):
 
 
 class _ParticipantRecord:
-    """Client-keyed rows made by a participant (see webapp.idempotency.insert_once)."""
+    """Client-keyed rows made by a participant (see webapp.core.idempotency.insert_once)."""
 
     participant_id: Mapped[str]
 

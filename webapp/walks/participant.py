@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 from flask import current_app, session
 
-from webapp.audit.service import record as audit
-from webapp.errors import ApiProblem
+from webapp.core.audit.service import record as audit
+from webapp.core.errors import ApiProblem
 from webapp.extensions import db
 from webapp.walks.models import SafetyWalk, WalkParticipant
 

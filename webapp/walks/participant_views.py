@@ -167,7 +167,7 @@ def follow_up_measures(walk: SafetyWalk) -> list[Measure]:
 
 def _measure_json(measure: Measure) -> dict[str, Any]:
     """A measure as residents may see it: no internal note, no author, no history comments."""
-    from webapp.labels import MEASURE_OWNER, MEASURE_STATUS, label
+    from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
 
     return {
         "id": measure.id,

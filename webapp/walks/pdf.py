@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from webapp.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, label
+from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, label
 from webapp.walks.labels import CHECK_ANSWER, DIMENSION, DIMENSION_LABELS, FACTOR
 from webapp.walks.models import CHECK_ANSWERS, FACTORS
 from webapp.walks.protocol import Protocol

@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from webapp.access import can_read
 from webapp.auth.models import User
+from webapp.core.access import can_read
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Category

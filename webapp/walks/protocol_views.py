@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from webapp.access import Role
-from webapp.audit.service import record as audit
 from webapp.auth.session import roles_required
+from webapp.core.access import Role
+from webapp.core.audit.service import record as audit
+from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
-from webapp.fieldinput import canonical_uuid
 from webapp.measures.forms import WalkMeasureForm
 from webapp.measures.models import Measure
-from webapp.observations.photostore import photo_path
+from webapp.observations.photos import photo_path
 from webapp.walks.forms import ActionForm
 from webapp.walks.labels import FACTOR
 from webapp.walks.loaders import get_spot_or_404, get_walk_or_404

@@ -1,6 +1,6 @@
 """Storing what participants send exactly once: spots, photos, ratings and on-site checks.
 
-Same pattern as observations (webapp.idempotency): the phone's UUID is the primary key, a
+Same pattern as observations (webapp.core.idempotency): the phone's UUID is the primary key, a
 replay with the same content and participant is answered with the stored row, anything else
 under that UUID is a conflict.
 """
@@ -14,11 +14,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from webapp.audit.service import record as audit
+from webapp.core.audit.service import record as audit
+from webapp.core.idempotency import content_digest, insert_once
 from webapp.extensions import db
-from webapp.idempotency import content_digest, insert_once
-from webapp.observations.photostore import new_storage_name, photo_path, write_photo
-from webapp.photos.imaging import process_photo
+from webapp.observations.imaging import process_photo
+from webapp.observations.photos import new_storage_name, photo_path, write_photo
 from webapp.walks.models import (
     WalkMeasureCheck,
     WalkParticipant,

@@ -9,8 +9,8 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from webapp.audit.service import record as audit
 from webapp.auth.models import User
+from webapp.core.audit.service import record as audit
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.walks import joincode

@@ -13,9 +13,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.core.inputs import record_id
-from webapp.extensions import db
-from webapp.fieldinput import (
+from webapp.core.fieldinput import (
     UNREADABLE,
     Errors,
     aware_time,
@@ -29,6 +27,8 @@ from webapp.fieldinput import (
     json_text,
     unknown_fields,
 )
+from webapp.core.inputs import record_id
+from webapp.extensions import db
 from webapp.observations.models import Category
 from webapp.walks.models import CHECK_ANSWERS, FACTORS, RATING_MAX
 

@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp.access import FIELD_ROLES, Role, visibility_filter
-from webapp.audit.service import record_police_reads
 from webapp.auth.session import roles_required
+from webapp.core.access import FIELD_ROLES, Role, visibility_filter
+from webapp.core.audit.service import record_police_reads
 from webapp.extensions import db
 from webapp.observations.models import Category
 from webapp.walks import SETTINGS, apply_defaults, joincode, participant, service

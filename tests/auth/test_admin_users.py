@@ -1,0 +1,83 @@
+"""User administration: only admins manage accounts; every change is audited."""
+
+from __future__ import annotations
+
+from tests.conftest import form_csrf_token
+from webapp.auth.models import User
+from webapp.auth.passwords import password_problem
+from webapp.core.audit.models import AuditEntry
+from webapp.extensions import db
+
+
+def _post_form(client, url, data):  # type: ignore[no-untyped-def]
+    token = form_csrf_token(client.get("/admin/users").get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def test_admin_creates_a_user_without_a_password(app, admin, as_user):
+    client = as_user(admin)
+    response = _post_form(
+        client,
+        "/admin/users",
+        {
+            "username": "Nyanstalld",
+            "display_name": "Ny",
+            "role": "officer",
+            "organisation": "police",
+            "password": "grön-lykta-vid-älven",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username="nyanstalld")).scalar_one()
+        assert user.role == "officer" and user.organisation == "police"
+        assert not user.has_password and user.awaiting_confirmation
+        assert not user.check_password("grön-lykta-vid-älven")
+        assert db.session.execute(db.select(AuditEntry).filter_by(action="user.create")).scalar()
+
+
+def test_the_password_policy(app):
+    with app.test_request_context():
+        assert password_problem("kort") is not None
+        assert password_problem("qwertyuiop123") is not None
+        assert password_problem("svag-svag-svag-svag", "svag") is not None
+        assert password_problem("ljus-över-fryken-2016") is None
+
+
+def test_disabling_a_user_ends_their_session_at_once(app, admin, officer, as_user):
+    officer_client = as_user(officer)
+    assert officer_client.get("/field/mine").status_code == 200
+    admin_client = as_user(admin)
+    response = _post_form(admin_client, f"/admin/users/{officer.id}/status", {"action": "disable"})
+    assert response.status_code == 302
+    after = officer_client.get("/field/mine")
+    assert after.status_code == 302 and "/login" in after.headers["Location"]
+    with app.app_context():
+        actions = db.session.execute(db.select(AuditEntry.action)).scalars().all()
+        assert "user.disable" in actions
+
+
+def test_an_admin_reset_takes_no_password(app, admin, officer, as_user):
+    client = as_user(admin)
+    url = f"/admin/users/{officer.id}/password"
+    _post_form(client, url, {"password": "nytt-lösen-för-patrull"})
+    with app.app_context():
+        assert db.session.get(User, officer.id).has_password  # no confirm=reset: nothing happens
+    _post_form(client, url, {"confirm": "reset", "password": "nytt-lösen-för-patrull"})
+    with app.app_context():
+        user = db.session.get(User, officer.id)
+        assert not user.has_password and not user.check_password("nytt-lösen-för-patrull")
+
+
+def test_only_admins_reach_user_administration(app, officer, staff, coordinator, as_user, client):
+    for user in (officer, staff, coordinator):
+        assert as_user(user).get("/admin/users").status_code == 403
+    assert client.get("/admin/users").status_code == 302
+
+
+def test_audit_log_is_readable_by_coordinator_and_admin_only(
+    app, admin, coordinator, officer, as_user
+):
+    assert as_user(coordinator).get("/admin/audit").status_code == 200
+    assert as_user(admin).get("/admin/audit?action=user.&days=7").status_code == 200
+    assert as_user(officer).get("/admin/audit").status_code == 403

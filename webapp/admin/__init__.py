@@ -1,1 +1,0 @@
-"""Administration: user accounts (admin) and the audit trail (admin and coordinator)."""

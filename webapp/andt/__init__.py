@@ -1,1 +1,0 @@
-"""Interventions with young people about alcohol, narcotics, doping and tobacco (ANDT)."""

@@ -1,1 +1,0 @@
-"""Named areas (Sunne centrum, Sunne tätort, the kommun) as GeoJSON geometries."""

@@ -1,0 +1,263 @@
+"""User administration and the audit trail browser."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from webapp.auth import codes
+from webapp.auth.admin_forms import ORGANISATION_CHOICES, NewUserForm, RoleForm, UserStatusForm
+from webapp.auth.cli import new_user
+from webapp.auth.models import ORGANISATION_BY_ROLE, OneTimeCode, User
+from webapp.auth.session import roles_required
+from webapp.auth.user_export import as_json, as_zip, user_data
+from webapp.core.access import Role
+from webapp.core.audit.models import AuditEntry
+from webapp.core.audit.service import record as audit
+from webapp.core.forms import Form
+from webapp.core.inputs import bounded_int, page_number
+from webapp.core.labels import choices
+from webapp.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+AUDIT_PAGE_SIZE = 100
+
+
+def organisation_label(organisation: str) -> str:
+    return str(ORGANISATION_CHOICES.get(organisation, organisation)).lower()
+
+
+def get_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/users")
+@roles_required(Role.ADMIN)
+def users() -> str:
+    return _users_page(NewUserForm())
+
+
+def _users_page(form: NewUserForm) -> str:
+    rows = list(db.session.execute(db.select(User).order_by(User.username)).scalars())
+    return render_template(
+        "auth/admin/users.html", users=rows, form=form, role_form=role_form(rows)
+    )
+
+
+def role_form(users: list[User]) -> RoleForm:
+    """The role form offers every account but the admin's own."""
+    form = RoleForm()
+    form.user_id.choices = choices({u.id: u.username for u in users if u.id != current_user.id})
+    return form
+
+
+@bp.post("/users")
+@roles_required(Role.ADMIN)
+def create_user() -> Response | tuple[str, int] | str:
+    """A new account without a password: its owner chooses one with a one-time code.
+
+    A data role waits for a coordinator of the organisation, who confirms it and hands over the
+    code; an administrator account gets its code here.
+    """
+    form = NewUserForm()
+    if form.validate_on_submit():
+        username = (form.username.data or "").strip().lower()
+        if db.session.execute(db.select(User).filter_by(username=username)).scalar():
+            form.username.errors.append(_("That user name is taken."))
+        else:
+            role = Role(form.role.data)
+            organisation = ORGANISATION_BY_ROLE.get(role) or form.organisation.data
+            user = new_user(username, role, None, organisation, form.display_name.data or "")
+            db.session.add(user)
+            db.session.flush()
+            audit("user.create", user, role=role.value, organisation=user.organisation)
+            return _after_grant(user, _("User %(name)s created.", name=username))
+    return _users_page(form), 422
+
+
+def _after_grant(user: User, done: str) -> Response | str:
+    """After a new account, a reset or a new role: who gives the owner their one-time code."""
+    if user.has_data_role:
+        db.session.commit()
+        flash(done, "success")
+        flash(
+            _(
+                "A coordinator of the %(organisation)s confirms the account and gives %(name)s a "
+                "one-time code for choosing a password.",
+                organisation=organisation_label(user.organisation),
+                name=user.username,
+            ),
+            "info",
+        )
+        return redirect(url_for("admin.users"))
+    code, row = codes.issue(user, current_user._get_current_object())
+    db.session.flush()
+    audit("user.code_issue", user, code_id=row.id)
+    db.session.commit()
+    flash(done, "success")
+    return render_code_page(user, code, row, url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/status")
+@roles_required(Role.ADMIN)
+def set_status(user_id: int) -> Response:
+    user = get_user_or_404(user_id)
+    form = UserStatusForm()
+    if form.validate_on_submit():
+        if user.id == current_user.id:
+            flash(_("You cannot disable your own account."), "error")
+        elif form.action.data == "disable":
+            sessions = user.disable()
+            codes.revoke_all(user)
+            audit("user.disable", user, sessions_ended=sessions)
+            flash(_("User %(name)s disabled.", name=user.username), "success")
+        else:
+            user.active = True
+            audit("user.enable", user)
+            flash(_("User %(name)s enabled.", name=user.username), "success")
+        db.session.commit()
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/password")
+@roles_required(Role.ADMIN)
+def reset_password(user_id: int) -> Response | str:
+    """The old password stops working at once; the owner chooses a new one with a code.
+
+    The administrator never sets or sees the new password. For a data role the reset also
+    waits for a coordinator of the organisation, who hands over the code.
+    """
+    user = get_user_or_404(user_id)
+    form = Form()
+    # The button sends confirm=reset: a request without it (a stray or forged POST) changes nothing.
+    if not form.validate_on_submit() or request.form.get("confirm") != "reset":
+        return redirect(url_for("admin.users"))
+    if user.id == current_user.id:
+        flash(_("Change your own password on your account page."), "error")
+        return redirect(url_for("admin.users"))
+    _withdraw_credentials(user, "password_reset")
+    audit("user.password_reset", user)
+    return _after_grant(user, _("The password of %(name)s no longer works.", name=user.username))
+
+
+@bp.post("/users/role")
+@roles_required(Role.ADMIN)
+def change_role() -> Response | str:
+    """A new role or organisation; a data role waits for a coordinator's confirmation."""
+    form = role_form(list(db.session.execute(db.select(User)).scalars()))
+    if not form.validate_on_submit():
+        if request.form.get("user_id") == str(current_user.id):
+            flash(_("You cannot change your own role."), "error")
+        return redirect(url_for("admin.users"))
+    user = get_user_or_404(form.user_id.data)
+    role = Role(form.role.data)
+    organisation = ORGANISATION_BY_ROLE.get(role) or form.organisation.data or user.organisation
+    if (role.value, organisation) == (user.role, user.organisation):
+        return redirect(url_for("admin.users"))
+    before = {"role": user.role, "organisation": user.organisation}
+    user.role, user.organisation = role.value, organisation
+    _withdraw_credentials(user, "role_change")
+    audit("user.role_change", user, before=before, role=role.value, organisation=organisation)
+    return _after_grant(user, _("User %(name)s has a new role.", name=user.username))
+
+
+def _withdraw_credentials(user: User, reason: str) -> None:
+    """No password, no session and (for a data role) no confirmation until the next step."""
+    user.clear_password()
+    user.confirmed_at = user.confirmed_by_id = None
+    user.end_sessions(reason)
+    codes.revoke_all(user)
+
+
+def render_code_page(user: User, code: str, row: OneTimeCode, back: str) -> str:
+    response = render_template(
+        "auth/account/code.html",
+        user=user,
+        code=code,
+        expires_at=row.expires_at,
+        link=url_for("account.set_password", _external=True),
+        back=back,
+    )
+    return response
+
+
+@bp.get("/audit")
+@roles_required(Role.ADMIN, Role.COORDINATOR)
+def audit_log() -> str:
+    """Read-only view of the trail, filterable by action prefix, user and period."""
+    query = db.select(AuditEntry).order_by(AuditEntry.at.desc())
+    action = request.args.get("action", "").strip()
+    if action:
+        query = query.where(AuditEntry.action.startswith(action[:64]))
+    actor = request.args.get("actor", "").strip()
+    if actor:
+        query = query.where(AuditEntry.actor_label == actor[:120])
+    days = bounded_int(request.args.get("days"), low=1, high=3650, default=30)
+    since = datetime.now(UTC) - timedelta(days=days)
+    query = query.where(AuditEntry.at >= since)
+    page = page_number()
+    entries = db.session.execute(
+        query.limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE)
+    ).scalars()
+    entries = list(entries)
+    audit("audit.read", target_type="audit_entries", filters=dict(request.args))
+    db.session.commit()
+    return render_template(
+        "auth/admin/audit.html",
+        entries=entries[:AUDIT_PAGE_SIZE],
+        has_more=len(entries) > AUDIT_PAGE_SIZE,
+        page=page,
+        action=action,
+        actor=actor,
+        days=days,
+    )
+
+
+@bp.get("/exports")
+@roles_required(Role.COORDINATOR)
+def exports() -> str:
+    """Pick the account whose data to export (a data subject request)."""
+    rows = db.session.execute(db.select(User).order_by(User.username)).scalars()
+    return render_template("auth/admin/exports.html", users=list(rows))
+
+
+@bp.get("/users/<int:user_id>/export.<any(json, zip):kind>")
+@roles_required(Role.COORDINATOR)
+def export_user(user_id: int, kind: str) -> Response:
+    """Everything linked to one account, as JSON or as a ZIP of JSON, CSV files and photos."""
+    user = get_user_or_404(user_id)
+    data = user_data(user)
+    body = as_json(data) if kind == "json" else as_zip(user, data)
+    audit(
+        "export.download",
+        user,
+        kind="user_data",
+        format=kind,
+        records={table: len(rows) for table, rows in data.items()},
+    )
+    db.session.commit()
+    response = current_app.response_class(
+        body, mimetype="application/json" if kind == "json" else "application/zip"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="trygg-sunne-{user.username}.{kind}"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

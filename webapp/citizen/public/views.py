@@ -1,0 +1,52 @@
+"""Pages for residents, without an account: report a place, and see what became of reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, url_for
+
+from webapp.citizen import guard
+from webapp.citizen import labels as citizen_labels
+from webapp.citizen.api import OUTBOX_SCOPE
+from webapp.citizen.public.feedback import feedback_by_area
+from webapp.citizen.public.reports import FORM_NAME, public_categories
+from webapp.citizen.settings import setting
+
+bp = Blueprint("citizen", __name__)
+bp.context_processor(lambda: {"citizen_labels": citizen_labels})
+
+
+@bp.get("/report")
+def report_page() -> str:
+    return render_template(
+        "citizen/report.html", page_data=_report_page_data(), outbox_scope=OUTBOX_SCOPE
+    )
+
+
+@bp.get("/feedback")
+def feedback() -> str:
+    return render_template("citizen/feedback.html", groups=feedback_by_area())
+
+
+def _report_page_data() -> dict[str, Any]:
+    """What report.js needs, embedded as JSON (never HTML)."""
+    config = current_app.config
+    return {
+        "categories": [
+            {"code": c.code, "label": c.label(), "color": c.color} for c in public_categories()
+        ],
+        "form_token": guard.issue_form_token(FORM_NAME),
+        "min_fill_seconds": float(setting("CITIZEN_MIN_FILL_SECONDS")),
+        "map": {
+            "tile_url": config["TILE_URL"],
+            "attribution": config["TILE_ATTRIBUTION"],
+            "center": list(config["MAP_CENTER"]),
+        },
+        "urls": {
+            "create": url_for("api.citizen_create_report"),
+            "token": url_for("api.citizen_form_token"),
+            "published": url_for("api.citizen_reports_geojson"),
+        },
+        "text_max": int(setting("CITIZEN_TEXT_MAX_LENGTH")),
+    }

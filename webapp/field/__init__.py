@@ -1,1 +1,0 @@
-"""The installable field app: entry form, "Mina poster", manifest, service worker, vendor assets."""

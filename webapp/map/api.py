@@ -1,0 +1,190 @@
+"""GeoJSON layers for the map besides observations: areas and measures."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from flask import Blueprint, current_app, request
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from webapp.core.access import visibility_filter
+from webapp.core.audit.service import record as audit
+from webapp.core.audit.service import record_police_reads
+from webapp.core.labels import MEASURE_STATUS, label
+from webapp.extensions import db
+from webapp.geo.areas import Area
+from webapp.map.geojson import parse_filters
+from webapp.measures.models import Measure
+from webapp.observations.loaders import require_field_user
+from webapp.promises.models import Activity, ActivityType
+from webapp.walks.models import SafetyWalk
+from webapp.walks.stats import ratings_by_stop
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/areas.geojson", view_func=areas_geojson, methods=["GET"])
+    bp.add_url_rule("/measures.geojson", view_func=measures_geojson, methods=["GET"])
+    bp.add_url_rule("/map/walks.geojson", view_func=walks_geojson, methods=["GET"])
+    bp.add_url_rule("/map/activities.geojson", view_func=activities_geojson, methods=["GET"])
+
+
+def _geojson(features: list[dict]) -> object:
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return current_app.response_class(body, mimetype="application/geo+json")
+
+
+def areas_geojson():  # type: ignore[no-untyped-def]
+    require_field_user()
+    rows = db.session.execute(db.select(Area).order_by(Area.id)).scalars()
+    return _geojson(
+        [
+            {
+                "type": "Feature",
+                "id": area.code,
+                "geometry": area.geometry,
+                "properties": {
+                    "code": area.code,
+                    "name": area.name,
+                    "kind": area.kind,
+                    "approximate": area.approximate,
+                },
+            }
+            for area in rows
+        ]
+    )
+
+
+def measures_geojson():  # type: ignore[no-untyped-def]
+    require_field_user()
+    today = date.today()
+    rows = list(
+        db.session.execute(
+            db.select(Measure)
+            .where(Measure.lat.is_not(None))
+            .where(visibility_filter(current_user, Measure.visibility, Measure.created_by_id))
+        ).scalars()
+    )
+    record_police_reads("measure.list", "measures", (m.visibility for m in rows), layer="map")
+    return _geojson(
+        [
+            {
+                "type": "Feature",
+                "id": measure.id,
+                "geometry": {"type": "Point", "coordinates": [measure.lon, measure.lat]},
+                "properties": {
+                    "id": measure.id,
+                    "title": measure.title,
+                    "status": measure.status,
+                    "status_label": label(MEASURE_STATUS, measure.status),
+                    "deadline": measure.deadline.isoformat() if measure.deadline else None,
+                    "overdue": measure.is_overdue(today),
+                    "url": f"/measures/{measure.id}",
+                },
+            }
+            for measure in rows
+        ]
+    )
+
+
+def _period() -> tuple[datetime | None, datetime | None]:
+    filters = parse_filters(
+        MultiDict({k: v for k, v in request.args.items() if k in ("since", "until")})
+    )
+    return filters.since, filters.until
+
+
+def walks_geojson():  # type: ignore[no-untyped-def]
+    """Walk routes and their stops, each stop with its average "feeling of safety" (0-3)."""
+    require_field_user()
+    since, until = _period()
+    query = db.select(SafetyWalk).where(
+        visibility_filter(current_user, SafetyWalk.visibility, SafetyWalk.created_by_id)
+    )
+    if since:
+        query = query.where(SafetyWalk.starts_at >= since)
+    if until:
+        query = query.where(SafetyWalk.starts_at < until)
+    features: list[dict] = []
+    walks = list(db.session.execute(query.order_by(SafetyWalk.starts_at)).scalars())
+    record_police_reads("walk.list", "safety_walks", (w.visibility for w in walks), layer="map")
+    for walk in walks:
+        base = {"walk_id": walk.id, "walk": walk.name, "starts_at": walk.starts_at.isoformat(),
+                "url": f"/walks/{walk.id}"}  # fmt: skip
+        if walk.route:
+            features.append(
+                {"type": "Feature", "geometry": walk.route, "properties": {**base, "kind": "route"}}
+            )
+        ratings = ratings_by_stop(walk)
+        for stop in walk.stops:
+            stop_ratings = ratings.get(stop.id)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [stop.lon, stop.lat]},
+                    "properties": {
+                        **base,
+                        "kind": "stop",
+                        "name": stop.name,
+                        "ratings": stop_ratings.count if stop_ratings else 0,
+                        "feeling": stop_ratings.averages.get("feeling") if stop_ratings else None,
+                    },
+                }
+            )
+    return _geojson(features)
+
+
+def activities_geojson():  # type: ignore[no-untyped-def]
+    """Patrol routes and business visits the caller may see, for the map's layers."""
+    require_field_user()
+    since, until = _period()
+    query = (
+        db.select(Activity)
+        .join(ActivityType)
+        .where(ActivityType.kind.in_(("patrol", "business_visit")))
+        .where(visibility_filter(current_user, Activity.visibility, Activity.author_id))
+    )
+    if since:
+        query = query.where(Activity.started_at >= since)
+    if until:
+        query = query.where(Activity.started_at < until)
+    features: list[dict] = []
+    police = 0
+    for activity in db.session.execute(query.order_by(Activity.started_at)).scalars():
+        geometry = _activity_geometry(activity)
+        if geometry is None:
+            continue
+        police += activity.visibility == "police"
+        features.append(
+            {
+                "type": "Feature",
+                "id": activity.id,
+                "geometry": geometry,
+                "properties": {
+                    "id": activity.id,
+                    "kind": activity.kind,
+                    "name": activity.activity_type.name,
+                    "started_at": activity.started_at.isoformat(),
+                    "place": activity.place,
+                    "business": (activity.details or {}).get("business_name", "")
+                    if activity.kind == "business_visit"
+                    else "",
+                    "outside_tatort": activity.outside_tatort,
+                    "length_m": activity.length_m,
+                    "url": f"/activities/{activity.id}",
+                },
+            }
+        )
+    if police:
+        audit("activity.list", target_type="activities", police_records=police, layer="map")
+        db.session.commit()
+    return _geojson(features)
+
+
+def _activity_geometry(activity: Activity) -> dict | None:
+    if activity.kind == "patrol" and activity.route:
+        return activity.route
+    if activity.lat is not None and activity.lon is not None:
+        return {"type": "Point", "coordinates": [activity.lon, activity.lat]}
+    return None

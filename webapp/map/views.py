@@ -1,0 +1,198 @@
+"""Map of Sunne centrum, review queue and the review page of one observation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from webapp.auth.redirects import safe_next
+from webapp.auth.session import roles_required
+from webapp.core.access import FIELD_ROLES, Role, visibility_filter
+from webapp.core.audit.service import record_police_reads
+from webapp.core.inputs import page_number, record_id
+from webapp.extensions import db
+from webapp.map.geojson import STATUSES
+from webapp.map.skeleton import build_map_parts
+from webapp.measures.loaders import get_measure_or_404
+from webapp.measures.models import Measure
+from webapp.observations import review as service
+from webapp.observations.duplicates import duplicate_suggestions
+from webapp.observations.models import Category, Observation
+from webapp.promises.models import ActivityType, Promise
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+bp.context_processor(lambda: {"format_timedelta": format_timedelta})  # "2 dagar" apart
+QUEUE_PAGE_SIZE = 50
+
+
+def _field_user() -> None:
+    if Role(current_user.role) not in FIELD_ROLES:
+        abort(403)
+
+
+@bp.get("/map")
+@login_required
+def map_page() -> str:
+    _field_user()
+    config = current_app.config
+    parts = build_map_parts(
+        center=tuple(config["MAP_CENTER"]),
+        zoom=15,
+        tile_url=config["TILE_URL"],
+        attribution=config["TILE_ATTRIBUTION"],
+        nonce=request.csp_nonce,  # set per request by Flask-Talisman
+    )
+    return render_template(
+        "map/map.html",
+        map=parts,
+        categories=_categories(),
+        statuses=STATUSES,
+        activity_types=db.session.execute(db.select(ActivityType).order_by(ActivityType.name))
+        .scalars()
+        .all(),
+        promises=db.session.execute(db.select(Promise).order_by(Promise.starts_on.desc()))
+        .scalars()
+        .all(),
+    )
+
+
+def _categories() -> list[Category]:
+    return list(db.session.execute(db.select(Category).order_by(Category.sort_order)).scalars())
+
+
+@bp.get("/")
+@roles_required(Role.COORDINATOR)
+def queue() -> str:
+    status = request.args.get("status", "new")
+    status = status if status in STATUSES else "new"
+    page = page_number()
+    query = (
+        db.select(Observation)
+        .where(Observation.status == status)
+        .where(visibility_filter(current_user, Observation.visibility, Observation.author_id))
+        .order_by(Observation.observed_at.desc())
+        .limit(QUEUE_PAGE_SIZE + 1)
+        .offset((page - 1) * QUEUE_PAGE_SIZE)
+    )
+    rows = list(db.session.execute(query).scalars())
+    record_police_reads("observation.list", "observations", (o.visibility for o in rows))
+    measures = _open_measures()
+    return render_template(
+        "map/queue.html",
+        observations=rows[:QUEUE_PAGE_SIZE],
+        has_more=len(rows) > QUEUE_PAGE_SIZE,
+        page=page,
+        status=status,
+        statuses=STATUSES,
+        measures=measures,
+    )
+
+
+def _open_measures() -> list[Measure]:
+    measures = list(
+        db.session.execute(
+            db.select(Measure)
+            .where(visibility_filter(current_user, Measure.visibility, Measure.created_by_id))
+            .where(Measure.status.in_(("proposed", "decided", "in_progress")))
+            .order_by(Measure.created_at.desc())
+            .limit(200)
+        ).scalars()
+    )
+    record_police_reads("measure.list", "measures", (m.visibility for m in measures))
+    return measures
+
+
+@bp.post("/bulk")
+@roles_required(Role.COORDINATOR)
+def bulk() -> Response:
+    """Apply one action to the ticked records: a status, or a link to a measure."""
+    observations = service.readable_observations(request.form.getlist("ids"), current_user)
+    back = safe_next(request.form.get("next")) or url_for(
+        "review.queue", status=request.form.get("from_status", "new")
+    )
+    if not observations:
+        flash(_("Tick at least one record."), "error")
+        return redirect(back)
+    action = request.form.get("action", "")
+    if action == "new_measure":
+        return redirect(url_for("measures.new", observation=[o.id for o in observations]))
+    if action.startswith("status:"):
+        try:
+            count = service.set_status(observations, action.removeprefix("status:"), current_user)
+        except service.ReviewError:
+            abort(400)
+    elif action == "link":
+        measure_id = record_id(request.form.get("measure_id"))
+        if not measure_id:
+            flash(_("Choose a measure to link to."), "error")
+            return redirect(back)
+        count = service.link_to_measure(observations, get_measure_or_404(measure_id), current_user)
+    else:
+        abort(400)
+    flash(ngettext("%(num)s record updated.", "%(num)s records updated.", count), "success")
+    return redirect(back)
+
+
+@bp.get("/observations/<observation_id>")
+@login_required
+def detail(observation_id: str) -> str:
+    _field_user()
+    from webapp.observations.loaders import get_observation_or_404
+    from webapp.observations.service import visible_links
+
+    observation = get_observation_or_404(observation_id)
+    coordinator = current_user.has_role(Role.COORDINATOR)
+    suggestions = (
+        duplicate_suggestions(observation, current_user)
+        if coordinator and observation.status != "duplicate"
+        else []
+    )
+    return render_template(
+        "map/detail.html",
+        observation=observation,
+        links=visible_links(observation, current_user),
+        statuses=STATUSES,
+        measures=_open_measures() if coordinator else [],
+        suggestions=suggestions,
+        duplicate_radius_m=current_app.config["DUPLICATE_RADIUS_M"],
+        duplicate_window_days=current_app.config["DUPLICATE_WINDOW_DAYS"],
+    )
+
+
+@bp.post("/observations/<observation_id>/duplicate")
+@roles_required(Role.COORDINATOR)
+def duplicate(observation_id: str) -> Response:
+    from webapp.observations.loaders import get_observation_or_404
+
+    observation = get_observation_or_404(observation_id)
+    original_id = (request.form.get("original_id") or "").strip()
+    originals = service.readable_observations([original_id], current_user)
+    if not originals or originals[0].id == observation.id:
+        flash(_("Give the id of another record you can see."), "error")
+    else:
+        service.mark_duplicate(observation, originals[0], current_user)
+        flash(_("Marked as a duplicate."), "success")
+    return redirect(url_for("review.detail", observation_id=observation.id))
+
+
+@bp.post("/observations/<observation_id>/merge")
+@roles_required(Role.COORDINATOR)
+def merge(observation_id: str) -> Response:
+    """Merge two records of one thing: the earlier stays, the later becomes its duplicate."""
+    from webapp.observations.loaders import get_observation_or_404
+
+    observation = get_observation_or_404(observation_id)
+    others = service.readable_observations([request.form.get("other_id", "")], current_user)
+    if not others or others[0].id == observation.id:
+        flash(_("Give the id of another record you can see."), "error")
+        return redirect(url_for("review.detail", observation_id=observation.id))
+    try:
+        original = service.merge(observation, others[0], current_user)
+    except service.ReviewError:
+        flash(_("These records are already merged the other way round."), "error")
+        return redirect(url_for("review.detail", observation_id=observation.id))
+    flash(_("Merged: the later record is marked as a duplicate of the earlier one."), "success")
+    return redirect(url_for("review.detail", observation_id=original.id))

@@ -1,1 +1,0 @@
-"""Meetings with school and social services about young people at risk: counts and follow-ups."""

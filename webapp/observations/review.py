@@ -1,0 +1,72 @@
+"""Review actions on observations: triage states, links to measures, duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from webapp.auth.models import User
+from webapp.core.access import can_read
+from webapp.core.audit.service import record as audit
+from webapp.core.fieldinput import canonical_uuid
+from webapp.extensions import db
+from webapp.map.geojson import STATUSES
+from webapp.measures.models import Measure
+from webapp.observations.models import Observation
+
+
+class ReviewError(ValueError):
+    """A review action that cannot be applied; the message is shown to the coordinator."""
+
+
+def readable_observations(ids: Iterable[str], user: User) -> list[Observation]:
+    ids = [key for i in list(ids)[:500] if (key := canonical_uuid(i))]
+    rows = db.session.execute(db.select(Observation).where(Observation.id.in_(ids))).scalars()
+    return [row for row in rows if can_read(user, row.visibility, row.author_id)]
+
+
+def set_status(observations: list[Observation], status: str, user: User) -> int:
+    if status not in STATUSES:
+        raise ReviewError("unknown status")
+    for observation in observations:
+        if observation.status != status:
+            audit(
+                "observation.review",
+                observation,
+                actor=user,
+                from_status=observation.status,
+                to_status=status,
+            )
+            observation.status = status
+    db.session.commit()
+    return len(observations)
+
+
+def link_to_measure(observations: list[Observation], measure: Measure, user: User) -> int:
+    for observation in observations:
+        observation.measure_id = measure.id
+        observation.status = "linked"
+        audit("observation.link", observation, actor=user, measure_id=measure.id)
+    db.session.commit()
+    return len(observations)
+
+
+def mark_duplicate(observation: Observation, original: Observation, user: User) -> None:
+    if observation.id == original.id:
+        raise ReviewError("a record cannot duplicate itself")
+    if original.duplicate_of_id == observation.id:
+        raise ReviewError("the original is already a duplicate of this record")
+    observation.duplicate_of_id = original.id
+    observation.status = "duplicate"
+    audit("observation.duplicate", observation, actor=user, original_id=original.id)
+    db.session.commit()
+
+
+def merge(one: Observation, other: Observation, user: User) -> Observation:
+    """Mark the later of two records as a duplicate of the earlier; returns the one kept.
+
+    The earlier record is the first report of the thing, so links and the review trail stay on
+    it; a tie in time keeps the one stored first.
+    """
+    original, duplicate = sorted((one, other), key=lambda o: (o.observed_at, o.created_at, o.id))
+    mark_duplicate(duplicate, original, user)
+    return original

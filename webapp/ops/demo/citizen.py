@@ -1,0 +1,176 @@
+"""Demo of the citizen voice: residents' map reports at each moderation step, and two annual
+safety surveys (last year's and this year's, the same questions) with anonymous answers, so the
+moderation queue, the public feedback page, the survey results and the council report's survey
+section all have something to show. The two published reports carry the shared measures taken
+on them (one done, one under way), so a resident sees "what was done" on the map and the page."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from webapp.auth.models import User
+from webapp.citizen.models import PublicReport, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from webapp.core.idempotency import content_digest
+from webapp.extensions import db
+from webapp.measures.models import Measure
+
+# What was done about the published reports, by their public text:
+# (title, description, owner, status, deadline in days from now).
+MEASURES = {
+    "Skräp vid parkeringen efter helger.": (
+        "Fler papperskorgar och städning efter helger vid parkeringen",
+        "Kommunen sätter upp två papperskorgar till och städar parkeringen varje måndag.",
+        "municipality_technical", "in_progress", 21),
+    "Torget känns tryggt med den nya belysningen.": (
+        "Ny belysning på torget",
+        "Kommunen har bytt till ljusare armaturer runt torget efter förra årets vandring.",
+        "municipality_technical", "done", None),
+}  # fmt: skip
+
+# (lat, lon, feeling, category, text, status, public text)
+REPORTS = (
+    (59.83452, 13.14118, "unsafe", "belysning", "Gångtunneln är mörk, flera lampor är trasiga.",
+     "pending", ""),
+    (59.83795, 13.14240, "unsafe", "ungdomssamling", "Stökigt vid busstationen fredagkvällar.",
+     "pending", ""),
+    (59.83530, 13.14700, "unsafe", "skymd-sikt", "Buskarna vid gångvägen i parken skymmer sikten.",
+     "pending", ""),
+    (59.83700, 13.14860, "unsafe", "nedskrapning", "Mycket skräp vid parkeringen efter helger.",
+     "published", "Skräp vid parkeringen efter helger."),
+    (59.83660, 13.14410, "safe", "ovrigt", "Torget känns tryggt med den nya belysningen.",
+     "published", "Torget känns tryggt med den nya belysningen."),
+    (59.83600, 13.14300, "unsafe", "ovrigt", "Reklam för en webbutik.", "hidden", ""),
+)  # fmt: skip
+
+QUESTIONS = (
+    ("scale", "Hur trygg känner du dig i Sunne centrum på kvällen?",
+     ["Mycket otrygg", "Mycket trygg"]),
+    ("single", "Hur ofta ser du polis till fots i centrum?",
+     ["Aldrig", "Någon gång per månad", "Varje vecka"]),
+    ("multiple", "Vad skulle få dig att känna dig tryggare?",
+     ["Bättre belysning", "Fler vuxna ute på kvällen", "Mer synlig polis", "Mindre skräp"]),
+    ("map_point", "Markera var du känner dig otrygg", []),
+)  # fmt: skip
+
+# Places residents mark as unsafe, with how often (weights) last year and this year: the tunnel
+# got new lights after last year's walk, the bus station is still a worry.
+UNSAFE_PLACES = (
+    ((59.83430, 13.14120), 6, 2),  # Gångtunneln
+    ((59.83790, 13.14230), 4, 5),  # Busstationen
+    ((59.83520, 13.14650), 3, 2),  # Parken vid Klarälven
+    ((59.83710, 13.14880), 2, 2),  # Parkeringen vid affären
+)
+
+
+def seed_citizen_demo(coordinator: User, rng: random.Random, now: datetime) -> None:
+    _reports(coordinator, rng, now)
+    last_year = _survey("Trygghetsenkät 2025", coordinator, now - timedelta(days=425))
+    # This year's is open now, so its public link and QR poster can be tried in the demo.
+    this_year = _survey("Trygghetsenkät 2026", coordinator, now - timedelta(days=21), days=45)
+    _answers(last_year, rng, 28, scale_weights=(3, 6, 8, 7, 4), police_weights=(9, 14, 5), year=0)
+    _answers(this_year, rng, 41, scale_weights=(2, 5, 10, 15, 9), police_weights=(5, 18, 18),
+             year=1)  # fmt: skip
+
+
+def _reports(coordinator: User, rng: random.Random, now: datetime) -> None:
+    for index, (lat, lon, feeling, category, text, status, public_text) in enumerate(REPORTS):
+        received = (now - timedelta(days=2 + 3 * index)).replace(minute=0)
+        canonical = {"lat": lat, "lon": lon, "feeling": feeling, "category": category,
+                     "text": text, "time_of_day": None, "contact": ""}  # fmt: skip
+        moderated = status != "pending"
+        db.session.add(
+            PublicReport(
+                id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                lat=lat,
+                lon=lon,
+                feeling=feeling,
+                category_code=category,
+                text=text,
+                content_hash=content_digest(canonical),
+                received_at=received,
+                status=status,
+                public_text=public_text,
+                moderated_at=received + timedelta(hours=20) if moderated else None,
+                moderated_by_id=coordinator.id if moderated else None,
+                measure=_measure(public_text, lat, lon, coordinator, now),
+            )
+        )
+
+
+def _measure(
+    public_text: str, lat: float, lon: float, coordinator: User, now: datetime
+) -> Measure | None:
+    """The shared measure taken on a published report, with its history (or None)."""
+    if public_text not in MEASURES:
+        return None
+    title, description, owner, status, days = MEASURES[public_text]
+    measure = Measure(
+        title=title,
+        description=description,
+        owner=owner,
+        deadline=(now + timedelta(days=days)).date() if days is not None else None,
+        lat=lat,
+        lon=lon,
+        visibility="shared",
+        created_by_id=coordinator.id,
+    )
+    measure.change_status("proposed", by=coordinator.id, comment="Skapad")
+    for step in ("decided", status):
+        measure.change_status(step, by=coordinator.id)
+    db.session.add(measure)
+    return measure
+
+
+def _survey(title: str, coordinator: User, opens: datetime, days: int = 30) -> Survey:
+    survey = Survey(
+        title=title,
+        intro="Hjälp oss att göra Sunne tryggare. Enkäten är anonym och tar två minuter.",
+        code=secrets.token_urlsafe(9)[:12],
+        opens_at=opens,
+        closes_at=opens + timedelta(days=days),
+        created_by_id=coordinator.id,
+    )
+    survey.questions = [
+        SurveyQuestion(position=i, kind=kind, text=text, options=options, required=kind == "scale")
+        for i, (kind, text, options) in enumerate(QUESTIONS)
+    ]
+    db.session.add(survey)
+    db.session.flush()
+    return survey
+
+
+def _answers(  # noqa: PLR0913 - one survey's whole shape
+    survey: Survey,
+    rng: random.Random,
+    count: int,
+    *,
+    scale_weights: tuple[int, ...],
+    police_weights: tuple[int, ...],
+    year: int,
+) -> None:
+    scale, police, wishes, places = survey.questions
+    spots = [spot for spot, *_ in UNSAFE_PLACES]
+    spot_weights = [weights[year] for _spot, *weights in UNSAFE_PLACES]
+    for _ in range(count):
+        response = SurveyResponse(id=str(uuid.UUID(int=rng.getrandbits(128), version=4)))
+        response.survey_id = survey.id
+        answers = [
+            SurveyAnswer(question_id=scale.id, value=rng.choices(range(1, 6), scale_weights)[0]),
+            SurveyAnswer(question_id=police.id, value=rng.choices(range(3), police_weights)[0]),
+        ]
+        for option in sorted(rng.sample(range(len(wishes.options)), rng.randint(1, 2))):
+            answers.append(SurveyAnswer(question_id=wishes.id, value=option))
+        if rng.random() < 0.6:  # not everyone marks a place
+            lat, lon = rng.choices(spots, spot_weights)[0]
+            answers.append(
+                SurveyAnswer(
+                    question_id=places.id,
+                    lat=round(lat + rng.uniform(-0.0003, 0.0003), 5),
+                    lon=round(lon + rng.uniform(-0.0005, 0.0005), 5),
+                )
+            )
+        response.answers = answers
+        db.session.add(response)

@@ -1,0 +1,157 @@
+"""The demo data set: plausible, place-based, and free of any person's name."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from webapp.auth.cli import new_user
+from webapp.auth.models import User
+from webapp.core.access import Role
+from webapp.extensions import db
+from webapp.observations.models import Observation
+from webapp.observations.service import content_hash
+from webapp.observations.validation import CleanObservation
+from webapp.ops.demo.citizen import seed_citizen_demo
+from webapp.ops.demo.history import seed_history
+from webapp.ops.demo.promises import ensure_current_promises, seed_promised_work
+from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType
+from webapp.walks.models import SafetyWalk
+
+# Demo accounts are for a local demo only; the password is printed by seed-demo.
+DEMO_PASSWORD = "sunne-demo-2016"  # noqa: S105
+DEMO_USERS = [
+    ("polis", Role.OFFICER, "police", "Polis Demo"),
+    ("kommun", Role.STAFF, "municipality", "Kommun Demo"),
+    ("samordnare", Role.COORDINATOR, "municipality", "Samordnare Demo"),
+    ("admin", Role.ADMIN, "municipality", "Admin Demo"),
+]
+
+# Real places in Sunne centrum (approximate positions), with situations, not people.
+PLACES = [
+    (59.83655, 13.14405, "Stortorget"),
+    (59.83790, 13.14230, "Busstationen"),
+    (59.83520, 13.14650, "Parken vid Klarälven"),
+    (59.83880, 13.14560, "Skolgården"),
+    (59.83430, 13.14120, "Gångtunneln"),
+    (59.83710, 13.14880, "Parkeringen vid affären"),
+]
+NOTES = {
+    "belysning": "Trasig gatubelysning, mörkt på gångvägen.",
+    "skymd-sikt": "Buskage skymmer sikten vid gångvägen.",
+    "skadegorelse": "Klotter på väggen, nytt sedan förra veckan.",
+    "nedskrapning": "Mycket skräp och glassplitter.",
+    "trafik": "Bilar kör fort förbi övergångsstället.",
+    "narkotika": "Hittade förpackningsmaterial som kan tyda på narkotika.",
+    "ungdomssamling": "Grupp ungdomar samlas kvällstid, lugnt.",
+    "otrygg-plats": "Upplevs otryggt efter mörkrets inbrott.",
+    "ovrigt": "Övrig iakttagelse.",
+}
+
+
+DEMO_WALK_NAME = "Trygghetsvandring Sunne centrum"
+
+
+def seed_demo() -> tuple[list[User], bool]:
+    """Add the demo users and, once, the demo records; returns (users, whether records were added).
+
+    The demo walk by the demo coordinator marks a seeded database: other people's records do not,
+    so a database in use still gets the whole demo, and a second run adds nothing.
+    """
+    users = _ensure_users()
+    ensure_current_promises(datetime.now(LOCAL_ZONE).date())
+    marker = db.select(SafetyWalk.id).filter_by(name=DEMO_WALK_NAME, created_by_id=users[2].id)
+    if db.session.execute(marker.limit(1)).first() is not None:
+        db.session.commit()  # demo users that were missing are kept
+        return users, False
+    rng = random.Random(2016)  # the same demo every time
+    officer, staff = users[0], users[1]
+    patrol_type = db.session.execute(
+        db.select(ActivityType).filter_by(code="fotpatrull")
+    ).scalar_one()
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    patrols = []
+    for days_ago in (1, 3, 6, 10, 14):
+        start = now - timedelta(days=days_ago, hours=rng.randint(0, 4))
+        patrol = Activity(
+            activity_type_id=patrol_type.id,
+            started_at=start,
+            ended_at=start + timedelta(minutes=rng.choice((45, 60, 90))),
+            note="Fotpatrull i centrum, lugnt.",
+            visibility="police",
+            author_id=officer.id,
+        )
+        db.session.add(patrol)
+        patrols.append(patrol)
+    walk = SafetyWalk(
+        name=DEMO_WALK_NAME,
+        starts_at=now - timedelta(days=5, hours=-2),
+        meeting_point="Stortorget",
+        lat=59.83655,
+        lon=13.14405,
+        after_dark=True,
+        status="held",
+        visibility="shared",
+        created_by_id=users[2].id,
+    )
+    db.session.add(walk)
+    db.session.flush()
+    codes = list(NOTES)
+    for index in range(40):
+        lat, lon, place = PLACES[index % len(PLACES)]
+        author = officer if index % 3 else staff
+        code = codes[rng.randrange(len(codes))]
+        clean = CleanObservation(
+            id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            lat=lat + rng.uniform(-0.0006, 0.0006),
+            lon=lon + rng.uniform(-0.0012, 0.0012),
+            accuracy_m=float(rng.choice((5, 8, 12, 20, 65))),
+            observed_at=now - timedelta(hours=rng.randint(1, 24 * 20)),
+            utc_offset_min=60,
+            category_code=code,
+            note=f"{place}: {NOTES[code]}",
+            rating=rng.choice((None, 2, 3, 4)),
+            activity_id=patrols[index % len(patrols)].id if author is officer else None,
+            walk_id=walk.id if index % 7 == 0 else None,
+            visibility=("police" if author is officer else "municipality")
+            if index % 4
+            else "shared",
+            manual_position=False,
+        )
+        db.session.add(
+            Observation(
+                id=clean.id,
+                lat=clean.lat,
+                lon=clean.lon,
+                accuracy_m=clean.accuracy_m,
+                observed_at=clean.observed_at,
+                observed_utc_offset_min=clean.utc_offset_min,
+                category_code=clean.category_code,
+                note=clean.note,
+                rating=clean.rating,
+                visibility=clean.visibility,
+                author_id=author.id,
+                activity_id=clean.activity_id,
+                walk_id=clean.walk_id,
+                content_hash=content_hash(clean),
+            )
+        )
+    seed_citizen_demo(users[2], rng, now)
+    seed_promised_work(officer, staff, rng, now)
+    seed_history(users, walk, rng, now)
+    ensure_current_promises(datetime.now(LOCAL_ZONE).date())
+    db.session.commit()
+    return users, True
+
+
+def _ensure_users() -> list[User]:
+    users = []
+    for username, role, organisation, name in DEMO_USERS:
+        user = db.session.execute(db.select(User).filter_by(username=username)).scalar()
+        if user is None:
+            user = new_user(username, role, DEMO_PASSWORD, organisation, name)
+            db.session.add(user)
+        users.append(user)
+    db.session.flush()
+    return users

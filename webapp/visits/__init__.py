@@ -1,1 +1,0 @@
-"""Visits to shops and businesses outside Sunne tätort."""
