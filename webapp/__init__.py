@@ -55,10 +55,10 @@ def register_blueprints(app: Flask) -> None:
     from webapp.activities.patrols.api import register as register_patrol_api
     from webapp.activities.patrols.views import bp as patrols_bp
     from webapp.activities.views import bp as activities_bp
+    from webapp.admin.confirm_views import bp as accounts_bp
+    from webapp.admin.views import bp as admin_bp
     from webapp.api import create_api_blueprint
     from webapp.auth.account_views import bp as account_bp
-    from webapp.auth.admin_views import bp as admin_bp
-    from webapp.auth.confirm_views import bp as accounts_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.citizen.api import register as register_citizen_api
     from webapp.citizen.moderation.views import bp as citizen_moderation_bp

@@ -23,8 +23,8 @@ from tests.reports.conftest import NOW, OCTOBER
 from tests.reports.helpers import ROTTNEROS, STORTORGET, local
 from webapp.citizen.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from webapp.extensions import db
-from webapp.map.mapdraw import HEAT_STEPS, heat_colour
 from webapp.reports import present
+from webapp.reports.mapdraw import HEAT_STEPS, heat_colour
 from webapp.reports.period import Period
 from webapp.reports.service import build_council_report
 from webapp.reports.surveys import survey_sections

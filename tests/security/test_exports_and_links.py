@@ -58,7 +58,7 @@ def test_the_user_data_export_writes_formulas_as_text(app, world, as_user, formu
 
 
 def test_report_and_user_exports_share_one_neutraliser():
-    from webapp.auth import user_export
+    from webapp.admin import user_export
     from webapp.core.spreadsheet import neutralise
     from webapp.reports import exports
 

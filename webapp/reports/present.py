@@ -13,12 +13,12 @@ from flask_babel import ngettext
 from webapp.activities.kinds.andt import AGE_BANDS
 from webapp.citizen.surveys.service import local_days
 from webapp.citizen.surveys.stats import QuestionResult
-from webapp.map.mapdraw import draw_heat_map, draw_map
 from webapp.promises.models import Promise
 from webapp.reports import charts, fmt
 from webapp.reports.activities import TypeFigures
 from webapp.reports.drawing import Drawing
 from webapp.reports.labels import AREA_LABELS, MEASURE_CHANGES
+from webapp.reports.mapdraw import draw_heat_map, draw_map
 from webapp.reports.measures import TRACKED
 from webapp.reports.observations import AREA_KEYS
 from webapp.reports.service import CouncilReport, PromiseSection

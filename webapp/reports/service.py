@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 
 from webapp.auth.models import User
 from webapp.extensions import db
-from webapp.map.mapdata import MapLayer, map_layers
 from webapp.observations.models import Category
 from webapp.promises.models import ActivityType, Promise
 from webapp.reports import activities, measures, observations, walks
 from webapp.reports.activities import TypeFigures
+from webapp.reports.mapdata import MapLayer, map_layers
 from webapp.reports.period import Month, Period
 from webapp.reports.surveys import SurveySection, survey_sections
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from webapp.citizen.surveys.stats import QuestionResult, SurveyResults, survey_summary
 from webapp.extensions import db
 from webapp.geo.areas import Area
-from webapp.map.mapdata import Extent, bounds, extent_of
+from webapp.reports.mapdata import Extent, bounds, extent_of
 from webapp.reports.observations import AREA_KEYS, AreaOutlines, area_outlines
 from webapp.reports.period import Period
 

@@ -18,12 +18,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from webapp.admin.forms import ORGANISATION_CHOICES, NewUserForm, RoleForm, UserStatusForm
+from webapp.admin.user_export import as_json, as_zip, user_data
 from webapp.auth import codes
-from webapp.auth.admin_forms import ORGANISATION_CHOICES, NewUserForm, RoleForm, UserStatusForm
 from webapp.auth.cli import new_user
 from webapp.auth.models import ORGANISATION_BY_ROLE, OneTimeCode, User
 from webapp.auth.session import roles_required
-from webapp.auth.user_export import as_json, as_zip, user_data
 from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
 from webapp.core.audit.service import record as audit
@@ -56,9 +56,7 @@ def users() -> str:
 
 def _users_page(form: NewUserForm) -> str:
     rows = list(db.session.execute(db.select(User).order_by(User.username)).scalars())
-    return render_template(
-        "auth/admin/users.html", users=rows, form=form, role_form=role_form(rows)
-    )
+    return render_template("admin/users.html", users=rows, form=form, role_form=role_form(rows))
 
 
 def role_form(users: list[User]) -> RoleForm:
@@ -220,7 +218,7 @@ def audit_log() -> str:
     audit("audit.read", target_type="audit_entries", filters=dict(request.args))
     db.session.commit()
     return render_template(
-        "auth/admin/audit.html",
+        "admin/audit.html",
         entries=entries[:AUDIT_PAGE_SIZE],
         has_more=len(entries) > AUDIT_PAGE_SIZE,
         page=page,
@@ -235,7 +233,7 @@ def audit_log() -> str:
 def exports() -> str:
     """Pick the account whose data to export (a data subject request)."""
     rows = db.session.execute(db.select(User).order_by(User.username)).scalars()
-    return render_template("auth/admin/exports.html", users=list(rows))
+    return render_template("admin/exports.html", users=list(rows))
 
 
 @bp.get("/users/<int:user_id>/export.<any(json, zip):kind>")

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from webapp.geo.projection import to_sweref99tm
-from webapp.map.mapdata import CELLS_ACROSS, Extent, MapLayer
 from webapp.reports.drawing import Circle, Drawing, Line, Path, Rect, Text
+from webapp.reports.mapdata import CELLS_ACROSS, Extent, MapLayer
 from webapp.reports.surveys import HeatCounts, HeatGrid
 
 KIND_COLOURS = {

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from webapp.admin.views import get_user_or_404, render_code_page
 from webapp.auth import codes, throttle
-from webapp.auth.admin_views import get_user_or_404, render_code_page
 from webapp.auth.models import User
 from webapp.auth.session import roles_required
 from webapp.core.access import Role
@@ -46,7 +46,7 @@ def awaiting(organisation: str) -> list[User]:
 def index() -> str:
     organisation = current_user.organisation
     return render_template(
-        "auth/admin/confirmations.html",
+        "admin/confirmations.html",
         users=awaiting(organisation),
         flags=throttle.flagged(organisation),
         form=Form(),
