@@ -238,7 +238,7 @@ def prepare(url: str, accounts: int) -> tuple[list[str], list[str]]:
     from webapp import create_app
     from webapp.auth.cli import new_user
     from webapp.core.access import Role
-    from webapp.core.reference import seed_reference_data
+    from webapp.ops.reference import seed_reference_data
     from webapp.extensions import db
     from webapp.observations.models import Category
 

@@ -26,8 +26,8 @@ from webapp.auth import login_sessions
 from webapp.auth.cli import new_user
 from webapp.auth.models import User
 from webapp.core.access import Role
-from webapp.core.reference import seed_reference_data
 from webapp.extensions import db, limiter
+from webapp.ops.reference import seed_reference_data
 
 PASSWORD = "correct horse battery staple"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -25,8 +25,8 @@ from tests.browser import conftest as browser_fixtures
 from tests.browser.conftest import BrowserNet, new_phone_context, tile_host
 from tests.browser.helpers import log_in
 from tests.conftest import clean_database
-from webapp.core.reference import seed_reference_data
 from webapp.extensions import db, limiter
+from webapp.ops.reference import seed_reference_data
 
 # The browser fixtures of tests/browser, shared (one Playwright driver per test session).
 playwright = browser_fixtures.playwright

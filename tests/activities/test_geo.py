@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.core.reference import CENTER_LAT, CENTER_LON, area_defaults
 from webapp.geo import line_length_m, point_in_geometry
+from webapp.ops.reference import CENTER_LAT, CENTER_LON, area_defaults
 
 SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]}
 WITH_HOLE = {

@@ -14,8 +14,8 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from tests.auth.helpers import build_app
-from webapp.core.reference import seed_reference_data
 from webapp.extensions import db
+from webapp.ops.reference import seed_reference_data
 
 AFTER = "5e1f0c2a7b3d"
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"

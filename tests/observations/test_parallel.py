@@ -23,9 +23,9 @@ from webapp import create_app
 from webapp.auth.models import User
 from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
-from webapp.core.reference import seed_reference_data
 from webapp.extensions import db
 from webapp.observations.models import Observation
+from webapp.ops.reference import seed_reference_data
 
 THREADS = 8
 

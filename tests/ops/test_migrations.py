@@ -76,7 +76,7 @@ def test_upgrade_builds_the_model_schema_on_an_empty_sqlite_file(sqlite_app):
 
 
 def test_upgraded_sqlite_database_takes_the_reference_data(sqlite_app):
-    from webapp.core.reference import seed_reference_data
+    from webapp.ops.reference import seed_reference_data
 
     with sqlite_app.app_context():
         upgrade()

@@ -17,11 +17,11 @@ from tests.security.world import build_world
 from webapp import create_app
 from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
-from webapp.core.reference import seed_reference_data
 from webapp.extensions import db
 from webapp.observations.models import Observation
 from webapp.observations.photos import photo_dir
 from webapp.ops.backup.service import photo_checksums, row_counts
+from webapp.ops.reference import seed_reference_data
 
 
 def seeded_app(url: str, photos: Path) -> Flask:

@@ -2,7 +2,7 @@
 bodies, arbitrary JSON and query strings (hypothesis), script in stored text, stack traces.
 
 Open redirects through the login form and the language switch are tested in
-tests/auth/test_redirects.py; the review form's `next` is tested here with the same variants.
+tests/core/test_redirects.py; the review form's `next` is tested here with the same variants.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.auth.test_redirects import HOSTILE as HOSTILE_TARGETS
 from tests.conftest import api_post, form_csrf_token
+from tests.core.test_redirects import HOSTILE as HOSTILE_TARGETS
 from tests.security.world import World, build_world, client_for, jpeg_bytes
 from webapp.observations.photos import photo_path
 

@@ -20,9 +20,10 @@ from werkzeug.wrappers import Response
 from webapp.auth import login_sessions, throttle
 from webapp.auth.forms import LoginForm
 from webapp.auth.models import User, check_dummy_password
-from webapp.auth.redirects import safe_next
 from webapp.core.audit.service import record as audit
 from webapp.core.dbtypes import utcnow
+from webapp.core.errors import on_csrf_failure
+from webapp.core.redirects import safe_next
 from webapp.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -48,6 +49,9 @@ def audit_login_csrf_failure(error: Exception) -> None:
         csrf_error=str(getattr(error, "description", "") or "")[:120],
     )
     db.session.commit()
+
+
+on_csrf_failure("auth.login", audit_login_csrf_failure)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -54,7 +54,7 @@ def _static_path(app: Flask, endpoint: str, values: dict[str, Any]) -> Path | No
     if endpoint == "static" and app.static_folder:
         base = Path(app.static_folder)
     elif endpoint == "field.vendor":
-        from webapp.pwa.vendor import VENDOR_DIRS
+        from webapp.core.vendor import VENDOR_DIRS
 
         directory = VENDOR_DIRS.get(values.get("package", ""))
         if directory is None:

@@ -6,6 +6,7 @@ HTML pages get a friendly Swedish page; anything under /api/ gets
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -13,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from webapp.auth.views import audit_login_csrf_failure
 from webapp.extensions import db
 
 # code -> (status, message). Messages are lazy so they translate per request.
@@ -88,6 +88,16 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+# Endpoint -> what to record when a POST to it is refused for its CSRF token (its view never
+# runs). Features add themselves here (auth: a refused login is a login attempt too), so core
+# needs to know none of them.
+CSRF_FAILURE_HOOKS: dict[str, Callable[[Exception], None]] = {}
+
+
+def on_csrf_failure(endpoint: str, hook: Callable[[Exception], None]) -> None:
+    CSRF_FAILURE_HOOKS[endpoint] = hook
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def handle_problem(error: ApiProblem):  # type: ignore[no-untyped-def]
@@ -97,9 +107,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):  # type: ignore[no-untyped-def]
-        if request.endpoint == "auth.login" and request.method == "POST":
-            # The login view never ran, so its audit entry is written here.
-            audit_login_csrf_failure(error)
+        hook = CSRF_FAILURE_HOOKS.get(request.endpoint or "")
+        if hook is not None and request.method == "POST":
+            hook(error)
         if wants_json():
             return problem_response("csrf_failed")
         return render_error(400, "csrf_failed")

@@ -6,10 +6,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp.auth.redirects import safe_next
 from webapp.core.access import can_read_record
 from webapp.core.audit.service import record as audit
 from webapp.core.nav import nav_helpers, start_groups
+from webapp.core.redirects import safe_next
 from webapp.extensions import db
 
 bp = Blueprint("core", __name__)

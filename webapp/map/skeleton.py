@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import folium
 from markupsafe import Markup
 
-# Our own copies (webapp/pwa/vendor.py serves them); no CDN, so viewers of police data are not
+# Our own copies (webapp/core/vendor.py serves them); no CDN, so viewers of police data are not
 # disclosed to third parties and the map works offline.
 LOCAL_JS = [
     ("leaflet", "/vendor/leaflet/leaflet.js"),

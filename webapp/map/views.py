@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp.auth.redirects import safe_next
 from webapp.auth.session import roles_required
 from webapp.core.access import FIELD_ROLES, Role, visibility_filter
 from webapp.core.audit.service import record_police_reads
 from webapp.core.inputs import page_number, record_id
+from webapp.core.redirects import safe_next
 from webapp.extensions import db
 from webapp.map.geojson import STATUSES
 from webapp.map.skeleton import build_map_parts

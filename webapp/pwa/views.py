@@ -13,10 +13,10 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from webapp.core.access import FIELD_ROLES, WRITABLE, Role
+from webapp.core.vendor import VENDOR_DIRS
 from webapp.extensions import db
 from webapp.observations.models import Category
 from webapp.pwa.offline import cache_policy, offline_pages
-from webapp.pwa.vendor import VENDOR_DIRS
 
 bp = Blueprint("field", __name__)
 bp.after_app_request(cache_policy)

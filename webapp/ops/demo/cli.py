@@ -6,8 +6,8 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from webapp.core.reference import seed_reference_data
 from webapp.ops.demo.data import DEMO_PASSWORD, seed_demo
+from webapp.ops.reference import seed_reference_data
 
 
 def register_demo_commands(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.auth.helpers import location_path, login_form
-from webapp.auth.redirects import safe_next
+from webapp.core.redirects import safe_next
 
 HOSTILE = [
     "//evil.example",
