@@ -19,10 +19,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from bench.common import bench_app, ensure_user, insert_observations, login
+from webapp.activities.models import Activity, ActivityType
 from webapp.core.access import Role
 from webapp.extensions import db
 from webapp.measures.models import Measure, MeasureEvent
-from webapp.promises.models import Activity, ActivityType, Promise, activity_promises
+from webapp.promises.models import Promise, activity_promises
 from webapp.reports.period import Period, local_today
 from webapp.reports.service import build_council_report
 from webapp.walks.models import SafetyWalk, WalkParticipant, WalkRating, WalkStop

@@ -1,5 +1,6 @@
 """Imports every model so Alembic and the app see the whole schema."""
 
+from webapp.activities.models import Activity, ActivityType
 from webapp.auth.models import LoginSession, LoginThrottle, OneTimeCode, User
 from webapp.citizen.models import (
     DailyCount,
@@ -14,7 +15,7 @@ from webapp.core.audit.models import AuditEntry
 from webapp.geo.areas import Area
 from webapp.measures.models import Measure, MeasureEvent
 from webapp.observations.models import Category, Observation, Photo
-from webapp.promises.models import Activity, ActivityType, Promise
+from webapp.promises.models import Promise
 from webapp.walks.models import (
     SafetyWalk,
     WalkMeasureCheck,

@@ -18,6 +18,7 @@ from tests.citizen.helpers import make_survey
 from tests.conftest import PASSWORD, api_post, login, make_user
 from tests.map.helpers import add_observation
 from tests.walks.helpers import join, make_walk, post_rating, post_spot, rating, spot
+from webapp.activities.models import ActivityType
 from webapp.auth.models import User
 from webapp.citizen.models import PublicReport, Survey
 from webapp.core.access import Role
@@ -25,7 +26,7 @@ from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation
 from webapp.ops.demo.data import seed_demo
-from webapp.promises.models import ActivityType, Promise
+from webapp.promises.models import Promise
 
 # Persona -> user name. The demo accounts have DEMO_PASSWORD; ours have tests' PASSWORD.
 PERSONAS = {

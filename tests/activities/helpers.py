@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Flask
 
+from webapp.activities.models import Activity
 from webapp.extensions import db
-from webapp.promises.models import Activity
 
 # Stortorget, in the middle of Sunne centrum and well inside the tätort box.
 INSIDE_TATORT = (59.8366, 13.1440)

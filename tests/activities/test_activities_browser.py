@@ -22,8 +22,8 @@ from tests.browser.helpers import (
     wait_for_outbox_count,
     wait_for_service_worker,
 )
+from webapp.activities.models import Activity
 from webapp.extensions import db
-from webapp.promises.models import Activity
 
 pytestmark = pytest.mark.browser
 

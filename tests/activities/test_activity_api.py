@@ -12,8 +12,9 @@ from tests.activities.helpers import (
     visit_payload,
 )
 from tests.conftest import api_post, csrf_token
+from webapp.activities.models import ActivityType
 from webapp.extensions import db
-from webapp.promises.models import ActivityType, Promise
+from webapp.promises.models import Promise
 
 URL = "/api/v1/activities"
 

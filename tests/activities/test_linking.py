@@ -12,8 +12,9 @@ from datetime import date, timedelta
 
 from tests.activities.helpers import ago, andt_payload, iso, patrol_payload
 from tests.conftest import api_post, form_csrf_token
+from webapp.activities.models import Activity, ActivityType
 from webapp.extensions import db
-from webapp.promises.models import Activity, ActivityType, Promise
+from webapp.promises.models import Promise
 
 TITLE = "Ökad trygghet i centrum, nu"
 

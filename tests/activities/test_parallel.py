@@ -8,9 +8,9 @@ from typing import Any
 
 from tests.activities.helpers import ago, iso, patrol_payload
 from tests.conftest import api_post, csrf_token, login
+from webapp.activities.models import Activity
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
-from webapp.promises.models import Activity
 
 THREADS = 6
 

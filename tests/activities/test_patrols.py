@@ -12,10 +12,10 @@ from geopy.distance import geodesic
 
 from tests.activities.helpers import ago, iso, load, patrol_payload
 from tests.conftest import api_post, form_csrf_token
+from webapp.activities.models import Activity
 from webapp.activities.patrols.service import close_stale_patrols
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
-from webapp.promises.models import Activity
 
 URL = "/api/v1/activities"
 ROUTE = [[13.1440, 59.8366], [13.1452, 59.8371], [13.1470, 59.8368], [13.1481, 59.8360]]

@@ -8,9 +8,10 @@ import pytest
 
 from tests.activities.helpers import andt_payload
 from tests.conftest import api_post, form_csrf_token
+from webapp.activities.models import ActivityType
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
-from webapp.promises.models import ActivityType, Promise
+from webapp.promises.models import Promise
 
 PAGES = ["/promises/new", "/promises/activity-types/new"]
 

@@ -119,7 +119,7 @@ def test_an_edit_keeps_the_previous_values_and_is_audited(
     stored = load(app, activity["id"])
     assert stored.place == "Busstationen"
     with app.app_context():
-        from webapp.promises.models import ActivityRevision
+        from webapp.activities.models import ActivityRevision
 
         revision = db.session.execute(db.select(ActivityRevision)).scalar_one()
         assert revision.changed == ["place"]

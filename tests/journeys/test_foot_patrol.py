@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import jpeg_bytes
 from tests.journeys.helpers import open_menu_link
+from webapp.activities.models import Activity
 from webapp.extensions import db
 from webapp.observations.models import Observation, Photo
-from webapp.promises.models import Activity
 
 # East along Storgatan, about 60 m between fixes.
 WALK = [(59.8366, 13.1440), (59.8367, 13.1451), (59.8368, 13.1462), (59.8369, 13.1473)]

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.journeys.helpers import open_menu_link
+from webapp.activities.models import Activity
 from webapp.extensions import db
-from webapp.promises.models import Activity
 
 ROTTNEROS = {"latitude": 59.7800, "longitude": 13.1200, "accuracy": 12}
 PERSONNUMMER = "640823-3234"

@@ -79,7 +79,7 @@ def test_map_layers_for_walks_patrols_and_visits_respect_visibility(
 ):
     from datetime import UTC, datetime
 
-    from webapp.promises.models import Activity, ActivityType
+    from webapp.activities.models import Activity, ActivityType
     from webapp.walks.models import SafetyWalk, WalkStop
 
     with app.app_context():

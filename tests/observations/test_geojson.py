@@ -337,7 +337,8 @@ def test_filters_by_visibility_activity_type_and_promise(app, officer, coordinat
     from datetime import UTC, datetime
 
     from tests.map.helpers import add_observation
-    from webapp.promises.models import Activity, ActivityType, Promise
+    from webapp.activities.models import Activity, ActivityType
+    from webapp.promises.models import Promise
 
     with app.app_context():
         from webapp.extensions import db

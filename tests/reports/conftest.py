@@ -124,7 +124,7 @@ def dataset(app: Flask, people: tuple[User, User, User]) -> Dataset:
             visibility="shared",
             details={"cases_discussed": 4},
         )
-        from webapp.promises.models import FollowUp
+        from webapp.activities.models import FollowUp
 
         meeting.follow_ups = [
             FollowUp(position=0, what="Kartlägga", owner="skola", due_on=date(2026, 10, 1)),

@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from webapp.activities.models import Activity, ActivityType
 from webapp.extensions import db
 from webapp.measures.models import Measure, MeasureEvent
 from webapp.observations.models import Observation
-from webapp.promises.models import Activity, ActivityType, Promise
+from webapp.promises.models import Promise
 from webapp.walks.models import SafetyWalk, WalkParticipant, WalkRating, WalkStop
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

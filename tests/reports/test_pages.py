@@ -146,7 +146,7 @@ def test_weekly_picture_for_staff_has_no_police_records(app: Flask, dataset: Dat
 def test_hostile_names_stay_text_in_the_page_and_its_charts(
     app: Flask, as_user, dataset: Dataset
 ) -> None:  # type: ignore[no-untyped-def]
-    from webapp.promises.models import ActivityType
+    from webapp.activities.models import ActivityType
 
     with app.app_context():
         patrols = db.session.execute(

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from tests.security.world import jpeg_bytes
+from webapp.activities.models import Activity, ActivityRevision, ActivityType, FollowUp
 from webapp.citizen.models import (
     PublicReport,
     Survey,
@@ -24,7 +25,6 @@ from webapp.extensions import db
 from webapp.measures.models import Measure, MeasureEvent
 from webapp.observations.models import Observation, Photo
 from webapp.observations.photos import new_storage_name, photo_path, write_photo
-from webapp.promises.models import Activity, ActivityRevision, ActivityType, FollowUp
 from webapp.walks.models import (
     SafetyWalk,
     WalkParticipant,

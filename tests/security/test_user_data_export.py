@@ -13,6 +13,7 @@ from flask import Flask
 
 from tests.conftest import PASSWORD, form_csrf_token, make_user
 from tests.security.world import World, build_world
+from webapp.activities.models import Activity
 from webapp.auth.models import User
 from webapp.citizen.models import PublicReport
 from webapp.citizen.moderation import service as moderation
@@ -21,7 +22,6 @@ from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Photo
 from webapp.observations.photos import photo_path
-from webapp.promises.models import Activity
 from webapp.walks.models import SafetyWalk
 
 

@@ -19,12 +19,13 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from tests.conftest import login
+from webapp.activities.models import Activity, ActivityType, FollowUp
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation, Photo
 from webapp.observations.photos import new_storage_name, write_photo
-from webapp.promises.models import Activity, ActivityType, FollowUp, Promise
+from webapp.promises.models import Promise
 from webapp.walks.models import (
     SafetyWalk,
     WalkParticipant,

@@ -8,12 +8,15 @@ Values that cannot be converted are passed on unchanged for the validator to nam
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import MultiDict
 
-from webapp.activities.kinds import Kind
-from webapp.promises.models import LOCAL_ZONE
+from webapp.activities.models import LOCAL_ZONE
+
+if TYPE_CHECKING:
+    # Only a type here: the kind modules import these form helpers, not the other way round.
+    from webapp.activities.kinds.base import Kind
 
 COMMON_TEXT = ("visibility", "area", "place", "note")
 

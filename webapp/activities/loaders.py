@@ -6,13 +6,13 @@ from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from webapp.activities.models import Activity, ActivityType, FollowUp
 from webapp.auth.models import User
 from webapp.core.access import Role, can_read, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
-from webapp.promises.models import Activity, ActivityType, FollowUp
 
 
 def get_activity_or_404(activity_id: str, *, write: bool = False, lock: bool = False) -> Activity:

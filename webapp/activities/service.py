@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 
 from webapp.activities.kinds import get_kind
+from webapp.activities.models import Activity, ActivityRevision, FollowUp
 from webapp.activities.validation import CleanActivity
 from webapp.auth.models import User
 from webapp.core.audit.service import record as audit
@@ -15,7 +16,6 @@ from webapp.core.idempotency import content_digest, insert_once
 from webapp.extensions import db
 from webapp.geo import point_in_geometry
 from webapp.geo.areas import Area
-from webapp.promises.models import Activity, ActivityRevision, FollowUp
 
 
 def outside_tatort(lat: float | None, lon: float | None) -> bool | None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.activities.kinds import Kind, get_kind
+from webapp.activities.kinds import get_kind
+from webapp.activities.kinds.base import Kind
+from webapp.activities.models import LOCAL_ZONE, Activity, ActivityType
 from webapp.auth.models import User
 from webapp.core.access import WRITABLE, Role
 from webapp.core.fieldinput import (
@@ -30,7 +32,9 @@ from webapp.core.fieldinput import (
 from webapp.core.inputs import record_id
 from webapp.extensions import db
 from webapp.geo.areas import Area
-from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType, Promise
+
+if TYPE_CHECKING:
+    from webapp.promises.models import Promise
 
 FIELDS = (
     "id", "activity_type", "started_at", "ended_at", "visibility", "promise_ids", "area",

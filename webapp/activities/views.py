@@ -21,6 +21,7 @@ from webapp.activities.loaders import (
     may_edit,
     readable_activities,
 )
+from webapp.activities.models import LOCAL_ZONE, Activity, ActivityType, FollowUp, promise_class
 from webapp.activities.service import set_follow_up_done, snapshot, store_activity, update_activity
 from webapp.activities.validation import may_record, validate_activity
 from webapp.auth.session import roles_required
@@ -31,7 +32,6 @@ from webapp.core.idempotency import ConflictError
 from webapp.core.inputs import record_id
 from webapp.extensions import db
 from webapp.geo.areas import Area
-from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType, FollowUp, Promise
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 FIELD = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)
@@ -88,7 +88,7 @@ def index() -> str:
     if type_code:
         query = query.where(ActivityType.code == type_code)
     if promise_id:
-        query = query.where(Activity.promises.any(Promise.id == promise_id))
+        query = query.where(Activity.promises.any(id=promise_id))
     activities = list(db.session.execute(query.limit(LIST_LIMIT)).scalars())
     audit_list(activities)
     return render_template(
@@ -97,13 +97,16 @@ def index() -> str:
         types=db.session.execute(db.select(ActivityType).order_by(ActivityType.name))
         .scalars()
         .all(),
-        promises=db.session.execute(db.select(Promise).order_by(Promise.starts_on.desc()))
-        .scalars()
-        .all(),
+        promises=promises_newest_first(),
         type_code=type_code,
         promise_id=promise_id,
         limit=LIST_LIMIT,
     )
+
+
+def promises_newest_first() -> list[Any]:
+    promise = promise_class()
+    return list(db.session.scalars(db.select(promise).order_by(promise.starts_on.desc())))
 
 
 @bp.get("/new")

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import inspect, or_
 
+from webapp.activities.models import Activity, ActivityRevision, FollowUp
 from webapp.auth.models import User
 from webapp.citizen.models import PublicReport, Survey
 from webapp.core.audit.models import AuditEntry
@@ -23,7 +24,6 @@ from webapp.extensions import db
 from webapp.measures.models import Measure, MeasureEvent
 from webapp.observations.models import Observation, Photo
 from webapp.observations.photos import photo_path
-from webapp.promises.models import Activity, ActivityRevision, FollowUp
 from webapp.walks.models import SafetyWalk
 
 # Never exported: secrets that would let the file's reader act as the user.

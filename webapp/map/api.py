@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from webapp.activities.models import Activity, ActivityType
 from webapp.core.access import visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.audit.service import record_police_reads
@@ -18,7 +19,6 @@ from webapp.geo.areas import Area
 from webapp.map.geojson import parse_filters
 from webapp.measures.models import Measure
 from webapp.observations.loaders import require_field_user
-from webapp.promises.models import Activity, ActivityType
 from webapp.walks.models import SafetyWalk
 from webapp.walks.stats import ratings_by_stop
 

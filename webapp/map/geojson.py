@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_
 from werkzeug.datastructures import MultiDict
 
+from webapp.activities.models import Activity
 from webapp.auth.models import User
 from webapp.core.access import visibility_filter
 from webapp.core.errors import ApiProblem
@@ -25,7 +26,7 @@ from webapp.core.fieldinput import is_clean_text
 from webapp.core.inputs import record_id
 from webapp.extensions import db
 from webapp.observations.models import Category, Observation
-from webapp.promises.models import Activity, promise_activity_types
+from webapp.promises.models import promise_activity_types
 
 STATUSES = ("new", "reviewed", "linked", "closed", "duplicate")
 FILTER_PARAMETERS = ("since", "until", "category", "status", "bbox", "mine")

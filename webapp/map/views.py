@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from webapp.activities.models import ActivityType
 from webapp.auth.session import roles_required
 from webapp.core.access import FIELD_ROLES, Role, visibility_filter
 from webapp.core.audit.service import record_police_reads
@@ -21,7 +22,7 @@ from webapp.measures.models import Measure
 from webapp.observations import review as service
 from webapp.observations.duplicates import duplicate_suggestions
 from webapp.observations.models import Category, Observation
-from webapp.promises.models import ActivityType, Promise
+from webapp.promises.models import Promise
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 bp.context_processor(lambda: {"format_timedelta": format_timedelta})  # "2 dagar" apart

@@ -83,9 +83,9 @@ def visible_links(observation: Observation, viewer: User) -> dict[str, Any]:
     A shared observation made on a police patrol must not tell a municipal reader that the
     patrol exists: the id is itself police information.
     """
+    from webapp.activities.models import Activity
     from webapp.core.access import can_read
     from webapp.measures.models import Measure
-    from webapp.promises.models import Activity
     from webapp.walks.models import SafetyWalk
 
     def readable(model: Any, key: Any, author_attr: str) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from webapp.activities.models import Activity
 from webapp.auth.models import User
 from webapp.core.access import WRITABLE, Role, can_read
 from webapp.core.fieldinput import (
@@ -26,7 +27,6 @@ from webapp.core.inputs import record_id
 from webapp.core.privacy import contains_personal_identity_number
 from webapp.extensions import db
 from webapp.observations.models import Category
-from webapp.promises.models import Activity
 from webapp.walks.models import SafetyWalk
 
 ALLOWED_FIELDS = {

@@ -11,10 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from webapp.activities.models import ActivityType
 from webapp.extensions import db
 from webapp.geo.areas import Area
 from webapp.observations.models import Category
-from webapp.promises.models import ActivityType, Promise
+from webapp.promises.models import Promise
 
 CENTER_LAT, CENTER_LON = 59.8366, 13.1440
 

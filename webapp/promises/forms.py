@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.activities.kinds import kind_choices
+from webapp.activities.models import ORGANISATIONS
 from webapp.core.forms import Form
-from webapp.promises.models import ORGANISATIONS
 
 ORGANISATION_LABELS = {
     "police": _l("Police"),

@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, insert, literal, select
 
+from webapp.activities.models import LOCAL_ZONE, Activity, ActivityType
 from webapp.extensions import db
-from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType, Promise, activity_promises
+from webapp.promises.models import Promise, activity_promises
 
 
 def local_midnight_utc(day: date) -> datetime:

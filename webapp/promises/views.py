@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from webapp.activities.models import Activity, ActivityType
 from webapp.auth.session import roles_required
 from webapp.core.access import Role, visibility_filter
 from webapp.core.audit.service import record as audit
@@ -17,7 +18,7 @@ from webapp.core.errors import ApiProblem
 from webapp.extensions import db
 from webapp.promises.forms import ORGANISATION_LABELS, ActivityTypeForm, PromiseForm, slugify
 from webapp.promises.linking import relink_activities
-from webapp.promises.models import Activity, ActivityType, Promise, activity_promises
+from webapp.promises.models import Promise, activity_promises
 
 bp = Blueprint("promises", __name__, url_prefix="/promises")
 READERS = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)

@@ -5,8 +5,9 @@ the app shell and the entry forms a field user needs without signal; every page 
 content is network-only. This module is the server's half of that contract:
 
 - `offline_pages(user)`: the forms the worker fetches for this user right after login.
-- `is_offline_copy()`: the worker asks for those forms with PRECACHE_HEADER; a view then leaves
-  out record content (e.g. the list of earlier patrols), so the stored copy holds none.
+- `is_offline_copy()` (core.offline): the worker asks for those forms with PRECACHE_HEADER; a
+  view then leaves out record content (e.g. the list of earlier patrols), so the stored copy
+  holds none.
 - `cache_policy`: one after_request rule. Responses to a logged-in user (and everything under
   the record blueprints) say `Cache-Control: private, no-store`, so neither the browser's HTTP
   cache nor a proxy keeps them after the session ends. HTML responses also say whose session
@@ -27,7 +28,6 @@ from webapp.core.access import FIELD_ROLES, Role
 if TYPE_CHECKING:
     from webapp.auth.models import User
 
-PRECACHE_HEADER = "X-Trygg-Precache"
 SESSION_HEADER = "X-Trygg-Session"
 
 # Files that hold no record content keep their own cache rules (core/assets.py, pwa/views.py).
@@ -52,11 +52,6 @@ RECORD_BLUEPRINTS = frozenset(
 NO_STORE = "private, no-store"
 
 
-def is_offline_copy() -> bool:
-    """True when the service worker fetches a form to keep for offline use."""
-    return request.headers.get(PRECACHE_HEADER) == "1"
-
-
 def offline_pages(user: User) -> list[str]:
     """Every entry form `user` can reach from the start page, to be stored at login.
 
@@ -66,9 +61,9 @@ def offline_pages(user: User) -> list[str]:
     if not user.is_authenticated or Role(user.role) not in FIELD_ROLES:
         return []
     from webapp.activities.kinds import get_kind
+    from webapp.activities.models import ActivityType
     from webapp.activities.validation import may_record
     from webapp.extensions import db
-    from webapp.promises.models import ActivityType
 
     pages = [
         url_for("core.index"),

@@ -14,10 +14,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, true
 
 from webapp.activities.kinds.andt import AGE_BANDS
+from webapp.activities.models import Activity, FollowUp
 from webapp.auth.models import User
 from webapp.core.access import visibility_filter
 from webapp.extensions import db
-from webapp.promises.models import Activity, FollowUp, activity_promises
+from webapp.promises.models import activity_promises
 from webapp.reports.period import Period
 from webapp.reports.sqlexpr import bucket, count_if, seconds_between, sum_if
 

@@ -27,13 +27,13 @@ from flask_babel import get_locale
 from sqlalchemy import Select
 
 from webapp.activities.kinds.andt import AGE_BANDS
+from webapp.activities.models import Activity, ActivityType
 from webapp.auth.models import User
 from webapp.core.access import visibility_filter
 from webapp.core.spreadsheet import neutralise
 from webapp.extensions import db
 from webapp.geo.projection import to_sweref99tm
 from webapp.observations.models import Category, Observation
-from webapp.promises.models import Activity, ActivityType
 from webapp.reports.activities import in_promises
 from webapp.reports.geopackage import render_geopackage
 from webapp.reports.period import LOCAL_ZONE, Period

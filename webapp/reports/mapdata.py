@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 
+from webapp.activities.models import Activity, ActivityType
 from webapp.auth.models import User
 from webapp.core.access import visibility_filter
 from webapp.extensions import db
 from webapp.geo.areas import Area
 from webapp.observations.models import Observation
-from webapp.promises.models import Activity, ActivityType
 from webapp.reports.activities import in_promises
 from webapp.reports.period import Period
 from webapp.reports.sqlexpr import floor_int

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from webapp.activities.models import ActivityType
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.observations.models import Category
-from webapp.promises.models import ActivityType, Promise
+from webapp.promises.models import Promise
 from webapp.reports import activities, measures, observations, walks
 from webapp.reports.activities import TypeFigures
 from webapp.reports.mapdata import MapLayer, map_layers

@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 
+from webapp.activities.models import ActivityType
 from webapp.auth.models import User
 from webapp.core.access import visibility_filter
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Category
-from webapp.promises.models import ActivityType
 from webapp.reports import activities, measures, observations, walks
 from webapp.reports.observations import AreaTable
 from webapp.reports.period import Period

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from webapp.activities.forms import form_int, form_list, form_text
-from webapp.activities.kinds import Kind, details_object
+from webapp.activities.kinds.base import Kind, details_object
 from webapp.core.fieldinput import Errors, choice, choices, count, free_text, unknown_fields
 
 INTERVENTIONS = {

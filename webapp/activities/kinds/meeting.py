@@ -14,7 +14,7 @@ from flask_babel import lazy_pgettext
 from werkzeug.datastructures import MultiDict
 
 from webapp.activities.forms import form_int, form_list, form_text
-from webapp.activities.kinds import Kind, details_object
+from webapp.activities.kinds.base import Kind, details_object
 from webapp.core.fieldinput import (
     Errors,
     calendar_date,

@@ -10,7 +10,7 @@ from flask_babel import lazy_pgettext
 from werkzeug.datastructures import MultiDict
 
 from webapp.activities.forms import form_int, form_list
-from webapp.activities.kinds import Kind, details_object
+from webapp.activities.kinds.base import Kind, details_object
 from webapp.activities.patrols.service import close_superseded
 from webapp.core.fieldinput import Errors, choices, count
 

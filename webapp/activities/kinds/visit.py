@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from webapp.activities.forms import form_list, form_text
-from webapp.activities.kinds import Kind, details_object
+from webapp.activities.kinds.base import Kind, details_object
 from webapp.activities.kinds.orgnr import OrgNumberProblem, check_org_number
 from webapp.core.fieldinput import Errors, choices, free_text
 

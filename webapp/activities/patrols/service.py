@@ -8,13 +8,13 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from webapp.activities.models import Activity, ActivityType
 from webapp.activities.patrols.route import route_length_m, validate_route
 from webapp.auth.models import User
 from webapp.core.audit.service import record as audit
 from webapp.core.fieldinput import Errors, aware_time, unknown_fields
 from webapp.core.idempotency import ConflictError, content_digest
 from webapp.extensions import db
-from webapp.promises.models import Activity, ActivityType
 
 KIND = "patrol"
 MAX_PATROL = timedelta(hours=24)

@@ -16,6 +16,7 @@ from webapp.activities.forms import payload_from_form
 from webapp.activities.kinds import get_kind
 from webapp.activities.kinds import patrol as details
 from webapp.activities.loaders import audit_list, get_activity_or_404, may_edit, readable_activities
+from webapp.activities.models import Activity, ActivityType
 from webapp.activities.patrols.service import KIND, close_stale_patrols, open_patrol_for, stop_now
 from webapp.activities.service import activity_json, store_activity
 from webapp.activities.validation import may_record, validate_activity
@@ -25,10 +26,9 @@ from webapp.core.access import FIELD_ROLES, WRITABLE, Role, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
 from webapp.core.idempotency import ConflictError
+from webapp.core.offline import is_offline_copy
 from webapp.extensions import db
 from webapp.observations.models import Observation
-from webapp.promises.models import Activity, ActivityType
-from webapp.pwa.offline import is_offline_copy
 
 bp = Blueprint("patrols", __name__, url_prefix="/patrols")
 LIST_LIMIT = 50

@@ -6,6 +6,7 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from webapp.activities.models import LOCAL_ZONE, Activity, ActivityType
 from webapp.auth.cli import new_user
 from webapp.auth.models import User
 from webapp.core.access import Role
@@ -16,7 +17,6 @@ from webapp.observations.validation import CleanObservation
 from webapp.ops.demo.citizen import seed_citizen_demo
 from webapp.ops.demo.history import seed_history
 from webapp.ops.demo.promises import ensure_current_promises, seed_promised_work
-from webapp.promises.models import LOCAL_ZONE, Activity, ActivityType
 from webapp.walks.models import SafetyWalk
 
 # Demo accounts are for a local demo only; the password is printed by seed-demo.

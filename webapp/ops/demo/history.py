@@ -12,13 +12,13 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from webapp.activities.models import Activity, ActivityType
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation
 from webapp.observations.service import content_hash
 from webapp.observations.validation import CleanObservation
-from webapp.promises.models import Activity, ActivityType
 from webapp.walks.models import SafetyWalk
 
 # activity type code, days before "a year ago today", hours long, details

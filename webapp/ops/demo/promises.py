@@ -13,12 +13,13 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from webapp.activities.models import ActivityType
 from webapp.activities.service import store_activity
 from webapp.activities.validation import validate_activity
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.promises.linking import relink_activities
-from webapp.promises.models import ActivityType, Promise
+from webapp.promises.models import Promise
 
 # title, body, activity type codes served
 CURRENT_PROMISES = [

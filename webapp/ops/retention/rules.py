@@ -17,12 +17,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
+from webapp.activities.models import Activity, ActivityRevision, FollowUp
 from webapp.citizen.models import PublicReport, Survey, SurveyAnswer, SurveyResponse
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.measures.models import OPEN_STATUSES, Measure, MeasureEvent
 from webapp.observations.models import Observation, Photo
-from webapp.promises.models import Activity, ActivityRevision, FollowUp
 from webapp.walks.models import (
     HEADCOUNT_DIMENSIONS,
     SafetyWalk,
