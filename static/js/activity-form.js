@@ -13,6 +13,7 @@
   const form = document.getElementById("activity-form");
   if (!form) return;
   const outbox = window.TryggOutbox;
+  const { localIso } = window.TryggCommon;
   const status = form.querySelector("[data-save-status]");
 
   // ---- position picker ---------------------------------------------------------------------
@@ -122,20 +123,6 @@
 
   function localInput(date) {
     return localIso(date).slice(0, 16); // "YYYY-MM-DDTHH:MM", what datetime-local takes
-  }
-
-  function pad(n) {
-    return String(Math.floor(Math.abs(n))).padStart(2, "0");
-  }
-
-  function localIso(date) {
-    const offset = -date.getTimezoneOffset();
-    const sign = offset >= 0 ? "+" : "-";
-    return (
-      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-      `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
-    );
   }
 
   function setPath(target, path, value) {

@@ -22,10 +22,7 @@
   const placeStatus = document.getElementById("place-status");
   const placePrompt = placeStatus.textContent;
 
-  function show(element, message) {
-    element.textContent = message || "";
-    element.hidden = !message;
-  }
+  const { show, dragPin } = window.TryggCommon;
 
   // ---- the place -------------------------------------------------------------------------
   const map = WM.create(document.getElementById("report-map"), data.map);
@@ -35,15 +32,9 @@
   function setPlace(lat, lon) {
     place = { lat, lon };
     if (map) {
-      if (!pin) {
-        pin = window.L.marker([lat, lon], { draggable: true, keyboard: true }).addTo(map);
-        pin.on("dragend", () => {
-          const moved = pin.getLatLng();
-          place = { lat: moved.lat, lon: moved.lng };
-        });
-      } else {
-        pin.setLatLng([lat, lon]);
-      }
+      pin = dragPin(map, pin, lat, lon, (moved) => {
+        place = { lat: moved.lat, lon: moved.lng };
+      });
     }
     placeStatus.textContent = text.placed;
     placeStatus.dataset.state = "manual";

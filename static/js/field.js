@@ -10,6 +10,7 @@
   if (!form) return;
 
   const outbox = window.TryggOutbox;
+  const { localIso, dragPin } = window.TryggCommon;
   const msg = form.dataset;
   const accuracyLimit = Number(form.dataset.accuracyLimit) || 50;
   const gpsStatus = document.getElementById("gps-status");
@@ -60,13 +61,7 @@
   }
 
   function placeMarker(lat, lon) {
-    if (!map) return;
-    if (!marker) {
-      marker = window.L.marker([lat, lon], { draggable: true, keyboard: true }).addTo(map);
-      marker.on("dragend", () => setManual(marker.getLatLng()));
-    } else {
-      marker.setLatLng([lat, lon]);
-    }
+    if (map) marker = dragPin(map, marker, lat, lon, setManual);
   }
 
   function setManual(latlng) {
@@ -193,18 +188,6 @@
   photoInput.addEventListener("change", () => showPreview(photoInput.files[0] || null));
 
   // ---- saving -------------------------------------------------------------------------------
-  // ISO 8601 with the phone's own offset, so the record shows the time as the user saw it.
-  function localIso(date) {
-    const pad = (n) => String(Math.abs(Math.trunc(n))).padStart(2, "0");
-    const offset = -date.getTimezoneOffset();
-    const sign = offset >= 0 ? "+" : "-";
-    return (
-      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-      `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
-    );
-  }
-
   function showError(text) {
     errorBox.textContent = text;
     errorBox.hidden = !text;

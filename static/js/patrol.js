@@ -14,6 +14,7 @@
   const root = document.getElementById("patrol-app");
   if (!root) return;
   const outbox = window.TryggOutbox;
+  const { localIso } = window.TryggCommon;
   const text = root.dataset;
   const userId = document.body.dataset.userId;
   const storageKey = "trygg-patrol-u" + userId;
@@ -48,21 +49,6 @@
   function save(state) {
     if (state) window.localStorage.setItem(storageKey, JSON.stringify(state));
     else window.localStorage.removeItem(storageKey);
-  }
-
-  function pad(n) {
-    return String(Math.floor(Math.abs(n))).padStart(2, "0");
-  }
-
-  // ISO 8601 with the phone's own offset, as the API wants (e.g. 2016-05-03T18:30:00+02:00).
-  function localIso(date) {
-    const offset = -date.getTimezoneOffset();
-    const sign = offset >= 0 ? "+" : "-";
-    return (
-      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-      `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
-    );
   }
 
   // Display only: the server computes the stored length with geodesic distances.

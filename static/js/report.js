@@ -15,6 +15,8 @@
   if (!map) return;
   const t = JSON.parse(root.dataset.i18n);
   const locale = root.dataset.locale === "en" ? "en-GB" : "sv-SE";
+  const { el, getJson, stockholmTime } = window.TryggCommon;
+  const when = (iso) => stockholmTime(iso, locale);
   const statusEl = document.getElementById("report-map-status");
 
   const clusters = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
@@ -28,28 +30,12 @@
     [esc(t.areas)]: areas,
   }, { collapsed: window.innerWidth < 700 }).addTo(map);
 
-  function el(tag, text) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function when(iso) {
-    return new Date(iso).toLocaleString(locale, { timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short" });
-  }
-
   function popup(title, lines) {
     const box = el("div");
     box.className = "map-popup";
     box.appendChild(el("strong", title));
     for (const line of lines) if (line) box.appendChild(el("p", line));
     return box;
-  }
-
-  async function getJson(url) {
-    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(String(response.status));
-    return response.json();
   }
 
   function showObservations(collection) {

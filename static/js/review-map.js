@@ -12,6 +12,8 @@
   const map = window[root.dataset.mapName];
   const t = JSON.parse(root.dataset.i18n);
   const locale = root.dataset.locale === "en" ? "en-GB" : "sv-SE";
+  const { el, getJson, stockholmTime } = window.TryggCommon;
+  const formatTime = (iso) => stockholmTime(iso, locale);
   const statusEl = document.getElementById("map-status");
   const listBody = document.querySelector("#map-list tbody");
   const form = document.getElementById("map-filters");
@@ -92,21 +94,8 @@
     el.style.backgroundColor = el.dataset.color;
   });
 
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
   function detailUrl(id) {
     return root.dataset.detailUrl.replace("__ID__", encodeURIComponent(id));
-  }
-
-  function formatTime(iso) {
-    return new Date(iso).toLocaleString(locale, {
-      timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short",
-    });
   }
 
   // A calendar day ("2026-12-01", parsed as UTC midnight) shown without a time-zone shift.
@@ -284,12 +273,6 @@
         visits.addLayer(marker);
       }
     }
-  }
-
-  async function getJson(url) {
-    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(String(response.status));
-    return response.json();
   }
 
   async function load() {

@@ -8,6 +8,7 @@
 
   const WM = window.TryggWalkMap;
   const outbox = window.TryggOutbox;
+  const { localIso, show, dragPin } = window.TryggCommon;
   const data = WM && WM.readJson("walk-page-data");
   if (!data || !outbox) return;
 
@@ -15,24 +16,6 @@
   const api = data.urls.api;
   const categories = Object.fromEntries(data.categories.map((c) => [c.code, c]));
   const PHOTO_MAX_SIDE = 1600;
-
-  // ---- helpers ---------------------------------------------------------------------------
-  function localIso(date) {
-    const pad = (n) => String(Math.abs(Math.trunc(n))).padStart(2, "0");
-    const offset = -date.getTimezoneOffset();
-    const sign = offset >= 0 ? "+" : "-";
-    return (
-      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-      `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
-    );
-  }
-
-  function show(element, message) {
-    if (!element) return;
-    element.textContent = message || "";
-    element.hidden = !message;
-  }
 
   // Which form shows the fate of which outbox item.
   const statusOf = new Map();
@@ -111,13 +94,7 @@
   }
 
   function placePin(lat, lon) {
-    if (!map) return;
-    if (!pin) {
-      pin = window.L.marker([lat, lon], { draggable: true, keyboard: true }).addTo(map);
-      pin.on("dragend", () => setManual(pin.getLatLng()));
-    } else {
-      pin.setLatLng([lat, lon]);
-    }
+    if (map) pin = dragPin(map, pin, lat, lon, setManual);
   }
 
   function setManual(latlng) {

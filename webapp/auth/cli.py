@@ -19,6 +19,20 @@ from webapp.extensions import db
 USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{1,64}$")
 
 
+def _check_new_user(username: str, role: str, organisation: str | None, display_name: str) -> None:
+    """Refuse (ClickException) what create-user must not make, before it asks for a password."""
+    if not USERNAME_PATTERN.match(username):
+        raise click.ClickException(
+            "The user name must be 1-64 characters: letters a-z, digits, dot, dash or underscore."
+        )
+    fixed = ORGANISATION_BY_ROLE.get(Role(role))
+    if organisation and fixed and organisation != fixed:
+        # Officers are police and staff are municipal: the role decides what they may read.
+        raise click.ClickException(f"A user with role {role} belongs to {fixed}.")
+    if len(display_name) > 120:
+        raise click.ClickException("The display name must be at most 120 characters.")
+
+
 def register_auth_commands(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.argument("username")
@@ -36,17 +50,7 @@ def register_auth_commands(app: Flask) -> None:
         without the coordinator confirmation the web admin's new accounts need.
         """
         username = username.strip().lower()
-        if not USERNAME_PATTERN.match(username):
-            raise click.ClickException(
-                "The user name must be 1-64 characters: "
-                "letters a-z, digits, dot, dash or underscore."
-            )
-        fixed = ORGANISATION_BY_ROLE.get(Role(role))
-        if organisation and fixed and organisation != fixed:
-            # Officers are police and staff are municipal: the role decides what they may read.
-            raise click.ClickException(f"A user with role {role} belongs to {fixed}.")
-        if len(display_name) > 120:
-            raise click.ClickException("The display name must be at most 120 characters.")
+        _check_new_user(username, role, organisation, display_name)
         password = read_password()
         problem = password_problem(password, username)
         if problem:

@@ -6,8 +6,8 @@ from typing import Any
 
 from webapp.citizen.guard import HONEYPOT_FIELD, TOKEN_FIELD
 from webapp.citizen.models import FEELINGS, TIMES_OF_DAY
+from webapp.core.openapi import error_responses, json_body
 
-ERROR = {"$ref": "#/components/schemas/Error"}
 REPORT_IN = {
     "type": "object",
     "required": ["id", "lat", "lon", "feeling", "category"],
@@ -31,13 +31,7 @@ REPORT_IN = {
         HONEYPOT_FIELD: {"type": "string", "description": "Must stay empty."},
     },
 }
-
-
-def _errors(*codes: int) -> dict[str, Any]:
-    return {
-        str(code): {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
-        for code in codes
-    }
+FORM_TOKEN_IN = {"type": "object", "properties": {TOKEN_FIELD: {"type": "string"}}}
 
 
 def citizen_paths() -> dict[str, Any]:
@@ -58,18 +52,8 @@ def citizen_paths() -> dict[str, Any]:
                     "that is not one of our tokens comes back unchanged."
                 ),
                 "security": [{"csrf": []}],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {TOKEN_FIELD: {"type": "string"}},
-                            }
-                        }
-                    },
-                },
-                "responses": {"200": {"description": "{form_token}"}, **_errors(400, 429)},
+                "requestBody": json_body(FORM_TOKEN_IN),
+                "responses": {"200": {"description": "{form_token}"}, **error_responses(400, 429)},
             }
         },
         "/public/reports": {
@@ -84,14 +68,11 @@ def citizen_paths() -> dict[str, Any]:
                     "token (the outbox does), it is then stored once."
                 ),
                 "security": [{"csrf": []}],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": REPORT_IN}},
-                },
+                "requestBody": json_body(REPORT_IN),
                 "responses": {
                     "201": {"description": "Received: {id, status}"},
                     "200": {"description": "Replay of the same content"},
-                    **_errors(400, 409, 413, 415, 422, 429),
+                    **error_responses(400, 409, 413, 415, 422, 429),
                 },
             }
         },

@@ -73,6 +73,34 @@ def _legend(
     return top + math.ceil(len(items) / 2) * 5
 
 
+def _stack(
+    drawing: Drawing,
+    series: list[Series],
+    i: int,
+    x: float,
+    bar: float,
+    base: float,
+    plot_h: float,
+    maximum: float,
+    fmt: Formatter,
+) -> float:
+    """Month i's column, one segment per series from `base` up; returns the top of the column."""
+    for s in series:
+        value = s.values[i]
+        if value <= 0:
+            continue
+        h = plot_h * value / maximum
+        base -= h
+        drawing.add(Rect(x, base, bar, h, fill=s.colour, stroke="#ffffff"))
+        text = fmt(value)
+        if h >= 3.6 and text_width(text, 2.5) <= bar - 1 and len(series) > 1:
+            ink = "#ffffff" if s.colour in ("#0072B2", "#000000", "#D55E00", "#009E73") else INK
+            drawing.add(
+                Text(x + bar / 2, base + h / 2 + 0.9, text, size=2.5, anchor="middle", fill=ink)
+            )
+    return base
+
+
 def stacked_by_month(
     title: str,
     months: list[str],
@@ -108,20 +136,7 @@ def stacked_by_month(
     label_size = 2.6 if len(months) <= 12 else 2.2
     for i, name in enumerate(months):
         x = left + slot * i + (slot - bar) / 2
-        base = top + plot_h
-        for s in series:
-            value = s.values[i]
-            if value <= 0:
-                continue
-            h = plot_h * value / maximum
-            base -= h
-            drawing.add(Rect(x, base, bar, h, fill=s.colour, stroke="#ffffff"))
-            text = fmt(value)
-            if h >= 3.6 and text_width(text, 2.5) <= bar - 1 and len(series) > 1:
-                ink = "#ffffff" if s.colour in ("#0072B2", "#000000", "#D55E00", "#009E73") else INK
-                drawing.add(
-                    Text(x + bar / 2, base + h / 2 + 0.9, text, size=2.5, anchor="middle", fill=ink)
-                )
+        base = _stack(drawing, series, i, x, bar, top + plot_h, plot_h, maximum, fmt)
         if totals[i]:
             drawing.add(
                 Text(x + bar / 2, base - 1.2, fmt(totals[i]), size=2.8, anchor="middle", bold=True)

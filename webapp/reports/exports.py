@@ -188,37 +188,38 @@ def _activities(period: Period, user: User, promise_ids: list[int]) -> Dataset:
         .order_by(Activity.started_at, Activity.id)
     )
 
-    def to_record(row: Any) -> Record:
-        details = row.details or {}
-        reached = details.get("reached") or {}
-        duration = (row.ended_at - row.started_at).total_seconds() / 3600 if row.ended_at else None
-        record: Record = {
-            "id": row.id,
-            "activity_type": row.code,
-            "activity_name": row.name,
-            "kind": row.kind,
-            "started_at_utc": _utc(row.started_at),
-            "started_at_local": _local(row.started_at),
-            "ended_at_local": _local(row.ended_at),
-            "duration_h": None if duration is None else round(duration, 3),
-            "auto_closed": row.auto_closed,
-            "visibility": row.visibility,
-            "place": row.place,
-            "note": row.note,
-            "business_name": details.get("business_name"),
-            "outside_tatort": row.outside_tatort,
-            "length_m": None if row.length_m is None else round(row.length_m, 1),
-            "reached_total": sum(reached.values()) if row.kind == "andt" else None,
-            "cases_discussed": details.get("cases_discussed"),
-            "lat": row.lat,
-            "lon": row.lon,
-            "_route": row.route if row.kind == "patrol" else None,
-        }
-        for band in AGE_BANDS:
-            record[f"reached_{band}"] = reached.get(band) if row.kind == "andt" else None
-        return record
+    return Dataset("activities", ACTIVITY_COLUMNS, query, _activity_record, _activity_geometry)
 
-    return Dataset("activities", ACTIVITY_COLUMNS, query, to_record, _activity_geometry)
+
+def _activity_record(row: Any) -> Record:
+    details = row.details or {}
+    reached = details.get("reached") or {}
+    duration = (row.ended_at - row.started_at).total_seconds() / 3600 if row.ended_at else None
+    record: Record = {
+        "id": row.id,
+        "activity_type": row.code,
+        "activity_name": row.name,
+        "kind": row.kind,
+        "started_at_utc": _utc(row.started_at),
+        "started_at_local": _local(row.started_at),
+        "ended_at_local": _local(row.ended_at),
+        "duration_h": None if duration is None else round(duration, 3),
+        "auto_closed": row.auto_closed,
+        "visibility": row.visibility,
+        "place": row.place,
+        "note": row.note,
+        "business_name": details.get("business_name"),
+        "outside_tatort": row.outside_tatort,
+        "length_m": None if row.length_m is None else round(row.length_m, 1),
+        "reached_total": sum(reached.values()) if row.kind == "andt" else None,
+        "cases_discussed": details.get("cases_discussed"),
+        "lat": row.lat,
+        "lon": row.lon,
+        "_route": row.route if row.kind == "patrol" else None,
+    }
+    for band in AGE_BANDS:
+        record[f"reached_{band}"] = reached.get(band) if row.kind == "andt" else None
+    return record
 
 
 def _activity_geometry(record: Record) -> dict | None:

@@ -35,20 +35,42 @@ class KeyFigure:
 
 
 def key_figures(report: CouncilReport) -> list[KeyFigure]:
-    def pair(kind: str, attribute: str) -> tuple[float, float]:
-        return report.total(kind, attribute), report.total(kind, attribute, previous=True)
+    return [
+        _activities_logged(report),
+        _patrol_hours(report),
+        _young_people_reached(report),
+        _business_visits(report),
+        _meetings(report),
+        _counted(_("Safety walks held"), report.walks_held, report.previous_walks_held),
+        _counted(_("Measures decided"), report.measures.decided, report.previous_measures.decided),
+        _counted(_("Measures done"), report.measures.done, report.previous_measures.done),
+        _counted(
+            _("Observations"),
+            sum(report.observations.values()),
+            sum(report.previous_observations.values()),
+        ),
+    ]
 
-    figures = []
+
+def _counted(label: str, now: float, before: float, note: str = "") -> KeyFigure:
+    """A figure that is a count, with its change since the period before."""
+    return KeyFigure(label, fmt.number(now), fmt.change(now, before), note)
+
+
+def _pair(report: CouncilReport, kind: str, attribute: str) -> tuple[float, float]:
+    return report.total(kind, attribute), report.total(kind, attribute, previous=True)
+
+
+def _activities_logged(report: CouncilReport) -> KeyFigure:
     logged = sum(f.count for f in report.totals.values())
     logged_before = sum(f.count for f in report.previous_totals.values())
-    figures.append(
-        KeyFigure(_("Activities logged"), fmt.number(logged), fmt.change(logged, logged_before))
-    )
-    hours, hours_before = pair("patrol", "hours")
-    auto, auto_hours = (
-        report.total("patrol", "auto_closed"),
-        report.total("patrol", "auto_closed_hours"),
-    )
+    return _counted(_("Activities logged"), logged, logged_before)
+
+
+def _patrol_hours(report: CouncilReport) -> KeyFigure:
+    hours, hours_before = _pair(report, "patrol", "hours")
+    auto = report.total("patrol", "auto_closed")
+    auto_hours = report.total("patrol", "auto_closed_hours")
     note = (
         ngettext(
             "Not included: %(n)s patrol closed by the app, %(h)s estimated hours.",
@@ -60,65 +82,34 @@ def key_figures(report: CouncilReport) -> list[KeyFigure]:
         if auto
         else ""
     )
-    figures.append(
-        KeyFigure(
-            _("Foot patrol hours"), fmt.hours(hours), fmt.change(hours, hours_before, 1), note
-        )
+    return KeyFigure(
+        _("Foot patrol hours"), fmt.hours(hours), fmt.change(hours, hours_before, 1), note
     )
-    reached, reached_before = pair("andt", "reached_total")
-    figures.append(
-        KeyFigure(
-            _("Young people reached (ANDT)"),
-            fmt.number(reached),
-            fmt.change(reached, reached_before),
-        )
-    )
-    visits, visits_before = pair("business_visit", "count")
-    outside, inside = (
-        report.total("business_visit", "outside_tatort"),
-        report.total("business_visit", "inside_tatort"),
-    )
+
+
+def _young_people_reached(report: CouncilReport) -> KeyFigure:
+    reached, reached_before = _pair(report, "andt", "reached_total")
+    return _counted(_("Young people reached (ANDT)"), reached, reached_before)
+
+
+def _business_visits(report: CouncilReport) -> KeyFigure:
+    visits, visits_before = _pair(report, "business_visit", "count")
+    outside = report.total("business_visit", "outside_tatort")
+    inside = report.total("business_visit", "inside_tatort")
     share = outside / (outside + inside) if outside + inside else None
-    figures.append(
-        KeyFigure(
-            _("Business visits"),
-            fmt.number(visits),
-            fmt.change(visits, visits_before),
-            _("%(share)s outside the tätort", share=fmt.share(share)) if share is not None else "",
-        )
-    )
-    meetings, meetings_before = pair("meeting", "count")
+    note = _("%(share)s outside the tätort", share=fmt.share(share)) if share is not None else ""
+    return _counted(_("Business visits"), visits, visits_before, note)
+
+
+def _meetings(report: CouncilReport) -> KeyFigure:
+    meetings, meetings_before = _pair(report, "meeting", "count")
     cases = report.total("meeting", "cases")
-    figures.append(
-        KeyFigure(
-            _("Meetings with school and social services"),
-            fmt.number(meetings),
-            fmt.change(meetings, meetings_before),
-            cases_discussed(cases),
-        )
+    return _counted(
+        _("Meetings with school and social services"),
+        meetings,
+        meetings_before,
+        cases_discussed(cases),
     )
-    figures.append(
-        KeyFigure(
-            _("Safety walks held"),
-            fmt.number(report.walks_held),
-            fmt.change(report.walks_held, report.previous_walks_held),
-        )
-    )
-    m, before = report.measures, report.previous_measures
-    figures.append(
-        KeyFigure(
-            _("Measures decided"), fmt.number(m.decided), fmt.change(m.decided, before.decided)
-        )
-    )
-    figures.append(
-        KeyFigure(_("Measures done"), fmt.number(m.done), fmt.change(m.done, before.done))
-    )
-    seen, seen_before = (
-        sum(report.observations.values()),
-        sum(report.previous_observations.values()),
-    )
-    figures.append(KeyFigure(_("Observations"), fmt.number(seen), fmt.change(seen, seen_before)))
-    return figures
 
 
 def type_details(kind: str, figures: TypeFigures) -> list[str]:

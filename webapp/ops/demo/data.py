@@ -67,10 +67,22 @@ def seed_demo() -> tuple[list[User], bool]:
         return users, False
     rng = random.Random(2016)  # the same demo every time
     officer, staff = users[0], users[1]
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    patrols = _seed_patrols(officer, rng, now)
+    walk = _seed_walk(users[2], now)
+    _seed_observations(officer, staff, patrols, walk, rng, now)
+    seed_citizen_demo(users[2], rng, now)
+    seed_promised_work(officer, staff, rng, now)
+    seed_history(users, walk, rng, now)
+    ensure_current_promises(datetime.now(LOCAL_ZONE).date())
+    db.session.commit()
+    return users, True
+
+
+def _seed_patrols(officer: User, rng: random.Random, now: datetime) -> list[Activity]:
     patrol_type = db.session.execute(
         db.select(ActivityType).filter_by(code="fotpatrull")
     ).scalar_one()
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
     patrols = []
     for days_ago in (1, 3, 6, 10, 14):
         start = now - timedelta(days=days_ago, hours=rng.randint(0, 4))
@@ -84,6 +96,11 @@ def seed_demo() -> tuple[list[User], bool]:
         )
         db.session.add(patrol)
         patrols.append(patrol)
+    return patrols
+
+
+def _seed_walk(coordinator: User, now: datetime) -> SafetyWalk:
+    """The held demo walk; it also marks the database as seeded."""
     walk = SafetyWalk(
         name=DEMO_WALK_NAME,
         starts_at=now - timedelta(days=5, hours=-2),
@@ -93,10 +110,21 @@ def seed_demo() -> tuple[list[User], bool]:
         after_dark=True,
         status="held",
         visibility="shared",
-        created_by_id=users[2].id,
+        created_by_id=coordinator.id,
     )
     db.session.add(walk)
     db.session.flush()
+    return walk
+
+
+def _seed_observations(
+    officer: User,
+    staff: User,
+    patrols: list[Activity],
+    walk: SafetyWalk,
+    rng: random.Random,
+    now: datetime,
+) -> None:
     codes = list(NOTES)
     for index in range(40):
         lat, lon, place = PLACES[index % len(PLACES)]
@@ -119,30 +147,26 @@ def seed_demo() -> tuple[list[User], bool]:
             else "shared",
             manual_position=False,
         )
-        db.session.add(
-            Observation(
-                id=clean.id,
-                lat=clean.lat,
-                lon=clean.lon,
-                accuracy_m=clean.accuracy_m,
-                observed_at=clean.observed_at,
-                observed_utc_offset_min=clean.utc_offset_min,
-                category_code=clean.category_code,
-                note=clean.note,
-                rating=clean.rating,
-                visibility=clean.visibility,
-                author_id=author.id,
-                activity_id=clean.activity_id,
-                walk_id=clean.walk_id,
-                content_hash=content_hash(clean),
-            )
-        )
-    seed_citizen_demo(users[2], rng, now)
-    seed_promised_work(officer, staff, rng, now)
-    seed_history(users, walk, rng, now)
-    ensure_current_promises(datetime.now(LOCAL_ZONE).date())
-    db.session.commit()
-    return users, True
+        db.session.add(_observation(clean, author))
+
+
+def _observation(clean: CleanObservation, author: User) -> Observation:
+    return Observation(
+        id=clean.id,
+        lat=clean.lat,
+        lon=clean.lon,
+        accuracy_m=clean.accuracy_m,
+        observed_at=clean.observed_at,
+        observed_utc_offset_min=clean.utc_offset_min,
+        category_code=clean.category_code,
+        note=clean.note,
+        rating=clean.rating,
+        visibility=clean.visibility,
+        author_id=author.id,
+        activity_id=clean.activity_id,
+        walk_id=clean.walk_id,
+        content_hash=content_hash(clean),
+    )
 
 
 def _ensure_users() -> list[User]:

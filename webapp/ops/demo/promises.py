@@ -95,6 +95,12 @@ def _at(now: datetime, days_ago: int, hour: int) -> str:
 def seed_promised_work(officer: User, staff: User, rng: random.Random, now: datetime) -> None:
     """Business visits, ANDT interventions and school meetings of the last weeks."""
     now = now.astimezone(UTC)
+    _seed_business_visits(officer, rng, now)
+    _seed_andt(officer, rng, now)
+    _seed_school_meetings(staff, rng, now)
+
+
+def _seed_business_visits(officer: User, rng: random.Random, now: datetime) -> None:
     for days_ago, (name, lat, lon, place, topics) in zip((2, 8, 16), BUSINESSES, strict=True):
         _store(
             {
@@ -113,6 +119,9 @@ def seed_promised_work(officer: User, staff: User, rng: random.Random, now: date
             },
             officer,
         )
+
+
+def _seed_andt(officer: User, rng: random.Random, now: datetime) -> None:
     for days_ago, (place, lat, lon, intervention, substances) in zip(
         (4, 9, 13), ANDT_PLACES, strict=True
     ):
@@ -138,6 +147,9 @@ def seed_promised_work(officer: User, staff: User, rng: random.Random, now: date
             },
             officer,
         )
+
+
+def _seed_school_meetings(staff: User, rng: random.Random, now: datetime) -> None:
     for days_ago in (7, 21):
         due = (now + timedelta(days=30 - days_ago)).date().isoformat()
         _store(
