@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.dbtypes import UTCDateTime, new_uuid, utcnow
 from webapp.extensions import db
+from webapp.observations.links import register_link, uuid_key
 
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 ORGANISATIONS = ("police", "municipality", "joint")
@@ -174,6 +176,9 @@ class Activity(db.Model):
         self.ended_at = self.started_at + limit
         self.auto_closed = True
         self.updated_at = datetime.now(UTC)
+
+
+register_link("activity_id", Activity, "author_id", lambda: _("Unknown activity."), key=uuid_key)
 
 
 class FollowUp(db.Model):

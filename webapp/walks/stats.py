@@ -134,15 +134,16 @@ class DuplicateSuggestion:
     distance_m: float
 
 
+def walk_spots(walk: SafetyWalk, statuses: tuple[str, ...] | None = None) -> list[WalkSpot]:
+    """The spots marked on `walk` in the order they were marked (only `statuses`, if given)."""
+    query = db.select(WalkSpot).filter_by(walk_id=walk.id)
+    if statuses is not None:
+        query = query.where(WalkSpot.status.in_(statuses))
+    return list(db.session.execute(query.order_by(WalkSpot.observed_at, WalkSpot.id)).scalars())
+
+
 def open_spots(walk: SafetyWalk) -> list[WalkSpot]:
-    return list(
-        db.session.execute(
-            db.select(WalkSpot)
-            .filter_by(walk_id=walk.id)
-            .where(WalkSpot.status.in_(("new", "measure")))
-            .order_by(WalkSpot.observed_at, WalkSpot.id)
-        ).scalars()
-    )
+    return walk_spots(walk, ("new", "measure"))
 
 
 def duplicate_suggestions(
