@@ -8,10 +8,10 @@ from flask_login import current_user
 from webapp.activities.loaders import get_activity_or_404
 from webapp.activities.service import activity_json, store_activity
 from webapp.activities.validation import validate_activity
+from webapp.core.access import require_field_user
 from webapp.core.errors import ApiProblem
 from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
-from webapp.observations.loaders import require_field_user
 
 
 def register(bp: Blueprint) -> None:

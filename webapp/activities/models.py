@@ -11,11 +11,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.dbtypes import UTCDateTime, new_uuid, utcnow
 from webapp.extensions import db
+from webapp.observations.links import register_link, uuid_key
 
 if TYPE_CHECKING:
     from webapp.promises.models import Promise
@@ -134,6 +136,9 @@ class Activity(db.Model):
         self.ended_at = self.started_at + limit
         self.auto_closed = True
         self.updated_at = datetime.now(UTC)
+
+
+register_link("activity_id", Activity, "author_id", lambda: _("Unknown activity."), key=uuid_key)
 
 
 class FollowUp(db.Model):

@@ -10,7 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from flask_login import current_user
 from sqlalchemy import ColumnElement, false, or_
+from werkzeug.exceptions import Forbidden, Unauthorized
 
 if TYPE_CHECKING:
     from webapp.auth.models import User
@@ -47,6 +49,20 @@ WRITABLE: dict[Role, tuple[Visibility, ...]] = {
 
 # Roles that record field data (observations, activities).
 FIELD_ROLES = frozenset({Role.OFFICER, Role.STAFF, Role.COORDINATOR})
+
+
+def is_field_user(user: User) -> bool:
+    """Whether `user` is logged in with a role that records field data."""
+    return bool(getattr(user, "is_authenticated", False)) and Role(user.role) in FIELD_ROLES
+
+
+def require_field_user() -> None:
+    """Stop the request unless the current user records field data: 401 when not logged in,
+    403 for any other role (a JSON problem under /api/, the error page elsewhere)."""
+    if not current_user.is_authenticated:
+        raise Unauthorized()
+    if not is_field_user(current_user):
+        raise Forbidden()
 
 
 def readable_visibilities(user: User) -> frozenset[Visibility]:

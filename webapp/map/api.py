@@ -1,4 +1,4 @@
-"""GeoJSON layers for the map besides observations: areas and measures."""
+"""GeoJSON layers of the map: observations, areas, measures, walks and activities."""
 
 from __future__ import annotations
 
@@ -10,20 +10,21 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from webapp.activities.models import Activity, ActivityType
-from webapp.core.access import visibility_filter
+from webapp.core.access import require_field_user, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.audit.service import record_police_reads
 from webapp.core.labels import MEASURE_STATUS, label
+from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.geo.areas import Area
-from webapp.map.geojson import parse_filters
+from webapp.map.geojson import FILTER_PARAMETERS, build_feature_collection, parse_filters
 from webapp.measures.models import Measure
-from webapp.observations.loaders import require_field_user
 from webapp.walks.models import SafetyWalk
 from webapp.walks.stats import ratings_by_stop
 
 
 def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/observations.geojson", view_func=observations_geojson, methods=["GET"])
     bp.add_url_rule("/areas.geojson", view_func=areas_geojson, methods=["GET"])
     bp.add_url_rule("/measures.geojson", view_func=measures_geojson, methods=["GET"])
     bp.add_url_rule("/map/walks.geojson", view_func=walks_geojson, methods=["GET"])
@@ -33,6 +34,23 @@ def register(bp: Blueprint) -> None:
 def _geojson(features: list[dict]) -> object:
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
     return current_app.response_class(body, mimetype="application/geo+json")
+
+
+def observations_geojson():  # type: ignore[no-untyped-def]
+    require_field_user()
+    filters = parse_filters(request.args)
+    with read_snapshot():  # 10,000 points take a while: submits must not wait for them
+        collection, police_count = build_feature_collection(filters, current_user)
+    if police_count:
+        audit(
+            "observation.list",
+            target_type="observations",
+            police_records=police_count,
+            # Only the parameters that shaped the answer: anything else is the caller's noise.
+            filters={k: v for k, v in request.args.items() if k in FILTER_PARAMETERS},
+        )
+        db.session.commit()
+    return current_app.response_class(collection, mimetype="application/geo+json")
 
 
 def areas_geojson():  # type: ignore[no-untyped-def]

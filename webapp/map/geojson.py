@@ -25,10 +25,9 @@ from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import is_clean_text
 from webapp.core.inputs import record_id
 from webapp.extensions import db
-from webapp.observations.models import Category, Observation
+from webapp.observations.models import STATUSES, Category, Observation
 from webapp.promises.models import promise_activity_types
 
-STATUSES = ("new", "reviewed", "linked", "closed", "duplicate")
 FILTER_PARAMETERS = ("since", "until", "category", "status", "bbox", "mine")
 
 

@@ -10,18 +10,17 @@ from werkzeug.wrappers import Response
 
 from webapp.activities.models import ActivityType
 from webapp.auth.session import roles_required
-from webapp.core.access import FIELD_ROLES, Role, visibility_filter
+from webapp.core.access import Role, require_field_user, visibility_filter
 from webapp.core.audit.service import record_police_reads
 from webapp.core.inputs import page_number, record_id
 from webapp.core.redirects import safe_next
 from webapp.extensions import db
-from webapp.map.geojson import STATUSES
 from webapp.map.skeleton import build_map_parts
 from webapp.measures.loaders import get_measure_or_404
 from webapp.measures.models import Measure
 from webapp.observations import review as service
 from webapp.observations.duplicates import duplicate_suggestions
-from webapp.observations.models import Category, Observation
+from webapp.observations.models import STATUSES, Category, Observation
 from webapp.promises.models import Promise
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -29,15 +28,10 @@ bp.context_processor(lambda: {"format_timedelta": format_timedelta})  # "2 dagar
 QUEUE_PAGE_SIZE = 50
 
 
-def _field_user() -> None:
-    if Role(current_user.role) not in FIELD_ROLES:
-        abort(403)
-
-
 @bp.get("/map")
 @login_required
 def map_page() -> str:
-    _field_user()
+    require_field_user()
     config = current_app.config
     parts = build_map_parts(
         center=tuple(config["MAP_CENTER"]),
@@ -140,7 +134,7 @@ def bulk() -> Response:
 @bp.get("/observations/<observation_id>")
 @login_required
 def detail(observation_id: str) -> str:
-    _field_user()
+    require_field_user()
     from webapp.observations.loaders import get_observation_or_404
     from webapp.observations.service import visible_links
 

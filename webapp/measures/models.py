@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
+from webapp.observations.links import register_link
 
 # Honest states: a measure can be partly done, impossible, or belong to someone else.
 STATUSES = (
@@ -86,6 +87,10 @@ class Measure(db.Model):
         self.status_reason = comment.strip() if status in REASON_REQUIRED else ""
         self.events.append(event)
         return event
+
+
+# Review links an observation to the measure it became (webapp.observations.links).
+register_link("measure_id", Measure, "created_by_id")
 
 
 class MeasureEvent(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from webapp.core.access import FIELD_ROLES, Role, can_read
+from webapp.core.access import Role, can_read
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import canonical_uuid
@@ -42,10 +42,3 @@ def get_photo_or_404(photo_id: str) -> Photo:
         raise ApiProblem("not_found")
     get_observation_or_404(photo.observation_id)
     return photo
-
-
-def require_field_user() -> None:
-    if not current_user.is_authenticated:
-        raise ApiProblem("unauthenticated")
-    if Role(current_user.role) not in FIELD_ROLES:
-        raise ApiProblem("forbidden")

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.core.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
 
+# An observation's review state: new, reviewed, linked to a measure, closed, a duplicate.
+STATUSES = ("new", "reviewed", "linked", "closed", "duplicate")
+
 
 class Category(db.Model):
     """Observation category; rows, so a coordinator can add one without a release."""
@@ -68,7 +71,7 @@ class Observation(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     visibility: Mapped[str] = mapped_column(String(16), index=True)
-    # Review state: ny, granskad, kopplad, avslutad, dubblett (see issue on the review queue).
+    # Review state, one of STATUSES: ny, granskad, kopplad, avslutad, dubblett.
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     activity_id: Mapped[str | None] = mapped_column(

@@ -1,11 +1,37 @@
-"""Photo files on disk under names we choose; never the client's file name."""
+"""The one store of photos from the field: observation photos and safety-walk spot photos.
+
+An upload is re-encoded (webapp.observations.imaging: EXIF and everything else stripped) and
+written under a name we choose, never the client's file name; its row is then inserted once,
+keyed by the photo UUID the phone made, and the file is removed again if the row is not stored.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from webapp.core.errors import ApiProblem
+from webapp.core.fieldinput import canonical_uuid
+from webapp.extensions import db
+from webapp.observations.imaging import ImageRejected, process_photo
+
+IMAGE_MESSAGES = {
+    "not_an_image": lambda: _("The file is not an image."),
+    "unsupported_type": lambda: _("Only JPEG, PNG and WebP photos are accepted."),
+    "too_large": lambda: _("The photo is too large."),
+    "too_many_pixels": lambda: _("The photo has too many pixels."),
+    "corrupt": lambda: _("The photo file is damaged."),
+}
+
+Row = TypeVar("Row")
 
 
 def photo_dir() -> Path:
@@ -33,3 +59,89 @@ def write_photo(storage_name: str, data: bytes) -> Path:
     tmp.write_bytes(data)
     tmp.replace(path)
     return path
+
+
+def upload_digest(raw: bytes) -> str:
+    """SHA-256 of the bytes the client sent: tells a replay from another photo under one id."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """A re-encoded photo written to disk; the columns every photo row carries."""
+
+    storage_name: str
+    width: int
+    height: int
+    size_bytes: int
+    sha256: str
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "storage_name": self.storage_name,
+            "width": self.width,
+            "height": self.height,
+            "size_bytes": self.size_bytes,
+            "sha256": self.sha256,
+        }
+
+
+def store_photo(raw: bytes) -> StoredPhoto:
+    """Re-encode an upload and write it under a new name. Raises ImageRejected.
+
+    Decoding and re-encoding takes a while: the caller ends its read transaction first, so that
+    on SQLite (BEGIN IMMEDIATE) the write lock is not held while the CPU works.
+    """
+    image = process_photo(
+        raw,
+        max_bytes=current_app.config["PHOTO_MAX_BYTES"],
+        max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
+    )
+    storage_name = new_storage_name()
+    write_photo(storage_name, image.data)
+    return StoredPhoto(storage_name, image.width, image.height, len(image.data), image.sha256)
+
+
+def insert_photo(row: Row, on_insert: Callable[[Row], None]) -> tuple[Row, bool]:
+    """Insert the row of a stored photo and commit; returns (row, created).
+
+    `on_insert` runs after the flush, in the same transaction (the audit entry). A racing
+    upload of the same photo id is settled by the primary key: the loser's file is removed and
+    the row stored first is returned with created=False. Any other failure removes the file too.
+    """
+    photo_id, storage_name = row.id, row.storage_name  # type: ignore[attr-defined]
+    try:
+        db.session.add(row)
+        db.session.flush()
+        on_insert(row)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        photo_path(storage_name).unlink(missing_ok=True)
+        existing = db.session.get(type(row), photo_id)
+        if existing is None:
+            raise
+        return existing, False
+    except BaseException:
+        db.session.rollback()
+        photo_path(storage_name).unlink(missing_ok=True)
+        raise
+    return row, True
+
+
+def photo_uuid(value: str) -> str:
+    """The photo id in the URL, made on the device: a UUID, or a 422 on "photo_id"."""
+    canonical = canonical_uuid(value)
+    if canonical is None:
+        raise ApiProblem("validation_failed", fields={"photo_id": _("Not a valid UUID.")})
+    return canonical
+
+
+def rejected_photo(rejected: ImageRejected) -> ApiProblem:
+    """The JSON problem for an unusable upload: 413 when too large, else 422 on "photo"."""
+    code = "too_large" if rejected.code == "too_large" else "validation_failed"
+    return ApiProblem(code, fields={"photo": IMAGE_MESSAGES[rejected.code]()})
+
+
+def photo_conflict() -> ApiProblem:
+    return ApiProblem("conflict", message=_("A different photo already exists with this id."))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from webapp.auth.models import User
 from webapp.core.access import can_read
 from webapp.core.audit.service import record as audit
 from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
-from webapp.map.geojson import STATUSES
-from webapp.measures.models import Measure
-from webapp.observations.models import Observation
+from webapp.observations.models import STATUSES, Observation
+
+if TYPE_CHECKING:
+    from webapp.measures.models import Measure
 
 
 class ReviewError(ValueError):

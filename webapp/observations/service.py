@@ -1,37 +1,35 @@
-"""Storing observations exactly once, and turning them into JSON and GeoJSON."""
+"""Storing observations exactly once, and turning them into JSON."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import UTC, timedelta, timezone
 from typing import Any
 
 from flask import url_for
-from sqlalchemy.exc import IntegrityError
 
 from webapp.auth.models import User
+from webapp.core.access import can_read
 from webapp.core.audit.service import record as audit
+from webapp.core.idempotency import content_digest, insert_once
 from webapp.extensions import db
+from webapp.observations.links import registered_links
 from webapp.observations.models import Observation
 from webapp.observations.validation import CleanObservation
 
 
 def content_hash(clean: CleanObservation) -> str:
-    canonical = json.dumps(clean.canonical(), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return content_digest(clean.canonical())
 
 
 def store_observation(clean: CleanObservation, author: User) -> tuple[Observation, bool]:
     """Insert, or recognise a replay. Returns (observation, created); the caller commits.
 
-    The primary key makes the database the judge: two phones or two retries racing with one UUID
-    cannot both insert. Raises ConflictError when the UUID exists with other content or author.
-    The caller builds its answer before committing: after the commit every attribute is expired,
-    and reading them again would start a second transaction (on SQLite a second wait for the
-    write lock) to fetch what it already holds.
+    The primary key makes the database the judge (webapp.core.idempotency): two phones or two
+    retries racing with one UUID cannot both insert. Raises ConflictError when the UUID exists
+    with other content or author. The caller builds its answer before committing: after the
+    commit every attribute is expired, and reading them again would start a second transaction
+    (on SQLite a second wait for the write lock) to fetch what it already holds.
     """
-    digest = content_hash(clean)
     observation = Observation(
         id=clean.id,
         lat=clean.lat,
@@ -48,28 +46,13 @@ def store_observation(clean: CleanObservation, author: User) -> tuple[Observatio
         author_id=author.id,
         activity_id=clean.activity_id,
         walk_id=clean.walk_id,
-        content_hash=digest,
+        content_hash=content_hash(clean),
         photos=[],  # known to be empty: no lazy load when the answer lists them
     )
-    db.session.add(observation)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        existing = db.session.get(Observation, clean.id)
-        if existing is None:  # the constraint that failed was not the id: a real error
-            raise
-        if existing.content_hash != digest or existing.author_id != author.id:
-            raise ConflictError(existing) from None
-        return existing, False
-    audit("observation.create", observation, actor=author, visibility=clean.visibility)
-    return observation, True
-
-
-class ConflictError(Exception):
-    def __init__(self, existing: Observation) -> None:
-        super().__init__(existing.id)
-        self.existing = existing
+    observation, created = insert_once(observation)
+    if created:
+        audit("observation.create", observation, actor=author, visibility=clean.visibility)
+    return observation, created
 
 
 def local_time_iso(observation: Observation) -> str:
@@ -83,10 +66,6 @@ def visible_links(observation: Observation, viewer: User) -> dict[str, Any]:
     A shared observation made on a police patrol must not tell a municipal reader that the
     patrol exists: the id is itself police information.
     """
-    from webapp.activities.models import Activity
-    from webapp.core.access import can_read
-    from webapp.measures.models import Measure
-    from webapp.walks.models import SafetyWalk
 
     def readable(model: Any, key: Any, author_attr: str) -> Any:
         if key is None:
@@ -96,12 +75,12 @@ def visible_links(observation: Observation, viewer: User) -> dict[str, Any]:
             return None
         return key
 
-    return {
-        "activity_id": readable(Activity, observation.activity_id, "author_id"),
-        "walk_id": readable(SafetyWalk, observation.walk_id, "created_by_id"),
-        "measure_id": readable(Measure, observation.measure_id, "created_by_id"),
-        "duplicate_of_id": readable(Observation, observation.duplicate_of_id, "author_id"),
+    links = {
+        link.field: readable(link.model, getattr(observation, link.field), link.author_attr)
+        for link in registered_links()
     }
+    links["duplicate_of_id"] = readable(Observation, observation.duplicate_of_id, "author_id")
+    return links
 
 
 def observation_json(observation: Observation, viewer: User) -> dict[str, Any]:

@@ -12,22 +12,19 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.activities.models import Activity
 from webapp.auth.models import User
 from webapp.core.access import WRITABLE, Role, can_read
 from webapp.core.fieldinput import (
     aware_time,
-    canonical_uuid,
     client_uuid,
     coordinate,
     is_clean_text,
     is_number,
 )
-from webapp.core.inputs import record_id
 from webapp.core.privacy import contains_personal_identity_number
 from webapp.extensions import db
+from webapp.observations.links import registered_link
 from webapp.observations.models import Category
-from webapp.walks.models import SafetyWalk
 
 ALLOWED_FIELDS = {
     "id", "lat", "lon", "accuracy_m", "observed_at", "category", "note", "rating",
@@ -36,7 +33,9 @@ ALLOWED_FIELDS = {
 
 
 @dataclass
-class CleanObservation:
+class CleanPoint:
+    """What every entry marked on the map from the field carries (an observation, a walk spot)."""
+
     id: str
     lat: float
     lon: float
@@ -45,13 +44,7 @@ class CleanObservation:
     utc_offset_min: int
     category_code: str
     note: str
-    rating: int | None
-    activity_id: str | None
-    walk_id: int | None
-    visibility: str
     manual_position: bool
-    # Saved with a GPS fix worse than GPS_ACCURACY_LIMIT_M (the user chose "save anyway").
-    imprecise_position: bool = False
 
     def canonical(self) -> dict[str, Any]:
         """The content that decides replay (same) versus conflict (different)."""
@@ -63,11 +56,26 @@ class CleanObservation:
             "observed_at": self.observed_at.astimezone(UTC).isoformat(),
             "category": self.category_code,
             "note": self.note,
+            "manual_position": self.manual_position,
+        }
+
+
+@dataclass
+class CleanObservation(CleanPoint):
+    rating: int | None
+    activity_id: str | None
+    walk_id: int | None
+    visibility: str
+    # Saved with a GPS fix worse than GPS_ACCURACY_LIMIT_M (the user chose "save anyway").
+    imprecise_position: bool = False
+
+    def canonical(self) -> dict[str, Any]:
+        return {
+            **super().canonical(),
             "rating": self.rating,
             "activity_id": self.activity_id,
             "walk_id": self.walk_id,
             "visibility": self.visibility,
-            "manual_position": self.manual_position,
             # Only when set: entries stored before the flag existed keep their content hash.
             **({"imprecise_position": True} if self.imprecise_position else {}),
         }
@@ -84,24 +92,19 @@ def validate_observation(
     obs_id = client_uuid(payload.get("id"), errors)
     lat = coordinate(payload.get("lat"), "lat", 90, errors)
     lon = coordinate(payload.get("lon"), "lon", 180, errors)
-    accuracy = _accuracy(payload.get("accuracy_m"), errors)
+    accuracy = accuracy_metres(payload.get("accuracy_m"), errors)
     observed_at = aware_time(payload.get("observed_at"), "observed_at", errors)
-    category = _category(payload.get("category"), errors)
+    category = active_category(payload.get("category"), errors)
     note = _note(payload.get("note", ""), errors)
     rating = _rating(payload.get("rating"), errors)
-    activity_id = _activity(payload.get("activity_id"), user, errors)
-    walk_id = _walk(payload.get("walk_id"), user, errors)
+    activity_id = linked_record("activity_id", payload.get("activity_id"), user, errors)
+    walk_id = linked_record("walk_id", payload.get("walk_id"), user, errors)
     visibility = _visibility(payload.get("visibility"), user, errors)
-    manual = payload.get("manual_position", False)
-    if not isinstance(manual, bool):
-        errors["manual_position"] = _("Must be true or false.")
-    imprecise = payload.get("imprecise_position", False)
-    if not isinstance(imprecise, bool):
-        errors["imprecise_position"] = _("Must be true or false.")
+    manual = true_or_false(payload, "manual_position", errors)
+    imprecise = true_or_false(payload, "imprecise_position", errors)
     if errors:
         return None, errors
     assert observed_at is not None and lat is not None and lon is not None
-    offset = observed_at.utcoffset() or timedelta(0)
     return (
         CleanObservation(
             id=obs_id or "",
@@ -109,18 +112,33 @@ def validate_observation(
             lon=lon,
             accuracy_m=accuracy,
             observed_at=observed_at,
-            utc_offset_min=int(offset.total_seconds() // 60),
+            utc_offset_min=utc_offset_minutes(observed_at),
             category_code=category or "",
             note=note,
             rating=rating,
             activity_id=activity_id,
             walk_id=walk_id,
             visibility=visibility or "",
-            manual_position=bool(manual),
-            imprecise_position=_imprecise(imprecise, accuracy, bool(manual)),
+            manual_position=manual,
+            imprecise_position=_imprecise(imprecise, accuracy, manual),
         ),
         {},
     )
+
+
+def utc_offset_minutes(moment: datetime) -> int:
+    """The offset the phone sent, in minutes east of UTC, so times show as the user saw them."""
+    offset = moment.utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
+def true_or_false(payload: dict[str, Any], field: str, errors: dict[str, str]) -> bool:
+    """A flag that defaults to false; anything but a JSON boolean is a field message."""
+    value = payload.get(field, False)
+    if not isinstance(value, bool):
+        errors[field] = _("Must be true or false.")
+        return False
+    return value
 
 
 def _imprecise(said: bool, accuracy: float | None, manual: bool) -> bool:
@@ -134,7 +152,8 @@ def _imprecise(said: bool, accuracy: float | None, manual: bool) -> bool:
     return said or (accuracy is not None and accuracy > limit)
 
 
-def _accuracy(value: Any, errors: dict[str, str]) -> float | None:
+def accuracy_metres(value: Any, errors: dict[str, str]) -> float | None:
+    """The GPS accuracy in metres the phone reported, or None (not sent, or bad: message)."""
     if value is None:
         return None
     if not is_number(value) or value < 0 or value > 100_000:
@@ -143,7 +162,8 @@ def _accuracy(value: Any, errors: dict[str, str]) -> float | None:
     return float(value)
 
 
-def _category(value: Any, errors: dict[str, str]) -> str | None:
+def active_category(value: Any, errors: dict[str, str]) -> str | None:
+    """The code of an active category, or None with a message under "category"."""
     if not isinstance(value, str) or not value:
         errors["category"] = _("Choose a category.")
         return None
@@ -184,27 +204,21 @@ def _rating(value: Any, errors: dict[str, str]) -> int | None:
     return value
 
 
-def _activity(value: Any, user: User, errors: dict[str, str]) -> str | None:
+def linked_record(field: str, value: Any, user: User, errors: dict[str, str]) -> Any:
+    """The id of the record `field` points to (an activity, a safety walk), or None.
+
+    A record the user may not read is reported exactly like one that does not exist.
+    """
     if value is None:
         return None
-    activity_id = canonical_uuid(value)
-    activity = db.session.get(Activity, activity_id) if activity_id else None
-    # An activity the user may not read is reported exactly like one that does not exist.
-    if activity is None or not can_read(user, activity.visibility, activity.author_id):
-        errors["activity_id"] = _("Unknown activity.")
+    link = registered_link(field)
+    key = link.key(value)
+    row = db.session.get(link.model, key) if key is not None else None
+    if row is None or not can_read(user, row.visibility, getattr(row, link.author_attr)):
+        assert link.unknown_message is not None
+        errors[field] = link.unknown_message()
         return None
-    return activity.id
-
-
-def _walk(value: Any, user: User, errors: dict[str, str]) -> int | None:
-    if value is None:
-        return None
-    walk_id = record_id(value) if not isinstance(value, str) else None
-    walk = db.session.get(SafetyWalk, walk_id) if walk_id is not None else None
-    if walk is None or not can_read(user, walk.visibility, walk.created_by_id):
-        errors["walk_id"] = _("Unknown safety walk.")
-        return None
-    return walk.id
+    return row.id
 
 
 def _visibility(value: Any, user: User, errors: dict[str, str]) -> str | None:

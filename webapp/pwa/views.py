@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, send_
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp.core.access import FIELD_ROLES, WRITABLE, Role
+from webapp.core.access import WRITABLE, Role, require_field_user
 from webapp.core.vendor import VENDOR_DIRS
 from webapp.extensions import db
 from webapp.observations.models import Category
@@ -20,11 +20,6 @@ from webapp.pwa.offline import cache_policy, offline_pages
 
 bp = Blueprint("field", __name__)
 bp.after_app_request(cache_policy)
-
-
-def _field_user_only() -> None:
-    if Role(current_user.role) not in FIELD_ROLES:
-        abort(403)
 
 
 def _categories() -> list[Category]:
@@ -38,7 +33,7 @@ def _categories() -> list[Category]:
 @bp.get("/field/new")
 @login_required
 def new_observation() -> str:
-    _field_user_only()
+    require_field_user()
     config = current_app.config
     return render_template(
         "pwa/new.html",
@@ -55,7 +50,7 @@ def new_observation() -> str:
 @bp.get("/field/mine")
 @login_required
 def mine() -> str:
-    _field_user_only()
+    require_field_user()
     return render_template("pwa/mine.html", categories=_categories())
 
 

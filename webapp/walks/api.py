@@ -8,7 +8,6 @@ Without a valid participant session the answer is 401, so the outbox keeps its i
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from webapp.core.errors import ApiProblem
@@ -18,6 +17,7 @@ from webapp.core.jsonbody import json_body
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.imaging import ImageRejected
+from webapp.observations.photos import photo_conflict, photo_uuid, rejected_photo
 from webapp.walks import participant as participants
 from webapp.walks.models import WalkSpot, WalkStop
 from webapp.walks.participant_views import _measure_json, follow_up_measures
@@ -27,19 +27,11 @@ from webapp.walks.records import (
     rating_json,
     spot_json,
     store_check,
-    store_photo,
     store_rating,
     store_spot,
+    store_spot_photo,
 )
 from webapp.walks.validation import validate_check, validate_rating, validate_spot
-
-IMAGE_MESSAGES = {
-    "not_an_image": lambda: _("The file is not an image."),
-    "unsupported_type": lambda: _("Only JPEG, PNG and WebP photos are accepted."),
-    "too_large": lambda: _("The photo is too large."),
-    "too_many_pixels": lambda: _("The photo has too many pixels."),
-    "corrupt": lambda: _("The photo file is damaged."),
-}
 
 
 def register(bp: Blueprint) -> None:
@@ -138,18 +130,12 @@ def put_photo(walk_id: int, spot_id: str, photo_id: str):  # type: ignore[no-unt
     # Only the participant who marked the spot adds its photo; to others it does not exist.
     if spot is None or spot.walk_id != walk_id or spot.participant_id != current.id:
         raise ApiProblem("not_found")
-    photo_uuid = canonical_uuid(photo_id)
-    if photo_uuid is None:
-        raise ApiProblem("validation_failed", fields={"photo_id": _("Not a valid UUID.")})
     try:
-        photo, created = store_photo(spot, photo_uuid, request.get_data(cache=False))
+        photo, created = store_spot_photo(spot, photo_uuid(photo_id), request.get_data(cache=False))
     except ImageRejected as rejected:
-        code = "too_large" if rejected.code == "too_large" else "validation_failed"
-        raise ApiProblem(code, fields={"photo": IMAGE_MESSAGES[rejected.code]()}) from None
+        raise rejected_photo(rejected) from None
     except PhotoConflict:
-        raise ApiProblem(
-            "conflict", message=_("A different photo already exists with this id.")
-        ) from None
+        raise photo_conflict() from None
     return _stored(
         {"id": photo.id, "spot_id": photo.spot_id, "width": photo.width, "height": photo.height},
         created,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
+from webapp.observations.links import register_link
 
 # Safety-audit factors rated at each stop, 0 (bad) to 3 (good).
 FACTORS = ("lighting", "overview", "people", "upkeep", "walkway", "feeling")
@@ -97,6 +99,10 @@ class SafetyWalk(db.Model):
         if self.status == "closed" or now > self.join_closes_at(hours_after):
             return "expired"
         return "open"
+
+
+# An observation made on a walk names it (webapp.observations.links).
+register_link("walk_id", SafetyWalk, "created_by_id", lambda: _("Unknown safety walk."))
 
 
 class WalkStop(db.Model):

@@ -24,6 +24,7 @@ from webapp.walks.stats import (
     compare_with_original,
     headcount,
     ratings_by_stop,
+    walk_spots,
 )
 
 
@@ -101,13 +102,7 @@ def original_measures(
 
 
 def build_protocol(walk: SafetyWalk, reader: User | None, *, public: bool) -> Protocol:
-    spots = list(
-        db.session.execute(
-            db.select(WalkSpot)
-            .filter_by(walk_id=walk.id)
-            .order_by(WalkSpot.observed_at, WalkSpot.id)
-        ).scalars()
-    )
+    spots = walk_spots(walk)
     problems = [s for s in spots if s.status != "duplicate"]
     labels = {c.code: c.label() for c in db.session.execute(db.select(Category)).scalars()}
     by_category = Counter(labels.get(s.category_code, s.category_code) for s in problems)

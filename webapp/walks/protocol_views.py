@@ -18,27 +18,21 @@ from webapp.extensions import db
 from webapp.measures.forms import WalkMeasureForm
 from webapp.measures.models import Measure
 from webapp.observations.photos import photo_path
+from webapp.walks.blueprint import READ_ROLES, bp
 from webapp.walks.forms import ActionForm
 from webapp.walks.labels import FACTOR
 from webapp.walks.loaders import get_spot_or_404, get_walk_or_404
 from webapp.walks.models import FACTORS, WalkSpot, WalkSpotPhoto
 from webapp.walks.pdf import render_pdf
 from webapp.walks.protocol import build_protocol
-from webapp.walks.stats import duplicate_suggestions, open_spots
-from webapp.walks.views import READ_ROLES, bp
+from webapp.walks.stats import duplicate_suggestions, open_spots, walk_spots
 
 
 @bp.get("/<int:walk_id>/review")
 @roles_required(Role.COORDINATOR)
 def review(walk_id: int) -> str:
     walk = get_walk_or_404(walk_id, write=True)
-    spots = list(
-        db.session.execute(
-            db.select(WalkSpot)
-            .filter_by(walk_id=walk.id)
-            .order_by(WalkSpot.observed_at, WalkSpot.id)
-        ).scalars()
-    )
+    spots = walk_spots(walk)
     suggestions = duplicate_suggestions(
         open_spots(walk), float(current_app.config["WALK_DUPLICATE_DISTANCE_M"])
     )

@@ -7,18 +7,13 @@ under that UUID is a conflict.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, timedelta, timezone
 from typing import Any
-
-from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from webapp.core.audit.service import record as audit
 from webapp.core.idempotency import content_digest, insert_once
 from webapp.extensions import db
-from webapp.observations.imaging import process_photo
-from webapp.observations.photos import new_storage_name, photo_path, write_photo
+from webapp.observations.photos import insert_photo, store_photo, upload_digest
 from webapp.walks.models import (
     WalkMeasureCheck,
     WalkParticipant,
@@ -114,51 +109,30 @@ def store_check(
     return check, created
 
 
-def store_photo(spot: WalkSpot, photo_id: str, raw: bytes) -> tuple[WalkSpotPhoto, bool]:
-    """Re-encode (EXIF stripped) and store a spot's photo once.
+def store_spot_photo(spot: WalkSpot, photo_id: str, raw: bytes) -> tuple[WalkSpotPhoto, bool]:
+    """Re-encode (EXIF stripped) and store a spot's photo once, in the observations' store.
 
     Raises ImageRejected for an unusable file and PhotoConflict for a taken photo id.
     """
-    upload_sha = hashlib.sha256(raw).hexdigest()
+    upload_sha = upload_digest(raw)
     existing = db.session.get(WalkSpotPhoto, photo_id)
     if existing is not None:
         return _replay(existing, spot.id, upload_sha), False
     spot_id = spot.id
     # Re-encoding takes a while: end the read transaction so SQLite's write lock is not held.
     db.session.commit()
-    image = process_photo(
-        raw,
-        max_bytes=current_app.config["PHOTO_MAX_BYTES"],
-        max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
-    )
+    stored = store_photo(raw)
     photo = WalkSpotPhoto(
-        id=photo_id,
-        spot_id=spot_id,
-        storage_name=new_storage_name(),
-        width=image.width,
-        height=image.height,
-        size_bytes=len(image.data),
-        sha256=image.sha256,
-        upload_sha256=upload_sha,
+        id=photo_id, spot_id=spot_id, upload_sha256=upload_sha, **stored.columns()
     )
-    storage_name = photo.storage_name
-    write_photo(storage_name, image.data)
-    try:
-        db.session.add(photo)
-        db.session.flush()
-        audit("walk_photo.create", photo, target_type="walk_spot_photos", spot_id=spot_id)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        photo_path(storage_name).unlink(missing_ok=True)
-        existing = db.session.get(WalkSpotPhoto, photo_id)
-        if existing is None:
-            raise
-        return _replay(existing, spot_id, upload_sha), False
-    except BaseException:
-        db.session.rollback()
-        photo_path(storage_name).unlink(missing_ok=True)
-        raise
+    photo, created = insert_photo(
+        photo,
+        lambda row: audit(
+            "walk_photo.create", row, target_type="walk_spot_photos", spot_id=spot_id
+        ),
+    )
+    if not created:
+        return _replay(photo, spot_id, upload_sha), False
     return photo, True
 
 

@@ -6,9 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from geopy.distance import geodesic
-
 from webapp.extensions import db
+from webapp.geo import distance_m
 from webapp.walks.models import (
     FACTORS,
     HEADCOUNT_DIMENSIONS,
@@ -134,15 +133,16 @@ class DuplicateSuggestion:
     distance_m: float
 
 
+def walk_spots(walk: SafetyWalk, statuses: tuple[str, ...] | None = None) -> list[WalkSpot]:
+    """The spots marked on `walk` in the order they were marked (only `statuses`, if given)."""
+    query = db.select(WalkSpot).filter_by(walk_id=walk.id)
+    if statuses is not None:
+        query = query.where(WalkSpot.status.in_(statuses))
+    return list(db.session.execute(query.order_by(WalkSpot.observed_at, WalkSpot.id)).scalars())
+
+
 def open_spots(walk: SafetyWalk) -> list[WalkSpot]:
-    return list(
-        db.session.execute(
-            db.select(WalkSpot)
-            .filter_by(walk_id=walk.id)
-            .where(WalkSpot.status.in_(("new", "measure")))
-            .order_by(WalkSpot.observed_at, WalkSpot.id)
-        ).scalars()
-    )
+    return walk_spots(walk, ("new", "measure"))
 
 
 def duplicate_suggestions(
@@ -159,7 +159,7 @@ def duplicate_suggestions(
             continue
         if first.status == "measure" and second.status == "measure":
             continue
-        distance = geodesic((first.lat, first.lon), (second.lat, second.lon)).meters
+        distance = distance_m(first.lat, first.lon, second.lat, second.lon)
         if distance > max_distance_m:
             continue
         keep, merge = (

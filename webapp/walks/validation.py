@@ -7,7 +7,7 @@ input: a phone's outbox must get a 422 with field messages, never a 500.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
@@ -21,15 +21,19 @@ from webapp.core.fieldinput import (
     client_uuid,
     coordinate,
     free_text,
-    is_clean_text,
     is_number,
     is_whole_number,
     json_text,
     unknown_fields,
 )
 from webapp.core.inputs import record_id
-from webapp.extensions import db
-from webapp.observations.models import Category
+from webapp.observations.validation import (
+    CleanPoint,
+    accuracy_metres,
+    active_category,
+    true_or_false,
+    utc_offset_minutes,
+)
 from webapp.walks.models import CHECK_ANSWERS, FACTORS, RATING_MAX
 
 MAX_ROUTE_POINTS = 2000
@@ -144,30 +148,8 @@ RATING_FIELDS = {"id", "rated_at", "note", *FACTORS}
 CHECK_FIELDS = {"id", "answer", "note"}
 
 
-@dataclass
-class CleanSpot:
-    id: str
-    lat: float
-    lon: float
-    accuracy_m: float | None
-    observed_at: datetime
-    utc_offset_min: int
-    category_code: str
-    note: str
-    manual_position: bool
-
-    def canonical(self) -> dict[str, Any]:
-        """The content that decides replay (same) versus conflict (different)."""
-        return {
-            "id": self.id,
-            "lat": round(self.lat, 7),
-            "lon": round(self.lon, 7),
-            "accuracy_m": None if self.accuracy_m is None else round(self.accuracy_m, 1),
-            "observed_at": self.observed_at.astimezone(UTC).isoformat(),
-            "category": self.category_code,
-            "note": self.note,
-            "manual_position": self.manual_position,
-        }
+class CleanSpot(CleanPoint):
+    """A spot marked on a walk: the same point as an observation, without the extras."""
 
 
 def _body(payload: Any, allowed: set[str], errors: Errors) -> dict[str, Any]:
@@ -178,19 +160,6 @@ def _body(payload: Any, allowed: set[str], errors: Errors) -> dict[str, Any]:
     return payload
 
 
-def _category(value: Any, errors: Errors) -> str | None:
-    if not isinstance(value, str) or not value:
-        errors["category"] = _("Choose a category.")
-        return None
-    category = (
-        db.session.get(Category, value) if len(value) <= 40 and is_clean_text(value) else None
-    )
-    if category is None or not category.active:
-        errors["category"] = _("Unknown category.")
-        return None
-    return category.code
-
-
 def validate_spot(payload: Any) -> tuple[CleanSpot | None, Errors]:
     errors: Errors = {}
     body = _body(payload, SPOT_FIELDS, errors)
@@ -199,29 +168,24 @@ def validate_spot(payload: Any) -> tuple[CleanSpot | None, Errors]:
     spot_id = client_uuid(body.get("id"), errors)
     lat = coordinate(body.get("lat"), "lat", 90, errors)
     lon = coordinate(body.get("lon"), "lon", 180, errors)
-    accuracy = body.get("accuracy_m")
-    if accuracy is not None and (not is_number(accuracy) or not 0 <= accuracy <= 100_000):
-        errors["accuracy_m"] = _("Must be a number of metres between 0 and 100000.")
+    accuracy = accuracy_metres(body.get("accuracy_m"), errors)
     observed_at = aware_time(body.get("observed_at"), "observed_at", errors)
-    category = _category(body.get("category"), errors)
+    category = active_category(body.get("category"), errors)
     note = free_text(
         body.get("note"), "note", errors, max_length=current_app.config["NOTE_MAX_LENGTH"]
     )
-    manual = body.get("manual_position", False)
-    if not isinstance(manual, bool):
-        errors["manual_position"] = _("Must be true or false.")
+    manual = true_or_false(body, "manual_position", errors)
     if errors:
         return None, errors
     assert spot_id and lat is not None and lon is not None and observed_at and category
-    offset = observed_at.utcoffset() or timedelta(0)
     return (
         CleanSpot(
             id=spot_id,
             lat=lat,
             lon=lon,
-            accuracy_m=None if accuracy is None else float(accuracy),
+            accuracy_m=accuracy,
             observed_at=observed_at,
-            utc_offset_min=int(offset.total_seconds() // 60),
+            utc_offset_min=utc_offset_minutes(observed_at),
             category_code=category,
             note=note,
             manual_position=manual,

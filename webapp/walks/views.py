@@ -1,7 +1,7 @@
 """Safety walks for police and municipality: plan, join code and poster, who took part.
 
 Officers and staff read the walks they may see; the coordinator plans them (403 for others).
-The protocol pages live in protocol_views.py on the same blueprint.
+The protocol pages live in protocol_views.py on the same blueprint (webapp/walks/blueprint.py).
 """
 
 from __future__ import annotations
@@ -9,31 +9,25 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.auth.session import roles_required
-from webapp.core.access import FIELD_ROLES, Role, visibility_filter
+from webapp.core.access import Role, visibility_filter
 from webapp.core.audit.service import record_police_reads
 from webapp.extensions import db
 from webapp.observations.models import Category
-from webapp.walks import SETTINGS, apply_defaults, joincode, participant, service
-from webapp.walks import labels as walk_labels
-from webapp.walks.forms import ActionForm, FollowUpForm, WalkForm, headcount_form
+from webapp.walks import joincode, participant, service
+from webapp.walks.blueprint import READ_ROLES, bp
+from webapp.walks.forms import ActionForm, FollowUpForm, WalkForm, combine, headcount_form
 from webapp.walks.labels import FACTOR
 from webapp.walks.loaders import get_walk_or_404
 from webapp.walks.models import FACTORS, HEADCOUNT_DIMENSIONS, SafetyWalk, WalkSpot
 from webapp.walks.qr import qr_svg
 from webapp.walks.stats import compare_with_original, headcount, ratings_by_stop
 from webapp.walks.validation import organisations, parse_route, parse_stops
-
-bp = Blueprint("walks", __name__, url_prefix="/walks")
-bp.record_once(lambda state: apply_defaults(state.app.config))
-bp.context_processor(lambda: {"walk_labels": walk_labels})
-READ_ROLES = tuple(FIELD_ROLES)
-assert SETTINGS  # the defaults are documented in webapp/walks/__init__.py
 
 
 @bp.get("/")
@@ -320,8 +314,6 @@ def follow_up(walk_id: int) -> WerkzeugResponse:
     if not form.validate_on_submit():
         flash(_("Choose a date and time for the follow-up walk."), "error")
         return redirect(url_for("walks.detail", walk_id=walk.id))
-    from webapp.walks.forms import combine
-
     starts_at = combine(form.day.data, form.start_time.data) or datetime.now(UTC)
     new_walk = service.create_follow_up(walk, current_user, starts_at)
     flash(_("The follow-up walk is planned with the same stops."), "success")

@@ -9,10 +9,10 @@ from flask_login import current_user
 from webapp.activities.loaders import audit_read, get_activity_or_404
 from webapp.activities.patrols.service import KIND, open_patrol_for, stop_patrol, validate_stop
 from webapp.activities.service import activity_json
+from webapp.core.access import require_field_user
 from webapp.core.errors import ApiProblem
 from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
-from webapp.observations.loaders import require_field_user
 
 
 def register(bp: Blueprint) -> None:

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from geopy.distance import geodesic
 
 from webapp.auth.models import User
 from webapp.citizen.models import REPORT_STATUSES, PublicReport
@@ -24,6 +23,7 @@ from webapp.core.audit.service import record as audit
 from webapp.core.fieldinput import canonical_uuid, free_text
 from webapp.core.idempotency import content_digest
 from webapp.extensions import db
+from webapp.geo import distance_m
 from webapp.measures.models import OPEN_STATUSES, Measure
 from webapp.observations.models import Observation
 
@@ -195,4 +195,4 @@ def open_measures(report: PublicReport, user: User, limit: int = 100) -> list[Me
 
 
 def _distance(report: PublicReport, lat: float, lon: float) -> float:
-    return geodesic((report.lat, report.lon), (lat, lon)).meters
+    return distance_m(report.lat, report.lon, lat, lon)
