@@ -89,8 +89,37 @@ CHECK_IN = {
 }
 
 
+READ = {"description": "OK"}
+
+# A spot photo: the raw image is the body; re-encoded on the server.
+SPOT_PHOTO = {
+    "put": {
+        "summary": "A photo of one's own spot (JPEG/PNG/WebP body); re-encoded, no EXIF",
+        "parameters": _params(walk_id="int", spot_id="uuid", photo_id="uuid"),
+        "requestBody": {
+            "required": True,
+            "content": {"image/jpeg": {"schema": {"type": "string"}}},
+        },
+        "responses": {
+            "201": {"description": "Stored"},
+            "200": {"description": "Replay of the same photo"},
+            **_errors(401, 404, 409, 413, 422),
+        },
+    }
+}
+
+
+def _read(summary: str, **params: str) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": _params(**params),
+            "responses": {"200": READ, **_errors(401, 404)},
+        }
+    }
+
+
 def walk_paths() -> dict[str, Any]:
-    read = {"description": "OK"}
     return {
         "/walk-session": {
             "get": {
@@ -106,45 +135,29 @@ def walk_paths() -> dict[str, Any]:
                 "summary": "The participant's walk: name, time, route and stops",
                 "parameters": _params(walk_id="int"),
                 "security": SECURITY,
-                "responses": {"200": read, **_errors(401, 404)},
+                "responses": {"200": READ, **_errors(401, 404)},
             }
         },
         "/walks/{walk_id}/spots": {
             "get": {
                 "summary": "Spots marked on the walk (others' without their notes)",
                 "parameters": _params(walk_id="int"),
-                "responses": {"200": read, **_errors(401, 404)},
+                "responses": {"200": READ, **_errors(401, 404)},
             },
             **_create("Mark a spot", SPOT_IN, walk_id="int"),
         },
-        "/walks/{walk_id}/spots/{spot_id}/photos/{photo_id}": {
-            "put": {
-                "summary": "A photo of one's own spot (JPEG/PNG/WebP body); re-encoded, no EXIF",
-                "parameters": _params(walk_id="int", spot_id="uuid", photo_id="uuid"),
-                "requestBody": {
-                    "required": True,
-                    "content": {"image/jpeg": {"schema": {"type": "string"}}},
-                },
-                "responses": {
-                    "201": {"description": "Stored"},
-                    "200": {"description": "Replay of the same photo"},
-                    **_errors(401, 404, 409, 413, 422),
-                },
-            }
-        },
+        "/walks/{walk_id}/spots/{spot_id}/photos/{photo_id}": SPOT_PHOTO,
         "/walks/{walk_id}/stops/{stop_id}/ratings": _create(
             "Rate a stop on six factors, 0 (bad) to 3 (good); a later rating replaces earlier ones",
             RATING_IN,
             walk_id="int",
             stop_id="int",
         ),
-        "/walks/{walk_id}/measures/{measure_id}": {
-            "get": {
-                "summary": "A measure of the walk this follow-up walk checks (public fields)",
-                "parameters": _params(walk_id="int", measure_id="int"),
-                "responses": {"200": read, **_errors(401, 404)},
-            }
-        },
+        "/walks/{walk_id}/measures/{measure_id}": _read(
+            "A measure of the walk this follow-up walk checks (public fields)",
+            walk_id="int",
+            measure_id="int",
+        ),
         "/walks/{walk_id}/measures/{measure_id}/checks": _create(
             "On a follow-up walk: is the problem still there?",
             CHECK_IN,
