@@ -1,58 +1,17 @@
-"""Imports every model so Alembic and the app see the whole schema."""
+"""Imports every model module so Alembic and the app see the whole schema.
 
-from webapp.activities.models import Activity, ActivityType
-from webapp.auth.models import LoginSession, LoginThrottle, OneTimeCode, User
-from webapp.citizen.models import (
-    DailyCount,
-    PublicReport,
-    Survey,
-    SurveyAnswer,
-    SurveyQuestion,
-    SurveyResponse,
-    UsedFormToken,
-)
-from webapp.core.audit.models import AuditEntry
-from webapp.geo.areas import Area
-from webapp.measures.models import Measure, MeasureEvent
-from webapp.observations.models import Category, Observation, Photo
-from webapp.promises.models import Promise
-from webapp.walks.models import (
-    SafetyWalk,
-    WalkMeasureCheck,
-    WalkParticipant,
-    WalkRating,
-    WalkSpot,
-    WalkSpotPhoto,
-    WalkStop,
-)
+The models themselves are imported from their packages (`webapp.walks.models` and so on);
+importing a module registers all of its tables, those not named here too.
+"""
 
-__all__ = [
-    "Activity",
-    "ActivityType",
-    "Area",
-    "AuditEntry",
-    "Category",
-    "DailyCount",
-    "LoginSession",
-    "LoginThrottle",
-    "Measure",
-    "MeasureEvent",
-    "Observation",
-    "OneTimeCode",
-    "Photo",
-    "Promise",
-    "PublicReport",
-    "SafetyWalk",
-    "Survey",
-    "SurveyAnswer",
-    "SurveyQuestion",
-    "SurveyResponse",
-    "UsedFormToken",
-    "User",
-    "WalkMeasureCheck",
-    "WalkParticipant",
-    "WalkRating",
-    "WalkSpot",
-    "WalkSpotPhoto",
-    "WalkStop",
-]
+from webapp.activities import models as activities
+from webapp.auth import models as auth
+from webapp.citizen import models as citizen
+from webapp.core.audit import models as audit
+from webapp.geo import areas
+from webapp.measures import models as measures
+from webapp.observations import models as observations
+from webapp.promises import models as promises
+from webapp.walks import models as walks
+
+MODEL_MODULES = (activities, auth, citizen, audit, areas, measures, observations, promises, walks)

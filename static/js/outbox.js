@@ -109,6 +109,11 @@
     };
   }
 
+  // Waiting to be sent, with no attempt and no refusal behind it.
+  function cleanSlate() {
+    return { state: "waiting", attempts: 0, next_try_at: 0, last_error: "", error_code: "", fields: {} };
+  }
+
   async function add({ id, payload, photos, kind, url, method, label, after, photoUrl, tokenUrl }) {
     const item = {
       id,
@@ -121,12 +126,7 @@
       label: label || "",
       after: after || null,
       photos: (photos || []).map((p) => ({ id: p.id, blob: p.blob, sent: false })),
-      state: "waiting",
-      attempts: 0,
-      next_try_at: 0,
-      last_error: "",
-      error_code: "",
-      fields: {},
+      ...cleanSlate(),
       obs_sent: false,
       created_at: Date.now(),
     };
@@ -144,12 +144,7 @@
       ...item,
       payload: { ...payload, id: newId || item.id },
       id: newId || item.id,
-      state: "waiting",
-      attempts: 0,
-      next_try_at: 0,
-      last_error: "",
-      error_code: "",
-      fields: {},
+      ...cleanSlate(),
     };
     await withStore("readwrite", (store) => {
       if (newId && newId !== id) store.delete(id);

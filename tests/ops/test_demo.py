@@ -8,13 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 from tests.auth.helpers import login_form
 from tests.conftest import make_user
+from webapp.activities.models import Activity, ActivityType
 from webapp.auth.models import User
 from webapp.citizen.models import PublicReport, Survey, SurveyResponse
 from webapp.core.access import Role
+from webapp.core.audit.models import AuditEntry
 from webapp.core.privacy import contains_personal_identity_number
 from webapp.extensions import db
-from webapp.models import Activity, ActivityType, AuditEntry, Observation, SafetyWalk
+from webapp.observations.models import Observation
 from webapp.ops.demo.data import DEMO_PASSWORD, DEMO_USERS
+from webapp.walks.models import SafetyWalk
 
 COUNTED = (User, Observation, Activity, SafetyWalk, PublicReport, Survey, SurveyResponse)
 

@@ -64,8 +64,7 @@ class TypeFigures:
 
 def _filters(period: Period, user: User) -> list[ColumnElement[bool]]:
     return [
-        Activity.started_at >= period.start,
-        Activity.started_at < period.end,
+        period.covers(Activity.started_at),
         visibility_filter(user, Activity.visibility, Activity.author_id),
     ]
 

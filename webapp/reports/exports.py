@@ -85,34 +85,37 @@ def _utc(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
+def _readable_in_order(
+    query: Select, period: Period, user: User, model: Any, at: Any, *conditions: Any
+) -> Select:
+    """The rows of `model` timed `at` in the period that `user` may read, oldest first."""
+    return query.where(
+        period.covers(at),
+        *conditions,
+        visibility_filter(user, model.visibility, model.author_id),
+    ).order_by(at, model.id)
+
+
 def _observations(period: Period, user: User) -> Dataset:
     english = str(get_locale() or "sv").startswith("en")
-    query = (
-        db.select(
-            Observation.id,
-            Observation.observed_at,
-            Observation.category_code,
-            Category.label_en if english else Category.label_sv,
-            Observation.status,
-            Observation.visibility,
-            Observation.rating,
-            Observation.note,
-            Observation.accuracy_m,
-            Observation.manual_position,
-            Observation.activity_id,
-            Observation.walk_id,
-            Observation.measure_id,
-            Observation.lat,
-            Observation.lon,
-        )
-        .join(Category, Category.code == Observation.category_code)
-        .where(
-            Observation.observed_at >= period.start,
-            Observation.observed_at < period.end,
-            visibility_filter(user, Observation.visibility, Observation.author_id),
-        )
-        .order_by(Observation.observed_at, Observation.id)
-    )
+    query = db.select(
+        Observation.id,
+        Observation.observed_at,
+        Observation.category_code,
+        Category.label_en if english else Category.label_sv,
+        Observation.status,
+        Observation.visibility,
+        Observation.rating,
+        Observation.note,
+        Observation.accuracy_m,
+        Observation.manual_position,
+        Observation.activity_id,
+        Observation.walk_id,
+        Observation.measure_id,
+        Observation.lat,
+        Observation.lon,
+    ).join(Category, Category.code == Observation.category_code)
+    query = _readable_in_order(query, period, user, Observation, Observation.observed_at)
 
     def to_record(row: Any) -> Record:
         values = dict(
@@ -159,35 +162,27 @@ ACTIVITY_COLUMNS = (
 
 
 def _activities(period: Period, user: User, promise_ids: list[int]) -> Dataset:
-    query = (
-        db.select(
-            Activity.id,
-            ActivityType.code,
-            ActivityType.name,
-            ActivityType.kind,
-            Activity.started_at,
-            Activity.ended_at,
-            Activity.auto_closed,
-            Activity.visibility,
-            Activity.place,
-            Activity.note,
-            Activity.details,
-            Activity.outside_tatort,
-            Activity.length_m,
-            Activity.lat,
-            Activity.lon,
-            Activity.route,
-        )
-        .join(ActivityType, ActivityType.id == Activity.activity_type_id)
-        .where(
-            Activity.started_at >= period.start,
-            Activity.started_at < period.end,
-            in_promises(promise_ids),
-            visibility_filter(user, Activity.visibility, Activity.author_id),
-        )
-        .order_by(Activity.started_at, Activity.id)
+    query = db.select(
+        Activity.id,
+        ActivityType.code,
+        ActivityType.name,
+        ActivityType.kind,
+        Activity.started_at,
+        Activity.ended_at,
+        Activity.auto_closed,
+        Activity.visibility,
+        Activity.place,
+        Activity.note,
+        Activity.details,
+        Activity.outside_tatort,
+        Activity.length_m,
+        Activity.lat,
+        Activity.lon,
+        Activity.route,
+    ).join(ActivityType, ActivityType.id == Activity.activity_type_id)
+    query = _readable_in_order(
+        query, period, user, Activity, Activity.started_at, in_promises(promise_ids)
     )
-
     return Dataset("activities", ACTIVITY_COLUMNS, query, _activity_record, _activity_geometry)
 
 

@@ -110,8 +110,7 @@ def _observation_counts(period: Period, user: User, extent: Extent, grid: Grid) 
     rows = db.session.execute(
         db.select(gx, gy, func.count())
         .where(
-            Observation.observed_at >= period.start,
-            Observation.observed_at < period.end,
+            period.covers(Observation.observed_at),
             Observation.status != "duplicate",
             Observation.lon.between(extent.min_lon, extent.max_lon),
             Observation.lat.between(extent.min_lat, extent.max_lat),
@@ -131,8 +130,7 @@ def _activity_counts(
         db.select(ActivityType.kind, gx, gy, func.count())
         .join(ActivityType, ActivityType.id == Activity.activity_type_id)
         .where(
-            Activity.started_at >= period.start,
-            Activity.started_at < period.end,
+            period.covers(Activity.started_at),
             Activity.lon.between(extent.min_lon, extent.max_lon),
             Activity.lat.between(extent.min_lat, extent.max_lat),
             in_promises(promise_ids),

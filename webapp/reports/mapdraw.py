@@ -160,16 +160,7 @@ def draw_map(layer: MapLayer, title: str) -> Drawing:
 
 def _cells(drawing: Drawing, frame: _Frame, layer: MapLayer) -> None:
     if not layer.cells:
-        drawing.add(
-            Text(
-                WIDTH / 2,
-                FRAME_TOP + frame.height / 2,
-                _("Nothing in the period."),
-                size=3.2,
-                anchor="middle",
-                fill="#4a5866",
-            )
-        )
+        _empty_note(drawing, frame, _("Nothing in the period."))
         return
     eastings, northings = to_sweref99tm([c.lon for c in layer.cells], [c.lat for c in layer.cells])
     cell_units = WIDTH / CELLS_ACROSS
@@ -192,6 +183,12 @@ def _cells(drawing: Drawing, frame: _Frame, layer: MapLayer) -> None:
                 opacity=0.6 if observation else 0.9,
             )
         )
+
+
+def _empty_note(drawing: Drawing, frame: _Frame, note: str) -> None:
+    """`note` in the middle of an empty map."""
+    middle = FRAME_TOP + frame.height / 2
+    drawing.add(Text(WIDTH / 2, middle, note, size=3.2, anchor="middle", fill="#4a5866"))
 
 
 def _legend(drawing: Drawing, layer: MapLayer, top: float) -> None:
@@ -242,16 +239,7 @@ def draw_heat_map(
     drawing.add(Rect(0, FRAME_TOP, WIDTH, frame.height, fill=None, stroke="#14202b"))
     drawing.add(Text(0, 5, title, size=3.6, bold=True))
     if not counts.cells:
-        drawing.add(
-            Text(
-                WIDTH / 2,
-                FRAME_TOP + frame.height / 2,
-                _("No place marked on this map."),
-                size=3.2,
-                anchor="middle",
-                fill="#4a5866",
-            )
-        )
+        _empty_note(drawing, frame, _("No place marked on this map."))
     _north_arrow(drawing, WIDTH - 4, FRAME_TOP + 2)
     _scale_bar(drawing, frame, bottom + 4)
     _heat_legend(drawing, scale_max, bottom + 8, counts.outside_map)

@@ -60,8 +60,7 @@ def _changes(period: Period, user: User) -> dict[str, int]:
         db.select(MeasureEvent.to_status, func.count(func.distinct(MeasureEvent.measure_id)))
         .join(Measure, Measure.id == MeasureEvent.measure_id)
         .where(
-            MeasureEvent.at >= period.start,
-            MeasureEvent.at < period.end,
+            period.covers(MeasureEvent.at),
             MeasureEvent.to_status.in_(TRACKED),
             # A note on an unchanged status (owner, deadline edited) is no status change.
             or_(
@@ -81,7 +80,7 @@ def _created(period: Period, user: User) -> int:
     return db.session.execute(
         db.select(func.count())
         .select_from(Measure)
-        .where(Measure.created_at >= period.start, Measure.created_at < period.end, _readable(user))
+        .where(period.covers(Measure.created_at), _readable(user))
     ).scalar_one()
 
 
@@ -98,8 +97,7 @@ def _not_feasible(period: Period, user: User) -> list[MeasureLine]:
         .join(MeasureEvent, MeasureEvent.measure_id == Measure.id)
         .where(
             MeasureEvent.to_status == "not_feasible",
-            MeasureEvent.at >= period.start,
-            MeasureEvent.at < period.end,
+            period.covers(MeasureEvent.at),
             _readable(user),
         )
         .order_by(MeasureEvent.at, Measure.id)

@@ -21,8 +21,7 @@ CENTRUM_AREA_CODE = "sunne-centrum"
 
 def _filters(period: Period, user: User) -> list[ColumnElement[bool]]:
     return [
-        Observation.observed_at >= period.start,
-        Observation.observed_at < period.end,
+        period.covers(Observation.observed_at),
         visibility_filter(user, Observation.visibility, Observation.author_id),
         # A record marked as a duplicate of another is one problem, counted once.
         Observation.status != "duplicate",

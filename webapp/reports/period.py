@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
 
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 # A council report covers a year or two; longer periods are more likely a typo than a wish.
@@ -53,6 +57,10 @@ class Period:
     def end(self) -> datetime:
         """Exclusive: local midnight after the last day."""
         return local_midnight_utc(self.last + timedelta(days=1))
+
+    def covers(self, column: ColumnElement[datetime]) -> ColumnElement[bool]:
+        """The SQL condition that the UTC time in `column` lies in the period."""
+        return (column >= self.start) & (column < self.end)
 
     def previous(self) -> Period:
         """The period of equal length in days just before this one (the weekly picture's)."""

@@ -286,22 +286,11 @@ def measure_rows(report: CouncilReport) -> list[list[str]]:
     """Status changes in the period against the previous one, then overdue measures."""
     m, before = report.measures, report.previous_measures
     rows = [
-        [
-            str(MEASURE_CHANGES[status]),
-            fmt.number(m.changed[status]),
-            fmt.number(before.changed[status]),
-            fmt.change(m.changed[status], before.changed[status]),
-        ]
+        _compared(str(MEASURE_CHANGES[status]), m.changed[status], before.changed[status])
         for status in TRACKED
     ]
-    overdue, overdue_before = len(m.overdue), len(before.overdue)
     rows.append(
-        [
-            _("Overdue at the end of the period"),
-            fmt.number(overdue),
-            fmt.number(overdue_before),
-            fmt.change(overdue, overdue_before),
-        ]
+        _compared(_("Overdue at the end of the period"), len(m.overdue), len(before.overdue))
     )
     return rows
 
@@ -312,17 +301,20 @@ def observation_rows(report: CouncilReport) -> list[list[str]]:
         now = report.observations.get(category.code, 0)
         before = report.previous_observations.get(category.code, 0)
         if now or before:
-            rows.append(
-                [category.label(), fmt.number(now), fmt.number(before), fmt.change(now, before)]
-            )
+            rows.append(_compared(category.label(), now, before))
     total, total_before = (
         sum(report.observations.values()),
         sum(report.previous_observations.values()),
     )
-    rows.append(
-        [_("Total"), fmt.number(total), fmt.number(total_before), fmt.change(total, total_before)]
-    )
+    rows.append(_compared(_("Total"), total, total_before))
     return rows
+
+
+def _compared(label: str, now: float, before: float | None) -> list[str]:
+    """A table row: the label, the count now and before, and the change (– with no before)."""
+    if before is None:
+        return [label, fmt.number(now), "–", "–"]
+    return [label, fmt.number(now), fmt.number(before), fmt.change(now, before)]
 
 
 # ---- the annual safety survey -------------------------------------------------------------
@@ -417,32 +409,10 @@ def survey_place_rows(place: PlaceQuestion) -> list[list[str]]:
     rows = []
     before_areas = place.previous_areas
     for key in AREA_KEYS:
-        now = place.areas[key]
-        if before_areas is None:
-            rows.append([str(AREA_LABELS[key]), fmt.number(now), "–", "–"])
-        else:
-            before = before_areas[key]
-            rows.append(
-                [
-                    str(AREA_LABELS[key]),
-                    fmt.number(now),
-                    fmt.number(before),
-                    fmt.change(now, before),
-                ]
-            )
-    total = sum(place.areas.values())
-    if before_areas is None:
-        rows.append([_("Total"), fmt.number(total), "–", "–"])
-    else:
-        total_before = sum(before_areas.values())
-        rows.append(
-            [
-                _("Total"),
-                fmt.number(total),
-                fmt.number(total_before),
-                fmt.change(total, total_before),
-            ]
-        )
+        before = None if before_areas is None else before_areas[key]
+        rows.append(_compared(str(AREA_LABELS[key]), place.areas[key], before))
+    total_before = None if before_areas is None else sum(before_areas.values())
+    rows.append(_compared(_("Total"), sum(place.areas.values()), total_before))
     return rows
 
 

@@ -125,16 +125,8 @@ def council_pdf() -> Response:
     with read_snapshot():
         report = build_council_report(period, promises, current_user)
         data = render_council_pdf(report, current_user)
-    audit(
-        "export.download",
-        target_type="report",
-        kind="council_report",
-        format="pdf",
-        **period.query_args(),
-        promises=[p.id for p in promises],
-    )
-    db.session.commit()
-    return _download(data, "application/pdf", f"radsrapport-{period.first}--{period.last}.pdf")
+    filename = f"radsrapport-{period.first}--{period.last}.pdf"
+    return _pdf(data, filename, "council_report", period, promises=[p.id for p in promises])
 
 
 def _week(args: MultiDict) -> Period:
@@ -170,15 +162,8 @@ def weekly_pdf() -> Response:
     with read_snapshot():
         picture = build_weekly(_week(request.args), current_user)
         data = render_weekly_pdf(picture, current_user)
-    audit(
-        "export.download",
-        target_type="report",
-        kind="weekly_picture",
-        format="pdf",
-        **picture.period.query_args(),
-    )
-    db.session.commit()
-    return _download(data, "application/pdf", f"lagesbild-{picture.period.last}.pdf")
+    filename = f"lagesbild-{picture.period.last}.pdf"
+    return _pdf(data, filename, "weekly_picture", picture.period)
 
 
 @bp.get("/exports/<name>.<extension>")
@@ -215,8 +200,19 @@ def export(name: str, extension: str) -> Response:
     return _attachment(response, filename)
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    return _attachment(current_app.response_class(data, mimetype=mimetype), filename)
+def _pdf(data: bytes, filename: str, kind: str, period: Period, **details: object) -> Response:
+    """A report's PDF as a download, its audit entry committed before the first byte leaves."""
+    audit(
+        "export.download",
+        target_type="report",
+        kind=kind,
+        format="pdf",
+        **period.query_args(),
+        **details,
+    )
+    db.session.commit()
+    response = current_app.response_class(data, mimetype="application/pdf")
+    return _attachment(response, filename)
 
 
 def _attachment(response: Response, filename: str) -> Response:

@@ -49,8 +49,7 @@ class MonthRatings:
 def _held(period: Period, user: User) -> list[ColumnElement[bool]]:
     return [
         SafetyWalk.status.in_(HELD),
-        SafetyWalk.starts_at >= period.start,
-        SafetyWalk.starts_at < period.end,
+        period.covers(SafetyWalk.starts_at),
         visibility_filter(user, SafetyWalk.visibility, SafetyWalk.created_by_id),
     ]
 

@@ -49,8 +49,7 @@ def _new_measures(period: Period, user: User) -> list[measures.MeasureLine]:
     rows = db.session.execute(
         db.select(Measure.id, Measure.title, Measure.owner, Measure.deadline, Measure.status)
         .where(
-            Measure.created_at >= period.start,
-            Measure.created_at < period.end,
+            period.covers(Measure.created_at),
             visibility_filter(user, Measure.visibility, Measure.created_by_id),
         )
         .order_by(Measure.created_at, Measure.id)
