@@ -9,8 +9,7 @@ from webapp.activities.loaders import get_activity_or_404
 from webapp.activities.service import activity_json, store_activity
 from webapp.activities.validation import validate_activity
 from webapp.core.access import require_field_user
-from webapp.core.errors import ApiProblem
-from webapp.core.idempotency import ConflictError
+from webapp.core.apiwrite import store_or_problem, stored_response, valid_or_problem
 from webapp.core.jsonbody import json_body
 
 
@@ -22,18 +21,10 @@ def register(bp: Blueprint) -> None:
 def create_activity():  # type: ignore[no-untyped-def]
     """201 first time, 200 for a replay with the same content, 409 for other content."""
     require_field_user()
-    clean, errors = validate_activity(json_body(), current_user)
-    if clean is None:
-        raise ApiProblem("validation_failed", fields=errors)
-    try:
-        activity, created = store_activity(clean, current_user)
-    except ConflictError:
-        raise ApiProblem("conflict") from None
-    response = jsonify(activity_json(activity, current_user))
-    response.status_code = 201 if created else 200
-    if created:
-        response.headers["Location"] = url_for("api.get_activity", activity_id=activity.id)
-    return response
+    clean = valid_or_problem(validate_activity(json_body(), current_user))
+    activity, created = store_or_problem(store_activity, clean, current_user)
+    location = url_for("api.get_activity", activity_id=activity.id) if created else None
+    return stored_response(activity_json(activity, current_user), created, location)
 
 
 def get_activity(activity_id: str):  # type: ignore[no-untyped-def]

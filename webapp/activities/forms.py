@@ -7,6 +7,7 @@ Values that cannot be converted are passed on unchanged for the validator to nam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,16 @@ def form_list(form: MultiDict, name: str) -> list[str]:
 def form_text(form: MultiDict, name: str) -> str | None:
     value = form.get(name)
     return None if value is None else value
+
+
+def details_reader(**readers: Callable[[MultiDict, str], Any]) -> Callable[[MultiDict], dict]:
+    """A kind's details_from_form when each detail is one form field `details.<name>`, read by
+    its reader (form_int, form_list, form_text)."""
+
+    def details_from_form(form: MultiDict) -> dict[str, Any]:
+        return {name: read(form, f"details.{name}") for name, read in readers.items()}
+
+    return details_from_form
 
 
 def local_time(form: MultiDict, name: str) -> str | None:

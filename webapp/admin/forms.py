@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import Length, Regexp
 
-from webapp.core.forms import Form
+from webapp.core.forms import Form, required_text
 from webapp.core.labels import choices
 
 ROLE_CHOICES = {
@@ -17,16 +17,13 @@ ORGANISATION_CHOICES = {"police": _l("Police"), "municipality": _l("Municipality
 
 
 class NewUserForm(Form):
-    username = StringField(
+    username = required_text(
         _l("User name"),
-        validators=[
-            DataRequired(message=_l("Enter a user name.")),
-            Length(max=64),
-            Regexp(
-                r"^[a-zA-Z0-9._-]+$",
-                message=_l("Use letters a–z, digits, dot, dash or underscore."),
-            ),
-        ],
+        _l("Enter a user name."),
+        64,
+        Regexp(
+            r"^[a-zA-Z0-9._-]+$", message=_l("Use letters a–z, digits, dot, dash or underscore.")
+        ),
     )
     display_name = StringField(_l("Display name"), validators=[Length(max=120)])
     role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))

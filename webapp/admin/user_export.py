@@ -61,6 +61,11 @@ def _rows(query: Any, skip: set[str] = SKIPPED_COLUMNS) -> list[dict[str, Any]]:
     return [_row(obj, skip) for obj in db.session.execute(query).scalars()]
 
 
+def _owned(user_column: Any, user: User, order: Any) -> list[dict[str, Any]]:
+    """The rows of `user_column`'s table whose `user_column` is the user, in `order`."""
+    return _rows(db.select(user_column.class_).where(user_column == user.id).order_by(order))
+
+
 def _moderated_reports(user: User) -> list[dict[str, Any]]:
     """Reports the user decided on: the last decision is on the row, earlier ones in the trail."""
     acted_on = db.select(AuditEntry.target_id).where(
@@ -99,36 +104,18 @@ def user_data(user: User) -> dict[str, list[dict[str, Any]]]:
     activities = db.select(Activity.id).where(Activity.author_id == user.id)
     return {
         "account": [{name: _value(getattr(user, name)) for name in ACCOUNT_FIELDS}],
-        "observations": _rows(
-            db.select(Observation)
-            .where(Observation.author_id == user.id)
-            .order_by(Observation.created_at)
-        ),
-        "photos": _rows(
-            db.select(Photo).where(Photo.author_id == user.id).order_by(Photo.created_at)
-        ),
-        "activities": _rows(
-            db.select(Activity).where(Activity.author_id == user.id).order_by(Activity.created_at)
-        ),
+        "observations": _owned(Observation.author_id, user, Observation.created_at),
+        "photos": _owned(Photo.author_id, user, Photo.created_at),
+        "activities": _owned(Activity.author_id, user, Activity.created_at),
         "follow_ups": _rows(
             db.select(FollowUp).where(FollowUp.activity_id.in_(activities)).order_by(FollowUp.id)
         ),
-        "activity_revisions": _rows(
-            db.select(ActivityRevision)
-            .where(ActivityRevision.user_id == user.id)
-            .order_by(ActivityRevision.at)
-        ),
-        "measures": _rows(
-            db.select(Measure).where(Measure.created_by_id == user.id).order_by(Measure.id)
-        ),
-        "measure_events": _rows(
-            db.select(MeasureEvent).where(MeasureEvent.user_id == user.id).order_by(MeasureEvent.at)
-        ),
+        "activity_revisions": _owned(ActivityRevision.user_id, user, ActivityRevision.at),
+        "measures": _owned(Measure.created_by_id, user, Measure.id),
+        "measure_events": _owned(MeasureEvent.user_id, user, MeasureEvent.at),
         "safety_walks": _walks(user, activities),
         "citizen_report_moderation": _moderated_reports(user),
-        "surveys": _rows(
-            db.select(Survey).where(Survey.created_by_id == user.id).order_by(Survey.id)
-        ),
+        "surveys": _owned(Survey.created_by_id, user, Survey.id),
         # What the user did, what was done to the account, and failed logins under its name.
         "audit_entries": _rows(
             db.select(AuditEntry)

@@ -28,7 +28,7 @@ from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
 from webapp.core.audit.service import record as audit
 from webapp.core.forms import Form
-from webapp.core.inputs import bounded_int, page_number
+from webapp.core.inputs import bounded_int, one_page, page_number
 from webapp.core.labels import choices
 from webapp.extensions import db
 
@@ -211,16 +211,13 @@ def audit_log() -> str:
     since = datetime.now(UTC) - timedelta(days=days)
     query = query.where(AuditEntry.at >= since)
     page = page_number()
-    entries = db.session.execute(
-        query.limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE)
-    ).scalars()
-    entries = list(entries)
+    entries, has_more = one_page(query, page, AUDIT_PAGE_SIZE)
     audit("audit.read", target_type="audit_entries", filters=dict(request.args))
     db.session.commit()
     return render_template(
         "admin/audit.html",
-        entries=entries[:AUDIT_PAGE_SIZE],
-        has_more=len(entries) > AUDIT_PAGE_SIZE,
+        entries=entries,
+        has_more=has_more,
         page=page,
         action=action,
         actor=actor,

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from webapp.core.apiwrite import no_store
 from webapp.core.errors import ApiProblem
 
 
@@ -26,9 +27,9 @@ def create_api_blueprint() -> Blueprint:
 
 def csrf_token():  # type: ignore[no-untyped-def]
     """A fresh token for the outbox before each flush (tokens may have expired meanwhile)."""
-    response = jsonify(csrf_token=generate_csrf(), authenticated=current_user.is_authenticated)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(
+        jsonify(csrf_token=generate_csrf(), authenticated=current_user.is_authenticated)
+    )
 
 
 def me():  # type: ignore[no-untyped-def]

@@ -30,9 +30,9 @@ from webapp.citizen.public.reports import (
     validate_report,
 )
 from webapp.citizen.settings import setting
-from webapp.core.errors import ApiProblem, problem_response
+from webapp.core.apiwrite import no_store, store_or_problem, valid_or_problem
+from webapp.core.errors import problem_response
 from webapp.core.fieldinput import canonical_uuid
-from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
 from webapp.extensions import limiter
 
@@ -40,29 +40,20 @@ OUTBOX_SCOPE = "citizen"
 
 
 def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/public/session", endpoint="citizen_session", view_func=citizen_session)
-    bp.add_url_rule(
-        "/public/reports",
-        endpoint="citizen_create_report",
-        view_func=create_report,
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/public/form-token",
-        endpoint="citizen_form_token",
-        view_func=fresh_form_token,
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/public/reports.geojson", endpoint="citizen_reports_geojson", view_func=reports_geojson
-    )
+    for rule, endpoint, view, methods in (
+        ("/public/session", "citizen_session", citizen_session, ["GET"]),
+        ("/public/reports", "citizen_create_report", create_report, ["POST"]),
+        ("/public/form-token", "citizen_form_token", fresh_form_token, ["POST"]),
+        ("/public/reports.geojson", "citizen_reports_geojson", reports_geojson, ["GET"]),
+    ):
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=methods)
 
 
 def citizen_session():  # type: ignore[no-untyped-def]
     """Like /csrf-token for a resident's outbox: there is no login that could have ended."""
-    response = jsonify(csrf_token=generate_csrf(), authenticated=True, outbox_scope=OUTBOX_SCOPE)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(
+        jsonify(csrf_token=generate_csrf(), authenticated=True, outbox_scope=OUTBOX_SCOPE)
+    )
 
 
 @limiter.limit(guard.form_refresh_limit)
@@ -70,9 +61,7 @@ def fresh_form_token():  # type: ignore[no-untyped-def]
     """Exchange the token of the page a report was made on for a fresh one (guard.exchange)."""
     payload = json_body()
     old = payload.get(guard.TOKEN_FIELD) if isinstance(payload, dict) else None
-    response = jsonify(form_token=guard.exchange(FORM_NAME, old))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(jsonify(form_token=guard.exchange(FORM_NAME, old)))
 
 
 @limiter.limit(guard.report_limit)
@@ -87,13 +76,9 @@ def create_report():  # type: ignore[no-untyped-def]
     if verdict.reason in guard.QUIET:
         quiet_id = canonical_uuid(payload.get("id")) or str(uuid.uuid4())
         return jsonify(receipt_json(quiet_id)), 201
-    clean, errors = validate_report(payload)
-    if clean is None:
-        raise ApiProblem("validation_failed", fields=errors)
+    clean = valid_or_problem(validate_report(payload))
     try:
-        report, created = store_report(clean, verdict)
-    except ConflictError:
-        raise ApiProblem("conflict") from None
+        report, created = store_or_problem(store_report, clean, verdict)
     except NotNow as not_now:
         return _try_again_later(not_now.code)
     return jsonify(receipt_json(report.id)), 201 if created else 200

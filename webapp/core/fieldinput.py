@@ -196,12 +196,11 @@ def aware_time(
 def calendar_date(value: Any, field: str, errors: Errors, *, required: bool = True) -> date | None:
     if value in (None, "") and not required:
         return None
-    if not isinstance(value, str) or len(value) != 10:
-        errors[field] = _("A date (YYYY-MM-DD) is required.")
-        return None
     try:
-        parsed = date.fromisoformat(value)
+        parsed = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
     except ValueError:
+        parsed = None
+    if parsed is None:
         errors[field] = _("A date (YYYY-MM-DD) is required.")
         return None
     if not is_sane_date(parsed):

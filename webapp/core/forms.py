@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeField, Field, StringField, TimeField
-from wtforms.validators import StopValidation
+from wtforms.validators import DataRequired, Length, StopValidation
 
 from webapp.core.fieldinput import (
     date_range_message,
@@ -52,3 +52,12 @@ class Form(FlaskForm):
     """FlaskForm with the shared input checks on every field (see the module docstring)."""
 
     Meta = _CheckedMeta
+
+
+def required_text(label: Any, required_message: Any, max_length: int, *checks: Any) -> StringField:
+    """A text field that must be filled in (with its own message), at most `max_length` long,
+    then any further `checks` (validators)."""
+    return StringField(
+        label,
+        validators=[DataRequired(message=required_message), Length(max=max_length), *checks],
+    )

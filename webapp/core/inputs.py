@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import is_clean_text, is_whole_number, unclean_text_message
+from webapp.extensions import db
 
 # The largest value of a PostgreSQL INTEGER (and of our SQLite ids, which share the schema).
 MAX_ID = 2**31 - 1
@@ -65,6 +66,12 @@ def page_number(args: MultiDict[str, str] | None = None, name: str = "page") -> 
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or not 0 < int(raw) <= MAX_PAGE:
         abort(404)
     return int(raw)
+
+
+def one_page(query: Any, page: int, size: int) -> tuple[list[Any], bool]:
+    """The rows of page `page` (from 1) of `query`, `size` a page, and whether more follow."""
+    rows = list(db.session.execute(query.limit(size + 1).offset((page - 1) * size)).scalars())
+    return rows[:size], len(rows) > size
 
 
 def bounded_int(raw: str | None, *, low: int, high: int, default: int) -> int:

@@ -9,7 +9,8 @@ import re
 _PERSONNUMMER = re.compile(r"(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{3})(\d)(?!\d)")
 
 
-def _luhn_ok(digits: str) -> bool:
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check digit test of personal identity and organisation numbers."""
     total = 0
     for index, char in enumerate(digits):
         value = int(char) * (2 if index % 2 == 0 else 1)
@@ -23,6 +24,6 @@ def contains_personal_identity_number(text: str) -> bool:
         day = int(dd) - 60 if int(dd) > 60 else int(dd)  # samordningsnummer add 60 to the day
         if not (1 <= int(mm) <= 12 and 1 <= day <= 31):
             continue
-        if _luhn_ok(yy + mm + dd + serial + check):
+        if luhn_ok(yy + mm + dd + serial + check):
             return True
     return False

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from webapp.core.privacy import luhn_ok
+
 _PATTERN = re.compile(r"^(\d{6})-?(\d{4})$")
 
 
@@ -16,14 +18,6 @@ class OrgNumberProblem(StrEnum):
     FORMAT = "format"
     CHECK_DIGIT = "check_digit"
     PERSONAL = "personal"
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
 
 
 def check_org_number(value: str) -> tuple[str | None, OrgNumberProblem | None]:

@@ -7,9 +7,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from werkzeug.datastructures import MultiDict
 
-from webapp.activities.forms import form_int, form_list
+from webapp.activities.forms import details_reader, form_int, form_list
 from webapp.activities.kinds.base import Kind, details_object
 from webapp.activities.patrols.service import close_superseded
 from webapp.core.fieldinput import Errors, choices, count
@@ -43,18 +42,11 @@ def validate_details(value: Any, errors: Errors) -> dict[str, Any]:
     return {"participants_count": participants, "organisations": organisations}
 
 
-def details_from_form(form: MultiDict) -> dict[str, Any]:
-    return {
-        "participants_count": form_int(form, "details.participants_count"),
-        "organisations": form_list(form, "details.organisations"),
-    }
-
-
 KIND = Kind(
     code="patrol",
     label=_l("Foot patrol"),
     validate_details=validate_details,
-    details_from_form=details_from_form,
+    details_from_form=details_reader(participants_count=form_int, organisations=form_list),
     fields_template="activities/patrols/_fields.html",
     detail_template="activities/patrols/_detail.html",
     default_area="sunne-centrum",

@@ -6,9 +6,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import MultiDict
 
-from webapp.activities.forms import form_list, form_text
+from webapp.activities.forms import details_reader, form_list, form_text
 from webapp.activities.kinds.base import Kind, details_object
 from webapp.activities.kinds.orgnr import OrgNumberProblem, check_org_number
 from webapp.core.fieldinput import Errors, choices, free_text
@@ -64,21 +63,17 @@ def validate_details(value: Any, errors: Errors) -> dict[str, Any]:
     }
 
 
-def details_from_form(form: MultiDict) -> dict[str, Any]:
-    return {
-        "business_name": form_text(form, "details.business_name"),
-        "org_number": form_text(form, "details.org_number"),
-        "topics": form_list(form, "details.topics"),
-        "outcome": form_text(form, "details.outcome"),
-        "follow_up": form_text(form, "details.follow_up"),
-    }
-
-
 KIND = Kind(
     code="business_visit",
     label=_l("Business visit"),
     validate_details=validate_details,
-    details_from_form=details_from_form,
+    details_from_form=details_reader(
+        business_name=form_text,
+        org_number=form_text,
+        topics=form_list,
+        outcome=form_text,
+        follow_up=form_text,
+    ),
     fields_template="activities/kinds/visit/_fields.html",
     asks_position=True,
     detail_template="activities/kinds/visit/_detail.html",

@@ -59,16 +59,14 @@ def publish(report_id: str) -> Response:
     except moderation.ModerationError as problem:
         flash(str(problem), "error")
         return _back(report.id)
-    flash(_("The report is published."), "success")
-    return _next_pending()
+    return _done(_("The report is published."))
 
 
 @bp.post("/<report_id>/hide")
 @roles_required(Role.COORDINATOR)
 def hide(report_id: str) -> Response:
     moderation.hide(moderation.get_report_or_404(report_id), current_user)
-    flash(_("The report is hidden."), "success")
-    return _next_pending()
+    return _done(_("The report is hidden."))
 
 
 @bp.post("/<report_id>/merge")
@@ -86,8 +84,7 @@ def merge(report_id: str) -> Response:
     else:
         flash(_("Choose what to merge the report with."), "error")
         return _back(report.id)
-    flash(_("The report is merged."), "success")
-    return _next_pending()
+    return _done(_("The report is merged."))
 
 
 @bp.post("/<report_id>/convert")
@@ -139,6 +136,12 @@ def _map_data(report, nearby, measures) -> dict[str, Any]:  # type: ignore[no-un
 
 def _back(report_id: str) -> Response:
     return redirect(url_for("moderation.detail", report_id=report_id))
+
+
+def _done(message: str) -> Response:
+    """The decision is made: say so, and go on with the reports still waiting."""
+    flash(message, "success")
+    return _next_pending()
 
 
 def _next_pending() -> Response:

@@ -8,7 +8,7 @@ the contact details or the time it came in.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -132,17 +132,8 @@ def store_report(clean: CleanReport, verdict: guard.Verdict) -> tuple[PublicRepo
     missed the answer. Nothing about the sender is stored and nothing is audited: the audit
     trail keeps the caller's address, and a resident's report must not carry one.
     """
-    report = PublicReport(
-        id=clean.id,
-        lat=clean.lat,
-        lon=clean.lon,
-        feeling=clean.feeling,
-        category_code=clean.category_code,
-        text=clean.text,
-        time_of_day=clean.time_of_day,
-        contact=clean.contact,
-        content_hash=content_digest(clean.canonical()),
-    )
+    # A clean report's fields are the stored report's columns.
+    report = PublicReport(**asdict(clean), content_hash=content_digest(clean.canonical()))
     report, created = insert_once(report)
     if not created:
         return report, False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +22,11 @@ bp.context_processor(lambda: {"citizen_labels": citizen_labels})
 
 def public_url(code: str) -> str:
     return url_for("survey.answer_page", code=code, _external=True)
+
+
+def _details(form: SurveyForm) -> tuple[str, str, date | None, date | None]:
+    """Title, introduction and period as the survey service takes them."""
+    return form.title.data or "", form.intro.data or "", form.opens_on.data, form.closes_on.data
 
 
 def _period(survey) -> dict:  # type: ignore[no-untyped-def]
@@ -42,13 +49,7 @@ def new() -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("citizen/surveys/form.html", form=form, survey=None), status
-    survey = surveys.create_survey(
-        form.title.data or "",
-        form.intro.data or "",
-        form.opens_on.data,
-        form.closes_on.data,
-        current_user,
-    )
+    survey = surveys.create_survey(*_details(form), current_user)
     flash(_("The survey is created. Add its questions."), "success")
     return redirect(url_for("surveys.detail", survey_id=survey.id))
 
@@ -59,14 +60,7 @@ def detail(survey_id: int) -> Response | str | tuple[str, int]:
     survey = surveys.get_survey_or_404(survey_id)
     form = SurveyForm(obj=survey, **_period(survey))
     if form.validate_on_submit():
-        surveys.update_survey(
-            survey,
-            form.title.data or "",
-            form.intro.data or "",
-            form.opens_on.data,
-            form.closes_on.data,
-            current_user,
-        )
+        surveys.update_survey(survey, *_details(form), current_user)
         flash(_("The survey is saved."), "success")
         return redirect(url_for("surveys.detail", survey_id=survey.id))
     return render_template(

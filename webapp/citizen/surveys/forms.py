@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, DateField, SelectField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.citizen.labels import QUESTION_KIND
-from webapp.core.forms import Form
+from webapp.core.forms import Form, required_text
 from webapp.core.labels import choices
 from webapp.measures.forms import no_identity_numbers
 
@@ -15,14 +15,7 @@ MAX_OPTIONS = 12
 
 
 class SurveyForm(Form):
-    title = StringField(
-        _l("Title"),
-        validators=[
-            DataRequired(message=_l("Give the survey a title.")),
-            Length(max=200),
-            no_identity_numbers,
-        ],
-    )
+    title = required_text(_l("Title"), _l("Give the survey a title."), 200, no_identity_numbers)
     intro = TextAreaField(
         _l("Introduction for residents"), validators=[Length(max=4000), no_identity_numbers]
     )
@@ -44,14 +37,7 @@ class SurveyForm(Form):
 
 class QuestionForm(Form):
     kind = SelectField(_l("Kind of question"), choices=choices(QUESTION_KIND))
-    text = StringField(
-        _l("Question"),
-        validators=[
-            DataRequired(message=_l("Write the question.")),
-            Length(max=300),
-            no_identity_numbers,
-        ],
-    )
+    text = required_text(_l("Question"), _l("Write the question."), 300, no_identity_numbers)
     options = TextAreaField(
         _l("Options, one per line (for a scale: the words for 1 and for 5)"),
         validators=[Length(max=2000)],
