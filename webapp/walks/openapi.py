@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from webapp.core.openapi import error_responses as _errors
 from webapp.walks.models import CHECK_ANSWERS, FACTORS, RATING_MAX
 
-ERROR = {"$ref": "#/components/schemas/Error"}
 SECURITY = [{"session": [], "csrf": []}]
-
-
-def _errors(*codes: int) -> dict[str, Any]:
-    return {
-        str(code): {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
-        for code in codes
-    }
 
 
 def _params(**kinds: str) -> list[dict[str, Any]]:
