@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeField, Field, StringField, TimeField
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms import DateField, DateTimeField, Field, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from webapp.core.fieldinput import (
     date_range_message,
@@ -23,12 +24,26 @@ from webapp.core.fieldinput import (
     is_sane_date,
     unclean_text_message,
 )
+from webapp.core.privacy import contains_personal_identity_number
 
 
 def clean_text(form: Any, field: Field) -> None:
     """WTForms validator: the text test of the JSON API (stops the chain on failure)."""
     if isinstance(field.data, str) and not is_clean_text(field.data):
         raise StopValidation(unclean_text_message())
+
+
+def no_identity_numbers(form: Any, field: Field) -> None:
+    """WTForms validator: free text about places and situations carries no personnummer."""
+    if field.data and contains_personal_identity_number(field.data):
+        raise ValidationError(
+            _l("Remove the personal identity number: describe places and situations, not people.")
+        )
+
+
+def free_text(label: Any, max_length: int, field: type[StringField] = TextAreaField) -> Any:
+    """An optional text field of at most `max_length` characters without identity numbers."""
+    return field(label, validators=[Length(max=max_length), no_identity_numbers])
 
 
 def sane_date(form: Any, field: Field) -> None:

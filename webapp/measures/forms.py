@@ -1,37 +1,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
-from webapp.core.forms import Form
+from webapp.core.forms import Form, free_text, no_identity_numbers, required_text
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
-from webapp.core.privacy import contains_personal_identity_number
-
-
-def no_identity_numbers(form, field) -> None:  # type: ignore[no-untyped-def]
-    if field.data and contains_personal_identity_number(field.data):
-        raise ValidationError(
-            _l("Remove the personal identity number: describe places and situations, not people.")
-        )
 
 
 class MeasureForm(Form):
-    title = StringField(
-        _l("What is to be done"),
-        validators=[
-            DataRequired(message=_l("Describe the measure briefly.")),
-            Length(max=200),
-            no_identity_numbers,
-        ],
+    title = required_text(
+        _l("What is to be done"), _l("Describe the measure briefly."), 200, no_identity_numbers
     )
-    description = TextAreaField(
-        _l("Description"), validators=[Length(max=4000), no_identity_numbers]
-    )
-    internal_note = TextAreaField(
-        _l("Internal note (police and municipality only, never in the public protocol)"),
-        validators=[Length(max=4000), no_identity_numbers],
+    description = free_text(_l("Description"), 4000)
+    internal_note = free_text(
+        _l("Internal note (police and municipality only, never in the public protocol)"), 4000
     )
     owner = SelectField(_l("Owner"), choices=choices(MEASURE_OWNER))
     owner_detail = StringField(
@@ -46,7 +30,7 @@ class MeasureForm(Form):
 
 class StatusForm(Form):
     status = SelectField(_l("New status"), choices=choices(MEASURE_STATUS))
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000), no_identity_numbers])
+    comment = free_text(_l("Comment"), 2000)
 
     def validate_comment(self, field) -> None:  # type: ignore[no-untyped-def]
         if (field.data or "").strip():

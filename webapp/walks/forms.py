@@ -15,15 +15,13 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
-    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
-from webapp.core.forms import Form
+from webapp.core.forms import Form, free_text, no_identity_numbers, required_text
 from webapp.core.labels import VISIBILITY, choices
-from webapp.measures.forms import no_identity_numbers
 from webapp.walks.labels import AGE_BAND, DIMENSION_LABELS, GENDER, GROUP, WALK_STATUS
 from webapp.walks.models import HEADCOUNT_DIMENSIONS
 
@@ -48,36 +46,19 @@ def combine(day, at: time | None) -> datetime | None:  # type: ignore[no-untyped
 
 
 class WalkForm(Form):
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(message=_l("Give the walk a name.")),
-            Length(max=200),
-            no_identity_numbers,
-        ],
-    )
+    name = required_text(_l("Name"), _l("Give the walk a name."), 200, no_identity_numbers)
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a date."))])
     start_time = TimeField(_l("Starts at"), validators=[DataRequired(message=_l("Choose a time."))])
     end_time = TimeField(_l("Ends at (about)"), validators=[Optional()])
     light = RadioField(_l("Light"), choices=choices(LIGHT), default="after_dark")
-    meeting_point = StringField(
-        _l("Meeting point"), validators=[Length(max=200), no_identity_numbers]
-    )
-    invited = TextAreaField(
-        _l("Organisations invited (one per line)"),
-        validators=[Length(max=4000), no_identity_numbers],
-    )
+    meeting_point = free_text(_l("Meeting point"), 200, StringField)
+    invited = free_text(_l("Organisations invited (one per line)"), 4000)
     route = HiddenField()
     stops = HiddenField()
     visibility = SelectField(_l("Visible to"), choices=choices(VISIBILITY), default="shared")
     status = SelectField(_l("Status"), choices=choices(WALK_STATUS), default="planned")
-    summary = TextAreaField(
-        _l("Summary for the protocol (public)"), validators=[Length(max=8000), no_identity_numbers]
-    )
-    notes = TextAreaField(
-        _l("Internal notes (police and municipality only)"),
-        validators=[Length(max=8000), no_identity_numbers],
-    )
+    summary = free_text(_l("Summary for the protocol (public)"), 8000)
+    notes = free_text(_l("Internal notes (police and municipality only)"), 8000)
 
     def validate_end_time(self, field) -> None:  # type: ignore[no-untyped-def]
         if field.data and self.start_time.data and field.data <= self.start_time.data:

@@ -7,18 +7,15 @@ from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.citizen.labels import QUESTION_KIND
-from webapp.core.forms import Form, required_text
+from webapp.core.forms import Form, free_text, no_identity_numbers, required_text
 from webapp.core.labels import choices
-from webapp.measures.forms import no_identity_numbers
 
 MAX_OPTIONS = 12
 
 
 class SurveyForm(Form):
     title = required_text(_l("Title"), _l("Give the survey a title."), 200, no_identity_numbers)
-    intro = TextAreaField(
-        _l("Introduction for residents"), validators=[Length(max=4000), no_identity_numbers]
-    )
+    intro = free_text(_l("Introduction for residents"), 4000)
     opens_on = DateField(_l("Opens on"), validators=[Optional()])
     closes_on = DateField(_l("Closes after"), validators=[Optional()])
 
