@@ -35,38 +35,18 @@ from webapp.walks.validation import validate_check, validate_rating, validate_sp
 
 
 def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/walk-session", endpoint="walk_session", view_func=walk_session)
-    bp.add_url_rule("/walks/<int:walk_id>", endpoint="walk_detail", view_func=walk_detail)
-    bp.add_url_rule("/walks/<int:walk_id>/spots", endpoint="walk_spots", view_func=list_spots)
-    bp.add_url_rule(
-        "/walks/<int:walk_id>/spots",
-        endpoint="walk_create_spot",
-        view_func=create_spot,
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/walks/<int:walk_id>/spots/<spot_id>/photos/<photo_id>",
-        endpoint="walk_spot_photo",
-        view_func=put_photo,
-        methods=["PUT"],
-    )
-    bp.add_url_rule(
-        "/walks/<int:walk_id>/stops/<int:stop_id>/ratings",
-        endpoint="walk_rate_stop",
-        view_func=rate_stop,
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/walks/<int:walk_id>/measures/<int:measure_id>",
-        endpoint="walk_measure",
-        view_func=get_measure,
-    )
-    bp.add_url_rule(
-        "/walks/<int:walk_id>/measures/<int:measure_id>/checks",
-        endpoint="walk_check_measure",
-        view_func=check_measure,
-        methods=["POST"],
-    )
+    walk = "/walks/<int:walk_id>"
+    for rule, endpoint, view, methods in (
+        ("/walk-session", "walk_session", walk_session, ["GET"]),
+        (walk, "walk_detail", walk_detail, ["GET"]),
+        (f"{walk}/spots", "walk_spots", list_spots, ["GET"]),
+        (f"{walk}/spots", "walk_create_spot", create_spot, ["POST"]),
+        (f"{walk}/spots/<spot_id>/photos/<photo_id>", "walk_spot_photo", put_photo, ["PUT"]),
+        (f"{walk}/stops/<int:stop_id>/ratings", "walk_rate_stop", rate_stop, ["POST"]),
+        (f"{walk}/measures/<int:measure_id>", "walk_measure", get_measure, ["GET"]),
+        (f"{walk}/measures/<int:measure_id>/checks", "walk_check_measure", check_measure, ["POST"]),
+    ):
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=methods)
 
 
 def walk_session():  # type: ignore[no-untyped-def]
