@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta, timezone
+from datetime import timedelta, timezone
 from typing import Any
 
 from flask import url_for
@@ -31,16 +31,8 @@ def store_observation(clean: CleanObservation, author: User) -> tuple[Observatio
     (on SQLite a second wait for the write lock) to fetch what it already holds.
     """
     observation = Observation(
-        id=clean.id,
-        lat=clean.lat,
-        lon=clean.lon,
-        accuracy_m=clean.accuracy_m,
-        manual_position=clean.manual_position,
+        **clean.columns(),
         imprecise_position=clean.imprecise_position,
-        observed_at=clean.observed_at.astimezone(UTC),
-        observed_utc_offset_min=clean.utc_offset_min,
-        category_code=clean.category_code,
-        note=clean.note,
         rating=clean.rating,
         visibility=clean.visibility,
         author_id=author.id,

@@ -59,6 +59,20 @@ class CleanPoint:
             "manual_position": self.manual_position,
         }
 
+    def columns(self) -> dict[str, Any]:
+        """The columns a stored point takes from this entry (times in UTC, offset kept)."""
+        return {
+            "id": self.id,
+            "lat": self.lat,
+            "lon": self.lon,
+            "accuracy_m": self.accuracy_m,
+            "manual_position": self.manual_position,
+            "observed_at": self.observed_at.astimezone(UTC),
+            "observed_utc_offset_min": self.utc_offset_min,
+            "category_code": self.category_code,
+            "note": self.note,
+        }
+
 
 @dataclass
 class CleanObservation(CleanPoint):

@@ -36,26 +36,21 @@ def _actor(participant: WalkParticipant) -> str:
 def store_spot(clean: CleanSpot, participant: WalkParticipant) -> tuple[WalkSpot, bool]:
     canonical = {**clean.canonical(), "walk_id": participant.walk_id}
     spot = WalkSpot(
-        id=clean.id,
+        **clean.columns(),
         walk_id=participant.walk_id,
         participant_id=participant.id,
-        lat=clean.lat,
-        lon=clean.lon,
-        accuracy_m=clean.accuracy_m,
-        manual_position=clean.manual_position,
-        observed_at=clean.observed_at.astimezone(UTC),
-        observed_utc_offset_min=clean.utc_offset_min,
-        category_code=clean.category_code,
-        note=clean.note,
         content_hash=content_digest(canonical),
     )
-    spot, created = insert_once(spot)
+    return _store_once(spot, "walk_spot.create", participant, walk_id=participant.walk_id)
+
+
+def _store_once(row: Any, action: str, participant: WalkParticipant, **details: Any) -> Any:
+    """Insert a participant's record once (a replay finds it), audit and commit a new one."""
+    row, created = insert_once(row)
     if created:
-        audit(
-            "walk_spot.create", spot, actor_label=_actor(participant), walk_id=participant.walk_id
-        )
+        audit(action, row, actor_label=_actor(participant), **details)
         db.session.commit()
-    return spot, created
+    return row, created
 
 
 def store_rating(
@@ -71,17 +66,9 @@ def store_rating(
         content_hash=content_digest(clean.canonical(stop.id)),
         **clean.values,
     )
-    rating, created = insert_once(rating)
-    if created:
-        audit(
-            "walk.rating",
-            rating,
-            actor_label=_actor(participant),
-            walk_id=participant.walk_id,
-            stop_id=stop.id,
-        )
-        db.session.commit()
-    return rating, created
+    return _store_once(
+        rating, "walk.rating", participant, walk_id=participant.walk_id, stop_id=stop.id
+    )
 
 
 def store_check(
@@ -96,17 +83,9 @@ def store_check(
         note=clean.note,
         content_hash=content_digest(clean.canonical(measure_id)),
     )
-    check, created = insert_once(check)
-    if created:
-        audit(
-            "walk.measure_check",
-            check,
-            actor_label=_actor(participant),
-            measure_id=measure_id,
-            answer=clean.answer,
-        )
-        db.session.commit()
-    return check, created
+    return _store_once(
+        check, "walk.measure_check", participant, measure_id=measure_id, answer=clean.answer
+    )
 
 
 def store_spot_photo(spot: WalkSpot, photo_id: str, raw: bytes) -> tuple[WalkSpotPhoto, bool]:
