@@ -219,6 +219,7 @@ def test_worker_job_imports_and_the_weekly_picture_lists_without_drawing(app, fe
         in html
     )
     assert 'rel="noopener noreferrer"' in html
+    assert "Polisens händelser hämtades senast" in html
     assert "Sunnemo" not in html and "Torsby" not in html
     # The police's point is never used: no map or GeoJSON answer carries an event.
     for url in (
@@ -260,4 +261,7 @@ def test_the_weekly_picture_works_when_the_feed_is_unreachable(app, feed, coordi
     assert result.exit_code != 0 and "network" in result.output
     page = browser.get("/reports/weekly?to=2026-12-01")
     assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Polisens händelser: aldrig hämtade." in html
+    assert "polisens server gick inte att nå" in html
     assert browser.get("/reports/weekly.pdf?to=2026-12-01").status_code == 200

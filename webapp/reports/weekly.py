@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from webapp.activities.models import ActivityType
 from webapp.auth.models import User
@@ -110,6 +111,16 @@ def weekly_title(picture: WeeklyPicture) -> str:
     return _("Situational picture, week %(week)s %(year)s", week=week, year=year)
 
 
+# Why the last import of the police's events failed (police_imports.outcome).
+IMPORT_PROBLEMS = {
+    "http_error": _l("the police's server answered with an error"),
+    "rate_limited": _l("the police's server asked us to wait"),
+    "gone": _l("the address no longer exists; change POLICE_EVENTS_URL"),
+    "network": _l("the police's server could not be reached"),
+    "parse": _l("the answer could not be read"),
+}
+
+
 def police_import_line(picture: WeeklyPicture) -> str:
     """When the police's events were last fetched, and whether the last attempt failed."""
     if picture.police_imported_at is None:
@@ -122,7 +133,7 @@ def police_import_line(picture: WeeklyPicture) -> str:
         status = f" (HTTP {picture.police_import_status})" if picture.police_import_status else ""
         text += " " + _(
             "The last attempt failed: %(why)s%(status)s.",
-            why=picture.police_import_problem,
+            why=IMPORT_PROBLEMS.get(picture.police_import_problem, picture.police_import_problem),
             status=status,
         )
     return text

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 
 class Open311Error(Exception):
     def __init__(self, status: int, description: str, code: int | str | None = None) -> None:
@@ -42,8 +44,11 @@ def _moment(args: Mapping[str, Any], name: str) -> datetime | None:
     if not value:
         return None  # "optional": empty equals absent
     if not _W3.match(value):
-        raise Open311Error(400, f"{name} must be a w3 date/time with a timezone, "
-                                f"e.g. 2026-12-01T00:00:00+01:00", f"invalid_{name}")  # fmt: skip
+        message = _(
+            "%(name)s must be a w3 date and time with a timezone, e.g. 2026-12-01T00:00:00+01:00.",
+            name=name,
+        )
+        raise Open311Error(400, message, f"invalid_{name}")
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
@@ -52,14 +57,14 @@ def parse_request_query(args: Mapping[str, Any], now: datetime) -> RequestQuery:
     ids = _csv(args, "service_request_id")
     if ids:
         if len(ids) > MAX_RESULTS:
-            raise Open311Error(400, "at most 1000 service_request_id values", "too_many_ids")
+            raise Open311Error(400, _("At most 1000 service_request_id values."), "too_many_ids")
         return RequestQuery(ids=ids)
     statuses = _csv(args, "status")
     if any(s not in ("open", "closed") for s in statuses):
-        raise Open311Error(400, "status must be open, closed or both", "invalid_status")
+        raise Open311Error(400, _("status must be open, closed or both."), "invalid_status")
     start, end = _moment(args, "start_date"), _moment(args, "end_date")
     if start and end and start > end:
-        raise Open311Error(400, "start_date is after end_date", "invalid_range")
+        raise Open311Error(400, _("start_date is after end_date."), "invalid_range")
     if start is None and end is None:
         end, start = now, now - MAX_SPAN
     elif start is None:
@@ -67,8 +72,8 @@ def parse_request_query(args: Mapping[str, Any], now: datetime) -> RequestQuery:
     elif end is None:
         end = min(now, start + MAX_SPAN)
     if end - start > MAX_SPAN:  # type: ignore[operator]
-        raise Open311Error(400, "start_date and end_date may not span more than 90 days",
-                           "range_too_long")  # fmt: skip
+        message = _("start_date and end_date may not span more than 90 days.")
+        raise Open311Error(400, message, "range_too_long")
     return RequestQuery(
         service_codes=_csv(args, "service_code"), statuses=statuses, start=start, end=end
     )
@@ -101,29 +106,31 @@ def parse_new_request(
     """
     code = (form.get("service_code") or "").strip()
     if not code:
-        raise Open311Error(400, "service_code was not provided", "missing_service_code")
+        raise Open311Error(400, _("service_code was not provided."), "missing_service_code")
     if code not in set(service_codes):
-        raise Open311Error(404, f"service_code {code!r} was not found", "unknown_service_code")
+        raise Open311Error(404, _("service_code was not found."), "unknown_service_code")
     if any(k.startswith("attribute[") for k in form):
-        raise Open311Error(400, "this service has no attributes", "unknown_attribute")
+        raise Open311Error(400, _("This service has no attributes."), "unknown_attribute")
     lat_raw, lon_raw = (form.get("lat") or "").strip(), (form.get("long") or "").strip()
     if not lat_raw or not lon_raw:
         # address_string / address_id would need a geocoder: we take positions only.
-        raise Open311Error(400, "lat and long are required (address_string and address_id "
-                                "are not supported)", "missing_location")  # fmt: skip
+        message = _("lat and long are required (address_string and address_id are not supported).")
+        raise Open311Error(400, message, "missing_location")
     try:
         lat, lon = float(lat_raw), float(lon_raw)
     except ValueError:
-        raise Open311Error(400, "lat and long must be WGS 84 decimal degrees",
-                           "invalid_location") from None  # fmt: skip
+        message = _("lat and long must be WGS 84 decimal degrees.")
+        raise Open311Error(400, message, "invalid_location") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
-        raise Open311Error(400, "lat and long must be WGS 84 decimal degrees", "invalid_location")
+        raise Open311Error(
+            400, _("lat and long must be WGS 84 decimal degrees."), "invalid_location"
+        )
     description = form.get("description") or ""
     if len(description) > text_max:
-        raise Open311Error(400, f"description is longer than {text_max} characters",
-                           "description_too_long")  # fmt: skip
+        message = _("description is longer than %(n)s characters.", n=text_max)
+        raise Open311Error(400, message, "description_too_long")
     if (form.get("media_url") or "").strip():
         # We never fetch a URL a caller names (SSRF), and residents' reports carry no photos.
-        raise Open311Error(400, "media_url is not accepted", "media_not_supported")
+        raise Open311Error(400, _("media_url is not accepted."), "media_not_supported")
     contact = (form.get("email") or "").strip() or (form.get("phone") or "").strip()
     return NewRequest(code, lat, lon, description, contact)
