@@ -384,7 +384,7 @@ def test_admin_page_creates_a_key_shown_once_and_revokes_it(app, admin, coordina
 
     browser = login(app.test_client(), admin)
     page = browser.get("/admin/open311-keys")
-    assert page.status_code == 200
+    assert page.status_code == 200 and page.mimetype == "text/html"
     token = form_csrf_token(page.get_data(as_text=True))
     created = browser.post("/admin/open311-keys", data={"csrf_token": token, "name": "felanmalan"})
     assert created.status_code == 201 and "no-store" in created.headers["Cache-Control"]

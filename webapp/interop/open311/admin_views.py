@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -18,9 +27,9 @@ bp = Blueprint("open311_admin", __name__, url_prefix="/admin/open311-keys")
 
 
 def _page(new_key: str | None = None, status: int = 200) -> Response:
-    response = Response(
+    response = make_response(
         render_template("interop/open311_keys.html", keys=all_keys(), form=Form(), new_key=new_key),
-        status=status,
+        status,
     )
     if new_key:
         response.headers["Cache-Control"] = "no-store"
