@@ -347,6 +347,10 @@ def test_post_is_rate_limited_per_key(app, client):
     assert limited.headers.get("Retry-After")
     check(limited, "errors", "xml")
     assert post(client, api_key=other).status_code == 201  # another key has its own quota
+    # Made-up keys share the address's quota: guessing keys is limited as well.
+    app.config["OPEN311_POST_LIMIT"] = "3 per hour"
+    answers = [post(client, api_key=f"o311_guess{i}").status_code for i in range(4)]
+    assert answers == [403, 403, 403, 429]
 
 
 def test_get_is_rate_limited_per_address(app, client):

@@ -68,5 +68,15 @@ def find_key(key: str) -> ApiKey | None:
     return row
 
 
+def key_exists(key: str) -> bool:
+    """Whether `key` is an active key (no side effects: the limiter asks this)."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 100:
+        return False
+    found = db.session.execute(
+        db.select(ApiKey.id).filter_by(key_hash=digest(key), revoked_at=None)
+    ).first()
+    return found is not None
+
+
 def all_keys() -> list[ApiKey]:
     return list(db.session.execute(db.select(ApiKey).order_by(ApiKey.name)).scalars())

@@ -7,7 +7,6 @@ string, which ends up in logs) and is exempt from CSRF because no cookie authori
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
@@ -17,7 +16,7 @@ from flask_limiter.util import get_remote_address
 from webapp.core.errors import PROBLEMS, register_error_format
 from webapp.extensions import csrf, db, limiter
 from webapp.interop.open311 import service
-from webapp.interop.open311.keys import find_key
+from webapp.interop.open311.keys import digest, find_key, key_exists
 from webapp.interop.open311.params import (
     Open311Error,
     RequestQuery,
@@ -94,11 +93,11 @@ def _post_limit() -> str:
 
 
 def _key_or_address() -> str:
-    """POSTs are counted per key (a partner behind a shared address keeps its own quota);
-    without a key, per address. Only a digest of the key is kept by the limiter."""
-    key = request.form.get("api_key") or ""
-    if key:
-        return "open311-key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    """POSTs are counted per key (a partner behind a shared address keeps its own quota); a
+    missing, unknown or revoked key is counted per address, so guessing keys is limited too."""
+    key = (request.form.get("api_key") or "").strip()
+    if key and key_exists(key):
+        return "open311-key:" + digest(key)[:32]
     return "open311-addr:" + get_remote_address()
 
 
