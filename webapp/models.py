@@ -9,9 +9,23 @@ from webapp.auth import models as auth
 from webapp.citizen import models as citizen
 from webapp.core.audit import models as audit
 from webapp.geo import areas
+from webapp.interop.open311 import models as open311
+from webapp.interop.police_events import models as police_events
 from webapp.measures import models as measures
 from webapp.observations import models as observations
 from webapp.promises import models as promises
 from webapp.walks import models as walks
 
-MODEL_MODULES = (activities, auth, citizen, audit, areas, measures, observations, promises, walks)
+MODEL_MODULES = (
+    activities,
+    auth,
+    citizen,
+    audit,
+    areas,
+    measures,
+    observations,
+    promises,
+    walks,
+    open311,
+    police_events,
+)

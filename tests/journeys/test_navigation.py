@@ -28,7 +28,7 @@ EXPECTED: dict[str, list[str]] = {
         "/", *FIELD_PAGES, "/review/", "/reports/", "/reports/weekly", "/citizen/reports/",
         "/citizen/surveys/", "/admin/audit", "/admin/exports",
     ],
-    "admin": ["/", "/admin/users", "/admin/audit", "/help/install"],
+    "admin": ["/", "/admin/users", "/admin/audit", "/admin/open311-keys", "/help/install"],
 }  # fmt: skip
 ROLES = {"polis": "officer", "kommun": "staff", "samordnare": "coordinator", "admin": "admin"}
 

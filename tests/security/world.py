@@ -144,6 +144,11 @@ def build_world(app: Flask, users: dict[str, User]) -> World:
         world.targets["dataset:observations.csv"] = {"name": "observations", "extension": "csv"}
         world.targets["dataset:activities.geojson"] = {"name": "activities", "extension": "geojson"}
         world.targets["vendor"] = {"package": "leaflet", "filename": "leaflet.js"}
+        world.targets["open311:json"] = {"fmt": "json"}
+        world.targets["open311:xml"] = {"fmt": "xml"}
+        from webapp.interop.open311.keys import create_key
+
+        world.targets["open311_key"] = {"key_id": create_key("matrix", actor_label="test")[0].id}
 
         # The walk the participants of this world are on follows up an earlier shared walk, so
         # its residents may check that walk's shared measures.
@@ -167,6 +172,16 @@ def build_world(app: Flask, users: dict[str, User]) -> World:
             lon=13.144,
         )
         db.session.add(checkable)
+        # A measure the public pages show (shared and in progress), for Open311.
+        public = Measure(
+            title="Röjning av sly vid gångvägen",
+            visibility="shared",
+            status="in_progress",
+            created_by_id=coordinator.id,
+        )
+        db.session.add(public)
+        db.session.flush()
+        world.targets["open311:measure:public"] = {"fmt": "xml", "request_id": f"m-{public.id}"}
 
         walks: dict[str, SafetyWalk] = {}
         for visibility in VISIBILITIES:
@@ -287,6 +302,11 @@ def build_world(app: Flask, users: dict[str, User]) -> World:
                 "follow_up_id": meeting.follow_ups[0].id,
             }
             world.targets[f"measure:{visibility}"] = {"measure_id": measure.id}
+            # Open311 never shows a measure that is not decided and shared, to anyone.
+            world.targets[f"open311:measure:{visibility}"] = {
+                "fmt": "json",
+                "request_id": f"m-{measure.id}",
+            }
             world.uuids[visibility] |= {observation.id, photo.id, patrol.id, meeting.id}
 
         # A shared observation made on a police patrol, during a police walk, marked as a

@@ -88,6 +88,23 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+# Path prefix -> renderer(status, code) for parts of the site that speak another error format
+# (Open311 under /open311/). Routing 404s and 405s never reach a blueprint's own handler, so
+# the app-wide handlers ask here first.
+ERROR_FORMATS: dict[str, Callable[[int, str], Response]] = {}
+
+
+def register_error_format(prefix: str, renderer: Callable[[int, str], Response]) -> None:
+    ERROR_FORMATS[prefix] = renderer
+
+
+def _other_format(status: int, code: str) -> Response | None:
+    for prefix, renderer in ERROR_FORMATS.items():
+        if request.path.startswith(prefix):
+            return renderer(status, code)
+    return None
+
+
 # Endpoint -> what to record when a POST to it is refused for its CSRF token (its view never
 # runs). Features add themselves here (auth: a refused login is a login attempt too), so core
 # needs to know none of them.
@@ -110,6 +127,8 @@ def register_error_handlers(app: Flask) -> None:
         hook = CSRF_FAILURE_HOOKS.get(request.endpoint or "")
         if hook is not None and request.method == "POST":
             hook(error)
+        if (other := _other_format(400, "csrf_failed")) is not None:
+            return other
         if wants_json():
             return problem_response("csrf_failed")
         return render_error(400, "csrf_failed")
@@ -117,7 +136,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
         code = STATUS_CODES.get(error.code or 500, "bad_request")
-        if wants_json():
+        if (other := _other_format(error.code or 400, code)) is not None:
+            response = other
+        elif wants_json():
             response = problem_response(code)
             response.status_code = error.code or 400
         else:
@@ -132,6 +153,8 @@ def register_error_handlers(app: Flask) -> None:
     def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
+        if (other := _other_format(500, "server_error")) is not None:
+            return other
         if wants_json():
             return problem_response("server_error")
         return render_error(500, "server_error")

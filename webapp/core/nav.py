@@ -157,6 +157,12 @@ NAV: tuple[NavGroup, ...] = (
             ),
             NavItem("admin.audit_log", _l("Audit log"), ADMIN, _l("Who read and changed what")),
             NavItem(
+                "open311_admin.index",
+                _l("Open311 API keys"),
+                ADMIN,
+                _l("Keys for other systems that send residents' reports"),
+            ),
+            NavItem(
                 "field.install_help", _l("Install the app"), ADMIN, _l("Use Trygg Sunne offline")
             ),
         ),

@@ -36,7 +36,7 @@ from webapp.reports.period import (
     week_ending,
 )
 from webapp.reports.service import CouncilReport, build_council_report, default_promises
-from webapp.reports.weekly import build_weekly, weekly_title
+from webapp.reports.weekly import build_weekly, police_import_line, weekly_title
 from webapp.reports.weekly_pdf import MAX_LINES, render_weekly_pdf
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -150,6 +150,7 @@ def weekly() -> str:
             area_keys=AREA_KEYS,
             title=weekly_title(picture),
             max_lines=MAX_LINES,
+            police_import_line=police_import_line,
         )
     audit("report.view", target_type="report", kind="weekly", **picture.period.query_args())
     db.session.commit()

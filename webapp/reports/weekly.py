@@ -7,18 +7,20 @@ now; what was done. One page, to be read in five minutes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from webapp.activities.models import ActivityType
 from webapp.auth.models import User
 from webapp.core.access import visibility_filter
 from webapp.extensions import db
+from webapp.interop.police_events.service import EventLine, events_between, import_state
 from webapp.measures.models import Measure
 from webapp.observations.models import Category
-from webapp.reports import activities, measures, observations, walks
+from webapp.reports import activities, fmt, measures, observations, walks
 from webapp.reports.observations import AreaTable
 from webapp.reports.period import Period
 
@@ -35,6 +37,12 @@ class WeeklyPicture:
     overdue: list[measures.MeasureLine]
     activity_counts: list[tuple[ActivityType, int, int]]  # type, this week, week before
     walks_held: int
+    # The police's public events in the kommun this week (polisen.se), newest first: listed,
+    # never drawn (their point is the centre of an area). Read from the database only.
+    police_events: list[EventLine] = field(default_factory=list)
+    police_imported_at: datetime | None = None  # the end of the last successful import
+    police_import_problem: str | None = None  # the last attempt's outcome, if it failed
+    police_import_status: int | None = None
 
     @property
     def observations_total(self) -> int:
@@ -79,6 +87,7 @@ def _activity_counts(period: Period, user: User) -> list[tuple[ActivityType, int
 def build_weekly(period: Period, user: User, *, now: datetime | None = None) -> WeeklyPicture:
     now = now or datetime.now(UTC)
     previous = period.previous()
+    police = import_state()
     return WeeklyPicture(
         period=period,
         previous=previous,
@@ -90,9 +99,41 @@ def build_weekly(period: Period, user: User, *, now: datetime | None = None) -> 
         overdue=measures.overdue_at(min(period.end, now), user),
         activity_counts=_activity_counts(period, user),
         walks_held=walks.walks_held(period, user),
+        police_events=events_between(period.start, period.end),
+        police_imported_at=police.last_ok,
+        police_import_problem=police.problem,
+        police_import_status=police.problem_status,
     )
 
 
 def weekly_title(picture: WeeklyPicture) -> str:
     year, week, _day = picture.period.last.isocalendar()
     return _("Situational picture, week %(week)s %(year)s", week=week, year=year)
+
+
+# Why the last import of the police's events failed (police_imports.outcome).
+IMPORT_PROBLEMS = {
+    "http_error": _l("the police's server answered with an error"),
+    "rate_limited": _l("the police's server asked us to wait"),
+    "gone": _l("the address no longer exists; change POLICE_EVENTS_URL"),
+    "network": _l("the police's server could not be reached"),
+    "parse": _l("the answer could not be read"),
+}
+
+
+def police_import_line(picture: WeeklyPicture) -> str:
+    """When the police's events were last fetched, and whether the last attempt failed."""
+    if picture.police_imported_at is None:
+        text = _("Police events: never imported.")
+    else:
+        text = _(
+            "Police events last imported %(when)s.", when=fmt.moment(picture.police_imported_at)
+        )
+    if picture.police_import_problem:
+        status = f" (HTTP {picture.police_import_status})" if picture.police_import_status else ""
+        text += " " + _(
+            "The last attempt failed: %(why)s%(status)s.",
+            why=IMPORT_PROBLEMS.get(picture.police_import_problem, picture.police_import_problem),
+            status=status,
+        )
+    return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from fpdf.enums import XPos, YPos
 
 from webapp.auth.models import User
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
@@ -11,7 +12,8 @@ from webapp.reports.labels import AREA_LABELS
 from webapp.reports.measures import MeasureLine
 from webapp.reports.observations import AREA_KEYS
 from webapp.reports.pdfdoc import ReportDocument
-from webapp.reports.weekly import WeeklyPicture, weekly_title
+from webapp.reports.weekly import WeeklyPicture, police_import_line, weekly_title
+from webapp.walks.pdf import latin1
 
 R, L = "RIGHT", "LEFT"
 # Longer lists are cut so the picture stays on one page; the page says how many were left out.
@@ -40,6 +42,7 @@ def render_weekly_pdf(picture: WeeklyPicture, user: User) -> bytes:
     _measures(pdf, _("New measures"), picture.new_measures, new=True)
     _measures(pdf, _("Overdue measures"), picture.overdue, new=False)
     _activities(pdf, picture)
+    _police_events(pdf, picture)
     return bytes(pdf.output())
 
 
@@ -103,3 +106,25 @@ def _activities(pdf: ReportDocument, picture: WeeklyPicture) -> None:
     ]
     rows.append([_("Safety walks held"), fmt.number(picture.walks_held), ""])
     pdf.data_table(rows, (120, 30, 30), size=8.5, align=(L, R, R))
+
+
+def _police_events(pdf: ReportDocument, picture: WeeklyPicture) -> None:
+    """Listed with their links, never drawn: the police's point is the centre of an area."""
+    lines = picture.police_events
+    pdf.heading(f"{_('Police events (polisen.se)')} ({fmt.number(len(lines))})", level=2)
+    if not lines:
+        pdf.text_line(_("None."))
+    pdf.set_font("Helvetica", size=8.5)
+    for line in lines[:MAX_LINES]:
+        text = f"{fmt.short_day(line.occurred_at)} · {line.type} · {line.title}"
+        pdf.set_text_color(0, 0, 160)
+        pdf.cell(0, 4.5, latin1(text[:120]), link=line.url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0, 0, 0)
+    pdf.set_font("Helvetica", size=10)
+    if len(lines) > MAX_LINES:
+        pdf.text_line(
+            _("… and %(n)s more (see the weekly picture page).", n=len(lines) - MAX_LINES),
+            muted=True,
+            size=8.5,
+        )
+    pdf.text_line(police_import_line(picture), muted=True, size=8.5)

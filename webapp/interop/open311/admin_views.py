@@ -1,0 +1,74 @@
+"""Admin pages for Open311 API keys: list, create (the key is shown once), revoke."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from webapp.auth.session import roles_required
+from webapp.core.access import Role
+from webapp.core.forms import Form
+from webapp.extensions import db
+from webapp.interop.open311.keys import KeyError_, all_keys, create_key, revoke_key
+from webapp.interop.open311.models import ApiKey
+
+bp = Blueprint("open311_admin", __name__, url_prefix="/admin/open311-keys")
+
+
+def _page(new_key: str | None = None, status: int = 200) -> Response:
+    response = make_response(
+        render_template("interop/open311_keys.html", keys=all_keys(), form=Form(), new_key=new_key),
+        status,
+    )
+    if new_key:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("")
+@roles_required(Role.ADMIN)
+def index() -> Response:
+    return _page()
+
+
+@bp.post("")
+@roles_required(Role.ADMIN)
+def create() -> Response:
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        _row, key = create_key(request.form.get("name", ""), actor=current_user)
+    except KeyError_ as problem:
+        db.session.rollback()
+        if str(problem) == "taken":
+            flash(_("A key with that name exists already."), "error")
+        else:
+            flash(_("Give the key a name of at most 80 characters."), "error")
+        return _page(status=422)
+    db.session.commit()
+    return _page(new_key=key, status=201)
+
+
+@bp.post("/<int:key_id>/revoke")
+@roles_required(Role.ADMIN)
+def revoke(key_id: int) -> Response:
+    row = db.session.get(ApiKey, key_id)
+    if row is None:
+        abort(404)
+    if not Form().validate_on_submit():
+        abort(400)
+    if revoke_key(row, actor=current_user):
+        db.session.commit()
+        flash(_("The key %(name)s was revoked.", name=row.name), "success")
+    return redirect(url_for("open311_admin.index"))
