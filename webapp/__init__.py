@@ -116,6 +116,7 @@ def register_commands(app: Flask) -> None:
     from webapp.auth.cli import register_auth_commands
     from webapp.ops.backup.cli import register_backup_commands
     from webapp.ops.demo.cli import register_demo_commands
+    from webapp.ops.photos import register_photo_commands
     from webapp.ops.retention.cli import register_retention_commands
 
     register_auth_commands(app)
@@ -123,3 +124,4 @@ def register_commands(app: Flask) -> None:
     register_patrol_commands(app)
     register_retention_commands(app)
     register_backup_commands(app)
+    register_photo_commands(app)
