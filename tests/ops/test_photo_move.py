@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -15,8 +20,10 @@ from tests.security.world import World, build_world
 from webapp.core.audit.models import AuditEntry
 from webapp.core.blobs import CHUNK, DatabaseStore, PhotoBlob, PhotoChunk, make_store
 from webapp.extensions import db
-from webapp.observations.models import Photo
+from webapp.observations.models import Observation, Photo
 from webapp.walks.models import WalkSpotPhoto
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -174,3 +181,78 @@ def test_database_store_streams_a_large_blob_in_chunks_inside_the_transaction(ap
         assert db.session.execute(select(func.count()).select_from(PhotoChunk)).scalar() == 0
         with pytest.raises(KeyError):
             blobs.open("big.jpg")
+
+
+def test_a_move_killed_mid_way_is_finished_by_running_it_again(app, officer, database_url):
+    """A real `flask photos move` process is SIGKILLed after its first commits; the second run
+    copies only the rest, and no half-copied photo was left behind."""
+    from datetime import UTC, datetime
+
+    from webapp.core.blobs import store
+    from webapp.observations.photos import new_storage_name
+
+    count = 40
+    with app.app_context():
+        observation = Observation(
+            id=str(uuid.uuid4()), lat=59.8366, lon=13.144, observed_at=datetime.now(UTC),
+            category_code="belysning", note="", visibility="police", author_id=officer.id,
+            content_hash="x",
+        )  # fmt: skip
+        db.session.add(observation)
+        for _ in range(count):
+            data = os.urandom(CHUNK * 2 + 100)  # three chunks each
+            name = new_storage_name()
+            store().put(name, data)
+            db.session.add(
+                Photo(
+                    id=str(uuid.uuid4()),
+                    observation_id=observation.id,
+                    storage_name=name,
+                    width=1,
+                    height=1,
+                    size_bytes=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    upload_sha256="x",
+                    author_id=officer.id,
+                )  # fmt: skip
+            )
+        db.session.commit()
+    expected = rows(app)
+    env = {
+        **os.environ,
+        "TRYGG_ENV": "testing",
+        "DATABASE_URL": database_url,
+        "TRYGG_PHOTO_DIR": app.config["PHOTO_DIR"],
+    }
+    command = [sys.executable, "-m", "flask", "--app", "webapp", "photos", "move"]
+    process = subprocess.Popen(  # noqa: S603 - our own command
+        [*command, "--from", "folder", "--to", "database"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            if copied_so_far(app) >= 3:
+                break
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    done = copied_so_far(app)
+    print(f"[photos move] killed after {done} of {count} photos were copied")
+    assert 3 <= done < count, f"the move was not caught mid-way ({done} of {count} copied)"
+    in_database = contents(app, "database")
+    assert all(in_database[key] == expected[key] for key in in_database)  # nothing half-copied
+
+    again = cli(app, "move", "--from", "folder", "--to", "database")
+
+    assert again.exit_code == 0, again.output
+    assert f"copied {count - len(in_database)}, already there {len(in_database)}" in again.output
+    assert contents(app, "database") == expected
+
+
+def copied_so_far(app: Flask) -> int:
+    with app.app_context():
+        found = db.session.execute(select(func.count()).select_from(PhotoBlob)).scalar_one()
+        db.session.commit()
+        return found
