@@ -256,3 +256,25 @@ def copied_so_far(app: Flask) -> int:
         found = db.session.execute(select(func.count()).select_from(PhotoBlob)).scalar_one()
         db.session.commit()
         return found
+
+
+def test_the_backend_comes_from_trygg_photo_backend_and_a_wrong_one_is_refused(
+    monkeypatch, tmp_path
+):
+    from webapp import create_app
+    from webapp.config import ConfigError
+    from webapp.core.blobs import store
+
+    url = "sqlite:///" + str(tmp_path / "x.sqlite")
+    monkeypatch.setenv("TRYGG_PHOTO_BACKEND", "database")
+    chosen = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with chosen.app_context():
+        assert store().name == "database"
+    monkeypatch.delenv("TRYGG_PHOTO_BACKEND")
+    default = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with default.app_context():
+        assert store().name == "folder"
+
+    monkeypatch.setenv("TRYGG_PHOTO_BACKEND", "s3")
+    with pytest.raises(ConfigError, match="TRYGG_PHOTO_BACKEND must be one of database, folder"):
+        create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
