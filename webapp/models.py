@@ -15,15 +15,5 @@ from webapp.observations import models as observations
 from webapp.promises import models as promises
 from webapp.walks import models as walks
 
-MODEL_MODULES = (
-    activities,
-    auth,
-    citizen,
-    audit,
-    blobs,
-    areas,
-    measures,
-    observations,
-    promises,
-    walks,
-)
+MODEL_MODULES = (activities, auth, citizen, audit, areas, measures, observations, promises, walks)
+MODEL_MODULES += (blobs,)  # the photo store of TRYGG_PHOTO_BACKEND=database
