@@ -28,6 +28,9 @@ WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
 MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
+# Where photos are kept (webapp/core/blobs.py): "folder" (PHOTO_DIR, default instance/photos;
+# one node) or "database" (the app's database; needed when several nodes serve the app).
+PHOTO_BACKEND = "folder"
 
 # Login throttling (webapp/auth/throttle.py). Failed attempts of one (user name, address) pair:
 # the first LOGIN_FREE_FAILURES are free, then each one doubles the wait, starting at

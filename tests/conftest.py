@@ -208,3 +208,44 @@ def postgres_url() -> str:
             )
         pytest.skip(f"no PostgreSQL server reachable at {url} ({error.__class__.__name__})")
     return url
+
+
+# ---- the photo store (webapp/core/blobs.py): run photo tests on both backends ----------------
+
+
+@pytest.fixture(params=["folder", "database"])
+def photo_backend(request: pytest.FixtureRequest, app: Flask) -> str:
+    """Parametrise a test over TRYGG_PHOTO_BACKEND (the app fixture restores the config)."""
+    app.config["PHOTO_BACKEND"] = request.param
+    return request.param
+
+
+def stored_keys(app: Flask) -> list[str]:
+    """Every blob in the configured store; with the folder backend every file in PHOTO_DIR,
+    half-written ones (.tmp) included, so that a left-over file shows up."""
+    from webapp.core.blobs import store
+
+    with app.app_context():
+        if app.config.get("PHOTO_BACKEND") == "database":
+            keys = list(store().iter_keys())
+            db.session.commit()
+            return keys
+        directory = Path(app.config["PHOTO_DIR"])
+        return sorted(p.name for p in directory.rglob("*") if p.is_file())
+
+
+def stored_bytes(app: Flask, key: str) -> bytes:
+    from webapp.core.blobs import store
+
+    with app.app_context():
+        data = b"".join(store().open(key))
+        db.session.commit()
+        return data
+
+
+def remove_stored(app: Flask, key: str) -> None:
+    from webapp.core.blobs import store
+
+    with app.app_context():
+        store().delete(key)
+        db.session.commit()

@@ -121,6 +121,7 @@ def register_commands(app: Flask) -> None:
     from webapp.interop import register_interop_commands
     from webapp.ops.backup.cli import register_backup_commands
     from webapp.ops.demo.cli import register_demo_commands
+    from webapp.ops.photos import register_photo_commands
     from webapp.ops.retention.cli import register_retention_commands
 
     register_auth_commands(app)
@@ -129,3 +130,4 @@ def register_commands(app: Flask) -> None:
     register_retention_commands(app)
     register_backup_commands(app)
     register_interop_commands(app)
+    register_photo_commands(app)

@@ -27,6 +27,7 @@ KNOWN_WEAK_SECRETS = {
     "password",
 }
 MIN_SECRET_LENGTH = 32
+PHOTO_BACKENDS = ("database", "folder")  # webapp/core/blobs.py
 
 
 class ConfigError(RuntimeError):
@@ -48,6 +49,11 @@ def load_config(app: Flask, env_name: str | None, overrides: dict[str, Any] | No
         app.config.update(overrides)
     app.config["ENV_NAME"] = env_name
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    if app.config.get("PHOTO_BACKEND") not in PHOTO_BACKENDS:
+        raise ConfigError(
+            f"TRYGG_PHOTO_BACKEND must be one of {', '.join(PHOTO_BACKENDS)}, "
+            f"not {app.config.get('PHOTO_BACKEND')!r}"
+        )
     if env_name == "production":
         check_production(app.config)
     return env_name

@@ -7,6 +7,7 @@ importing a module registers all of its tables, those not named here too.
 from webapp.activities import models as activities
 from webapp.auth import models as auth
 from webapp.citizen import models as citizen
+from webapp.core import blobs
 from webapp.core.audit import models as audit
 from webapp.geo import areas
 from webapp.interop.open311 import models as open311
@@ -28,4 +29,5 @@ MODEL_MODULES = (
     walks,
     open311,
     police_events,
+    blobs,  # the photo store of TRYGG_PHOTO_BACKEND=database
 )

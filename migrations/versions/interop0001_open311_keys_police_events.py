@@ -2,7 +2,7 @@
 helper f20a).
 
 Revision ID: interop0001open311
-Revises: auth0001sessions
+Revises: ops0001blobs
 Create Date: 2026-12-06 03:40:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import webapp.core.dbtypes
 
 revision = "interop0001open311"
-down_revision = "auth0001sessions"
+down_revision = "ops0001blobs"
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import ExifTags, Image
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, remove_stored, stored_bytes, stored_keys
 from tests.observations.conftest import URL, create
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
@@ -77,15 +77,26 @@ def photo_rows(app: Flask) -> list[Photo]:
         return rows
 
 
-def files_on_disk(app: Flask) -> list[Path]:
-    return sorted(p for p in Path(app.config["PHOTO_DIR"]).rglob("*") if p.is_file())
+@pytest.fixture(autouse=True)
+def _both_backends(photo_backend: str) -> str:
+    """Every test here runs on the folder and on the database photo store."""
+    return photo_backend
 
 
-def stored_file(app: Flask, photo_id: str) -> Path:
+def files_on_disk(app: Flask) -> list[str]:
+    """The blobs in the store (named so for history: with the folder backend, files)."""
+    return stored_keys(app)
+
+
+def stored_name(app: Flask, photo_id: str) -> str:
     with app.app_context():
         photo = db.session.get(Photo, photo_id)
         assert photo is not None
-        return Path(app.config["PHOTO_DIR"]) / photo.storage_name
+        return photo.storage_name
+
+
+def stored_data(app: Flask, photo_id: str) -> bytes:
+    return stored_bytes(app, stored_name(app, photo_id))
 
 
 def test_photo_is_stored_reencoded_without_exif_or_gps(app, officer_client):
@@ -104,7 +115,7 @@ def test_photo_is_stored_reencoded_without_exif_or_gps(app, officer_client):
     assert body["observation_id"] == observation["id"]
     assert body["url"] == f"/api/v1/photos/{photo_id}.jpg"
     assert (body["width"], body["height"]) == (120, 80)
-    data = stored_file(app, photo_id).read_bytes()
+    data = stored_data(app, photo_id)
     stored = Image.open(io.BytesIO(data))
     assert stored.format == "JPEG"
     assert len(stored.getexif()) == 0
@@ -112,7 +123,7 @@ def test_photo_is_stored_reencoded_without_exif_or_gps(app, officer_client):
     assert "exif" not in stored.info
     for leaked in (b"Exif", b"GPS", b"TestPhoneMaker", b"TP-1234"):
         assert leaked not in data
-    assert files_on_disk(app) == [stored_file(app, photo_id)]
+    assert files_on_disk(app) == [stored_name(app, photo_id)]
 
 
 def test_photo_appears_on_its_observation(officer_client):
@@ -134,7 +145,7 @@ def test_exif_orientation_is_baked_into_the_pixels(app, officer_client):
 
     assert response.status_code == 201
     assert (response.get_json()["width"], response.get_json()["height"]) == (80, 120)
-    stored = Image.open(stored_file(app, photo_id)).convert("RGB")
+    stored = Image.open(io.BytesIO(stored_data(app, photo_id))).convert("RGB")
     assert stored.size == (80, 120)
     assert "exif" not in stored.info  # no orientation tag left to turn it a second time
     # Turned clockwise, the red top of the sensor image is now on the right.
@@ -248,13 +259,13 @@ def test_different_bytes_under_the_same_photo_id_is_409(app, officer_client):
     observation = create(officer_client)
     photo_id = str(uuid.uuid4())
     put_photo(officer_client, observation["id"], photo_id, jpeg_with_gps())
-    before = stored_file(app, photo_id).read_bytes()
+    before = stored_data(app, photo_id)
 
     response = put_photo(officer_client, observation["id"], photo_id, jpeg_with_gps(size=(90, 90)))
 
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "conflict"
-    assert stored_file(app, photo_id).read_bytes() == before
+    assert stored_data(app, photo_id) == before
     assert len(photo_rows(app)) == 1 and len(files_on_disk(app)) == 1
 
 
@@ -285,10 +296,11 @@ def test_client_file_name_is_never_used_on_disk(app, officer_client):
     )
     assert response.status_code == 201
 
-    path = stored_file(app, photo_id)
-    assert re.fullmatch(r"[0-9a-f]{32}\.jpg", path.name)
-    assert path.parent == Path(app.config["PHOTO_DIR"])
-    assert files_on_disk(app) == [path]
+    name = stored_name(app, photo_id)
+    assert re.fullmatch(r"[0-9a-f]{32}\.jpg", name)
+    assert files_on_disk(app) == [name]
+    if app.config["PHOTO_BACKEND"] == "folder":
+        assert (Path(app.config["PHOTO_DIR"]) / name).is_file()
     assert "passwd" not in response.get_data(as_text=True)
 
 
@@ -341,7 +353,7 @@ def test_photo_download_enforces_visibility(app, officer_client, as_user, staff,
     own = officer_client.get(url)
     assert own.status_code == 200
     assert own.mimetype == "image/jpeg"
-    assert own.data == stored_file(app, photo_id).read_bytes()
+    assert own.data == stored_data(app, photo_id)
     assert "private" in own.headers["Cache-Control"]
 
     assert as_user(coordinator).get(url).status_code == 200
@@ -350,6 +362,29 @@ def test_photo_download_enforces_visibility(app, officer_client, as_user, staff,
     assert refused.get_json()["error"]["code"] == "not_found"
     assert refused.data != own.data
     assert as_user(staff).get(f"/api/v1/photos/{uuid.uuid4()}.jpg").status_code == 404
+
+
+def test_photo_download_is_streamed_with_its_checksum_as_etag(app, officer_client):
+    record = create(officer_client)
+    photo_id = str(uuid.uuid4())
+    body = put_photo(officer_client, record["id"], photo_id, jpeg_with_gps()).get_json()
+    url = f"/api/v1/photos/{photo_id}.jpg"
+
+    first = officer_client.get(url)
+    assert first.status_code == 200
+    assert first.headers["ETag"] == f'"{body["sha256"][:32]}"'
+    assert (
+        int(first.headers["Content-Length"]) == len(first.data) == len(stored_data(app, photo_id))
+    )
+    # As before the store: the view's "private, max-age" becomes "private, no-store" for a
+    # signed-in user (webapp/pwa/offline.py cache_policy: no record photo in a shared cache).
+    assert first.headers["Cache-Control"] == "private, no-store"
+
+    again = officer_client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    other = officer_client.get(url, headers={"If-None-Match": '"0000"'})
+    assert other.status_code == 200 and other.data == first.data
 
 
 def test_photo_download_of_a_police_record_is_audited(app, officer_client, as_user, coordinator):
@@ -368,7 +403,7 @@ def test_photo_download_when_the_file_is_gone_is_404_not_500(app, officer_client
     record = create(officer_client)
     photo_id = str(uuid.uuid4())
     put_photo(officer_client, record["id"], photo_id, jpeg_with_gps())
-    stored_file(app, photo_id).unlink()
+    remove_stored(app, stored_name(app, photo_id))
 
     response = officer_client.get(f"/api/v1/photos/{photo_id}.jpg")
     assert response.status_code == 404
@@ -409,4 +444,4 @@ def test_parallel_uploads_of_one_photo_keep_one_row_and_one_file(app, officer):
     statuses = Counter(run_in_threads(len(clients), upload))
     assert statuses == {201: 1, 200: len(clients) - 1}, statuses
     assert len(photo_rows(app)) == 1
-    assert files_on_disk(app) == [stored_file(app, photo_id)]
+    assert files_on_disk(app) == [stored_name(app, photo_id)]

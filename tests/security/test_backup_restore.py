@@ -1,5 +1,6 @@
 """Backups: a round trip through `flask backup` and `flask restore` gives back every row and every
-photo byte for byte, on SQLite and on PostgreSQL; a damaged backup is refused before it is used."""
+photo byte for byte, on SQLite and on PostgreSQL, with the photos in a folder or in the database
+(TRYGG_PHOTO_BACKEND); a damaged backup is refused before it is used."""
 
 from __future__ import annotations
 
@@ -17,16 +18,19 @@ from tests.security.world import build_world
 from webapp import create_app
 from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
+from webapp.core.blobs import store
 from webapp.extensions import db
 from webapp.observations.models import Observation
-from webapp.observations.photos import photo_dir
-from webapp.ops.backup.service import photo_checksums, row_counts
+from webapp.ops.backup.service import row_counts, stored_checksums
 from webapp.ops.reference import seed_reference_data
 
 
-def seeded_app(url: str, photos: Path) -> Flask:
+def seeded_app(url: str, photos: Path, backend: str = "folder") -> Flask:
     """An app of its own (its own database and photo folder) with a world of records."""
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "PHOTO_DIR": str(photos)})
+    app = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": url, "PHOTO_DIR": str(photos), "PHOTO_BACKEND": backend},
+    )
     with app.app_context():
         db.create_all()
         seed_reference_data()
@@ -44,7 +48,7 @@ def state(app: Flask) -> tuple[dict[str, int], dict[str, str]]:
     with app.app_context():
         counts = row_counts()
         db.session.commit()
-        return counts, photo_checksums(photo_dir())
+        return counts, stored_checksums(store())
 
 
 def damage(app: Flask) -> None:
@@ -53,9 +57,11 @@ def damage(app: Flask) -> None:
         db.session.execute(delete(Observation))
         db.session.execute(delete(AuditEntry))
         make_user(Role.STAFF, "efteråt")
-        files = sorted(photo_dir().iterdir())
-        files[0].unlink()
-        files[1].write_bytes(b"not the photo any more")
+        blobs = store()
+        keys = sorted(blobs.iter_keys())
+        blobs.delete(keys[0])
+        blobs.put(keys[1], b"not the photo any more")
+        db.session.commit()
 
 
 def cli(app: Flask, *args: str):  # type: ignore[no-untyped-def]
@@ -70,7 +76,11 @@ def round_trip(app: Flask, dest: Path) -> None:
     assert made.exit_code == 0, made.output
     manifest = json.loads((dest / "manifest.json").read_text())
     assert manifest["row_counts"] == before_counts
-    assert manifest["photos"] == before_photos
+    assert manifest["photo_backend"] == app.config["PHOTO_BACKEND"]
+    if app.config["PHOTO_BACKEND"] == "folder":
+        assert manifest["photos"] == before_photos and manifest["stored_photos"] == {}
+    else:  # inside the database file
+        assert manifest["photos"] == {} and manifest["stored_photos"] == before_photos
 
     damage(app)
     assert state(app) != (before_counts, before_photos)
@@ -93,15 +103,35 @@ def round_trip(app: Flask, dest: Path) -> None:
 
 
 @pytest.fixture
-def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
-    app = seeded_app("sqlite:///" + str(tmp_path / "live.sqlite"), tmp_path / "photos")
+def sqlite_app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    backend = getattr(request, "param", "folder")
+    app = seeded_app("sqlite:///" + str(tmp_path / "live.sqlite"), tmp_path / "photos", backend)
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
+@pytest.mark.parametrize("sqlite_app", ["folder", "database"], indirect=True)
 def test_sqlite_backup_and_restore_give_back_every_row_and_photo(sqlite_app, tmp_path):
     round_trip(sqlite_app, tmp_path / "backup-1")
+
+
+@pytest.mark.parametrize(
+    ("sqlite_app", "restore_into"), [("folder", "database"), ("database", "folder")],
+    indirect=["sqlite_app"],
+)  # fmt: skip
+def test_a_backup_restores_into_the_other_photo_backend(sqlite_app, tmp_path, restore_into):
+    _counts, before_photos = state(sqlite_app)
+    assert cli(sqlite_app, "backup", str(tmp_path / "b")).exit_code == 0
+    sqlite_app.config["PHOTO_BACKEND"] = restore_into
+
+    restored = cli(sqlite_app, "restore", str(tmp_path / "b"), "--yes")
+
+    assert restored.exit_code == 0, restored.output
+    assert state(sqlite_app)[1] == before_photos  # every photo, in the backend configured now
+    checked = cli(sqlite_app, "photos", "check")
+    assert checked.exit_code == 0, checked.output
+    assert f"Photo store {restore_into}: {len(before_photos)} referenced, 0 bad" in checked.output
 
 
 def test_a_backup_refuses_a_folder_that_is_not_empty(sqlite_app, tmp_path):
@@ -170,7 +200,9 @@ def test_restore_asks_before_it_replaces_the_database(sqlite_app, tmp_path):
 
 
 @pytest.fixture
-def postgres_app(postgres_url: str, tmp_path: Path) -> Iterator[Flask]:
+def postgres_app(
+    postgres_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Flask]:
     import psycopg
 
     server = postgres_url.replace("postgresql+psycopg://", "postgresql://")
@@ -178,7 +210,7 @@ def postgres_app(postgres_url: str, tmp_path: Path) -> Iterator[Flask]:
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     base, _, _ = server.rpartition("/")
-    app = seeded_app(f"{base}/{name}", tmp_path / "photos")
+    app = seeded_app(f"{base}/{name}", tmp_path / "photos", getattr(request, "param", "folder"))
     try:
         yield app
     finally:
@@ -190,6 +222,7 @@ def postgres_app(postgres_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("postgres_app", ["folder", "database"], indirect=True)
 def test_postgresql_backup_and_restore_give_back_every_row_and_photo(postgres_app, tmp_path):
     round_trip(postgres_app, tmp_path / "backup-pg")
     assert (tmp_path / "backup-pg" / "database.pgdump").read_bytes()[:5] == b"PGDMP"

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.conftest import api_post, form_csrf_token
 from tests.core.test_redirects import HOSTILE as HOSTILE_TARGETS
 from tests.security.world import World, build_world, client_for, jpeg_bytes
-from webapp.observations.photos import photo_path
+from webapp.core.blobs import check_key, make_store
 
 TRAVERSALS = [
     "../../etc/passwd",
@@ -103,9 +103,15 @@ def test_a_participant_photo_id_cannot_walk_out_of_the_photo_folder(app, world):
 @pytest.mark.parametrize(
     "name", ["../x.jpg", "..", ".hidden", "a/b.jpg", "a\\b.jpg", "/etc/passwd"]
 )
-def test_the_photo_store_refuses_any_name_that_is_not_a_bare_file_name(app, name):
-    with app.app_context(), pytest.raises(ValueError):
-        photo_path(name)
+@pytest.mark.parametrize("backend", ["folder", "database"])
+def test_the_photo_store_refuses_any_name_that_is_not_a_bare_file_name(app, name, backend):
+    with pytest.raises(ValueError):
+        check_key(name)
+    with app.app_context():
+        blobs = make_store(app, backend)
+        for use in (blobs.put, blobs.open, blobs.delete, blobs.info):
+            with pytest.raises(ValueError):
+                use(name, b"x") if use == blobs.put else use(name)
 
 
 def test_a_stored_photo_is_named_by_the_server_not_by_the_client(app, world, as_user):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
+from tests.conftest import stored_keys
 from tests.security.world import jpeg_bytes
 from webapp.activities.models import Activity, ActivityRevision, ActivityType, FollowUp
 from webapp.citizen.models import (
@@ -21,10 +21,11 @@ from webapp.citizen.models import (
 )
 from webapp.citizen.surveys.stats import survey_results
 from webapp.core.audit.models import AuditEntry
+from webapp.core.blobs import store
 from webapp.extensions import db
 from webapp.measures.models import Measure, MeasureEvent
 from webapp.observations.models import Observation, Photo
-from webapp.observations.photos import new_storage_name, photo_path, write_photo
+from webapp.observations.photos import new_storage_name
 from webapp.walks.models import (
     SafetyWalk,
     WalkParticipant,
@@ -67,7 +68,8 @@ def ago(days: int) -> datetime:
 
 
 @pytest.fixture
-def aged(app: Flask, officer, coordinator) -> Aged:  # type: ignore[no-untyped-def]
+def aged(app: Flask, officer, coordinator, photo_backend) -> Aged:  # type: ignore[no-untyped-def]
+    """Records of each age; the photos in the store of `photo_backend` (folder, database)."""
     app.config["RETENTION"] = dict(POLICY)
     result = Aged({}, {}, {}, {}, {}, {}, {})
     with app.app_context():
@@ -95,7 +97,7 @@ def aged(app: Flask, officer, coordinator) -> Aged:  # type: ignore[no-untyped-d
                 storage_name=new_storage_name(), width=32, height=24, size_bytes=1, sha256="x",
                 upload_sha256="x", author_id=officer.id, created_at=ago(age),
             )  # fmt: skip
-            write_photo(photo.storage_name, jpeg_bytes())
+            store().put(photo.storage_name, jpeg_bytes())
             activity = Activity(
                 id=str(uuid.uuid4()), activity_type_id=patrol_type.id, started_at=ago(age),
                 ended_at=ago(age) + timedelta(hours=1), note=f"patrull {age}",
@@ -121,7 +123,7 @@ def aged(app: Flask, officer, coordinator) -> Aged:  # type: ignore[no-untyped-d
                 width=32, height=24, size_bytes=1, sha256="x", upload_sha256="x",
                 created_at=ago(age),
             )  # fmt: skip
-            write_photo(walk_photo.storage_name, jpeg_bytes())
+            store().put(walk_photo.storage_name, jpeg_bytes())
             entry = AuditEntry(action="test.old", at=ago(age), detail={})
             db.session.add_all([walk_photo, entry])
             db.session.flush()
@@ -141,6 +143,7 @@ def run(app: Flask, *args: str):  # type: ignore[no-untyped-def]
 
 
 def snapshot(app: Flask) -> dict[str, object]:
+    files = stored_keys(app)  # before this context's session takes SQLite's writer lock
     with app.app_context():
         return {
             "observations": sorted(
@@ -156,7 +159,7 @@ def snapshot(app: Flask) -> dict[str, object]:
             "audit": db.session.execute(
                 db.select(db.func.count()).select_from(AuditEntry)
             ).scalar(),
-            "files": sorted(p.name for p in Path(app.config["PHOTO_DIR"]).iterdir()),
+            "files": files,
         }
 
 
@@ -199,10 +202,11 @@ def test_retention_deletes_and_blanks_by_age_and_removes_the_files(app, aged):
         assert walk_photos == {aged.walk_photos[100][0]}
         audit_ids = set(db.session.execute(db.select(AuditEntry.id)).scalars())
         assert aged.audit[2000] not in audit_ids and aged.audit[800] in audit_ids
-        files = {p.name for p in Path(app.config["PHOTO_DIR"]).iterdir()}
-        assert files == {aged.photos[100][1], aged.walk_photos[100][1]}
+    assert set(stored_keys(app)) == {aged.photos[100][1], aged.walk_photos[100][1]}
+    with app.app_context():
         for age in (2000, 800, 400):
-            assert not photo_path(aged.photos[age][1]).exists()
+            assert not store().exists(aged.photos[age][1])
+            assert not store().exists(aged.walk_photos[age][1])
 
 
 def test_retention_logs_counts_and_ids_in_the_audit_trail_without_content(app, aged):

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from flask import Flask
 
-from tests.conftest import PASSWORD, form_csrf_token, make_user
+from tests.conftest import PASSWORD, form_csrf_token, make_user, stored_bytes
 from tests.security.world import World, build_world
 from webapp.activities.models import Activity
 from webapp.auth.models import User
@@ -21,7 +21,6 @@ from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.observations.models import Photo
-from webapp.observations.photos import photo_path
 from webapp.walks.models import SafetyWalk
 
 
@@ -63,7 +62,9 @@ def test_the_json_export_holds_the_account_and_everything_the_user_made(app, wor
     assert any(e["action"] == "user.login_failed" for e in data["audit_entries"])
 
 
-def test_the_zip_export_has_json_a_csv_per_table_and_the_photo_files(app, world, as_user):
+def test_the_zip_export_has_json_a_csv_per_table_and_the_photo_files(
+    app, photo_backend, world, as_user
+):
     officer = world.users["officer"]
     response = as_user(world.users["coordinator"]).get(f"/admin/users/{officer.id}/export.zip")
 
@@ -86,11 +87,15 @@ def test_the_zip_export_has_json_a_csv_per_table_and_the_photo_files(app, world,
     )
     assert parsed["note"] == observation["note"]
     with app.app_context():
-        for photo in db.session.execute(db.select(Photo).filter_by(author_id=officer.id)).scalars():
-            assert (
-                archive.read(f"photos/{photo.id}.jpg")
-                == photo_path(photo.storage_name).read_bytes()
-            )
+        photos = db.session.execute(
+            db.select(Photo.id, Photo.storage_name).filter_by(author_id=officer.id)
+        ).all()
+    assert len(photos) == 2
+    assert sorted(n for n in archive.namelist() if n.startswith("photos/")) == sorted(
+        f"photos/{photo_id}.jpg" for photo_id, _name in photos
+    )
+    for photo_id, storage_name in photos:
+        assert archive.read(f"photos/{photo_id}.jpg") == stored_bytes(app, storage_name)
 
 
 @pytest.mark.parametrize("kind", ["json", "zip"])

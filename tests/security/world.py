@@ -8,6 +8,7 @@ leaked id (a link, an `activity_id` in JSON) is a leak even when the content sta
 
 from __future__ import annotations
 
+import hashlib
 import io
 import uuid
 from dataclasses import dataclass, field
@@ -21,10 +22,11 @@ from PIL import Image
 from tests.conftest import login
 from webapp.activities.models import Activity, ActivityType, FollowUp
 from webapp.auth.models import User
+from webapp.core.blobs import store
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation, Photo
-from webapp.observations.photos import new_storage_name, write_photo
+from webapp.observations.photos import new_storage_name
 from webapp.promises.models import Promise
 from webapp.walks.models import (
     SafetyWalk,
@@ -399,10 +401,10 @@ def _spot_photo(spot: WalkSpot) -> WalkSpotPhoto:
         width=32,
         height=24,
         size_bytes=len(data),
-        sha256="seed",
+        sha256=hashlib.sha256(data).hexdigest(),
         upload_sha256="seed",
     )
-    write_photo(photo.storage_name, data)
+    store().put(photo.storage_name, data)
     db.session.add(photo)
     db.session.flush()
     return photo
@@ -417,11 +419,11 @@ def _photo(observation: Observation) -> Photo:
         width=32,
         height=24,
         size_bytes=len(data),
-        sha256="seed",
+        sha256=hashlib.sha256(data).hexdigest(),
         upload_sha256="seed",
         author_id=observation.author_id,
     )
-    write_photo(photo.storage_name, data)
+    store().put(photo.storage_name, data)
     db.session.add(photo)
     db.session.flush()
     return photo

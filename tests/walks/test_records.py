@@ -8,7 +8,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, remove_stored, stored_bytes, stored_keys
 from tests.walks.helpers import join, make_walk, post_rating, post_spot, rating, spot
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
@@ -121,7 +121,7 @@ def _jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_spot_photo_is_stored_once_for_its_author(app, walk_and_phone):
+def test_a_spot_photo_is_stored_once_for_its_author(app, photo_backend, walk_and_phone):
     walk, phone = walk_and_phone
     payload = spot()
     post_spot(phone, walk.id, payload)
@@ -140,6 +140,38 @@ def test_a_spot_photo_is_stored_once_for_its_author(app, walk_and_phone):
     with app.app_context():
         photo = db.session.execute(db.select(WalkSpotPhoto)).scalar_one()
         assert photo.width == 64
+        name = photo.storage_name
+    assert stored_keys(app) == [name]  # one blob: replays and the conflict stored nothing
+
+
+def test_a_spot_photo_is_served_from_the_store_to_the_walk_readers(
+    app, photo_backend, walk_and_phone, coordinator, as_user
+):
+    walk, phone = walk_and_phone
+    payload = spot()
+    post_spot(phone, walk.id, payload)
+    photo_id = str(uuid.uuid4())
+    uploaded = phone.put(
+        f"/api/v1/walks/{walk.id}/spots/{payload['id']}/photos/{photo_id}",
+        data=_jpeg(),
+        headers={"X-CSRFToken": csrf_token(phone), "Content-Type": "image/jpeg"},
+    )
+    assert uploaded.status_code == 201
+    with app.app_context():
+        row = db.session.get(WalkSpotPhoto, photo_id)
+        name, sha = row.storage_name, row.sha256
+    reader = as_user(coordinator)
+    url = f"/walks/{walk.id}/photos/{photo_id}.jpg"
+
+    served = reader.get(url)
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert served.data == stored_bytes(app, name)
+    assert served.headers["ETag"] == f'"{sha[:32]}"'
+    assert reader.get(url, headers={"If-None-Match": served.headers["ETag"]}).status_code == 304
+    other = make_walk(app, coordinator.id)
+    assert reader.get(f"/walks/{other.id}/photos/{photo_id}.jpg").status_code == 404
+    remove_stored(app, name)
+    assert reader.get(url).status_code == 404
 
 
 def test_a_broken_photo_is_422(app, walk_and_phone):

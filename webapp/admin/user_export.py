@@ -19,11 +19,11 @@ from webapp.activities.models import Activity, ActivityRevision, FollowUp
 from webapp.auth.models import User
 from webapp.citizen.models import PublicReport, Survey
 from webapp.core.audit.models import AuditEntry
+from webapp.core.blobs import store
 from webapp.core.spreadsheet import neutralise
 from webapp.extensions import db
 from webapp.measures.models import Measure, MeasureEvent
 from webapp.observations.models import Observation, Photo
-from webapp.observations.photos import photo_path
 from webapp.walks.models import SafetyWalk
 
 # Never exported: secrets that would let the file's reader act as the user.
@@ -158,10 +158,16 @@ def as_zip(user: User, data: dict[str, list[dict[str, Any]]]) -> bytes:
         archive.writestr(f"{user.username}.json", as_json(data))
         for table, rows in data.items():
             archive.writestr(f"csv/{table}.csv", as_csv(rows))
-        for photo in db.session.execute(
-            db.select(Photo).where(Photo.author_id == user.id)
-        ).scalars():
-            path = photo_path(photo.storage_name)
-            if path.is_file():  # removed by retention: the row says so, the file is gone
-                archive.write(path, f"photos/{photo.id}.jpg")
+        blobs = store()
+        photos = db.session.execute(
+            db.select(Photo.id, Photo.storage_name).where(Photo.author_id == user.id)
+        ).all()
+        for photo_id, storage_name in photos:
+            try:
+                chunks = blobs.open(storage_name)
+            except KeyError:  # removed by retention: the row says so, the file is gone
+                continue
+            with archive.open(f"photos/{photo_id}.jpg", "w") as member:
+                for chunk in chunks:  # one chunk in memory at a time
+                    member.write(chunk)
     return buffer.getvalue()

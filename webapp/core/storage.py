@@ -189,3 +189,15 @@ def read_snapshot() -> Iterator[None]:
         _end_transaction()
     finally:
         _reading.reset(token)
+
+
+@contextmanager
+def snapshot_connection(engine: Engine) -> Iterator[Any]:
+    """A pooled connection for one short read outside the session (a streamed response): on
+    SQLite a read snapshot, so it neither takes nor waits for the writer lock."""
+    token = _reading.set(True)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        _reading.reset(token)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, send_file
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
 from webapp.core.access import require_field_user
 from webapp.core.audit.service import record as audit
+from webapp.core.blobs import blob_response, store
 from webapp.core.errors import ApiProblem
 from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
@@ -19,7 +20,6 @@ from webapp.observations.models import Category, Photo
 from webapp.observations.photos import (
     insert_photo,
     photo_conflict,
-    photo_path,
     photo_uuid,
     rejected_photo,
     store_photo,
@@ -124,10 +124,8 @@ def photo_json(photo: Photo) -> dict[str, Any]:
 def photo_file(photo_id: str):  # type: ignore[no-untyped-def]
     require_field_user()
     photo = get_photo_or_404(photo_id)
-    path = photo_path(photo.storage_name)
-    if not path.is_file():  # removed by retention or by hand while the row stayed
+    response = blob_response(store(), photo.storage_name, photo.sha256)
+    if response is None:  # removed by retention or by hand while the row stayed
         current_app.logger.warning("Photo %s has no file %s", photo.id, photo.storage_name)
         raise ApiProblem("not_found")
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=3600"
     return response

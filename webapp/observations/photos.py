@@ -1,8 +1,10 @@
 """The one store of photos from the field: observation photos and safety-walk spot photos.
 
 An upload is re-encoded (webapp.observations.imaging: EXIF and everything else stripped) and
-written under a name we choose, never the client's file name; its row is then inserted once,
-keyed by the photo UUID the phone made, and the file is removed again if the row is not stored.
+put into the blob store (webapp.core.blobs: a folder or the database, by PHOTO_BACKEND) under a
+name we choose, never the client's file name; its row is then inserted once, keyed by the photo
+UUID the phone made. If the row is not stored, neither are the bytes: the database backend
+rolls them back with the row, the folder backend's file is removed again.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from webapp.core.blobs import store
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
@@ -34,31 +36,8 @@ IMAGE_MESSAGES = {
 Row = TypeVar("Row")
 
 
-def photo_dir() -> Path:
-    directory = Path(
-        current_app.config.get("PHOTO_DIR") or Path(current_app.instance_path) / "photos"
-    )
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
 def new_storage_name() -> str:
     return secrets.token_hex(16) + ".jpg"
-
-
-def photo_path(storage_name: str) -> Path:
-    # storage_name comes from our own database, but refuse anything that is not a bare name.
-    if "/" in storage_name or "\\" in storage_name or storage_name.startswith("."):
-        raise ValueError("bad storage name")
-    return photo_dir() / storage_name
-
-
-def write_photo(storage_name: str, data: bytes) -> Path:
-    path = photo_path(storage_name)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return path
 
 
 def upload_digest(raw: bytes) -> str:
@@ -68,7 +47,7 @@ def upload_digest(raw: bytes) -> str:
 
 @dataclass(frozen=True)
 class StoredPhoto:
-    """A re-encoded photo written to disk; the columns every photo row carries."""
+    """A re-encoded photo put into the store; the columns every photo row carries."""
 
     storage_name: str
     width: int
@@ -87,10 +66,11 @@ class StoredPhoto:
 
 
 def store_photo(raw: bytes) -> StoredPhoto:
-    """Re-encode an upload and write it under a new name. Raises ImageRejected.
+    """Re-encode an upload and put it into the store under a new name. Raises ImageRejected.
 
     Decoding and re-encoding takes a while: the caller ends its read transaction first, so that
-    on SQLite (BEGIN IMMEDIATE) the write lock is not held while the CPU works.
+    on SQLite (BEGIN IMMEDIATE) the write lock is not held while the CPU works. With the
+    database backend the bytes join the transaction that insert_photo commits.
     """
     image = process_photo(
         raw,
@@ -98,7 +78,7 @@ def store_photo(raw: bytes) -> StoredPhoto:
         max_pixels=current_app.config["PHOTO_MAX_PIXELS"],
     )
     storage_name = new_storage_name()
-    write_photo(storage_name, image.data)
+    store().put(storage_name, image.data)
     return StoredPhoto(storage_name, image.width, image.height, len(image.data), image.sha256)
 
 
@@ -107,7 +87,7 @@ def insert_photo(row: Row, on_insert: Callable[[Row], None]) -> tuple[Row, bool]
 
     `on_insert` runs after the flush, in the same transaction (the audit entry). A racing
     upload of the same photo id is settled by the primary key: the loser's file is removed and
-    the row stored first is returned with created=False. Any other failure removes the file too.
+    the row stored first is returned with created=False. Any other failure removes the bytes too.
     """
     photo_id, storage_name = row.id, row.storage_name  # type: ignore[attr-defined]
     try:
@@ -117,16 +97,23 @@ def insert_photo(row: Row, on_insert: Callable[[Row], None]) -> tuple[Row, bool]
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        photo_path(storage_name).unlink(missing_ok=True)
+        _discard(storage_name)
         existing = db.session.get(type(row), photo_id)
         if existing is None:
             raise
         return existing, False
     except BaseException:
         db.session.rollback()
-        photo_path(storage_name).unlink(missing_ok=True)
+        _discard(storage_name)
         raise
     return row, True
+
+
+def _discard(storage_name: str) -> None:
+    """After a rollback: the database backend's bytes went with it, a file must be removed."""
+    blobs = store()
+    if not blobs.transactional:
+        blobs.delete(storage_name)
 
 
 def photo_uuid(value: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 from webapp.auth.session import roles_required
 from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
+from webapp.core.blobs import blob_response, store
 from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
 from webapp.measures.forms import WalkMeasureForm
 from webapp.measures.models import Measure
-from webapp.observations.photos import photo_path
 from webapp.walks.blueprint import READ_ROLES, bp
 from webapp.walks.forms import ActionForm
 from webapp.walks.labels import FACTOR
@@ -184,9 +184,7 @@ def photo(walk_id: int, photo_id: str) -> Response:
     row = db.session.get(WalkSpotPhoto, key) if key else None
     if row is None or row.spot.walk_id != walk.id:
         abort(404)
-    path = photo_path(row.storage_name)
-    if not path.is_file():
+    response = blob_response(store(), row.storage_name, row.sha256)
+    if response is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=3600"
     return response

@@ -13,6 +13,10 @@ from webapp.ops.backup.database import BackupError
 from webapp.ops.backup.service import create_backup, restore_backup, verify_backup
 
 
+def photo_count(manifest: dict) -> int:  # type: ignore[type-arg]
+    return len(manifest["photos"]) + len(manifest.get("stored_photos") or {})
+
+
 def register_backup_commands(app: Flask) -> None:
     @app.cli.command("backup")
     @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
@@ -28,7 +32,7 @@ def register_backup_commands(app: Flask) -> None:
         click.echo(
             f"Backup in {dest}: {manifest['database']['kind']} database "
             f"({rows} rows in {len(manifest['row_counts'])} tables), "
-            f"{len(manifest['photos'])} photo(s), manifest {dest / 'manifest.json'}."
+            f"{photo_count(manifest)} photo(s), manifest {dest / 'manifest.json'}."
         )
 
     @app.cli.command("restore")
@@ -59,5 +63,5 @@ def register_backup_commands(app: Flask) -> None:
             raise click.ClickException("the restored data does not match the backup")
         click.echo(
             f"Restored {sum(manifest['row_counts'].values())} rows and "
-            f"{len(manifest['photos'])} photo(s) from {src}."
+            f"{photo_count(manifest)} photo(s) from {src}."
         )

@@ -3,21 +3,26 @@
 The manifest holds the SHA-256 of every file and the row count of every table, so a restore can
 refuse a damaged or incomplete backup before touching anything, and prove afterwards that what
 it restored is what was saved.
+
+Photos: with the folder backend they are copied into photos/ ("photos": file checksums); with
+the database backend they are inside the database file, and "stored_photos" lists their
+checksums. A restore puts every photo of the backup into the store configured now, whichever
+backend made the backup, and compares each one's checksum with the manifest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, inspect, select, text
 
+from webapp.core import blobs as blob_store
+from webapp.core.blobs import BlobStore, DatabaseStore, store
 from webapp.extensions import db
-from webapp.observations.photos import photo_dir
 from webapp.ops.backup.database import POSTGRES_FILE, SQLITE_FILE, BackupError, dump, kind, load
 
 MANIFEST = "manifest.json"
@@ -56,19 +61,40 @@ def photo_checksums(directory: Path) -> dict[str, str]:
     }
 
 
+def stored_checksums(blobs: BlobStore) -> dict[str, str]:
+    """SHA-256 of every blob in the store, read one chunk at a time."""
+    sums = {}
+    for key in list(blobs.iter_keys()):
+        try:
+            sums[key] = blob_store.digest(blobs.open(key))[0]
+        except KeyError:  # deleted meanwhile
+            continue
+    return sums
+
+
 def create_backup(dest: Path) -> dict[str, Any]:
     """Back up the database and the photo files into the empty or new folder `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     if any(dest.iterdir()):
         raise BackupError(f"{dest} is not empty: give a new folder for each backup")
+    blobs = store()
     counts = row_counts()
+    stored: dict[str, str] = {}
+    if blobs.transactional:  # the photos are in the database file
+        stored = {key: blobs.info(key).sha256 for key in blobs.iter_keys()}  # type: ignore[union-attr]
     db.session.commit()  # end the read transaction before the copy
     database = dump(dest)
     photos = dest / PHOTOS
     photos.mkdir()
-    source = photo_dir()
-    for name in photo_checksums(source):
-        shutil.copy2(source / name, photos / name)
+    if not blobs.transactional:
+        for name in list(blobs.iter_keys()):
+            try:
+                chunks = blobs.open(name)
+            except KeyError:  # removed by retention meanwhile
+                continue
+            with (photos / name).open("wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(UTC).isoformat(),
@@ -76,6 +102,8 @@ def create_backup(dest: Path) -> dict[str, Any]:
         "row_counts": counts,
         # Checksums of the copies: a file that changed while it was copied shows up on restore.
         "photos": photo_checksums(photos),
+        "photo_backend": blobs.name,
+        "stored_photos": stored,
     }
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return manifest
@@ -116,8 +144,8 @@ def _check(path: Path, digest: str) -> list[str]:
 def restore_backup(src: Path) -> dict[str, Any]:
     """Restore the database and the photos from `src`, then compare with the manifest.
 
-    Returns {"row_counts": differences, "photos": differences, "extra_photos": names}. Photo
-    files the backup does not know (uploaded after it) are left in place and listed.
+    Returns {"row_counts": differences, "photos": differences, "extra_photos": names}. Photos
+    the backup does not know (uploaded after it) are left in place and listed.
     """
     manifest = verify_backup(src)
     if manifest["database"]["kind"] != kind():
@@ -125,14 +153,27 @@ def restore_backup(src: Path) -> dict[str, Any]:
             f"the backup is of a {manifest['database']['kind']} database, this app uses {kind()}"
         )
     load(src / manifest["database"]["file"])
-    target = photo_dir()
-    for name in manifest["photos"]:
-        tmp = target / (name + ".tmp")
-        shutil.copy2(src / PHOTOS / name, tmp)
-        tmp.replace(target / name)
-    counts = row_counts()
+    counts = row_counts()  # before photo files go into a database store
     db.session.commit()
-    restored_photos = photo_checksums(target)
+    target = store()
+    for name in manifest["photos"]:
+        with (src / PHOTOS / name).open("rb") as handle:
+            target.put(name, iter(lambda: handle.read(1 << 18), b""))
+        db.session.commit()
+    expected = dict(manifest["photos"])
+    stored = manifest.get("stored_photos") or {}
+    expected.update(stored)
+    if stored and not target.transactional:
+        # A backup of the database backend restored with the folder backend: the photos came
+        # back inside the database; copy them into the folder (the rows stay, as after a move).
+        inside = DatabaseStore()
+        for name in stored:
+            try:
+                target.put(name, inside.open(name))
+            except KeyError:
+                continue
+    restored_photos = stored_checksums(target)
+    db.session.commit()
     return {
         "row_counts": {
             table: (expected, counts.get(table))
@@ -140,9 +181,7 @@ def restore_backup(src: Path) -> dict[str, Any]:
             if counts.get(table) != expected
         },
         "photos": sorted(
-            name
-            for name, digest in manifest["photos"].items()
-            if restored_photos.get(name) != digest
+            name for name, checksum in expected.items() if restored_photos.get(name) != checksum
         ),
-        "extra_photos": sorted(set(restored_photos) - set(manifest["photos"])),
+        "extra_photos": sorted(set(restored_photos) - set(expected)),
     }

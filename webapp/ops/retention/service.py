@@ -9,8 +9,8 @@ from typing import Any
 from flask import current_app
 
 from webapp.core.audit.service import record as audit
+from webapp.core.blobs import store
 from webapp.extensions import db
-from webapp.observations.photos import photo_path
 from webapp.ops.retention.rules import RULE_KEYS, RULES
 
 # How many ids of each kind the audit entry lists (the count is always exact).
@@ -59,11 +59,13 @@ def apply_retention(*, dry_run: bool, now: datetime | None = None) -> list[Outco
     """Blank or delete what is older than the policy allows; with dry_run, only report it.
 
     One transaction with one audit entry ("retention.apply") listing counts and ids, never
-    content. A dry run does the same work and rolls it back, so its figures are exact. Photo
-    files are deleted after the commit: a failed run leaves every file in place.
+    content. A dry run does the same work and rolls it back, so its figures are exact. Photos
+    in the database backend are deleted in that transaction; photo files (folder backend) after
+    the commit: a failed run leaves every photo in place.
     """
     now = now or datetime.now(UTC)
     days = policy()
+    blobs = store()
     outcomes = []
     try:
         for rule in RULES:
@@ -74,6 +76,10 @@ def apply_retention(*, dry_run: bool, now: datetime | None = None) -> list[Outco
             outcomes.append(
                 Outcome(rule.key, rule.action, rule.what, days[rule.key], cutoff, ids, files)
             )
+        if blobs.transactional:
+            for outcome in outcomes:
+                for name in outcome.files:
+                    blobs.delete(name)
         if dry_run:
             db.session.rollback()
             return outcomes
@@ -97,7 +103,8 @@ def apply_retention(*, dry_run: bool, now: datetime | None = None) -> list[Outco
     except BaseException:
         db.session.rollback()
         raise
-    for outcome in outcomes:
-        for name in outcome.files:
-            photo_path(name).unlink(missing_ok=True)
+    if not blobs.transactional:
+        for outcome in outcomes:
+            for name in outcome.files:
+                blobs.delete(name)
     return outcomes
