@@ -7,6 +7,7 @@ importing a module registers all of its tables, those not named here too.
 from webapp.activities import models as activities
 from webapp.auth import models as auth
 from webapp.citizen import models as citizen
+from webapp.core import jobs
 from webapp.core.audit import models as audit
 from webapp.geo import areas
 from webapp.measures import models as measures
@@ -14,4 +15,15 @@ from webapp.observations import models as observations
 from webapp.promises import models as promises
 from webapp.walks import models as walks
 
-MODEL_MODULES = (activities, auth, citizen, audit, areas, measures, observations, promises, walks)
+MODEL_MODULES = (
+    activities,
+    auth,
+    citizen,
+    audit,
+    jobs,
+    areas,
+    measures,
+    observations,
+    promises,
+    walks,
+)

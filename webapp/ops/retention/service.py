@@ -55,12 +55,17 @@ def policy() -> dict[str, int]:
     return days
 
 
-def apply_retention(*, dry_run: bool, now: datetime | None = None) -> list[Outcome]:
+def apply_retention(
+    *, dry_run: bool, now: datetime | None = None, commit: bool = True
+) -> list[Outcome]:
     """Blank or delete what is older than the policy allows; with dry_run, only report it.
 
     One transaction with one audit entry ("retention.apply") listing counts and ids, never
     content. A dry run does the same work and rolls it back, so its figures are exact. Photo
     files are deleted after the commit: a failed run leaves every file in place.
+
+    commit=False (the daily job, webapp/ops/jobs.py): the caller commits, together with its own
+    "done" mark, and then calls delete_files(outcomes).
     """
     now = now or datetime.now(UTC)
     days = policy()
@@ -93,11 +98,19 @@ def apply_retention(*, dry_run: bool, now: datetime | None = None) -> list[Outco
                 for o in outcomes
             },
         )
+        if not commit:
+            db.session.flush()
+            return outcomes
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+    delete_files(outcomes)
+    return outcomes
+
+
+def delete_files(outcomes: list[Outcome]) -> None:
+    """The photo files of removed records; only after their rows' removal is committed."""
     for outcome in outcomes:
         for name in outcome.files:
             photo_path(name).unlink(missing_ok=True)
-    return outcomes
