@@ -127,6 +127,7 @@ PG_RESTORE = "pg_restore"
 # nodes share the work. A job whose worker stops renewing its lease (killed) is taken over after
 # JOB_LEASE_SECONDS; each worker ticks every JOB_TICK_SECONDS (calendar jobs, stranded jobs).
 QUEUE_URL = ""
+QUEUE_NAME = "trygg"  # one installation per name on a shared Redis
 JOB_LEASE_SECONDS = 300
 JOB_TICK_SECONDS = 30
 # The worker's daily retention run, local time of the server (set TZ=Europe/Stockholm).

@@ -387,16 +387,17 @@ def init_queue(app: Flask) -> None:
     global _app
     _app = app
     url = str(app.config.get("QUEUE_URL") or "")
+    name = str(app.config.get("QUEUE_NAME") or "trygg")  # Redis keys huey.*.<name>
     if app.config.get("TESTING") and not url:
-        huey.storage = MemoryStorage("trygg")
+        huey.storage = MemoryStorage(name)
     elif url.startswith(("redis://", "rediss://", "unix://")):
-        huey.storage = RedisStorage("trygg", url=url)
+        huey.storage = RedisStorage(name, url=url)
     elif not url or url.startswith("sqlite:///"):
         # Never the app's own database file: Huey makes tables named task/kv/schedule there and
         # does not queue for our writer lock (webapp.core.storage).
         path = url[len("sqlite:///") :] or str(Path(app.instance_path) / "queue.sqlite")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        huey.storage = SqliteStorage("trygg", filename=path)
+        huey.storage = SqliteStorage(name, filename=path)
     else:
         raise ValueError(f"TRYGG_QUEUE_URL must be redis://... or sqlite:///..., not {url!r}")
 
