@@ -54,6 +54,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -396,8 +397,16 @@ def init_queue(app: Flask) -> None:
         # Never the app's own database file: Huey makes tables named task/kv/schedule there and
         # does not queue for our writer lock (webapp.core.storage).
         path = url[len("sqlite:///") :] or str(Path(app.instance_path) / "queue.sqlite")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        huey.storage = SqliteStorage(name, filename=path)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            huey.storage = SqliteStorage(name, filename=path)
+        except (OSError, sqlite3.Error) as error:
+            # A read-only instance folder (systemd's ProtectSystem without TRYGG_INSTANCE_PATH):
+            # serve anyway; jobs still run, picked up by a worker's tick instead of at once.
+            log.warning(
+                "job queue file %s unusable (%s): submitted jobs wait for a tick", path, error
+            )
+            huey.storage = MemoryStorage(name)
     else:
         raise ValueError(f"TRYGG_QUEUE_URL must be redis://... or sqlite:///..., not {url!r}")
 
