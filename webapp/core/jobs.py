@@ -438,7 +438,9 @@ def in_app_context(function: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-# An explicit name: a queued message names its task, and module paths change between releases.
+# A queued message names its task as "<module>.<name>" (here webapp.core.jobs.trygg.run_job):
+# moving this function to another module orphans messages already queued. Harmless: they only
+# wake workers, and the tick re-sends from the job table what they would have.
 @huey.task(name="trygg.run_job")
 @in_app_context
 def run_job(key: str) -> str:
