@@ -2,6 +2,7 @@
 """The set-up commands of the README.
 
     python3 dev.py run          # install into .venv, migrate, seed the Sunne demo, serve on :5000
+                                # (and start the background worker beside it)
     python3 dev.py test         # install into .venv and run the tests (extra args go to pytest)
     python3 dev.py screenshots  # run the journeys and copy the README's screenshots to docs/
 
@@ -56,8 +57,27 @@ def run(args: list[str]) -> None:
     sh(PYTHON, "-m", "flask", "seed-demo", env=env)
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "5000")
+    # The background worker (retention daily, later imports and deliveries) beside the web
+    # server, on the SQLite queue in instance/ unless TRYGG_QUEUE_URL says otherwise.
+    worker = subprocess.Popen([str(PYTHON), "-m", "flask", "worker"], cwd=ROOT, env=env)
     print(f"\nTrygg Sunne runs at http://{host}:{port}  (Ctrl+C stops it)\n", flush=True)
-    os.execve(PYTHON, [str(PYTHON), "-m", "flask", "run", "--host", host, "--port", port, *args], env)
+    server = subprocess.Popen(
+        [str(PYTHON), "-m", "flask", "run", "--host", host, "--port", port, *args],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        code = server.wait()
+    finally:
+        if worker.poll() is None:
+            worker.terminate()  # SIGTERM: the worker finishes the job in hand
+            try:
+                worker.wait(timeout=30)
+            except (subprocess.TimeoutExpired, KeyboardInterrupt):
+                worker.kill()
+    sys.exit(code)
 
 
 def test(args: list[str]) -> None:

@@ -124,3 +124,17 @@ RETENTION = {
 # which must be of the server's major version or newer.
 PG_DUMP = "pg_dump"
 PG_RESTORE = "pg_restore"
+
+# Background jobs (webapp/core/jobs.py, `flask --app webapp worker`). QUEUE_URL: "" = a SQLite
+# queue file in the instance folder (one node, the embedded default); redis://... when several
+# nodes share the work. A job whose worker stops renewing its lease (killed) is taken over after
+# JOB_LEASE_SECONDS; each worker ticks every JOB_TICK_SECONDS (calendar jobs, stranded jobs).
+QUEUE_URL = ""
+QUEUE_NAME = "trygg"  # one installation per name on a shared Redis
+JOB_LEASE_SECONDS = 300
+JOB_TICK_SECONDS = 30
+# The worker's daily retention run, local time of the server (set TZ=Europe/Stockholm).
+# RETENTION_JOB = False leaves retention to the systemd timer instead (either, not both).
+RETENTION_AT = (3, 15)
+RETENTION_JOB = True
+JOB_TEST_KINDS = False  # tests/ops only: a "test.sleep" job kind

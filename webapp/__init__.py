@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ def create_app(env_name: str | None = None, overrides: dict[str, Any] | None = N
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        instance_path=str(ROOT / "instance"),
+        # One folder per node (TRYGG_INSTANCE_PATH): nothing in it is shared between nodes.
+        instance_path=os.environ.get("TRYGG_INSTANCE_PATH") or str(ROOT / "instance"),
     )
     from webapp.config import load_config
 
@@ -33,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from webapp.core.assets import init_assets
     from webapp.core.i18n import init_i18n
     from webapp.core.inputs import init_inputs
+    from webapp.core.jobs import init_queue
     from webapp.core.security import init_security
     from webapp.core.storage import init_storage
     from webapp.extensions import csrf, db, limiter, migrate
@@ -48,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app)
     init_security(app)
     init_assets(app)
+    init_queue(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -121,6 +125,7 @@ def register_commands(app: Flask) -> None:
     from webapp.interop import register_interop_commands
     from webapp.ops.backup.cli import register_backup_commands
     from webapp.ops.demo.cli import register_demo_commands
+    from webapp.ops.jobs import register_jobs, register_worker_command
     from webapp.ops.photos import register_photo_commands
     from webapp.ops.retention.cli import register_retention_commands
 
@@ -131,3 +136,5 @@ def register_commands(app: Flask) -> None:
     register_backup_commands(app)
     register_interop_commands(app)
     register_photo_commands(app)
+    register_jobs(app)
+    register_worker_command(app)

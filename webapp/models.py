@@ -7,7 +7,7 @@ importing a module registers all of its tables, those not named here too.
 from webapp.activities import models as activities
 from webapp.auth import models as auth
 from webapp.citizen import models as citizen
-from webapp.core import blobs
+from webapp.core import blobs, jobs
 from webapp.core.audit import models as audit
 from webapp.geo import areas
 from webapp.interop.open311 import models as open311
@@ -22,6 +22,7 @@ MODEL_MODULES = (
     auth,
     citizen,
     audit,
+    jobs,
     areas,
     measures,
     observations,

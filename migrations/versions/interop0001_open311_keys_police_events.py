@@ -2,7 +2,7 @@
 helper f20a).
 
 Revision ID: interop0001open311
-Revises: ops0001blobs
+Revises: ops0002jobs
 Create Date: 2026-12-06 03:40:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import webapp.core.dbtypes
 
 revision = "interop0001open311"
-down_revision = "ops0001blobs"
+down_revision = "ops0002jobs"
 branch_labels = None
 depends_on = None
 

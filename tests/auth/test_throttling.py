@@ -135,3 +135,39 @@ def test_without_a_proxy_a_forged_forwarded_header_does_not_dodge_the_address_li
         client.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}"
         status = login_form(client, f"guess{n}", "wrong password").status_code
     assert status == 429
+
+
+def test_failures_counted_at_the_same_moment_by_several_workers_all_count(app):
+    """Nodes (or gunicorn workers) that count a failure for one pair at once: none is lost and
+    none fails on the unique (name, address) pair (INSERT ... ON CONFLICT, SELECT ... FOR
+    UPDATE; on PostgreSQL with TEST_DATABASE_URL, where this used to lose counts)."""
+    import threading
+
+    from webapp.auth.models import LoginThrottle
+
+    start, errors = threading.Barrier(8), []
+
+    def worker() -> None:
+        with app.test_request_context(environ_base={"REMOTE_ADDR": "10.9.9.9"}):
+            try:
+                start.wait()
+                for _ in range(3):
+                    throttle.note_failure("same-name")
+                    db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(repr(error))
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        row = db.session.execute(
+            db.select(LoginThrottle).filter_by(username="same-name", address="10.9.9.9")
+        ).scalar_one()
+        assert (row.total_failures, row.failures) == (24, 24)

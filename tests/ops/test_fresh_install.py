@@ -1,5 +1,6 @@
 """A fresh production install, done as the README and the systemd unit say, can save an
-observation; retention runs by itself from a systemd timer (or cron).
+observation; retention runs by itself from the worker's unit, or instead from a systemd timer
+(or cron).
 
 The commands are read from the README's Production section and the unit's ExecStartPre lines and
 run as written (with this checkout's virtualenv for /srv/trygg-sunne/.venv) against an empty
@@ -143,11 +144,29 @@ def test_retention_has_a_daily_timer_that_runs_the_retention_command():
         assert service[key] == app_unit[key], key
 
 
+def test_the_worker_unit_runs_the_worker_as_the_app_does_and_restarts_it():
+    service = unit("trygg-sunne-worker.service")["Service"]
+    assert service["ExecStart"] == f"{APP_DIR}/.venv/bin/flask --app webapp worker"
+    assert service["KillSignal"] == "SIGTERM"  # the worker's graceful stop
+    assert service["Restart"] == "always"
+    app_unit = unit("trygg-sunne.service")["Service"]
+    for key in ("User", "WorkingDirectory", "EnvironmentFile", "ReadWritePaths"):
+        assert service[key] == app_unit[key], key
+    # Either the worker or the timer runs retention: each file says so.
+    for name in ("trygg-sunne-worker.service", "trygg-sunne-retention.service"):
+        assert "not both" in (SYSTEMD / name).read_text(), name
+
+
 def test_systemd_accepts_the_unit_files(tmp_path):
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze is not installed")
-    names = ["trygg-sunne.service", "trygg-sunne-retention.service", "trygg-sunne-retention.timer"]
+    names = [
+        "trygg-sunne.service",
+        "trygg-sunne-worker.service",
+        "trygg-sunne-retention.service",
+        "trygg-sunne-retention.timer",
+    ]
     for name in names:
         # The paths of this machine, not /srv: verify checks that the commands exist.
         text = (

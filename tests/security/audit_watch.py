@@ -31,7 +31,9 @@ ANONYMOUS_BOOKKEEPING = frozenset({"citizen_used_form_tokens", "citizen_daily_co
 # which must keep counting after the per-address bound on audit entries is reached (a login
 # flood must not grow the trail). Starting and ending sessions is audited (user.login,
 # user.logout, user.logout_all, user.disable, user.password_*), tested in tests/security.
-BOOKKEEPING_TABLES = frozenset({"login_sessions", "login_throttles"})
+# background_jobs: the queue's own rows (webapp/core/jobs.py); what a job changes is audited by
+# its handler.
+BOOKKEEPING_TABLES = frozenset({"login_sessions", "login_throttles", "background_jobs"})
 
 
 class AuditWatch:

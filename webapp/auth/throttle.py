@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import current_app, request
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.auth.models import LoginThrottle, User
 from webapp.core.audit.service import record as audit
@@ -45,10 +46,16 @@ def _row(username: str, address: str) -> LoginThrottle | None:
 
 
 def _get_or_add(username: str, address: str) -> LoginThrottle:
-    row = _row(username, address)
-    if row is None:
-        now = utcnow()
-        row = LoginThrottle(
+    """The pair's row, locked for this transaction. Several nodes (or gunicorn workers) may count
+    a failure for the same pair at the same moment: the row is made with INSERT ... ON CONFLICT
+    DO NOTHING (no unique-constraint error for the loser) and read FOR UPDATE, so the second
+    writer waits and adds to the first one's count instead of overwriting it. On SQLite every
+    write transaction already holds the one writer lock (BEGIN IMMEDIATE)."""
+    now = utcnow()
+    module = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        module.insert(LoginThrottle)
+        .values(
             username=username,
             address=address,
             failures=0,
@@ -58,8 +65,14 @@ def _get_or_add(username: str, address: str) -> LoginThrottle:
             last_failure_at=now,
             window_start=now,
         )
-        db.session.add(row)
-    return row
+        .on_conflict_do_nothing(index_elements=["username", "address"])
+    )
+    return db.session.execute(
+        db.select(LoginThrottle)
+        .filter_by(username=username, address=address)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def wait_seconds(username: str) -> int:

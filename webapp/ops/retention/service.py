@@ -55,13 +55,18 @@ def policy() -> dict[str, int]:
     return days
 
 
-def apply_retention(*, dry_run: bool, now: datetime | None = None) -> list[Outcome]:
+def apply_retention(
+    *, dry_run: bool, now: datetime | None = None, commit: bool = True
+) -> list[Outcome]:
     """Blank or delete what is older than the policy allows; with dry_run, only report it.
 
     One transaction with one audit entry ("retention.apply") listing counts and ids, never
     content. A dry run does the same work and rolls it back, so its figures are exact. Photos
     in the database backend are deleted in that transaction; photo files (folder backend) after
     the commit: a failed run leaves every photo in place.
+
+    commit=False (the daily job, webapp/ops/jobs.py): the caller commits, together with its own
+    "done" mark, and then calls delete_files(outcomes).
     """
     now = now or datetime.now(UTC)
     days = policy()
@@ -99,12 +104,23 @@ def apply_retention(*, dry_run: bool, now: datetime | None = None) -> list[Outco
                 for o in outcomes
             },
         )
+        if not commit:
+            db.session.flush()
+            return outcomes
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    if not blobs.transactional:
-        for outcome in outcomes:
-            for name in outcome.files:
-                blobs.delete(name)
+    delete_files(outcomes)
     return outcomes
+
+
+def delete_files(outcomes: list[Outcome]) -> None:
+    """Photo files (folder backend) of removed records; only after their rows' removal is
+    committed. The database backend deleted them in that transaction."""
+    blobs = store()
+    if blobs.transactional:
+        return
+    for outcome in outcomes:
+        for name in outcome.files:
+            blobs.delete(name)

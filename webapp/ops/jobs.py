@@ -1,0 +1,103 @@
+"""`flask --app webapp worker`: runs the background jobs of webapp/core/jobs.py, and the jobs of
+the operations side (the daily retention).
+
+The worker is Huey's consumer in this process (threads), with an app context per job, plus a
+tick thread (every JOB_TICK_SECONDS) that makes the calendar jobs and re-sends stranded ones.
+Start one per node or one in all: any number is safe (the job table decides who runs what).
+SIGTERM (systemd's stop) lets the job in hand finish; a hard kill is covered by the lease.
+
+Report PDFs for long periods are NOT a job yet: the council report (webapp/reports) is still
+built in the request. To move it here: register a kind "reports.pdf" whose handler renders the
+PDF and stores it in the photo/blob store of issue 19 (webapp/core/blobs.py) under
+"report/<job id>.pdf" (same key on a re-run: idempotent), and a view that submits the job and
+polls it. It needs the blob store, which is built on another branch.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import click
+from flask import Flask
+
+from webapp.core import jobs
+from webapp.core.audit.service import record as audit
+from webapp.core.jobs import BackgroundJob
+from webapp.ops.retention.service import apply_retention, delete_files, policy
+
+log = logging.getLogger("trygg.worker")
+
+
+def retention_job(job: BackgroundJob) -> Any:
+    """The daily retention: its removals, its audit entry and the job's done mark commit in one
+    transaction (a re-run after a kill finds the same work, never half of it); photo files go
+    after that commit."""
+    outcomes = apply_retention(dry_run=False, commit=False)
+    return lambda: delete_files(outcomes)
+
+
+def sleep_job(job: BackgroundJob) -> None:
+    """Only with TRYGG_JOB_TEST_KINDS=1 (tests/ops): sleeps, then writes one audit entry in the
+    job's transaction, so a test can kill a worker mid-job and count the effects."""
+    time.sleep(float(job.payload.get("seconds", 1)))
+    audit("job.test_effect", target_type="job", target_id=job.id, actor_label="worker")
+
+
+def _retention_enabled(app: Flask) -> bool:
+    return bool(app.config.get("RETENTION_JOB", True)) and bool(policy())
+
+
+def register_jobs(app: Flask) -> None:
+    """Kinds and schedules of the operations side (called by create_app, every process)."""
+    jobs.register_schedule(
+        "retention", daily_at="RETENTION_AT", handler=retention_job, when=_retention_enabled
+    )
+    if app.config.get("JOB_TEST_KINDS"):
+        jobs.register_handler("test.sleep", sleep_job, retry_schedule=(1,))
+
+
+def _ticker(app: Flask, stop: threading.Event) -> None:
+    period = float(app.config.get("JOB_TICK_SECONDS", 30))
+    while True:
+        try:
+            sent = jobs.in_app_context(jobs.tick)()
+            if sent:
+                log.info("tick: %d job(s) sent", sent)
+        except Exception:  # noqa: BLE001 - a database hiccup must not stop the worker
+            log.exception("tick failed")
+        if stop.wait(period):
+            return
+
+
+def register_worker_command(app: Flask) -> None:
+    @app.cli.command("worker")
+    @click.option("--threads", default=2, show_default=True, help="Jobs run side by side.")
+    @click.option("--once", is_flag=True, help="Make due calendar jobs, run what is due, exit.")
+    def worker(threads: int, once: bool) -> None:
+        """Run background jobs (retention, imports, deliveries) until stopped."""
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        if once:
+            jobs.tick()
+            outcomes = [(key, jobs.execute(key)) for key in jobs.due_keys()]
+            for key, outcome in outcomes:
+                click.echo(f"{key}: {outcome}")
+            return
+        stop = threading.Event()
+        ticker = threading.Thread(target=_ticker, args=(app, stop), daemon=True, name="tick")
+        consumer = jobs.huey.create_consumer(
+            workers=threads,
+            worker_type="thread",
+            periodic=False,  # our tick, not Huey's crontab: seconds, catch-up, any number
+            max_delay=2.0,  # an idle SQLite-queue worker looks again within 2 s
+            graceful_signal="TERM",  # systemd's stop: finish the job in hand
+            shutdown_timeout=25,
+            check_worker_health=True,
+        )
+        ticker.start()
+        try:
+            consumer.run()
+        finally:
+            stop.set()
