@@ -221,3 +221,14 @@ def test_the_retention_job_runs_once_per_day_and_audits_once(app: Flask) -> None
             .where(AuditEntry.action == "retention.apply")
         )
         assert entries == 1
+
+
+def test_the_police_events_import_is_scheduled_hourly_only_once_a_contact_is_named(app):
+    from webapp.core.jobs import SCHEDULES
+
+    schedule = SCHEDULES["police_events.import"]
+    assert schedule.every_seconds == 3600
+    app.config["POLICE_EVENTS_CONTACT"] = ""
+    assert not schedule.when(app)
+    app.config["POLICE_EVENTS_CONTACT"] = "trygg@sunne.se"
+    assert schedule.when(app)

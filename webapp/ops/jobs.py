@@ -26,6 +26,7 @@ from flask import Flask
 from webapp.core import jobs
 from webapp.core.audit.service import record as audit
 from webapp.core.jobs import BackgroundJob
+from webapp.interop.police_events.importer import import_now
 from webapp.ops.retention.service import apply_retention, delete_files, policy
 
 log = logging.getLogger("trygg.worker")
@@ -37,6 +38,18 @@ def retention_job(job: BackgroundJob) -> Any:
     after that commit."""
     outcomes = apply_retention(dry_run=False, commit=False)
     return lambda: delete_files(outcomes)
+
+
+def police_events_job(job: BackgroundJob) -> None:
+    """The hourly import of the police's public events. Idempotent: events are keyed by the
+    police's id, and a run too soon after another makes no call (the publisher's rules)."""
+    import_now()
+
+
+def _police_events_enabled(app: Flask) -> bool:
+    # No call to the publisher until the installation names a contact (its User-Agent): a
+    # development or demo install then makes no request at all beyond the map tiles.
+    return bool(app.config.get("POLICE_EVENTS_CONTACT"))
 
 
 def sleep_job(job: BackgroundJob) -> None:
@@ -54,6 +67,12 @@ def register_jobs(app: Flask) -> None:
     """Kinds and schedules of the operations side (called by create_app, every process)."""
     jobs.register_schedule(
         "retention", daily_at="RETENTION_AT", handler=retention_job, when=_retention_enabled
+    )
+    jobs.register_schedule(
+        "police_events.import",
+        every_seconds=3600,
+        handler=police_events_job,
+        when=_police_events_enabled,
     )
     if app.config.get("JOB_TEST_KINDS"):
         jobs.register_handler("test.sleep", sleep_job, retry_schedule=(1,))
