@@ -17,9 +17,9 @@ from webapp import create_app
 from webapp.auth.cli import new_user
 from webapp.auth.models import User
 from webapp.core.access import Role
-from webapp.ops.reference import CATEGORIES, seed_reference_data
 from webapp.extensions import db
 from webapp.observations.models import Observation
+from webapp.ops.reference import CATEGORIES, seed_reference_data
 
 
 def bench_app() -> Flask:

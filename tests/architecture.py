@@ -27,7 +27,7 @@ FEATURES = (
     "citizen",
 )
 # Lowest first as well; each reads the features and the consumers before it.
-CONSUMERS = ("map", "reports", "admin", "pwa", "api")
+CONSUMERS = ("map", "interop", "reports", "admin", "pwa", "api")
 OPS = ("ops",)
 ASSEMBLY = ("", "models", "wsgi", "translations")
 

@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.citizen.surveys.admin_views import bp as citizen_surveys_bp
     from webapp.citizen.surveys.views import bp as citizen_survey_bp
     from webapp.core.views import bp as core_bp
+    from webapp.interop.webhooks.admin_views import bp as webhooks_bp
     from webapp.map.api import register as register_review_api
     from webapp.map.views import bp as review_bp
     from webapp.measures.views import bp as measures_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(citizen_moderation_bp)
     app.register_blueprint(citizen_surveys_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -114,6 +116,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from webapp.activities.patrols.cli import register_patrol_commands
     from webapp.auth.cli import register_auth_commands
+    from webapp.interop import register_interop_commands
     from webapp.ops.backup.cli import register_backup_commands
     from webapp.ops.demo.cli import register_demo_commands
     from webapp.ops.retention.cli import register_retention_commands
@@ -123,3 +126,4 @@ def register_commands(app: Flask) -> None:
     register_patrol_commands(app)
     register_retention_commands(app)
     register_backup_commands(app)
+    register_interop_commands(app)

@@ -8,10 +8,24 @@ from webapp.activities import models as activities
 from webapp.auth import models as auth
 from webapp.citizen import models as citizen
 from webapp.core.audit import models as audit
+from webapp.core.outbox import models as outbox
 from webapp.geo import areas
+from webapp.interop.webhooks import models as webhooks
 from webapp.measures import models as measures
 from webapp.observations import models as observations
 from webapp.promises import models as promises
 from webapp.walks import models as walks
 
-MODEL_MODULES = (activities, auth, citizen, audit, areas, measures, observations, promises, walks)
+MODEL_MODULES = (
+    activities,
+    auth,
+    citizen,
+    audit,
+    outbox,
+    areas,
+    measures,
+    observations,
+    promises,
+    walks,
+    webhooks,
+)
