@@ -307,6 +307,7 @@ def test_coordinator_registers_an_endpoint_sees_the_secret_once_and_sends_again(
         )
         assert response.status_code == 200
         assert "no-store" in response.headers["Cache-Control"]
+        assert response.mimetype == "text/html"
         html = response.get_data(as_text=True)
         secret = html.split('id="webhook-secret" class="secret" type="text" readonly value="')[1]
         rx.secret = secret.split('"', 1)[0]
@@ -321,7 +322,7 @@ def test_coordinator_registers_an_endpoint_sees_the_secret_once_and_sends_again(
         new_observation(as_user(officer))
         run_worker(app)
         log = desk.get(f"/admin/webhooks/{endpoint_id}").get_data(as_text=True)
-        assert "observation.created" in log and "204" in log and " ms" in log
+        assert "observation.created" in log and "204" in log and "&nbsp;ms" in log
         with app.app_context():
             delivery_id = db.session.execute(db.select(WebhookDelivery.id)).scalar_one()
         response = form_post(desk, f"/admin/webhooks/deliveries/{delivery_id}/redeliver")

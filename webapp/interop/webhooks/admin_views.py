@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -66,7 +75,7 @@ def create() -> tuple[str, int] | Response:
         form.url.errors = [*form.url.errors, str(exc)]
         return _index(form, 422)
     # The secret is in this answer only: never stored by a cache, never shown again.
-    response = Response(
+    response = make_response(
         render_template("interop/webhooks/secret.html", endpoint=endpoint, secret=secret)
     )
     response.headers["Cache-Control"] = "no-store"
