@@ -392,3 +392,38 @@ def test_the_command_line_adds_an_endpoint_prints_the_secret_and_delivers(app, a
         assert result.exit_code == 0 and "attempts 1" in result.output, result.output
     assert [json.loads(r.body)["type"] for r in rx.received] == ["observation.created"]
     assert rx.received[0].verified
+
+
+def test_a_delivery_claimed_by_one_worker_is_not_sent_by_another(app, as_user, officer):
+    from webapp.interop.webhooks.deliver import _claim
+
+    with receiver(always(204)) as rx:
+        register(app, rx, ["observation.created"])
+        new_observation(as_user(officer))
+        now = datetime.now(UTC) + timedelta(seconds=1)
+        with app.app_context():
+            dispatch_pending(now)
+            delivery_id = db.session.execute(db.select(WebhookDelivery.id)).scalar_one()
+            assert _claim(delivery_id, now, manual=False)  # a node holds it, mid-send
+            db.session.commit()
+            assert deliver_due(now) == 0  # another node finds nothing to send
+            # A node that died mid-send lets go when its lock runs out.
+            assert deliver_due(now + timedelta(minutes=5)) == 1
+            db.session.remove()
+    assert len(rx.received) == 1
+
+
+def test_send_again_is_refused_while_the_receiver_is_switched_off(
+    app, as_user, officer, coordinator
+):
+    with receiver(always(410)) as rx:
+        register(app, rx, ["observation.created"])
+        new_observation(as_user(officer))
+        run_worker(app)
+        with app.app_context():
+            delivery_id = db.session.execute(db.select(WebhookDelivery.id)).scalar_one()
+        desk = as_user(coordinator)
+        response = form_post(desk, f"/admin/webhooks/deliveries/{delivery_id}/redeliver")
+        assert response.status_code == 302
+        assert "avstängd" in desk.get(response.headers["Location"]).get_data(as_text=True)
+    assert len(rx.received) == 1

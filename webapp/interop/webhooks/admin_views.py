@@ -122,6 +122,9 @@ def send_again(delivery_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     endpoint_id = delivery.endpoint_id
+    if not delivery.endpoint.enabled:
+        flash(_("The receiver is switched off: switch it on before sending again."), "error")
+        return redirect(url_for("webhooks.detail", endpoint_id=endpoint_id))
     status = redeliver(delivery, current_user)
     if status is False:
         flash(_("The delivery is being sent right now; try again in a minute."), "info")
