@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.core.views import bp as core_bp
     from webapp.interop.open311.admin_views import bp as open311_admin_bp
     from webapp.interop.open311.views import bp as open311_bp
+    from webapp.interop.webhooks.admin_views import bp as webhooks_bp
     from webapp.map.api import register as register_review_api
     from webapp.map.views import bp as review_bp
     from webapp.measures.views import bp as measures_bp
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(open311_bp)
     app.register_blueprint(open311_admin_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -9,9 +9,11 @@ from webapp.auth import models as auth
 from webapp.citizen import models as citizen
 from webapp.core import blobs, jobs
 from webapp.core.audit import models as audit
+from webapp.core.outbox import models as outbox
 from webapp.geo import areas
 from webapp.interop.open311 import models as open311
 from webapp.interop.police_events import models as police_events
+from webapp.interop.webhooks import models as webhooks
 from webapp.measures import models as measures
 from webapp.observations import models as observations
 from webapp.promises import models as promises
@@ -23,6 +25,7 @@ MODEL_MODULES = (
     citizen,
     audit,
     jobs,
+    outbox,
     areas,
     measures,
     observations,
@@ -31,4 +34,5 @@ MODEL_MODULES = (
     open311,
     police_events,
     blobs,  # the photo store of TRYGG_PHOTO_BACKEND=database
+    webhooks,
 )

@@ -26,7 +26,7 @@ EXPECTED: dict[str, list[str]] = {
     "kommun": ["/", *FIELD_PAGES],
     "samordnare": [
         "/", *FIELD_PAGES, "/review/", "/reports/", "/reports/weekly", "/citizen/reports/",
-        "/citizen/surveys/", "/admin/audit", "/admin/exports",
+        "/citizen/surveys/", "/admin/audit", "/admin/exports", "/admin/webhooks",
     ],
     "admin": ["/", "/admin/users", "/admin/audit", "/admin/open311-keys", "/help/install"],
 }  # fmt: skip

@@ -70,3 +70,80 @@ def test_the_worker_runs_retention_by_itself_on_the_embedded_default(tmp_path: P
     assert audits == 1
     assert (instance / "queue.sqlite").exists()  # the Huey queue, in the node's own folder
     assert worker.returncode == 0  # SIGTERM: a clean stop
+
+
+# Run in its own process with the worker's environment: an observation stored by the service the
+# API calls (webapp.observations.service), which writes its outbox event in that transaction.
+STORE_AN_OBSERVATION = """
+from datetime import datetime, timezone
+from webapp import create_app
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.observations.service import store_observation
+from webapp.observations.validation import validate_observation
+from webapp.ops.reference import seed_reference_data
+
+app = create_app()
+with app.app_context():
+    seed_reference_data()
+    officer = User(
+        username="worker-officer", role="officer", display_name="Officer", organisation="police"
+    )
+    officer.set_password("a long enough password 1")
+    db.session.add(officer)
+    db.session.flush()
+    clean, errors = validate_observation({
+        "id": "0b6f1a52-6f0e-4a8e-9d1c-1f1e5d1a2b3c", "lat": 59.8366, "lon": 13.144,
+        "accuracy_m": 8.0, "observed_at": datetime.now(timezone.utc).isoformat(),
+        "category": "belysning", "note": "", "visibility": "shared",
+    }, officer)
+    assert clean is not None, errors
+    store_observation(clean, officer)
+    db.session.commit()
+"""
+
+
+def test_the_worker_sends_webhooks_by_itself(tmp_path: Path) -> None:
+    from tests.interop.helpers import always, receiver
+
+    instance = tmp_path / "instance"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("TRYGG_") and key not in ("DATABASE_URL", "TEST_DATABASE_URL")
+    }
+    env.update(
+        TRYGG_ENV="development",
+        TRYGG_INSTANCE_PATH=str(instance),
+        TRYGG_PHOTO_DIR=str(instance / "photos"),
+        TRYGG_RETENTION_JOB="false",
+        TRYGG_WEBHOOK_ALLOWED_NETWORKS='["127.0.0.1/32"]',
+        TRYGG_WEBHOOK_POLL_SECONDS="0.5",
+    )
+    assert flask(["db", "upgrade"], env).returncode == 0
+    with receiver(always(204)) as rx:
+        added = flask(["webhooks", "add", rx.url, "--event", "observation.created"], env)
+        assert added.returncode == 0, added.stderr
+        rx.secret = added.stdout.split("secret (shown once): ")[1].strip()
+        stored = subprocess.run(  # noqa: S603 - our own interpreter and app
+            [sys.executable, "-c", STORE_AN_OBSERVATION],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert stored.returncode == 0, stored.stderr
+        assert rx.received == []  # nothing is sent from the web request's process
+        log = (tmp_path / "worker.log").open("w")
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "flask", "--app", "webapp", "worker"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 40
+            while time.monotonic() < deadline and not rx.received:
+                assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+                time.sleep(0.25)
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=40)
+    assert len(rx.received) == 1, (tmp_path / "worker.log").read_text()
+    assert rx.received[0].verified  # signed with the secret shown once
+    assert rx.received[0].payload["type"] == "observation.created"

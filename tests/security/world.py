@@ -322,6 +322,7 @@ def build_world(app: Flask, users: dict[str, User]) -> World:
         )
         municipal.activity_id = world.targets["meeting:municipality"]["activity_id"]
         _citizen(world, coordinator, now)
+        _webhook(world)
         db.session.commit()
 
         world.participant_session = {
@@ -462,3 +463,27 @@ def _citizen(world: World, coordinator: User, now: datetime) -> None:
         "question_id": survey.questions[0].id,
         "code": survey.code,
     }
+
+
+def _webhook(world: World) -> None:
+    """A receiver (on a loopback port nothing listens on) with one delivery (issue 20)."""
+    from webapp.core.outbox.models import OutboxEvent
+    from webapp.interop.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint(
+        url="http://127.0.0.1:9/hook",
+        events=["measure.created"],
+        visibilities=["shared"],
+        secret="whsec_" + "A" * 44,
+    )
+    event = OutboxEvent(
+        type="measure.created", target_type="measures", target_id="1", visibility="shared",
+        payload='{"type":"measure.created"}',
+    )  # fmt: skip
+    db.session.add_all([endpoint, event])
+    db.session.flush()
+    delivery = WebhookDelivery(event_id=event.id, endpoint_id=endpoint.id, status="failed")
+    db.session.add(delivery)
+    db.session.flush()
+    world.targets["webhook"] = {"endpoint_id": endpoint.id}
+    world.targets["webhook_delivery"] = {"delivery_id": delivery.id}

@@ -143,6 +143,12 @@ NAV: tuple[NavGroup, ...] = (
                 COORDINATOR,
                 _l("Everything linked to one account"),
             ),
+            NavItem(
+                "webhooks.index",
+                _l("Webhooks"),
+                COORDINATOR,
+                _l("Tell other systems when something happens"),
+            ),
         ),
     ),
     NavGroup(

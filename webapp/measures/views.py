@@ -14,6 +14,7 @@ from webapp.core.access import Role, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.audit.service import record_police_reads
 from webapp.extensions import db
+from webapp.measures.events import emit_measure
 from webapp.measures.forms import MeasureForm, StatusForm
 from webapp.measures.loaders import get_measure_or_404
 from webapp.measures.models import OPEN_STATUSES, Measure
@@ -71,6 +72,7 @@ def new() -> Response | str | tuple[str, int]:
     db.session.add(measure)
     db.session.flush()
     audit("measure.create", measure)
+    emit_measure("measure.created", measure)
     if observations:
         review.link_to_measure(observations, measure, current_user)
     db.session.commit()
@@ -102,6 +104,8 @@ def change_status(measure_id: int) -> Response | tuple[str, int]:
     old = measure.status
     measure.change_status(form.status.data, by=current_user.id, comment=form.comment.data or "")
     audit("measure.status_change", measure, from_status=old, to_status=measure.status)
+    if old != measure.status:
+        emit_measure("measure.status_changed", measure)
     db.session.commit()
     flash(_("Status changed."), "success")
     return redirect(url_for("measures.detail", measure_id=measure.id))

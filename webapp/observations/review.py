@@ -9,6 +9,7 @@ from webapp.auth.models import User
 from webapp.core.access import can_read
 from webapp.core.audit.service import record as audit
 from webapp.core.fieldinput import canonical_uuid
+from webapp.core.outbox.service import emit
 from webapp.extensions import db
 from webapp.observations.models import STATUSES, Observation
 
@@ -18,6 +19,15 @@ if TYPE_CHECKING:
 
 class ReviewError(ValueError):
     """A review action that cannot be applied; the message is shown to the coordinator."""
+
+
+def _emit_status(observation: Observation) -> None:
+    emit(
+        "observation.status_changed",
+        observation,
+        visibility=observation.visibility,
+        path=f"/api/v1/observations/{observation.id}",
+    )
 
 
 def readable_observations(ids: Iterable[str], user: User) -> list[Observation]:
@@ -39,6 +49,7 @@ def set_status(observations: list[Observation], status: str, user: User) -> int:
                 to_status=status,
             )
             observation.status = status
+            _emit_status(observation)
     db.session.commit()
     return len(observations)
 
@@ -46,8 +57,11 @@ def set_status(observations: list[Observation], status: str, user: User) -> int:
 def link_to_measure(observations: list[Observation], measure: Measure, user: User) -> int:
     for observation in observations:
         observation.measure_id = measure.id
+        changed = observation.status != "linked"
         observation.status = "linked"
         audit("observation.link", observation, actor=user, measure_id=measure.id)
+        if changed:
+            _emit_status(observation)
     db.session.commit()
     return len(observations)
 
@@ -58,8 +72,11 @@ def mark_duplicate(observation: Observation, original: Observation, user: User) 
     if original.duplicate_of_id == observation.id:
         raise ReviewError("the original is already a duplicate of this record")
     observation.duplicate_of_id = original.id
+    changed = observation.status != "duplicate"
     observation.status = "duplicate"
     audit("observation.duplicate", observation, actor=user, original_id=original.id)
+    if changed:
+        _emit_status(observation)
     db.session.commit()
 
 

@@ -11,10 +11,16 @@ from webapp.auth.models import User
 from webapp.core.access import can_read
 from webapp.core.audit.service import record as audit
 from webapp.core.idempotency import content_digest, insert_once
+from webapp.core.outbox.service import emit
 from webapp.extensions import db
 from webapp.observations.links import registered_links
 from webapp.observations.models import Observation
 from webapp.observations.validation import CleanObservation
+
+
+def observation_path(observation_id: str) -> str:
+    """Where a webhook receiver reads the observation (with its own credentials)."""
+    return f"/api/v1/observations/{observation_id}"
 
 
 def content_hash(clean: CleanObservation) -> str:
@@ -44,6 +50,12 @@ def store_observation(clean: CleanObservation, author: User) -> tuple[Observatio
     observation, created = insert_once(observation)
     if created:
         audit("observation.create", observation, actor=author, visibility=clean.visibility)
+        emit(
+            "observation.created",
+            observation,
+            visibility=clean.visibility,
+            path=observation_path(observation.id),
+        )
     return observation, created
 
 

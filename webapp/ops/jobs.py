@@ -27,6 +27,8 @@ from webapp.core import jobs
 from webapp.core.audit.service import record as audit
 from webapp.core.jobs import BackgroundJob
 from webapp.interop.police_events.importer import import_now
+from webapp.interop.webhooks.deliver import run_webhook_deliveries
+from webapp.interop.webhooks.settings import DEFAULTS
 from webapp.ops.retention.service import apply_retention, delete_files, policy
 
 log = logging.getLogger("trygg.worker")
@@ -91,6 +93,20 @@ def _ticker(app: Flask, stop: threading.Event) -> None:
             return
 
 
+def _deliverer(app: Flask, stop: threading.Event) -> None:
+    """Webhook deliveries poll on their own short period: the retry schedule starts with
+    "immediately" and "5 s", too fine for calendar jobs. Each round claims its deliveries in the
+    database, so any number of workers on any number of nodes send each attempt once."""
+    period = float(app.config.get("WEBHOOK_POLL_SECONDS", DEFAULTS["WEBHOOK_POLL_SECONDS"]))
+    while not stop.wait(period):
+        try:
+            counts = jobs.in_app_context(run_webhook_deliveries)()
+            if counts.get("attempts"):
+                log.info("webhooks: %s", counts)
+        except Exception:  # noqa: BLE001 - a receiver or database hiccup must not stop the worker
+            log.exception("webhook deliveries failed")
+
+
 def register_worker_command(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--threads", default=2, show_default=True, help="Jobs run side by side.")
@@ -99,6 +115,7 @@ def register_worker_command(app: Flask) -> None:
         """Run background jobs (retention, imports, deliveries) until stopped."""
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         if once:
+            click.echo(f"webhooks: {jobs.in_app_context(run_webhook_deliveries)()}")
             jobs.tick()
             outcomes = [(key, jobs.execute(key)) for key in jobs.due_keys()]
             for key, outcome in outcomes:
@@ -106,6 +123,9 @@ def register_worker_command(app: Flask) -> None:
             return
         stop = threading.Event()
         ticker = threading.Thread(target=_ticker, args=(app, stop), daemon=True, name="tick")
+        deliverer = threading.Thread(
+            target=_deliverer, args=(app, stop), daemon=True, name="webhooks"
+        )
         consumer = jobs.huey.create_consumer(
             workers=threads,
             worker_type="thread",
@@ -116,6 +136,7 @@ def register_worker_command(app: Flask) -> None:
             check_worker_health=True,
         )
         ticker.start()
+        deliverer.start()
         try:
             consumer.run()
         finally:

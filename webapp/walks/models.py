@@ -75,6 +75,11 @@ class SafetyWalk(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=True
     )
+    # The coordinator published the public protocol (once; webhooks tell other systems).
+    protocol_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    protocol_published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), nullable=True
+    )
 
     stops: Mapped[list[WalkStop]] = relationship(
         back_populates="walk",

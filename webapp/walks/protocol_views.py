@@ -16,8 +16,10 @@ from webapp.core.audit.service import record as audit
 from webapp.core.blobs import blob_response, store
 from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
+from webapp.measures.events import emit_measure
 from webapp.measures.forms import WalkMeasureForm
 from webapp.measures.models import Measure
+from webapp.walks import service
 from webapp.walks.blueprint import READ_ROLES, bp
 from webapp.walks.forms import ActionForm
 from webapp.walks.labels import FACTOR
@@ -115,6 +117,7 @@ def new_measure(walk_id: int) -> Response | tuple[str, int] | str:
     db.session.add(measure)
     db.session.flush()
     audit("measure.create", measure, walk_id=walk.id, spots=[s.id for s in spots])
+    emit_measure("measure.created", measure)
     for spot in spots:
         spot.status, spot.measure_id = "measure", measure.id
         for duplicate in db.session.execute(
@@ -156,7 +159,22 @@ def protocol(walk_id: int) -> str:
         factors=FACTORS,
         factor_labels=FACTOR,
         today=date.today(),
+        action_form=ActionForm(),
     )
+
+
+@bp.post("/<int:walk_id>/protocol/publish")
+@roles_required(Role.COORDINATOR)
+def publish_protocol(walk_id: int) -> Response:
+    """Publish the public protocol (once): other systems hear of it through webhooks."""
+    walk = get_walk_or_404(walk_id, write=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if service.publish_protocol(walk, current_user):
+        flash(_("The public protocol is published."), "success")
+    else:
+        flash(_("The public protocol was already published."), "info")
+    return redirect(url_for("walks.protocol", walk_id=walk.id, version="public"))
 
 
 @bp.get("/<int:walk_id>/protocol.pdf")

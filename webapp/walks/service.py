@@ -11,6 +11,7 @@ from sqlalchemy import func
 
 from webapp.auth.models import User
 from webapp.core.audit.service import record as audit
+from webapp.core.outbox.service import emit
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.walks import joincode
@@ -191,6 +192,23 @@ def mark_held(walk: SafetyWalk, user: User) -> None:
     audit("walk.status_change", walk, actor=user, from_status=walk.status, to_status="held")
     walk.status = "held"
     db.session.commit()
+
+
+def publish_protocol(walk: SafetyWalk, user: User) -> bool:
+    """Publish the public protocol; a second call changes nothing. True when it published."""
+    if walk.protocol_published_at is not None:
+        return False
+    walk.protocol_published_at = datetime.now(UTC)
+    walk.protocol_published_by_id = user.id
+    audit("walk.protocol_publish", walk, actor=user)
+    emit(
+        "walk.protocol_published",
+        walk,
+        visibility=walk.visibility,
+        path=f"/walks/{walk.id}/protocol?version=public",
+    )
+    db.session.commit()
+    return True
 
 
 def set_headcount(walk: SafetyWalk, counts: dict[str, dict[str, int]], user: User) -> None:

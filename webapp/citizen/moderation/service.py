@@ -22,6 +22,7 @@ from webapp.core.access import visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.fieldinput import canonical_uuid, free_text
 from webapp.core.idempotency import content_digest
+from webapp.core.outbox.service import emit
 from webapp.extensions import db
 from webapp.geo import distance_m
 from webapp.measures.models import OPEN_STATUSES, Measure
@@ -92,7 +93,16 @@ def publish(report: PublicReport, public_text: str, by: User) -> None:
     if errors:
         raise ModerationError(errors["public_text"])
     report.public_text = text
+    first = report.status != "published"
     _decide(report, "published", by, edited=text != report.text)
+    if first:
+        # The Open311 request of the report (webapp.interop.open311): public data only.
+        emit(
+            "citizen_report.published",
+            report,
+            visibility="public",
+            path=f"/open311/v2/requests/r-{report.id}.json",
+        )
     db.session.commit()
 
 
@@ -143,6 +153,12 @@ def convert_to_review_item(report: PublicReport, by: User) -> Observation:
     db.session.add(observation)
     db.session.flush()
     audit("observation.create", observation, actor=by, visibility="shared", source="citizen")
+    emit(
+        "observation.created",
+        observation,
+        visibility="shared",
+        path=f"/api/v1/observations/{observation.id}",
+    )
     report.observation_id = observation.id
     _link(report, "converted", by, observation_id=observation.id)
     db.session.commit()

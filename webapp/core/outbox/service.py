@@ -1,0 +1,68 @@
+"""emit(): add an event to the caller's transaction (the caller commits, as with audit())."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app, has_request_context, request
+
+from webapp.core.outbox.models import OutboxEvent
+from webapp.extensions import db
+
+# The events a receiver may ask for (Standard Webhooks names: noun.verb_past).
+EVENT_TYPES = (
+    "observation.created",
+    "observation.status_changed",
+    "measure.created",
+    "measure.status_changed",
+    "citizen_report.published",
+    "walk.protocol_published",
+)
+VISIBILITIES = ("police", "municipality", "shared", "public")
+
+
+def encode_payload(payload: dict[str, Any]) -> str:
+    """Canonical minified JSON: the exact text that is signed and sent."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+
+def base_url() -> str:
+    """PUBLIC_BASE_URL if set, else the address the request came in on."""
+    configured = current_app.config.get("PUBLIC_BASE_URL") or ""
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return ""
+
+
+def emit(type_: str, target: Any, *, visibility: str, path: str) -> OutboxEvent:
+    """Record that `type_` happened to `target`. A thin payload: identifiers and a URL the
+    receiver fetches with its own credentials; never free text or personal data."""
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type_!r}")
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"unknown visibility {visibility!r}")
+    occurred = datetime.now(UTC)
+    payload = {
+        "type": type_,
+        "timestamp": occurred.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "data": {
+            "id": str(target.id),
+            "record_type": target.__tablename__,
+            "visibility": visibility,
+            "url": base_url() + path,
+        },
+    }
+    event = OutboxEvent(
+        type=type_,
+        target_type=target.__tablename__,
+        target_id=str(target.id),
+        visibility=visibility,
+        occurred_at=occurred,
+        payload=encode_payload(payload),
+    )
+    db.session.add(event)
+    return event
