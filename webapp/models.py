@@ -10,8 +10,20 @@ from webapp.citizen import models as citizen
 from webapp.core.audit import models as audit
 from webapp.geo import areas
 from webapp.measures import models as measures
+from webapp.observations import areas as observation_areas
 from webapp.observations import models as observations
 from webapp.promises import models as promises
 from webapp.walks import models as walks
 
-MODEL_MODULES = (activities, auth, citizen, audit, areas, measures, observations, promises, walks)
+MODEL_MODULES = (
+    activities,
+    auth,
+    citizen,
+    audit,
+    areas,
+    measures,
+    observations,
+    observation_areas,
+    promises,
+    walks,
+)
