@@ -122,6 +122,13 @@
       figure.dataset.area = area.code;
       figure.appendChild(el("figcaption", area.name, "trend-name"));
       figure.appendChild(chart(area.counts, Math.max(max, 1)));
+      if (data.weeks.length) {
+        const range = el("p", null, "trend-range");
+        range.setAttribute("aria-hidden", "true");
+        range.appendChild(el("span", data.weeks[0].starts));
+        range.appendChild(el("span", data.weeks[data.weeks.length - 1].starts));
+        figure.appendChild(range);
+      }
       figure.appendChild(
         el("p", format(t.summary, { total, weeks: data.weeks.length, max }), "trend-summary")
       );

@@ -42,7 +42,9 @@ def world(app, officer, staff, coordinator):  # type: ignore[no-untyped-def]
         for _ in range(2):
             add_observation(staff, visibility="municipality", lat=CENTRUM[0], lon=CENTRUM[1])
         add_observation(officer, visibility="shared", lat=CENTRUM[0], lon=CENTRUM[1])
-        add_observation(staff, visibility="shared", lat=RURAL[0], lon=RURAL[1], category="skadegorelse")
+        add_observation(
+            staff, visibility="shared", lat=RURAL[0], lon=RURAL[1], category="skadegorelse"
+        )
         add_observation(
             staff, visibility="shared", lat=TOWN_EDGE[0], lon=TOWN_EDGE[1], status="closed"
         )
