@@ -1,4 +1,4 @@
-"""Stored area membership of observations, with copies of the trend columns (helper: f18b).
+"""Stored area membership of observations, with copies of the trend columns, and areas.revision\n(helper: f18b).
 
 Revision ID: map0002obsareas
 Revises: auth0001sessions
@@ -17,6 +17,11 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("areas", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("revision", sa.Integer(), server_default="0", nullable=False)
+        )
+    op.execute("UPDATE areas SET revision = id")  # distinct and increasing, as the app keeps it
     op.create_table(
         "observation_areas",
         sa.Column("observation_id", sa.String(length=36), nullable=False),
@@ -93,3 +98,5 @@ def _backfill():
 def downgrade():
     op.drop_index("ix_observation_areas_trend", table_name="observation_areas")
     op.drop_table("observation_areas")
+    with op.batch_alter_table("areas", schema=None) as batch_op:
+        batch_op.drop_column("revision")

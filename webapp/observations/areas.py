@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, event, inspect
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, event, func, inspect
 from sqlalchemy.engine import Connection
 
 from webapp.core.dbtypes import UTCDateTime
@@ -97,8 +97,7 @@ def _contains(shape: tuple[int, tuple, dict], lon: float, lat: float) -> bool:
         return False  # an outline that is not a polygon holds nothing
 
 
-def area_shapes(connection: Connection) -> list[tuple[int, tuple, dict]]:
-    """(id, bbox, geometry) of every area; a handful of rows."""
+def _load_shapes(connection: Connection) -> list[tuple[int, tuple, dict]]:
     shapes = []
     for area_id, geometry in connection.execute(db.select(Area.id, Area.geometry)):
         try:
@@ -106,6 +105,27 @@ def area_shapes(connection: Connection) -> list[tuple[int, tuple, dict]]:
         except (ValueError, KeyError, TypeError, IndexError):
             continue
     return shapes
+
+
+# The outlines parsed once per process, with the (count, max revision) they were read at: a
+# cache of shared data, checked against the database on every use, never node-local state.
+_cache: dict[str, Any] = {"key": None, "shapes": []}
+
+
+def area_shapes(connection: Connection) -> list[tuple[int, tuple, dict]]:
+    """(id, bbox, geometry) of every area; a handful of rows, parsed only when they changed."""
+    key = tuple(
+        connection.execute(
+            db.select(
+                func.count(Area.id),
+                func.coalesce(func.max(Area.id), 0),
+                func.coalesce(func.max(Area.revision), 0),
+            )
+        ).one()
+    )
+    if key != _cache["key"]:
+        _cache["shapes"], _cache["key"] = _load_shapes(connection), key
+    return _cache["shapes"]
 
 
 def rows_for(values: Any, shapes: list[tuple[int, tuple, dict]]) -> list[dict[str, Any]]:
@@ -181,12 +201,36 @@ def rebuild_area(connection: Connection, area_id: int, geometry: dict[str, Any])
     return total
 
 
+def _next_revision(connection: Connection) -> int:
+    return (
+        int(connection.execute(db.select(func.coalesce(func.max(Area.revision), 0))).scalar()) + 1
+    )
+
+
+@event.listens_for(Area, "before_insert")
+def _area_revision_on_insert(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    target.revision = _next_revision(connection)
+
+
+@event.listens_for(Area, "before_update")
+def _area_revision_on_update(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    if inspect(target).attrs["geometry"].history.has_changes():
+        target.revision = _next_revision(connection)
+
+
+@event.listens_for(Area, "after_delete")
+def _area_deleted(_mapper, _connection, _target) -> None:  # type: ignore[no-untyped-def]
+    _cache["key"] = None
+
+
 @event.listens_for(Area, "after_insert")
 def _area_inserted(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    _cache["key"] = None
     rebuild_area(connection, target.id, target.geometry)
 
 
 @event.listens_for(Area, "after_update")
 def _area_updated(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
     if inspect(target).attrs["geometry"].history.has_changes():
+        _cache["key"] = None
         rebuild_area(connection, target.id, target.geometry)
