@@ -31,8 +31,6 @@ backends) at most 2.0 ms, login, CSRF, validation and the audit entry in one tra
 The last table prints it against that target. `bench.profile_submit` shows where it goes.
 """
 
-SUBMIT_CPU_TARGET_MS = 2.0
-
 from __future__ import annotations
 
 import argparse
@@ -58,6 +56,8 @@ from bench.server import (
     production_env,
     server_cpu_seconds,
 )
+
+SUBMIT_CPU_TARGET_MS = 2.0  # issue 18
 
 
 def stored_counts(url: str) -> tuple[int, int]:
