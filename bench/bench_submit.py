@@ -25,8 +25,10 @@ Per database, in one run against the same server:
 After each POST phase the database must hold exactly one row (and one audit entry) per distinct
 UUID sent, every fresh UUID must have had exactly one 201, and nothing else may have failed.
 
-Targets (issue 9): submit at least half the bare throughput; the soak with 0 errors and an
-exact row count.
+Targets (issue 9): the soak with 0 errors and an exact row count. Issue 18 withdrew "submit at
+least half the bare throughput" for: server CPU per submit (gunicorn workers + PostgreSQL
+backends) at most 2.0 ms, login, CSRF, validation and the audit entry in one transaction kept.
+The last table prints it against that target. `bench.profile_submit` shows where it goes.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ from bench.server import (
     production_env,
     server_cpu_seconds,
 )
+
+SUBMIT_CPU_TARGET_MS = 2.0  # issue 18
 
 
 def stored_counts(url: str) -> tuple[int, int]:
@@ -283,6 +287,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['database']:<10} "
             + " ".join(f"{cell:>20}" for cell in cells)
             + f" {r['capacity_ratio_submit_to_bare']:>6.2f}"
+        )
+    for r in reports:
+        submit = r["phases"]["submit"]
+        cpu = submit["server_cpu_ms"] + submit["db_cpu_ms"]
+        verdict = "met" if cpu <= SUBMIT_CPU_TARGET_MS else "MISSED"
+        print(
+            f"{r['database']}: CPU per submit {cpu:.2f} ms, target (issue 18) "
+            f"<= {SUBMIT_CPU_TARGET_MS} ms: {verdict}"
         )
     if args.json:
         args.json.write_text(json.dumps(reports, indent=2))

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from flask import Flask
 
@@ -18,6 +19,7 @@ from webapp.auth.cli import new_user
 from webapp.auth.models import User
 from webapp.core.access import Role
 from webapp.extensions import db
+from webapp.observations.areas import area_shapes, observation_areas, rows_for
 from webapp.observations.models import Observation
 from webapp.ops.reference import CATEGORIES, seed_reference_data
 
@@ -50,6 +52,7 @@ def insert_observations(author_id: int, count: int, *, days: int = 365, batch: i
     rng = random.Random(42)
     codes = [c[0] for c in CATEGORIES]
     now = datetime.now(UTC)
+    shapes = area_shapes(db.session.connection())
     for start in range(0, count, batch):
         rows = []
         for i in range(start, min(start + batch, count)):
@@ -71,6 +74,10 @@ def insert_observations(author_id: int, count: int, *, days: int = 365, batch: i
                 }
             )
         db.session.execute(db.insert(Observation), rows)
+        # Core inserts skip the mapper events that keep the area membership (trends per area).
+        members = [m for row in rows for m in rows_for(SimpleNamespace(**row), shapes)]
+        if members:
+            db.session.execute(observation_areas.insert(), members)
         db.session.commit()
 
 

@@ -55,6 +55,8 @@ RATELIMIT_HEADERS_ENABLED = True
 
 # Field app
 GPS_ACCURACY_LIMIT_M = 50
+# Most observations one POST /api/v1/observations/batch may carry (the outbox sends this many).
+OBSERVATION_BATCH_MAX = 100
 NOTE_MAX_LENGTH = 2000
 MAP_CENTER = (59.8366, 13.1440)
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

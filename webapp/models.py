@@ -15,6 +15,7 @@ from webapp.interop.open311 import models as open311
 from webapp.interop.police_events import models as police_events
 from webapp.interop.webhooks import models as webhooks
 from webapp.measures import models as measures
+from webapp.observations import areas as observation_areas
 from webapp.observations import models as observations
 from webapp.promises import models as promises
 from webapp.walks import models as walks
@@ -29,6 +30,7 @@ MODEL_MODULES = (
     areas,
     measures,
     observations,
+    observation_areas,
     promises,
     walks,
     open311,

@@ -22,6 +22,10 @@
 
   const STORE = "items";
   const OBSERVATIONS_URL = "/api/v1/observations"; // the versioned API contract (DESIGN §5)
+  // Observations without photos go out up to BATCH_SIZE per request, each answered on its own;
+  // photos, other records and old servers (404/405 here) keep the one-by-one path.
+  const BATCH_URL = OBSERVATIONS_URL + "/batch";
+  const BATCH_SIZE = 100;
   const ME_URL = "/api/v1/me";
   const CITIZEN_TOKEN_URL = "/api/v1/public/form-token"; // for reports queued before token_url
   const REQUEST_TIMEOUT_MS = 30000; // a hung request on a weak signal must not block the lock forever
@@ -326,6 +330,66 @@
     item.last_error = outcome.message || "";
   }
 
+  function batchable(item) {
+    return (
+      !item.obs_sent &&
+      !item.token_url &&
+      !item.after &&
+      (!item.kind || item.kind === "observation") &&
+      (!item.url || item.url === OBSERVATIONS_URL) &&
+      (!item.method || item.method === "POST") &&
+      !(item.photos || []).length
+    );
+  }
+
+  // Sends the batchable items of `due` in batches. Items the server answered (201/200: gone
+  // from the outbox; 409/422: rejected, as on the one-by-one path) are in `handled`; anything
+  // else (a failed or refused batch) is left to the one-by-one loop, which knows every case.
+  async function sendBatches(due, session, result, unsent) {
+    const handled = new Set();
+    const items = due.filter(batchable);
+    if (items.length < 2) return { handled };
+    for (let start = 0; start < items.length; start += BATCH_SIZE) {
+      const chunk = items.slice(start, start + BATCH_SIZE);
+      const body = JSON.stringify({ items: chunk.map((item) => item.payload) });
+      const reply = await session.send("POST", BATCH_URL, body, "application/json");
+      if (reply.status === 401) return { handled, stopped: "unauthenticated" };
+      const results = reply.status === 200 && reply.data && reply.data.results;
+      if (!Array.isArray(results) || results.length !== chunk.length) return { handled };
+      const sent = [];
+      const rejected = [];
+      chunk.forEach((item, i) => {
+        const answer = results[i] || {};
+        if (answer.status === 200 || answer.status === 201) {
+          sent.push(item);
+        } else if (answer.status === 409 || answer.status === 422) {
+          const problem = answer.error || {};
+          item.state = "rejected";
+          item.error_code = answer.status === 409 ? "conflict" : "validation";
+          item.last_error = problem.message || "";
+          item.fields = problem.fields || {};
+          rejected.push(item);
+        }
+      });
+      // One IndexedDB transaction per batch, not one per item.
+      await withStore("readwrite", (store) => {
+        for (const item of sent) store.delete(item.id);
+        for (const item of rejected) store.put(item);
+      });
+      for (const item of sent) {
+        handled.add(item.id);
+        unsent.delete(item.id);
+        result.sent.push(item.id);
+      }
+      for (const item of rejected) {
+        handled.add(item.id);
+        result.rejected.push(item.id);
+      }
+      await notifyChange();
+    }
+    return { handled };
+  }
+
   async function runFlush(force) {
     const result = { sent: [], rejected: [], retry: [], stopped: null };
     const all = await list();
@@ -356,8 +420,15 @@
       return result;
     }
 
+    const done = await sendBatches(due, session, result, unsent);
+    if (done.stopped) {
+      result.stopped = done.stopped;
+      return result;
+    }
+
     for (let index = 0; index < due.length; index += 1) {
       const item = due[index];
+      if (done.handled.has(item.id)) continue;
       if (item.after && unsent.has(item.after)) continue;
       item.state = "sending";
       await put(item);

@@ -19,3 +19,6 @@ class Area(db.Model):
     geometry: Mapped[dict[str, Any]] = mapped_column(JSON)
     # True for the shipped defaults: there is no authoritative polygon for centrum or tätort.
     approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Raised past every other area's on each insert and outline change, so (count, max revision)
+    # names the set of outlines exactly: processes keep them cached and check that pair.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

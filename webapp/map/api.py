@@ -18,6 +18,7 @@ from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.geo.areas import Area
 from webapp.map.geojson import FILTER_PARAMETERS, build_feature_collection, parse_filters
+from webapp.map.trends import map_trends
 from webapp.measures.models import Measure
 from webapp.walks.models import SafetyWalk
 from webapp.walks.stats import ratings_by_stop
@@ -29,6 +30,7 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/measures.geojson", view_func=measures_geojson, methods=["GET"])
     bp.add_url_rule("/map/walks.geojson", view_func=walks_geojson, methods=["GET"])
     bp.add_url_rule("/map/activities.geojson", view_func=activities_geojson, methods=["GET"])
+    bp.add_url_rule("/map/trends", view_func=map_trends, methods=["GET"])
 
 
 def _geojson(features: list[dict]) -> object:

@@ -5,8 +5,64 @@ from __future__ import annotations
 from typing import Any
 
 from webapp.core.openapi import error_responses, geojson_response, period_params
+from webapp.observations.openapi import GEOJSON_FILTERS
 
 ROUTES_AND_POINTS = "FeatureCollection of LineString and Point features"
+
+TRENDS: dict[str, Any] = {
+    "type": "object",
+    "required": ["weeks", "areas"],
+    "properties": {
+        "weeks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "week": {"type": "integer", "description": "Weeks since Monday 1970-01-05"},
+                    "starts": {"type": "string", "format": "date"},
+                },
+            },
+        },
+        "areas": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "name": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "counts": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                },
+            },
+        },
+    },
+}
+
+
+def _trends() -> dict[str, Any]:
+    filters = [p for p in GEOJSON_FILTERS if p["name"] != "bbox"]
+    area = {
+        "name": "area",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Comma-separated area codes (and 'landsbygd'); default: every area.",
+    }
+    return {
+        "get": {
+            "summary": "Records per area per local week, for the map's filters",
+            "description": "The last 52 weeks unless since/until say otherwise; at most 260 "
+            "weeks. Counts only what the caller may read; counting police records is audited.",
+            "parameters": [*filters, area],
+            "responses": {
+                "200": {
+                    "description": "Weeks and one count per week for each area",
+                    "content": {"application/json": {"schema": TRENDS}},
+                },
+                **error_responses(401, 403, 422),
+            },
+        }
+    }
 
 
 def _layer(summary: str, description: str, *, period: bool = False) -> dict[str, Any]:
@@ -41,4 +97,5 @@ def map_paths() -> dict[str, Any]:
             ROUTES_AND_POINTS,
             period=True,
         ),
+        "/map/trends": _trends(),
     }

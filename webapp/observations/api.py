@@ -14,6 +14,7 @@ from webapp.core.errors import ApiProblem
 from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
 from webapp.extensions import db
+from webapp.observations.batch import create_observations_batch
 from webapp.observations.imaging import ImageRejected
 from webapp.observations.loaders import get_observation_or_404, get_photo_or_404
 from webapp.observations.models import Category, Photo
@@ -32,6 +33,7 @@ from webapp.observations.validation import validate_observation
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/categories", view_func=categories, methods=["GET"])
     bp.add_url_rule("/observations", view_func=create_observation, methods=["POST"])
+    bp.add_url_rule("/observations/batch", view_func=create_observations_batch, methods=["POST"])
     bp.add_url_rule("/observations/<observation_id>", view_func=get_observation, methods=["GET"])
     bp.add_url_rule(
         "/observations/<observation_id>/photos/<photo_id>",

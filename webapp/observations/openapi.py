@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from webapp.core.openapi import (
+    ERROR,
     error_responses,
     geojson_response,
     json_ref,
@@ -220,6 +221,54 @@ def _photo_file() -> dict[str, Any]:
     }
 
 
+BATCH_RESULT: dict[str, Any] = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {
+        "id": {"type": "string"},
+        "status": {"type": "integer", "enum": [200, 201, 409, 422]},
+        "observation": {"$ref": "#/components/schemas/Observation"},
+        "error": ERROR["properties"]["error"],
+    },
+}
+
+
+def _batch() -> dict[str, Any]:
+    body = {
+        "type": "object",
+        "required": ["items"],
+        "additionalProperties": False,
+        "properties": {
+            "items": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 100,
+                "items": {"$ref": "#/components/schemas/ObservationIn"},
+            }
+        },
+    }
+    results = {
+        "type": "object",
+        "properties": {"results": {"type": "array", "items": BATCH_RESULT}},
+    }
+    return {
+        "post": {
+            "summary": "Create many observations without photos (each idempotent on its UUID)",
+            "description": "Each item is answered on its own, in order: 201 created, 200 replay "
+            "of the same content, 409 the id holds other content, 422 invalid (with fields). "
+            "At most OBSERVATION_BATCH_MAX items (100 by default). Photos: PUT one by one.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+            "responses": {
+                "200": {
+                    "description": "One result per item, in the order sent",
+                    "content": {"application/json": {"schema": results}},
+                },
+                **error_responses(400, 401, 403, 413, 415, 422),
+            },
+        }
+    }
+
+
 def observation_paths() -> dict[str, Any]:
     return {
         "/categories": _categories(),
@@ -240,6 +289,7 @@ def observation_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/observations/batch": _batch(),
         "/observations/{observation_id}": {
             "get": {
                 "summary": "One observation",

@@ -27,16 +27,9 @@ def content_hash(clean: CleanObservation) -> str:
     return content_digest(clean.canonical())
 
 
-def store_observation(clean: CleanObservation, author: User) -> tuple[Observation, bool]:
-    """Insert, or recognise a replay. Returns (observation, created); the caller commits.
-
-    The primary key makes the database the judge (webapp.core.idempotency): two phones or two
-    retries racing with one UUID cannot both insert. Raises ConflictError when the UUID exists
-    with other content or author. The caller builds its answer before committing: after the
-    commit every attribute is expired, and reading them again would start a second transaction
-    (on SQLite a second wait for the write lock) to fetch what it already holds.
-    """
-    observation = Observation(
+def new_observation(clean: CleanObservation, author: User) -> Observation:
+    """The row for a validated entry (not yet added to the session)."""
+    return Observation(
         **clean.columns(),
         imprecise_position=clean.imprecise_position,
         rating=clean.rating,
@@ -47,15 +40,32 @@ def store_observation(clean: CleanObservation, author: User) -> tuple[Observatio
         content_hash=content_hash(clean),
         photos=[],  # known to be empty: no lazy load when the answer lists them
     )
-    observation, created = insert_once(observation)
+
+
+def record_created(observation: Observation, author: User) -> None:
+    """What a new observation writes beside itself, in its transaction: the audit entry and the
+    outbox event (webhooks)."""
+    audit("observation.create", observation, actor=author, visibility=observation.visibility)
+    emit(
+        "observation.created",
+        observation,
+        visibility=observation.visibility,
+        path=observation_path(observation.id),
+    )
+
+
+def store_observation(clean: CleanObservation, author: User) -> tuple[Observation, bool]:
+    """Insert, or recognise a replay. Returns (observation, created); the caller commits.
+
+    The primary key makes the database the judge (webapp.core.idempotency): two phones or two
+    retries racing with one UUID cannot both insert. Raises ConflictError when the UUID exists
+    with other content or author. The caller builds its answer before committing: after the
+    commit every attribute is expired, and reading them again would start a second transaction
+    (on SQLite a second wait for the write lock) to fetch what it already holds.
+    """
+    observation, created = insert_once(new_observation(clean, author))
     if created:
-        audit("observation.create", observation, actor=author, visibility=clean.visibility)
-        emit(
-            "observation.created",
-            observation,
-            visibility=clean.visibility,
-            path=observation_path(observation.id),
-        )
+        record_created(observation, author)
     return observation, created
 
 

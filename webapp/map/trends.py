@@ -1,0 +1,166 @@
+"""Counts of observations per area per local week, for the trend charts beside the review map.
+
+Read from the stored membership (webapp/observations/areas.py), never by point in polygon at
+read time. The filters are the map's own (parse_filters); a bounding box makes no sense for a
+trend per area and is ignored. Every area in the table appears, including any added later, plus
+"Landsbygd": records in the municipality (an area of kind "kommun") but in no town (kind "tatort").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import and_, case, exists, func, select
+
+from webapp.activities.models import Activity
+from webapp.auth.models import User
+from webapp.core.access import require_field_user, visibility_filter
+from webapp.core.audit.service import record as audit
+from webapp.core.errors import ApiProblem
+from webapp.core.fieldinput import is_clean_text
+from webapp.core.storage import read_snapshot
+from webapp.extensions import db
+from webapp.geo.areas import Area
+from webapp.map.geojson import FILTER_PARAMETERS, Filters, parse_filters
+from webapp.observations.areas import observation_areas, week_index, week_start
+from webapp.observations.models import Observation
+from webapp.promises.models import promise_activity_types
+
+DEFAULT_WEEKS = 52
+MAX_WEEKS = 260  # five years of weeks: a chart, not a data export
+RURAL_CODE = "landsbygd"
+TREND_PARAMETERS = (*FILTER_PARAMETERS, "visibility", "activity_type", "promise", "area")
+
+
+def _area_codes(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    codes = [code for code in value.split(",") if code]
+    if len(codes) > 50 or not all(len(code) <= 40 and is_clean_text(code) for code in codes):
+        raise ApiProblem("validation_failed", fields={"area": _("Unknown area.")})
+    known = set(db.session.scalars(db.select(Area.code).where(Area.code.in_(codes))))
+    if set(codes) - known - {RURAL_CODE}:
+        raise ApiProblem("validation_failed", fields={"area": _("Unknown area.")})
+    return codes
+
+
+def _conditions(filters: Filters, user: User, oa: Any) -> list[Any]:
+    conditions = [visibility_filter(user, oa.c.visibility, oa.c.author_id)]
+    if filters.since:
+        conditions.append(oa.c.observed_at >= filters.since)
+    if filters.until:
+        conditions.append(oa.c.observed_at < filters.until)
+    if filters.categories:
+        conditions.append(oa.c.category_code.in_(filters.categories))
+    if filters.statuses:
+        conditions.append(oa.c.status.in_(filters.statuses))
+    if filters.mine:
+        conditions.append(oa.c.author_id == user.id)
+    if filters.visibility:
+        conditions.append(oa.c.visibility == filters.visibility)
+    if filters.activity_type_id or filters.promise_id:
+        # Records made during an activity count for its type and for the promises it serves.
+        during = (
+            select(Observation.id)
+            .join(Activity, Activity.id == Observation.activity_id)
+            .where(Observation.id == oa.c.observation_id)
+        )
+        if filters.activity_type_id:
+            during = during.where(Activity.activity_type_id == filters.activity_type_id)
+        if filters.promise_id:
+            served = select(promise_activity_types.c.activity_type_id).where(
+                promise_activity_types.c.promise_id == filters.promise_id
+            )
+            during = during.where(Activity.activity_type_id.in_(served))
+        conditions.append(exists(during))
+    return conditions
+
+
+def area_trends(filters: Filters, area_codes: list[str] | None, user: User) -> tuple[dict, int]:
+    """The answer of GET /api/v1/map/trends, and how many police records it counted."""
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    until = filters.until or datetime.now(UTC)
+    since = filters.since or (until - timedelta(weeks=DEFAULT_WEEKS))
+    first, last = week_index(since, tz), week_index(until - timedelta(microseconds=1), tz)
+    if last < first:  # an empty period (since == until) still names its week
+        last = first
+    if last - first + 1 > MAX_WEEKS:
+        raise ApiProblem("validation_failed", fields={"since": _("At most five years at a time.")})
+    # The chart's period is the one asked for, or the default one: counts outside it do not show.
+    filters.since, filters.until = since, until
+    all_areas = list(
+        db.session.execute(db.select(Area.id, Area.code, Area.name, Area.kind).order_by(Area.id))
+    )
+    areas = [a for a in all_areas if not area_codes or a.code in area_codes]
+    oa = observation_areas
+    police = func.sum(case((oa.c.visibility == "police", 1), else_=0))
+    base = [oa.c.week.between(first, last), *_conditions(filters, user, oa)]
+    weeks = last - first + 1
+    counts: dict[int, list[int]] = {a.id: [0] * weeks for a in areas}
+    police_total = 0
+    if areas:
+        query = (
+            select(oa.c.area_id, oa.c.week, func.count(), police)
+            .where(oa.c.area_id.in_([a.id for a in areas]), *base)
+            .group_by(oa.c.area_id, oa.c.week)
+        )
+        for area_id, week, n, p in db.session.execute(query):
+            counts[area_id][week - first] = n
+            police_total += int(p or 0)
+    answer_areas = [
+        {"code": a.code, "name": a.name, "kind": a.kind, "counts": counts[a.id]} for a in areas
+    ]
+    municipality = [a.id for a in all_areas if a.kind == "kommun"]
+    towns = [a.id for a in all_areas if a.kind == "tatort"]
+    if municipality and towns and (not area_codes or RURAL_CODE in area_codes):
+        town = observation_areas.alias("town")
+        rural = (
+            select(oa.c.week, func.count(func.distinct(oa.c.observation_id)), police)
+            .where(oa.c.area_id.in_(municipality), *base)
+            .where(
+                ~exists().where(
+                    and_(town.c.observation_id == oa.c.observation_id, town.c.area_id.in_(towns))
+                )
+            )
+            .group_by(oa.c.week)
+        )
+        rural_counts = [0] * weeks
+        for week, n, p in db.session.execute(rural):
+            rural_counts[week - first] = n
+            police_total += int(p or 0)
+        answer_areas.append(
+            {
+                "code": RURAL_CODE,
+                "name": _("Rural areas"),
+                "kind": RURAL_CODE,
+                "counts": rural_counts,
+            }
+        )
+    # Police records counted in the answer (a record counts once per area it lies in).
+    return {
+        "weeks": [{"week": w, "starts": week_start(w).isoformat()} for w in range(first, last + 1)],
+        "areas": answer_areas,
+    }, police_total
+
+
+def map_trends():  # type: ignore[no-untyped-def]
+    require_field_user()
+    filters = parse_filters(request.args)
+    codes = _area_codes(request.args.get("area"))
+    with read_snapshot():
+        body, police = area_trends(filters, codes, current_user)
+    if police:
+        audit(
+            "observation.trend",
+            target_type="observations",
+            police_records=police,
+            filters={k: v for k, v in request.args.items() if k in TREND_PARAMETERS},
+        )
+        db.session.commit()
+    response = current_app.json.response(body)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,236 @@
+"""Which areas each observation lies in, stored, so trends per area need no geometry at read time.
+
+Joining observations to areas by point-in-polygon per request is far too slow at 1,000,000 rows,
+and even a plain (area, observation) link table joined back to observations took seconds
+(/work/scratch/issue18 NOTES §4). So the membership rows carry copies of the columns the trends
+filter and group on (local week, category, visibility, status, author, time): a trend is then an
+index-only range scan of `ix_observation_areas_trend`.
+
+The rows are kept right by mapper events in the same transaction as the change:
+- an observation inserted or changed (position, time, category, visibility, status, author):
+  its rows are rewritten;
+- an area inserted or its outline changed: that area's rows are rebuilt (candidates from the
+  area's bounding box, then point in polygon in Python);
+- deletes cascade through the foreign keys (SQLite runs with foreign_keys = ON).
+Core bulk inserts bypass the events; they call `rows_for()` and insert the rows themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, event, func, inspect
+from sqlalchemy.engine import Connection
+
+from webapp.core.dbtypes import UTCDateTime
+from webapp.extensions import db
+from webapp.geo import point_in_geometry
+from webapp.geo.areas import Area
+from webapp.observations.models import Observation
+
+# Monday 1970-01-05: week 0. A week is a local (Europe/Stockholm) Monday-to-Sunday week.
+EPOCH_MONDAY = date(1970, 1, 5)
+TIMEZONE = "Europe/Stockholm"
+
+observation_areas = db.Table(
+    "observation_areas",
+    db.metadata,
+    Column(
+        "observation_id",
+        String(36),
+        ForeignKey("observations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("area_id", Integer, ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+    # Copies of the observation's columns (see the module docstring).
+    Column("week", Integer, nullable=False),
+    Column("observed_at", UTCDateTime, nullable=False),
+    Column("category_code", String(40), nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("author_id", Integer, nullable=False),
+    Index(
+        "ix_observation_areas_trend",
+        "area_id",
+        "week",
+        "category_code",
+        "visibility",
+        "status",
+        "author_id",
+        "observed_at",
+    ),
+)
+
+# The observation columns the copies and the membership depend on.
+TRACKED = ("lat", "lon", "observed_at", "category_code", "visibility", "status", "author_id")
+
+
+def week_index(moment: datetime, tz: str = TIMEZONE) -> int:
+    """The local week `moment` falls in, counted from Monday 1970-01-05."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local_day = moment.astimezone(ZoneInfo(tz)).date()
+    return (local_day - EPOCH_MONDAY).days // 7
+
+
+def week_start(week: int) -> date:
+    return EPOCH_MONDAY + timedelta(days=7 * week)
+
+
+def _bbox(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
+    coordinates = geometry["coordinates"]
+    polygons = coordinates if geometry["type"] == "MultiPolygon" else [coordinates]
+    lons = [p[0] for polygon in polygons for ring in polygon for p in ring]
+    lats = [p[1] for polygon in polygons for ring in polygon for p in ring]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def _contains(shape: tuple[int, tuple, dict], lon: float, lat: float) -> bool:
+    _, (min_lon, min_lat, max_lon, max_lat), geometry = shape
+    if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+        return False
+    try:
+        return point_in_geometry(lon, lat, geometry)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return False  # an outline that is not a polygon holds nothing
+
+
+def _load_shapes(connection: Connection) -> list[tuple[int, tuple, dict]]:
+    shapes = []
+    for area_id, geometry in connection.execute(db.select(Area.id, Area.geometry)):
+        try:
+            shapes.append((area_id, _bbox(geometry), geometry))
+        except (ValueError, KeyError, TypeError, IndexError):
+            continue
+    return shapes
+
+
+# The outlines parsed once per process, with the (count, max revision) they were read at: a
+# cache of shared data, checked against the database on every use, never node-local state.
+_cache: dict[str, Any] = {"key": None, "shapes": []}
+
+
+def area_shapes(connection: Connection) -> list[tuple[int, tuple, dict]]:
+    """(id, bbox, geometry) of every area; a handful of rows, parsed only when they changed."""
+    key = tuple(
+        connection.execute(
+            db.select(
+                func.count(Area.id),
+                func.coalesce(func.max(Area.id), 0),
+                func.coalesce(func.max(Area.revision), 0),
+            )
+        ).one()
+    )
+    if key != _cache["key"]:
+        _cache["shapes"], _cache["key"] = _load_shapes(connection), key
+    return _cache["shapes"]
+
+
+def rows_for(values: Any, shapes: list[tuple[int, tuple, dict]]) -> list[dict[str, Any]]:
+    """Membership rows of one observation (an object or a row with the TRACKED columns + id)."""
+    lon, lat = float(values.lon), float(values.lat)
+    common = {
+        "observation_id": values.id,
+        "week": week_index(values.observed_at),
+        "observed_at": values.observed_at,
+        "category_code": values.category_code,
+        "visibility": values.visibility,
+        "status": values.status,
+        "author_id": values.author_id,
+    }
+    return [{**common, "area_id": s[0]} for s in shapes if _contains(s, lon, lat)]
+
+
+def _write(connection: Connection, target: Observation, *, replace: bool) -> None:
+    if replace:
+        connection.execute(
+            observation_areas.delete().where(observation_areas.c.observation_id == target.id)
+        )
+    rows = rows_for(target, area_shapes(connection))
+    if rows:
+        connection.execute(observation_areas.insert(), rows)
+
+
+@event.listens_for(Observation, "after_insert")
+def _observation_inserted(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    _write(connection, target, replace=False)
+
+
+@event.listens_for(Observation, "after_update")
+def _observation_updated(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    state = inspect(target)
+    if any(state.attrs[name].history.has_changes() for name in TRACKED):
+        _write(connection, target, replace=True)
+
+
+def rebuild_area(connection: Connection, area_id: int, geometry: dict[str, Any]) -> int:
+    """Recompute the membership of one area; returns how many observations it holds."""
+    connection.execute(observation_areas.delete().where(observation_areas.c.area_id == area_id))
+    try:
+        shape = (area_id, _bbox(geometry), geometry)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return 0
+    min_lon, min_lat, max_lon, max_lat = shape[1]
+    candidates = connection.execute(
+        db.select(
+            Observation.id,
+            Observation.lat,
+            Observation.lon,
+            Observation.observed_at,
+            Observation.category_code,
+            Observation.visibility,
+            Observation.status,
+            Observation.author_id,
+        )
+        .where(Observation.lat.between(min_lat, max_lat))
+        .where(Observation.lon.between(min_lon, max_lon))
+    )
+    total = 0
+    batch: list[dict[str, Any]] = []
+    for row in candidates:
+        batch.extend(rows_for(row, [shape]))
+        if len(batch) >= 5000:
+            connection.execute(observation_areas.insert(), batch)
+            total += len(batch)
+            batch = []
+    if batch:
+        connection.execute(observation_areas.insert(), batch)
+        total += len(batch)
+    return total
+
+
+def _next_revision(connection: Connection) -> int:
+    return (
+        int(connection.execute(db.select(func.coalesce(func.max(Area.revision), 0))).scalar()) + 1
+    )
+
+
+@event.listens_for(Area, "before_insert")
+def _area_revision_on_insert(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    target.revision = _next_revision(connection)
+
+
+@event.listens_for(Area, "before_update")
+def _area_revision_on_update(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    if inspect(target).attrs["geometry"].history.has_changes():
+        target.revision = _next_revision(connection)
+
+
+@event.listens_for(Area, "after_delete")
+def _area_deleted(_mapper, _connection, _target) -> None:  # type: ignore[no-untyped-def]
+    _cache["key"] = None
+
+
+@event.listens_for(Area, "after_insert")
+def _area_inserted(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    _cache["key"] = None
+    rebuild_area(connection, target.id, target.geometry)
+
+
+@event.listens_for(Area, "after_update")
+def _area_updated(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
+    if inspect(target).attrs["geometry"].history.has_changes():
+        _cache["key"] = None
+        rebuild_area(connection, target.id, target.geometry)
