@@ -32,6 +32,8 @@ def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def ensure_installed() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script itself may run on an older Python
+        sys.exit("Trygg Sunne needs Python 3.11 or newer.")
     stamp = VENV / ".installed"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
