@@ -238,9 +238,9 @@ def prepare(url: str, accounts: int) -> tuple[list[str], list[str]]:
     from webapp import create_app
     from webapp.auth.cli import new_user
     from webapp.core.access import Role
-    from webapp.ops.reference import seed_reference_data
     from webapp.extensions import db
     from webapp.observations.models import Category
+    from webapp.ops.reference import seed_reference_data
 
     # Accounts get a cheap password hash: logging in is not what is measured here.
     app = create_app(
