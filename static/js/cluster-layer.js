@@ -208,24 +208,26 @@
         radius: 8, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.95,
         className: "server-point",
       });
-      // The note only on demand, and the popup once it is there: the answer had no user text.
-      marker.on("click", () => {
+      // The note only on demand (the answer had no user text), fetched when the popup opens;
+      // that read is checked and, for a police record, audited by the API.
+      let box = null; // built once: Leaflet calls this again on popup.update()
+      marker.bindPopup(() => {
+        if (box) return box;
+        box = el("div", null, "map-popup");
+        box.appendChild(el("strong", categoryLabel(p.category)));
+        box.appendChild(el("p", t.statuses[p.status] || p.status, "muted"));
+        const note = el("p", t.loading, "map-popup-note");
+        box.appendChild(note);
+        const link = el("a", t.open);
+        link.href = root.dataset.detailUrl.replace("__ID__", encodeURIComponent(p.id));
+        box.appendChild(link);
         window.TryggCommon.getJson(root.dataset.observationUrl.replace("__ID__", encodeURIComponent(p.id)))
-          .then((o) => popup(marker, p, o.note || t.no_note))
-          .catch(() => popup(marker, p, t.failed));
+          .then((o) => { note.textContent = o.note || t.no_note; })
+          .catch(() => { note.textContent = t.failed; })
+          .finally(() => { note.dataset.loaded = "1"; marker.getPopup() && marker.getPopup().update(); });
+        return box;
       });
       return marker;
-    }
-
-    function popup(marker, p, note) {
-      const box = el("div", null, "map-popup");
-      box.appendChild(el("strong", categoryLabel(p.category)));
-      box.appendChild(el("p", t.statuses[p.status] || p.status, "muted"));
-      box.appendChild(el("p", note));
-      const link = el("a", t.open);
-      link.href = root.dataset.detailUrl.replace("__ID__", encodeURIComponent(p.id));
-      box.appendChild(link);
-      marker.unbindPopup().bindPopup(box).openPopup();
     }
 
     let moveTimer = null;

@@ -27,6 +27,10 @@
   const clusters = observations.clusters;
   const heat = observations.heat;
   const measures = L.layerGroup();
+  // Measures above the cluster discs (a few, and what a coordinator follows up): their own pane,
+  // whose drawing surface lets clicks through except on the markers themselves.
+  map.createPane("measures").style.zIndex = 650;
+  map.getPane("measures").classList.add("leaflet-measures-pane");
   const areas = L.layerGroup();
   const walks = L.layerGroup();
   const patrols = L.layerGroup();
@@ -161,6 +165,7 @@
       const [lon, lat] = feature.geometry.coordinates;
       const p = feature.properties;
       const marker = L.circleMarker([lat, lon], {
+        pane: "measures",
         radius: p.overdue ? 12 : 9,
         color: p.overdue ? "#b00020" : "#0b3d5c",
         weight: p.overdue ? 4 : 2,
@@ -368,7 +373,7 @@
       go(next).then(() => { if (playing) timer = setTimeout(tick, FRAME_MS); });
     }
     byWeek.addEventListener("change", () => {
-      range.disabled = play.disabled = !byWeek.checked;
+      range.disabled = !byWeek.checked;
       if (!byWeek.checked) stop();
       go(index);
     });
@@ -378,15 +383,26 @@
       playing = true;
       if (!byWeek.checked) {
         byWeek.checked = true;
-        range.disabled = play.disabled = false;
+        range.disabled = false;
       }
       if (index >= weeks.length - 1) index = 0;
       play.setAttribute("aria-pressed", "true");
       play.textContent = t.pause;
       go(index).then(() => { if (playing) timer = setTimeout(tick, FRAME_MS); });
     });
-    range.disabled = play.disabled = true;
-    play.disabled = false; // play also switches the week mode on
+    range.disabled = true; // play also switches the week mode on
+    // On the map itself, bottom left: the page above the map keeps its height.
+    const box = document.getElementById("week-slider");
+    const control = L.control({ position: "bottomleft" });
+    control.onAdd = () => {
+      const holder = L.DomUtil.create("div", "leaflet-control week-slider-control");
+      holder.appendChild(box);
+      L.DomEvent.disableClickPropagation(holder);
+      L.DomEvent.disableScrollPropagation(holder);
+      return holder;
+    };
+    control.addTo(map);
+    fitToWindow(); // the box left the page above the map
     play.textContent = t.play;
     return {
       weekMode: on,

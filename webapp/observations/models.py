@@ -115,16 +115,22 @@ class Observation(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Integer web-mercator position and local week (webapp/geo/tiles.py), derived from lat, lon
-    # and observed_at whenever the row is written (the mapper events below): the map groups by
-    # them. Core bulk inserts bypass the events and call derive_columns() themselves.
-    mx: Mapped[int] = mapped_column(Integer)
-    my: Mapped[int] = mapped_column(Integer)
-    week: Mapped[int] = mapped_column(Integer)
+    # and observed_at whenever the row is written: the map groups by them. A Core insert
+    # (bulk loads) gets them from the column defaults, an ORM insert or update from the mapper
+    # events below, so no path can leave them out or stale.
+    mx: Mapped[int] = mapped_column(Integer, default=lambda ctx: _derived(ctx, "mx"))
+    my: Mapped[int] = mapped_column(Integer, default=lambda ctx: _derived(ctx, "my"))
+    week: Mapped[int] = mapped_column(Integer, default=lambda ctx: _derived(ctx, "week"))
 
     category: Mapped[Category] = relationship(lazy="joined")
     photos: Mapped[list[Photo]] = relationship(
         back_populates="observation", order_by="Photo.created_at", cascade="all, delete-orphan"
     )
+
+
+def _derived(context: Any, key: str) -> int:
+    row = context.get_current_parameters()
+    return derive_columns(row["lat"], row["lon"], row["observed_at"])[key]
 
 
 @event.listens_for(Observation, "before_insert")
