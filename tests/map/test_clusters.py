@@ -212,3 +212,58 @@ def test_answer_stays_small_whatever_is_stored(app, officer, coordinator, as_use
     assert len(response.data) < 200_000, len(response.data)
     assert response.headers["Cache-Control"] == "private, no-store"
     json.loads(response.data)
+
+
+def test_the_migration_fills_the_map_columns_of_existing_rows(monkeypatch, tmp_path):
+    """Records stored before the migration get mx/my/week, then the columns are NOT NULL."""
+    import sqlite3
+    from contextlib import closing
+
+    from flask_migrate import upgrade
+
+    from tests.auth.helpers import build_app
+
+    path = tmp_path / "before.sqlite"
+    app = build_app(monkeypatch, "testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade(revision="auth0001sessions")
+        db.session.remove()
+        db.engine.dispose()
+    observed = datetime(2026, 6, 7, 23, 30, tzinfo=UTC)  # Monday 01:30 in Sweden
+    with closing(sqlite3.connect(path)) as raw, raw:
+        # The rows the records point at, with a plain value in every required column.
+        _insert_required(raw, "users", {"id": 1})
+        _insert_required(raw, "categories", {"code": "belysning"})
+        for index, (lat, lon) in enumerate((CENTRE, (59.9, 13.3))):
+            raw.execute(
+                "INSERT INTO observations (id, lat, lon, manual_position, imprecise_position,"
+                " observed_at, observed_utc_offset_min, category_code, note, visibility, status,"
+                " author_id, content_hash, created_at) VALUES (?, ?, ?, 0, 0, ?, 60, 'belysning',"
+                " '', 'shared', 'new', 1, 'old', ?)",
+                (f"old-{index}", lat, lon, "2026-06-07 23:30:00.000000", "2026-06-07 23:30:00"),
+            )
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    with closing(sqlite3.connect(path)) as raw:
+        rows = raw.execute("SELECT lat, lon, mx, my, week FROM observations ORDER BY id").fetchall()
+        columns = {r[1]: r for r in raw.execute("PRAGMA table_info(observations)")}
+        indexes = {r[1] for r in raw.execute("PRAGMA index_list(observations)")}
+    for lat, lon, mx, my, week in rows:
+        assert (mx, my) == mercator_units(lat, lon)
+        assert week == local_week(observed)
+    assert len(rows) == 2
+    assert columns["mx"][3] == 1 and columns["week"][3] == 1  # NOT NULL
+    assert {"ix_observations_cell", "ix_observations_week_cell"} <= indexes
+
+
+def _insert_required(raw, table: str, values: dict) -> None:  # type: ignore[no-untyped-def]
+    for _cid, name, kind, notnull, default, _pk in raw.execute(f"PRAGMA table_info({table})"):
+        if notnull and default is None and name not in values:
+            values[name] = 0 if ("INT" in kind or "BOOL" in kind or "FLOAT" in kind) else name
+            if "DATETIME" in kind:
+                values[name] = "2026-01-01 00:00:00"
+    names = ", ".join(values)
+    marks = ", ".join("?" * len(values))
+    raw.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(values.values()))  # noqa: S608
