@@ -27,10 +27,6 @@
   const clusters = observations.clusters;
   const heat = observations.heat;
   const measures = L.layerGroup();
-  // Measures above the cluster discs (a few, and what a coordinator follows up): their own pane,
-  // whose drawing surface lets clicks through except on the markers themselves.
-  map.createPane("measures").style.zIndex = 650;
-  map.getPane("measures").classList.add("leaflet-measures-pane");
   const areas = L.layerGroup();
   const walks = L.layerGroup();
   const patrols = L.layerGroup();
@@ -155,6 +151,8 @@
   }
 
   function showCount(shown) {
+    // Measures (a few, and what a coordinator follows up) stay above the redrawn points.
+    measures.eachLayer((marker) => marker.bringToFront());
     const text = (shown === 1 ? t.shown_one : t.shown).replace("{n}", shown.toLocaleString(locale));
     statusEl.textContent = text + (slider.weekMode() ? " – " + slider.label() : "");
   }
@@ -165,7 +163,6 @@
       const [lon, lat] = feature.geometry.coordinates;
       const p = feature.properties;
       const marker = L.circleMarker([lat, lon], {
-        pane: "measures",
         radius: p.overdue ? 12 : 9,
         color: p.overdue ? "#b00020" : "#0b3d5c",
         weight: p.overdue ? 4 : 2,
@@ -391,18 +388,12 @@
       go(index).then(() => { if (playing) timer = setTimeout(tick, FRAME_MS); });
     });
     range.disabled = true; // play also switches the week mode on
-    // On the map itself, bottom left: the page above the map keeps its height.
-    const box = document.getElementById("week-slider");
-    const control = L.control({ position: "bottomleft" });
-    control.onAdd = () => {
-      const holder = L.DomUtil.create("div", "leaflet-control week-slider-control");
-      holder.appendChild(box);
-      L.DomEvent.disableClickPropagation(holder);
-      L.DomEvent.disableScrollPropagation(holder);
-      return holder;
-    };
-    control.addTo(map);
-    fitToWindow(); // the box left the page above the map
+    // On a phone the map keeps the first screen: the slider goes just below it.
+    if (window.innerWidth < 600) {
+      root.after(document.getElementById("week-slider"));
+      fitToWindow();
+    }
+
     play.textContent = t.play;
     return {
       weekMode: on,
