@@ -56,7 +56,8 @@ NEXT_VIEW = """async ([name, action]) => {
   else if (action === "in") map.setZoom(map.getZoom() + 1, { animate: false });
   else map.setZoom(map.getZoom() - 1, { animate: false });
   await new Promise((resolve) => {
-    const check = () => (Number(root.dataset.clusterViews) > before ? resolve() : setTimeout(check, 5));
+    const check = () =>
+      (Number(root.dataset.clusterViews) > before ? resolve() : setTimeout(check, 5));
     check();
   });
   return performance.now() - t0;
@@ -70,7 +71,8 @@ FRAME = """async () => {
   range.value = String(Number(range.value) + 1);
   range.dispatchEvent(new Event("input"));
   await new Promise((resolve) => {
-    const check = () => (Number(root.dataset.clusterViews) > before ? resolve() : setTimeout(check, 5));
+    const check = () =>
+      (Number(root.dataset.clusterViews) > before ? resolve() : setTimeout(check, 5));
     check();
   });
   return performance.now() - t0;
@@ -115,7 +117,8 @@ def load(count: int, start: int, authors: dict[str, int]) -> float:
                     copy.write_row(row)
         else:
             cursor.execute("PRAGMA synchronous=OFF")
-            sql = f"INSERT INTO observations ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+            marks = ", ".join("?" * len(COLUMNS))
+            sql = f"INSERT INTO observations ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
             batch = []
             for row in rows(count, start, authors, rng):
                 when = row[6].astimezone(UTC).replace(tzinfo=None).isoformat(" ")
@@ -226,8 +229,9 @@ def report(database: str, result) -> None:  # type: ignore[no-untyped-def]
     runs = ", ".join(f"{v:.2f}" for v in first)
     aim = f"  target < {target} s: {verdict}" if target else ""
     print(f"  first clusters        {m(first):6.2f} s  (runs {runs}){aim}")
-    for label, values in (("next view: pan", pans), ("next view: zoom in", zooms_in),
-                          ("next view: zoom out", zooms_out), ("slider frame (1 week)", frames)):  # fmt: skip
+    steps = (("next view: pan", pans), ("next view: zoom in", zooms_in),
+             ("next view: zoom out", zooms_out), ("slider frame (1 week)", frames))  # fmt: skip
+    for label, values in steps:
         ok = "met" if m(values) < TARGET_NEXT else "MISSED"
         print(f"  {label:<22}{m(values):6.2f} s  (max {max(values):.2f})  target < 0.5 s: {ok}")
     print(f"  largest clusters answer {size_kb:.0f} KB", flush=True)
