@@ -267,3 +267,15 @@ def _insert_required(raw, table: str, values: dict) -> None:  # type: ignore[no-
     names = ", ".join(values)
     marks = ", ".join("?" * len(values))
     raw.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(values.values()))  # noqa: S608
+
+
+def test_the_list_below_the_map_asks_for_the_newest_only(app, officer, coordinator, as_user):
+    with app.app_context():
+        for hours in (1, 2, 3):
+            add_observation(officer, visibility="shared", hours_ago=hours, note=f"{hours} h")
+    client = as_user(coordinator)
+    body = client.get("/api/v1/observations.geojson?limit=2").get_json()
+    assert [f["properties"]["note"] for f in body["features"]] == ["1 h", "2 h"]
+    for bad in ("0", "x", "10001"):
+        response = client.get(f"/api/v1/observations.geojson?limit={bad}")
+        assert response.status_code == 422 and "limit" in response.get_json()["error"]["fields"]
