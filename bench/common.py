@@ -19,6 +19,7 @@ from webapp.auth.cli import new_user
 from webapp.auth.models import User
 from webapp.core.access import Role
 from webapp.extensions import db
+from webapp.geo.tiles import derive_columns
 from webapp.observations.areas import area_shapes, observation_areas, rows_for
 from webapp.observations.models import Observation
 from webapp.ops.reference import CATEGORIES, seed_reference_data
@@ -73,6 +74,8 @@ def insert_observations(author_id: int, count: int, *, days: int = 365, batch: i
                     "manual_position": False,
                 }
             )
+        for row in rows:  # a Core bulk insert skips the model's events: fill the map columns
+            row.update(derive_columns(row["lat"], row["lon"], row["observed_at"]))
         db.session.execute(db.insert(Observation), rows)
         # Core inserts skip the mapper events that keep the area membership (trends per area).
         members = [m for row in rows for m in rows_for(SimpleNamespace(**row), shapes)]

@@ -19,8 +19,13 @@
   const form = document.getElementById("map-filters");
   const LIST_LIMIT = 500;
 
-  const clusters = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
-  const heat = L.heatLayer([], { radius: 20, blur: 15, maxZoom: 17 });
+  // Observations: clusters counted on the server, their heat map, the week slider.
+  const observations = window.TryggClusterLayer(map, root, {
+    filterParams: () => new URLSearchParams(queryString()),
+    onDrawn: showCount,
+  });
+  const clusters = observations.clusters;
+  const heat = observations.heat;
   const measures = L.layerGroup();
   const areas = L.layerGroup();
   const walks = L.layerGroup();
@@ -107,17 +112,6 @@
     return props.category_label[root.dataset.locale === "en" ? "en" : "sv"];
   }
 
-  function popupFor(props) {
-    const box = el("div", null, "map-popup");
-    box.appendChild(el("strong", categoryLabel(props)));
-    box.appendChild(el("p", formatTime(props.observed_at), "muted"));
-    box.appendChild(el("p", props.note || t.no_note));
-    const link = el("a", t.open);
-    link.href = detailUrl(props.id);
-    box.appendChild(link);
-    return box;
-  }
-
   function queryString() {
     const params = new URLSearchParams();
     for (const [key, value] of new FormData(form)) {
@@ -136,24 +130,12 @@
     return params.toString();
   }
 
-  function showObservations(collection) {
-    clusters.clearLayers();
+  // The newest LIST_LIMIT records below the map (the map itself shows them all, counted).
+  function showList(collection) {
     listBody.replaceChildren();
-    const markers = [];
-    const heatPoints = [];
     const rows = document.createDocumentFragment();
-    let listed = 0;
     for (const feature of collection.features) {
-      const [lon, lat] = feature.geometry.coordinates;
       const props = feature.properties;
-      const marker = L.circleMarker([lat, lon], {
-        radius: 8, color: "#ffffff", weight: 2, fillColor: props.color, fillOpacity: 0.95,
-      });
-      marker.bindPopup(() => popupFor(props));
-      markers.push(marker);
-      heatPoints.push([lat, lon, 0.6]);
-      // A list of thousands of rows helps nobody and slows the phone: the map shows them all.
-      if (++listed > LIST_LIMIT) continue;
       const row = el("tr");
       row.appendChild(el("td", formatTime(props.observed_at)));
       row.appendChild(el("td", categoryLabel(props)));
@@ -165,11 +147,14 @@
       row.appendChild(el("td", t.statuses[props.status] || props.status));
       rows.appendChild(row);
     }
-    clusters.addLayers(markers);
-    heat.setLatLngs(heatPoints);
     listBody.appendChild(rows);
-    const shown = collection.features.length;
-    statusEl.textContent = (shown === 1 ? t.shown_one : t.shown).replace("{n}", shown.toLocaleString(locale));
+  }
+
+  function showCount(shown) {
+    // Measures (a few, and what a coordinator follows up) stay above the redrawn points.
+    measures.eachLayer((marker) => marker.bringToFront());
+    const text = (shown === 1 ? t.shown_one : t.shown).replace("{n}", shown.toLocaleString(locale));
+    statusEl.textContent = text + (slider.weekMode() ? " – " + slider.label() : "");
   }
 
   function showMeasures(collection) {
@@ -285,13 +270,18 @@
         if (value) period.set(key, value);
       }
       const periodQs = period.toString() ? "?" + period.toString() : "";
-      const [observations, measureData, walkData, activityData] = await Promise.all([
-        getJson(root.dataset.observationsUrl + (qs ? "?" + qs : "")),
+      const listQs = new URLSearchParams(qs);
+      listQs.set("limit", String(LIST_LIMIT));
+      observations.clearCache();
+      slider.setWeeks(periodWeeks(new URLSearchParams(qs)));
+      const [, list, measureData, walkData, activityData] = await Promise.all([
+        observations.reload(),
+        getJson(root.dataset.observationsUrl + "?" + listQs),
         getJson(root.dataset.measuresUrl),
         getJson(root.dataset.walksUrl + periodQs),
         getJson(root.dataset.activitiesUrl + periodQs),
       ]);
-      showObservations(observations);
+      showList(list);
       showMeasures(measureData);
       showWalks(walkData);
       showActivities(activityData);
@@ -300,8 +290,128 @@
     }
   }
 
+  // ---- the week slider: one local week per frame over the chosen period ------------------
+  const DAY = 86400000;
+  const isoDay = (d) => d.toISOString().slice(0, 10);
+  // Calendar days as UTC midnights: no time zone can shift them. The server reads a time
+  // without offset as Swedish time, so "YYYY-MM-DDT00:00:00" is the local Monday's start.
+  function monday(day) {
+    const d = new Date(day + "T00:00:00Z");
+    return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * DAY);
+  }
+
+  function periodWeeks(params) {
+    const today = isoDay(new Date(Date.now() + 3600000)); // about Swedish time
+    const until = (params.get("until") || "").slice(0, 10) || isoDay(new Date(monday(today).getTime() + 7 * DAY));
+    const since = (params.get("since") || "").slice(0, 10) ||
+      isoDay(new Date(new Date(until + "T00:00:00Z").getTime() - 52 * 7 * DAY));
+    const weeks = [];
+    const end = new Date(until + "T00:00:00Z").getTime();
+    for (let w = monday(since).getTime(); w < end && weeks.length < 520; w += 7 * DAY) {
+      weeks.push(isoDay(new Date(w)));
+    }
+    return weeks;
+  }
+
+  function isoWeekNumber(day) {
+    const d = new Date(day + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + 4 - (d.getUTCDay() || 7));
+    const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+    return Math.ceil(((d.getTime() - yearStart) / DAY + 1) / 7);
+  }
+
+  const slider = (function () {
+    const byWeek = document.getElementById("by-week");
+    const range = document.getElementById("week");
+    const out = document.getElementById("week-label");
+    const play = document.getElementById("week-play");
+    const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    const FRAME_MS = reduced ? 2500 : 1200;
+    let weeks = [];
+    let index = 0;
+    let timer = null;
+    let playing = false;
+
+    const on = () => byWeek.checked && weeks.length > 0;
+    function frame(i) {
+      const start = weeks[i];
+      const next = weeks[i + 1] || isoDay(new Date(new Date(start + "T00:00:00Z").getTime() + 7 * DAY));
+      return { since: start + "T00:00:00", until: next + "T00:00:00" };
+    }
+    function label() {
+      const start = weeks[index];
+      if (!start) return "";
+      const day = (iso) => new Date(iso + "T00:00:00Z").toLocaleDateString(locale, { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" });
+      const end = isoDay(new Date(new Date(start + "T00:00:00Z").getTime() + 6 * DAY));
+      return t.week.replace("{n}", isoWeekNumber(start)) + " (" + day(start) + " – " + day(end) + ")";
+    }
+    function show() {
+      range.value = String(index);
+      out.textContent = on() ? label() : "";
+      range.setAttribute("aria-valuetext", label());
+      observations.setPeriod(on() ? frame(index) : null);
+    }
+    function go(i) {
+      index = Math.max(0, Math.min(weeks.length - 1, i));
+      show();
+      return observations.reload().catch(() => { statusEl.textContent = t.failed; });
+    }
+    function stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      playing = false;
+      play.setAttribute("aria-pressed", "false");
+      play.textContent = t.play;
+    }
+    function tick() {
+      if (index >= weeks.length - 1) return stop();
+      const next = index + 1;
+      if (next + 1 < weeks.length) observations.prefetch(frame(next + 1)); // the frame after
+      go(next).then(() => { if (playing) timer = setTimeout(tick, FRAME_MS); });
+    }
+    byWeek.addEventListener("change", () => {
+      range.disabled = !byWeek.checked;
+      if (!byWeek.checked) stop();
+      go(index);
+    });
+    range.addEventListener("input", () => { stop(); go(Number(range.value)); });
+    play.addEventListener("click", () => {
+      if (playing) return stop();
+      playing = true;
+      if (!byWeek.checked) {
+        byWeek.checked = true;
+        range.disabled = false;
+      }
+      if (index >= weeks.length - 1) index = 0;
+      play.setAttribute("aria-pressed", "true");
+      play.textContent = t.pause;
+      go(index).then(() => { if (playing) timer = setTimeout(tick, FRAME_MS); });
+    });
+    range.disabled = true; // play also switches the week mode on
+    // On a phone the map keeps the first screen: the slider goes just below it.
+    if (window.innerWidth < 600) {
+      root.after(document.getElementById("week-slider"));
+      fitToWindow();
+    }
+
+    play.textContent = t.play;
+    return {
+      weekMode: on,
+      label,
+      stop,
+      setWeeks(list) {
+        weeks = list;
+        range.min = "0";
+        range.max = String(Math.max(0, weeks.length - 1));
+        if (index >= weeks.length) index = Math.max(0, weeks.length - 1);
+        show();
+      },
+    };
+  })();
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    slider.stop();
     load();
   });
   getJson(root.dataset.areasUrl).then(showAreas).catch(() => {});

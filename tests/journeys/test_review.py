@@ -118,6 +118,9 @@ def wait_for_map(page: Page) -> None:
 def find_on_the_map(page: Page) -> None:
     """Wait for the data, then click the measure markers until the popup shows ours."""
     wait_for_map(page)
+    # The observation clusters are drawn above the measures: a person switches them off first.
+    page.locator(".leaflet-control-layers-overlays label").filter(has_text="Iakttagelser").click()
+    expect(page.locator(".server-cluster")).to_have_count(0)
     markers = page.locator("path.measure")
     for index in range(markers.count()):
         # Markers of measures at the same place overlap; a tap lands on the topmost, as a

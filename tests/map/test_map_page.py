@@ -52,7 +52,9 @@ def test_map_page_loads_every_asset_from_our_own_server(app, coordinator, as_use
     external = [s for s in sources if s.startswith(("http:", "https:", "//"))]
     assert external == []
     assert "/vendor/leaflet/leaflet.js" in sources
-    assert any("markercluster" in s for s in sources)
+    # Observations are clustered on the server: no client-side clustering library any more.
+    assert not any("markercluster" in s for s in sources)
+    assert any("cluster-layer.js" in s for s in sources)
     assert any("leaflet_heat" in s for s in sources)
 
 

@@ -76,17 +76,28 @@ def test_hostile_notes_show_as_plain_text_on_the_map_and_in_the_list(phone, host
     box = page.locator("#review-map").bounding_box()
     texts = []
     for lat, lon in spots:
+        views = int(page.locator("#review-map").get_attribute("data-cluster-views") or 0)
         page.evaluate(
             "([name, lat, lon]) => window[name].setView([lat, lon], 18, {animate: false})",
             [page.locator("#review-map").get_attribute("data-map-name"), lat, lon],
         )
+        # The server's clusters for the new view are drawn (points at this zoom).
+        poll(
+            page,
+            f"() => Number(document.getElementById('review-map').dataset.clusterViews) > {views}",
+        )
+        page.evaluate("([name]) => window[name].closePopup()",
+                      [page.locator("#review-map").get_attribute("data-map-name")])  # fmt: skip
         popup = page.locator(".leaflet-popup-content")
-        for _attempt in range(30):  # the cluster layer adds markers shortly after the move
-            page.wait_for_timeout(100)
+        expect(popup).to_have_count(0)
+        for _attempt in range(30):
             page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             if popup.count():
                 break
+            page.wait_for_timeout(100)
         expect(popup.last).to_be_visible()
+        # A point's note is fetched when its popup opens; a measure's popup has it at once.
+        expect(popup.last.locator(".map-popup-note:not([data-loaded])")).to_have_count(0)
         texts.append(popup.last.inner_text())
     for note in HOSTILE_NOTES:
         assert any(note in text for text in texts), note

@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 
 from flask import Blueprint, current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -13,10 +14,13 @@ from webapp.activities.models import Activity, ActivityType
 from webapp.core.access import require_field_user, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.audit.service import record_police_reads
+from webapp.core.errors import ApiProblem
+from webapp.core.inputs import record_id
 from webapp.core.labels import MEASURE_STATUS, label
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.geo.areas import Area
+from webapp.map.clusters import cluster_view, parse_tiles
 from webapp.map.geojson import FILTER_PARAMETERS, build_feature_collection, parse_filters
 from webapp.map.trends import map_trends
 from webapp.measures.models import Measure
@@ -31,6 +35,7 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/map/walks.geojson", view_func=walks_geojson, methods=["GET"])
     bp.add_url_rule("/map/activities.geojson", view_func=activities_geojson, methods=["GET"])
     bp.add_url_rule("/map/trends", view_func=map_trends, methods=["GET"])
+    bp.add_url_rule("/map/clusters", view_func=clusters_json, methods=["GET"])
 
 
 def _geojson(features: list[dict]) -> object:
@@ -41,8 +46,9 @@ def _geojson(features: list[dict]) -> object:
 def observations_geojson():  # type: ignore[no-untyped-def]
     require_field_user()
     filters = parse_filters(request.args)
+    limit = _limit(request.args.get("limit"))
     with read_snapshot():  # 10,000 points take a while: submits must not wait for them
-        collection, police_count = build_feature_collection(filters, current_user)
+        collection, police_count = build_feature_collection(filters, current_user, limit)
     if police_count:
         audit(
             "observation.list",
@@ -53,6 +59,46 @@ def observations_geojson():  # type: ignore[no-untyped-def]
         )
         db.session.commit()
     return current_app.response_class(collection, mimetype="application/geo+json")
+
+
+CLUSTER_PARAMETERS = (*FILTER_PARAMETERS, "visibility", "activity_type", "promise", "zoom", "tiles")
+
+
+def clusters_json():  # type: ignore[no-untyped-def]
+    """Counts per map cell for the tiles asked for (webapp/map/clusters.py)."""
+    require_field_user()
+    filters = parse_filters(request.args)
+    tiles = parse_tiles(request.args)
+    with read_snapshot():
+        body, police = cluster_view(filters, tiles, current_user)
+    if police:
+        # Counting police records is reading them, as for a list: how many, not which. No entry
+        # when the answer counts none; the page's tile cache keeps it to one per new view.
+        audit(
+            "observation.aggregate",
+            target_type="observations",
+            police_records=police,
+            filters={k: v for k, v in request.args.items() if k in CLUSTER_PARAMETERS},
+        )
+        db.session.commit()
+    response = current_app.json.response(body)
+    # Per viewer and changing data: the page keeps tiles in memory, no shared or disk cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+MAX_LIMIT = 10_000
+
+
+def _limit(value: str | None) -> int | None:
+    """`?limit=`: the newest that many records, 1 to MAX_LIMIT; anything else is a 422."""
+    if value is None or value == "":
+        return None
+    number = record_id(value)
+    if number is None or number > MAX_LIMIT:
+        message = _("Must be a whole number from %(low)s to %(high)s.", low=1, high=MAX_LIMIT)
+        raise ApiProblem("validation_failed", fields={"limit": message})
+    return number
 
 
 def areas_geojson():  # type: ignore[no-untyped-def]

@@ -153,8 +153,13 @@ def _positive_int(value: str | None, key: str, errors: dict[str, str]) -> int | 
     return number
 
 
-def build_feature_collection(filters: Filters, user: User) -> tuple[str, int]:
-    """The collection as a JSON string, and how many police records it carries (for the audit)."""
+def build_feature_collection(
+    filters: Filters, user: User, limit: int | None = None
+) -> tuple[str, int]:
+    """The collection as a JSON string, and how many police records it carries (for the audit).
+
+    `limit`: only the newest that many (the list below the map; the map itself counts them all).
+    """
     query = (
         db.select(
             Observation.id,
@@ -178,6 +183,8 @@ def build_feature_collection(filters: Filters, user: User) -> tuple[str, int]:
         .order_by(Observation.observed_at.desc())
     )
     query = _apply_filters(query, filters, user)
+    if limit:
+        query = query.limit(limit)
     features = []
     police = 0
     for row in db.session.execute(query):

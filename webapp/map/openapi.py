@@ -98,4 +98,55 @@ def map_paths() -> dict[str, Any]:
             period=True,
         ),
         "/map/trends": _trends(),
+        "/map/clusters": {"get": _clusters()},
+    }
+
+
+def _clusters() -> dict[str, Any]:
+    cell = {"type": "array", "description": "[x, y, lat, lon, count, [count per category]]"}
+    point = {"type": "array", "description": "[id, lat, lon, category index, status, x, y]"}
+    return {
+        "summary": "Observations the caller may read, counted per map cell of the tiles asked",
+        "description": "Cells of 64 px in web mercator at `zoom`; cells of at most 5 records "
+        "come as points (no note: GET /observations/{id} has it). Counting police records is "
+        "audited like listing them.",
+        "parameters": [
+            {
+                "name": "zoom",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 3, "maximum": 22},
+            },
+            {
+                "name": "tiles",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "x0,y0,x1,y1: slippy-map tiles at `zoom`, inclusive, at most 64.",
+            },
+            *(p for p in GEOJSON_FILTERS if p["name"] != "bbox"),
+        ],  # fmt: skip
+        "responses": {
+            "200": {
+                "description": "Cells and points",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "zoom": {"type": "integer"},
+                                "cell_px": {"type": "integer"},
+                                "tiles": {"type": "array", "items": {"type": "integer"}},
+                                "total": {"type": "integer"},
+                                "max_cell": {"type": "integer"},
+                                "categories": {"type": "array", "items": {"type": "string"}},
+                                "cells": {"type": "array", "items": cell},
+                                "points": {"type": "array", "items": point},
+                            },
+                        }
+                    }
+                },
+            },
+            **error_responses(401, 403, 422),
+        },
     }

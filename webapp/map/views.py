@@ -40,10 +40,13 @@ def map_page() -> str:
         attribution=config["TILE_ATTRIBUTION"],
         nonce=request.csp_nonce,  # set per request by Flask-Talisman
     )
+    categories = _categories()
     return render_template(
         "map/map.html",
         map=parts,
-        categories=_categories(),
+        categories=categories,
+        # For the cluster discs' colours and titles (static/js/cluster-layer.js).
+        category_list=[{"code": c.code, "color": c.color, "label": c.label()} for c in categories],
         statuses=STATUSES,
         activity_types=db.session.execute(db.select(ActivityType).order_by(ActivityType.name))
         .scalars()

@@ -4,11 +4,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import get_locale
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
+from webapp.geo.tiles import derive_columns
 
 # An observation's review state: new, reviewed, linked to a measure, closed, a duplicate.
 STATUSES = ("new", "reviewed", "linked", "closed", "duplicate")
@@ -53,6 +54,29 @@ class Observation(db.Model):
         CheckConstraint("lat >= -90 AND lat <= 90", name="lat_range"),
         CheckConstraint("lon >= -180 AND lon <= 180", name="lon_range"),
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
+        # The map's aggregates (webapp/map/clusters.py): cells over any period read only this
+        # index; a week (a slider frame) or a short period reads the week-first one.
+        Index(
+            "ix_observations_cell",
+            "mx",
+            "my",
+            "category_code",
+            "visibility",
+            "status",
+            "author_id",
+            "observed_at",
+        ),  # fmt: skip
+        Index(
+            "ix_observations_week_cell",
+            "week",
+            "mx",
+            "my",
+            "category_code",
+            "visibility",
+            "status",
+            "author_id",
+            "observed_at",
+        ),  # fmt: skip
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -90,11 +114,32 @@ class Observation(db.Model):
     # Hash of the normalised submitted content: same id + same hash is a replay, else a conflict.
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Integer web-mercator position and local week (webapp/geo/tiles.py), derived from lat, lon
+    # and observed_at whenever the row is written: the map groups by them. A Core insert
+    # (bulk loads) gets them from the column defaults, an ORM insert or update from the mapper
+    # events below, so no path can leave them out or stale.
+    mx: Mapped[int] = mapped_column(Integer, default=lambda ctx: _derived(ctx, "mx"))
+    my: Mapped[int] = mapped_column(Integer, default=lambda ctx: _derived(ctx, "my"))
+    week: Mapped[int] = mapped_column(Integer, default=lambda ctx: _derived(ctx, "week"))
 
     category: Mapped[Category] = relationship(lazy="joined")
     photos: Mapped[list[Photo]] = relationship(
         back_populates="observation", order_by="Photo.created_at", cascade="all, delete-orphan"
     )
+
+
+def _derived(context: Any, key: str) -> int:
+    row = context.get_current_parameters()
+    return derive_columns(row["lat"], row["lon"], row["observed_at"])[key]
+
+
+@event.listens_for(Observation, "before_insert")
+@event.listens_for(Observation, "before_update")
+def _fill_map_columns(_mapper, _connection, target: Observation) -> None:  # type: ignore[no-untyped-def]
+    """No ORM path (submit, demo, moderation, merge, a move) can leave mx/my/week stale."""
+    for key, value in derive_columns(target.lat, target.lon, target.observed_at).items():
+        if getattr(target, key) != value:
+            setattr(target, key, value)
 
 
 class Photo(db.Model):

@@ -303,7 +303,14 @@ def observation_paths() -> dict[str, Any]:
         "/observations.geojson": {
             "get": {
                 "summary": "Observations the caller may see, as an RFC 7946 FeatureCollection",
-                "parameters": GEOJSON_FILTERS,
+                "parameters": [
+                    *GEOJSON_FILTERS,
+                    _query(
+                        "limit",
+                        {"type": "integer", "minimum": 1, "maximum": 10000},
+                        "Only the newest that many (the list below the map).",
+                    ),
+                ],
                 "responses": {
                     "200": geojson_response("FeatureCollection of Point features"),
                     **error_responses(401, 403, 422),

@@ -1,0 +1,262 @@
+/* Observations on the coordinator's map as server-side clusters, their heat map, and the week
+ * slider (issue 18).
+ *
+ * The server counts per map cell (GET /api/v1/map/clusters, webapp/map/clusters.py); this file
+ * asks only for the 256 px tiles it has not seen with these filters, keeps the answers per tile
+ * in a Map in this page (never localStorage: counts of police records must not outlive the
+ * page), and draws a circle per cell with its count and category mix, single points where a
+ * cell is small, and the heat map from the same cells. No answer carries user text: a point's
+ * note comes from GET /api/v1/observations/<id> when it is opened, and goes in by textContent.
+ *
+ * window.TryggClusterLayer(map, root, { filterParams, onDrawn }) -> { clusters, heat, reload }
+ */
+(function () {
+  "use strict";
+
+  const TILE = 256;
+  const MAX_TILES = 64; // the server refuses more in one request
+  const MARGIN = 1; // tiles fetched beyond the view on each side, so a small pan is instant
+  const CACHE_MAX = 4000;
+
+  window.TryggClusterLayer = function (map, root, options) {
+    const { el } = window.TryggCommon;
+    const t = JSON.parse(root.dataset.i18n);
+    const categories = new Map(JSON.parse(root.dataset.categoryList).map((c) => [c.code, c]));
+    const locale = root.dataset.locale === "en" ? "en-GB" : "sv-SE";
+    const clusters = L.layerGroup();
+    const heat = L.heatLayer([], { radius: 25, blur: 20, maxZoom: 17 });
+    const tileCache = new Map(); // filters|zoom|x|y -> {cells, points}
+    let inflight = null;
+    let period = null; // {since, until} of the slider's week, or null for the form's period
+    let lastView = null;
+
+    function viewParams() {
+      const params = options.filterParams();
+      if (period) {
+        params.set("since", period.since);
+        params.set("until", period.until);
+      }
+      return params;
+    }
+
+    function visibleTiles(zoom) {
+      const b = map.getPixelBounds();
+      const n = 2 ** zoom;
+      const clamp = (v) => Math.max(0, Math.min(n - 1, v));
+      return {
+        x0: clamp(Math.floor(b.min.x / TILE) - MARGIN),
+        y0: clamp(Math.floor(b.min.y / TILE) - MARGIN),
+        x1: clamp(Math.floor((b.max.x - 1) / TILE) + MARGIN),
+        y1: clamp(Math.floor((b.max.y - 1) / TILE) + MARGIN),
+      };
+    }
+
+    const tileKey = (prefix, zoom, x, y) => prefix + "|" + zoom + "|" + x + "|" + y;
+
+    // The smallest rectangle holding every missing tile, cut into strips of <= MAX_TILES.
+    function missingRects(prefix, zoom, r) {
+      let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+      for (let x = r.x0; x <= r.x1; x++) {
+        for (let y = r.y0; y <= r.y1; y++) {
+          if (tileCache.has(tileKey(prefix, zoom, x, y))) continue;
+          x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+        }
+      }
+      if (x1 < 0) return [];
+      const rects = [];
+      const rowsPer = Math.max(1, Math.floor(MAX_TILES / (x1 - x0 + 1)));
+      const colsPer = Math.min(x1 - x0 + 1, MAX_TILES);
+      for (let x = x0; x <= x1; x += colsPer) {
+        for (let y = y0; y <= y1; y += rowsPer) {
+          rects.push({ x0: x, y0: y, x1: Math.min(x1, x + colsPer - 1), y1: Math.min(y1, y + rowsPer - 1) });
+        }
+      }
+      return rects;
+    }
+
+    async function fetchRect(prefix, params, zoom, rect, signal) {
+      const q = new URLSearchParams(params);
+      q.set("zoom", String(zoom));
+      q.set("tiles", [rect.x0, rect.y0, rect.x1, rect.y1].join(","));
+      const response = await fetch(root.dataset.clustersUrl + "?" + q, {
+        credentials: "same-origin", headers: { Accept: "application/json" }, signal,
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      const body = await response.json();
+      const perTile = TILE / body.cell_px;
+      const buckets = new Map();
+      const bucket = (cx, cy) => {
+        const key = tileKey(prefix, zoom, Math.floor(cx / perTile), Math.floor(cy / perTile));
+        if (!buckets.has(key)) buckets.set(key, { cells: [], points: [] });
+        return buckets.get(key);
+      };
+      const codes = body.categories;
+      for (const [x, y, lat, lon, count, mix] of body.cells) {
+        const of = {};
+        mix.forEach((n, i) => { if (n) of[codes[i]] = n; });
+        bucket(x, y).cells.push({ lat, lon, count, categories: of });
+      }
+      for (const [id, lat, lon, ci, status, x, y] of body.points) {
+        bucket(x, y).points.push({ id, lat, lon, category: codes[ci], status });
+      }
+      for (let x = rect.x0; x <= rect.x1; x++) {
+        for (let y = rect.y0; y <= rect.y1; y++) {
+          const key = tileKey(prefix, zoom, x, y);
+          if (tileCache.size >= CACHE_MAX) tileCache.delete(tileCache.keys().next().value);
+          tileCache.set(key, buckets.get(key) || { cells: [], points: [] });
+        }
+      }
+    }
+
+    async function loadView({ prefetch = false, params = viewParams() } = {}) {
+      const zoom = Math.round(map.getZoom());
+      const prefix = params.toString();
+      const range = visibleTiles(zoom);
+      const rects = missingRects(prefix, zoom, range);
+      let signal;
+      if (!prefetch) {
+        if (inflight) inflight.abort();
+        inflight = new AbortController();
+        signal = inflight.signal;
+      }
+      const started = performance.now();
+      await Promise.all(rects.map((r) => fetchRect(prefix, params, zoom, r, signal)));
+      if (prefetch) return;
+      draw(prefix, zoom, range);
+      lastView = { ms: performance.now() - started, requests: rects.length, zoom };
+      root.dataset.clusterViews = String(Number(root.dataset.clusterViews || 0) + 1);
+    }
+
+    function draw(prefix, zoom, range) {
+      const layers = [];
+      const heatPoints = [];
+      let total = 0;
+      let maxCell = 1;
+      const tiles = [];
+      for (let x = range.x0; x <= range.x1; x++) {
+        for (let y = range.y0; y <= range.y1; y++) {
+          const tile = tileCache.get(tileKey(prefix, zoom, x, y));
+          if (tile) tiles.push(tile);
+        }
+      }
+      for (const tile of tiles) for (const c of tile.cells) maxCell = Math.max(maxCell, c.count);
+      for (const tile of tiles) {
+        for (const cell of tile.cells) {
+          layers.push(clusterMarker(cell, maxCell));
+          heatPoints.push([cell.lat, cell.lon, Math.sqrt(cell.count / maxCell)]);
+          total += cell.count;
+        }
+        for (const p of tile.points) {
+          layers.push(pointMarker(p));
+          heatPoints.push([p.lat, p.lon, Math.sqrt(1 / maxCell)]);
+          total += 1;
+        }
+      }
+      clusters.clearLayers();
+      for (const layer of layers) clusters.addLayer(layer);
+      // The heat map from the same aggregates: a cell weighs by its count.
+      heat.setLatLngs(heatPoints);
+      options.onDrawn(total);
+    }
+
+    // A disc sized by log(count) whose ring shows the category mix (a conic gradient set through
+    // CSSOM, which our CSP allows, unlike a style attribute in markup).
+    function clusterMarker(cell, maxCell) {
+      const size = Math.round(30 + 20 * Math.log10(1 + cell.count) / Math.log10(1 + maxCell));
+      const box = el("div", null, "server-cluster");
+      box.style.width = box.style.height = size + "px";
+      box.style.background = mixGradient(cell.categories, cell.count);
+      box.appendChild(el("span", cell.count.toLocaleString(locale)));
+      const title = clusterTitle(cell);
+      const marker = L.marker([cell.lat, cell.lon], {
+        icon: L.divIcon({ html: box, className: "server-cluster-icon", iconSize: [size, size] }),
+        keyboard: true, title, alt: title,
+      });
+      // Opening a cluster zooms in two levels: its cell then spans 4 x 4 cells.
+      marker.on("click", () => map.setView([cell.lat, cell.lon], Math.min(map.getMaxZoom(), map.getZoom() + 2)));
+      return marker;
+    }
+
+    function clusterTitle(cell) {
+      const parts = Object.entries(cell.categories)
+        .sort((a, b) => b[1] - a[1])
+        .map(([code, n]) => categoryLabel(code) + " " + n.toLocaleString(locale));
+      return cell.count.toLocaleString(locale) + " – " + parts.join(", ");
+    }
+
+    function mixGradient(mix, total) {
+      let at = 0;
+      const stops = [];
+      for (const [code, n] of Object.entries(mix).sort((a, b) => b[1] - a[1])) {
+        const colour = /^#[0-9a-fA-F]{6}$/.test((categories.get(code) || {}).color || "")
+          ? categories.get(code).color : "#555555";
+        const end = at + (n / total) * 360;
+        stops.push(colour + " " + at.toFixed(1) + "deg " + end.toFixed(1) + "deg");
+        at = end;
+      }
+      return "radial-gradient(circle, #ffffff 0 55%, transparent 56%), conic-gradient(" + stops.join(", ") + ")";
+    }
+
+    function categoryLabel(code) {
+      const c = categories.get(code);
+      return c ? c.label : code;
+    }
+
+    function pointMarker(p) {
+      const colour = (categories.get(p.category) || {}).color || "#555555";
+      const marker = L.circleMarker([p.lat, p.lon], {
+        radius: 8, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.95,
+        className: "server-point",
+      });
+      // The note only on demand (the answer had no user text), fetched when the popup opens;
+      // that read is checked and, for a police record, audited by the API.
+      let box = null; // built once: Leaflet calls this again on popup.update()
+      marker.bindPopup(() => {
+        if (box) return box;
+        box = el("div", null, "map-popup");
+        box.appendChild(el("strong", categoryLabel(p.category)));
+        box.appendChild(el("p", t.statuses[p.status] || p.status, "muted"));
+        const note = el("p", t.loading, "map-popup-note");
+        box.appendChild(note);
+        const link = el("a", t.open);
+        link.href = root.dataset.detailUrl.replace("__ID__", encodeURIComponent(p.id));
+        box.appendChild(link);
+        window.TryggCommon.getJson(root.dataset.observationUrl.replace("__ID__", encodeURIComponent(p.id)))
+          .then((o) => { note.textContent = o.note || t.no_note; })
+          .catch(() => { note.textContent = t.failed; })
+          .finally(() => { note.dataset.loaded = "1"; marker.getPopup() && marker.getPopup().update(); });
+        return box;
+      });
+      return marker;
+    }
+
+    let moveTimer = null;
+    map.on("moveend", () => {
+      clearTimeout(moveTimer);
+      moveTimer = setTimeout(() => reload().catch(() => {}), 60);
+    });
+
+    function reload(opts) {
+      return loadView(opts).catch((error) => {
+        if (error.name !== "AbortError") throw error;
+      });
+    }
+
+    return {
+      clusters,
+      heat,
+      reload,
+      // The slider's frame: a local week as [since, until), or null for the form's own period.
+      setPeriod(value) { period = value; },
+      prefetch(value) {
+        const keep = period;
+        period = value;
+        const params = viewParams();
+        period = keep;
+        return loadView({ prefetch: true, params }).catch(() => {});
+      },
+      clearCache() { tileCache.clear(); },
+      lastView() { return lastView; },
+    };
+  };
+})();

@@ -1,0 +1,158 @@
+"""The coordinator's map in Chromium on demo-like data: server clusters, points, the week slider.
+
+Demo data plus 2,400 records over the last eight weeks, each week centred on another place, so
+the clusters visibly move from week to week. Screenshots at 1366 and 360 px wide go to
+JOURNEY_SHOTS (instance/journey-shots by default) to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import BrowserNet, new_phone_context, tile_host
+from tests.browser.helpers import log_in, poll
+from webapp.extensions import db
+from webapp.observations.models import Observation
+from webapp.ops.demo.data import DEMO_PASSWORD, seed_demo
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("JOURNEY_SHOTS", ROOT / "instance" / "journey-shots"))
+WEEKS = 8
+PLACES = [(59.8366, 13.1440), (59.8420, 13.1300), (59.8300, 13.1600), (59.8450, 13.1550)]
+
+
+def add_weekly_records(author_id: int) -> None:
+    rng = random.Random(18)
+    now = datetime.now(UTC)
+    rows = []
+    for week in range(WEEKS):
+        lat0, lon0 = PLACES[week % len(PLACES)]
+        for _ in range(100 + 50 * week):  # more each week, and elsewhere
+            rows.append({
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "lat": lat0 + rng.gauss(0, 0.002), "lon": lon0 + rng.gauss(0, 0.004),
+                "accuracy_m": 8.0,
+                "observed_at": now - timedelta(days=7 * (WEEKS - 1 - week) + rng.uniform(0.1, 6)),
+                "category_code": rng.choice(("belysning", "skadegorelse", "nedskrapning")),
+                "note": "", "visibility": "shared", "status": "new", "author_id": author_id,
+                "content_hash": "demo-like", "manual_position": False,
+                "observed_utc_offset_min": 60,
+            })  # fmt: skip
+    db.session.execute(db.insert(Observation), rows)  # mx/my/week from the column defaults
+    db.session.commit()
+
+
+VIEWS = "() => Number(document.getElementById('review-map').dataset.clusterViews)"
+# Single records (points) inside the visible map, not only in the fetched margin.
+POINTS_IN_VIEW = """() => {
+  const box = document.getElementById('review-map').getBoundingClientRect();
+  return [...document.querySelectorAll('path.server-point')].filter((p) => {
+    const r = p.getBoundingClientRect();
+    return r.x > box.x && r.right < box.right && r.y > box.y && r.bottom < box.bottom;
+  }).length;
+}"""
+
+
+NEAREST_DISC = """() => {
+  const box = document.getElementById('review-map').getBoundingClientRect();
+  const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+  const discs = [...document.querySelectorAll('.server-cluster-icon')];
+  const d = (e) => { const r = e.getBoundingClientRect();
+    return Math.hypot(r.x + r.width / 2 - cx, r.y + r.height / 2 - cy); };
+  return discs.reduce((best, e, i) => (d(e) < d(discs[best]) ? i : best), 0);
+}"""
+
+
+def disc_counts(page: Page) -> list[int]:
+    texts = page.locator(".server-cluster span").all_inner_texts()
+    return [int(re.sub(r"\D", "", t)) for t in texts]
+
+
+def shown(page: Page) -> str:
+    return page.locator("#map-status").inner_text()
+
+
+def test_coordinator_sees_clusters_zooms_to_points_and_plays_the_weeks(browser, live_server, app):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        seed_demo()
+        from webapp.auth.models import User
+
+        officer = db.session.execute(db.select(User).filter_by(role="officer")).scalars().first()
+        add_weekly_records(officer.id)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1366, 900), (360, 740)):
+        net = BrowserNet(tile_host=tile_host(app))
+        context = new_phone_context(
+            browser, live_server, net, viewport={"width": width, "height": height},
+            is_mobile=width < 600, has_touch=width < 600,
+        )  # fmt: skip
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+        log_in(page, "samordnare", DEMO_PASSWORD)
+        page.goto("/review/map")
+
+        # First view: circles with counts, no record downloaded one by one.
+        poll(page, "() => /visas/.test(document.getElementById('map-status').textContent)")
+        expect(page.locator(".server-cluster").first).to_be_visible()
+        counts = disc_counts(page)
+        assert len(counts) > 5 and max(counts) > 20, counts
+        total = int(re.sub(r"\D", "", shown(page).split("poster")[0]))
+        assert total >= sum(counts) and total >= 1500, (total, counts)
+        page.screenshot(path=str(SHOTS / f"18-map-clusters-{width}.png"))
+
+        # Zoom in by opening the discs until single records show as points.
+        name = page.locator("#review-map").get_attribute("data-map-name")
+        start_zoom = page.evaluate(f"() => window['{name}'].getZoom()")
+        for _step in range(8):
+            views = page.evaluate(VIEWS)
+            nearest = page.evaluate(NEAREST_DISC)
+            # Opening the disc nearest the middle zooms in on it.
+            page.locator(".server-cluster-icon").nth(nearest).click(force=True)
+            poll(page, f"() => {VIEWS.removeprefix('() => ')} > {views}")
+            if not page.locator(".server-cluster").count() or page.evaluate(POINTS_IN_VIEW) >= 5:
+                break
+        zoom = page.evaluate(f"() => window['{name}'].getZoom()")
+        assert zoom > start_zoom, (start_zoom, zoom)
+        assert page.evaluate(POINTS_IN_VIEW) > 0
+        page.screenshot(path=str(SHOTS / f"18-map-points-{width}.png"))
+
+        # Back out, the last eight weeks as the period, and play them week by week.
+        page.evaluate(f"() => window['{name}'].setView([59.8366, 13.1440], 13, {{animate: false}})")
+        since = (datetime.now(UTC) - timedelta(weeks=WEEKS - 1)).date().isoformat()
+        if width < 600:
+            page.locator("#f-since").scroll_into_view_if_needed()
+        page.locator("#f-since").fill(since)
+        page.get_by_role("button", name="Visa").click()
+        poll(page, "() => /visas/.test(document.getElementById('map-status').textContent)")
+        play = page.get_by_role("button", name="Spela")
+        play.click()
+        expect(page.get_by_role("button", name="Pausa")).to_have_attribute("aria-pressed", "true")
+        frames: dict[str, tuple[str, tuple[int, ...]]] = {}
+        for _tick in range(60):
+            label = page.locator("#week-label").inner_text()
+            status = shown(page)
+            if label and "Vecka" in status:
+                frames[label] = (status, tuple(sorted(disc_counts(page))))
+            if len(frames) >= 4:
+                break
+            page.wait_for_timeout(250)
+        assert len(frames) >= 4, frames
+        # Each week has its own records in its own place: the clusters differ between frames.
+        assert len({f[1] for f in frames.values()}) >= 3, frames
+        assert len({f[0] for f in frames.values()}) >= 3, frames
+        page.get_by_role("button", name="Pausa").click()
+        expect(page.get_by_role("button", name="Spela")).to_have_attribute("aria-pressed", "false")
+        page.screenshot(path=str(SHOTS / f"18-map-week-{width}.png"))
+        assert errors == []
+        assert net.leaks == []
+        context.close()
