@@ -22,8 +22,9 @@ def flask(args: list[str], env: dict[str, str], **kwargs):  # type: ignore[no-un
     )  # fmt: skip
 
 
-def test_the_worker_runs_retention_by_itself_on_the_embedded_default(tmp_path: Path) -> None:
-    instance = tmp_path / "instance"
+def embedded_default(instance: Path, **settings: str) -> dict[str, str]:
+    """This process's environment without any TRYGG_ setting or database URL (the embedded
+    default: SQLite and the SQLite queue in `instance`), plus `settings`."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -33,6 +34,15 @@ def test_the_worker_runs_retention_by_itself_on_the_embedded_default(tmp_path: P
         TRYGG_ENV="development",
         TRYGG_INSTANCE_PATH=str(instance),
         TRYGG_PHOTO_DIR=str(instance / "photos"),
+        **settings,
+    )
+    return env
+
+
+def test_the_worker_runs_retention_by_itself_on_the_embedded_default(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    env = embedded_default(
+        instance,
         TRYGG_RETENTION_AT="[0, 0]",  # due at once, whatever the time of day
         TRYGG_JOB_TICK_SECONDS="1",
     )
@@ -107,15 +117,8 @@ def test_the_worker_sends_webhooks_by_itself(tmp_path: Path) -> None:
     from tests.interop.helpers import always, receiver
 
     instance = tmp_path / "instance"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("TRYGG_") and key not in ("DATABASE_URL", "TEST_DATABASE_URL")
-    }
-    env.update(
-        TRYGG_ENV="development",
-        TRYGG_INSTANCE_PATH=str(instance),
-        TRYGG_PHOTO_DIR=str(instance / "photos"),
+    env = embedded_default(
+        instance,
         TRYGG_RETENTION_JOB="false",
         TRYGG_WEBHOOK_ALLOWED_NETWORKS='["127.0.0.1/32"]',
         TRYGG_WEBHOOK_POLL_SECONDS="0.5",
