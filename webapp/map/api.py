@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from webapp.activities.models import Activity, ActivityType
 from webapp.core.access import require_field_user, visibility_filter
 from webapp.core.audit.service import record as audit
-from webapp.core.audit.service import record_police_reads
+from webapp.core.audit.service import record_police_count, record_police_reads
 from webapp.core.errors import ApiProblem
 from webapp.core.inputs import record_id
 from webapp.core.labels import MEASURE_STATUS, label
@@ -21,7 +21,12 @@ from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.geo.areas import Area
 from webapp.map.clusters import cluster_view, parse_tiles
-from webapp.map.geojson import FILTER_PARAMETERS, build_feature_collection, parse_filters
+from webapp.map.geojson import (
+    FILTER_PARAMETERS,
+    build_feature_collection,
+    parse_filters,
+    shaping,
+)
 from webapp.map.trends import map_trends
 from webapp.measures.models import Measure
 from webapp.walks.models import SafetyWalk
@@ -49,15 +54,9 @@ def observations_geojson():  # type: ignore[no-untyped-def]
     limit = _limit(request.args.get("limit"))
     with read_snapshot():  # 10,000 points take a while: submits must not wait for them
         collection, police_count = build_feature_collection(filters, current_user, limit)
-    if police_count:
-        audit(
-            "observation.list",
-            target_type="observations",
-            police_records=police_count,
-            # Only the parameters that shaped the answer: anything else is the caller's noise.
-            filters={k: v for k, v in request.args.items() if k in FILTER_PARAMETERS},
-        )
-        db.session.commit()
+    record_police_count(
+        "observation.list", "observations", police_count, filters=shaping(FILTER_PARAMETERS)
+    )
     return current_app.response_class(collection, mimetype="application/geo+json")
 
 
@@ -71,16 +70,11 @@ def clusters_json():  # type: ignore[no-untyped-def]
     tiles = parse_tiles(request.args)
     with read_snapshot():
         body, police = cluster_view(filters, tiles, current_user)
-    if police:
-        # Counting police records is reading them, as for a list: how many, not which. No entry
-        # when the answer counts none; the page's tile cache keeps it to one per new view.
-        audit(
-            "observation.aggregate",
-            target_type="observations",
-            police_records=police,
-            filters={k: v for k, v in request.args.items() if k in CLUSTER_PARAMETERS},
-        )
-        db.session.commit()
+    # Counting police records is reading them, as for a list: how many, not which. No entry
+    # when the answer counts none; the page's tile cache keeps it to one per new view.
+    record_police_count(
+        "observation.aggregate", "observations", police, filters=shaping(CLUSTER_PARAMETERS)
+    )
     response = current_app.json.response(body)
     # Per viewer and changing data: the page keeps tiles in memory, no shared or disk cache.
     response.headers["Cache-Control"] = "private, no-store"

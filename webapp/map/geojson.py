@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import or_
 from werkzeug.datastructures import MultiDict
@@ -249,3 +249,8 @@ def _feature(row: Any, user: User) -> dict[str, Any]:
             "mine": row.author_id == user.id,
         },
     }
+
+
+def shaping(parameters: tuple[str, ...]) -> dict[str, str]:
+    """The query parameters that shaped an answer, for its audit entry (the rest is noise)."""
+    return {k: v for k, v in request.args.items() if k in parameters}

@@ -60,6 +60,12 @@ def record_police_reads(
     leave no entry, so the trail is not drowned in municipal page views.
     """
     count = sum(1 for visibility in visibilities if visibility == "police")
+    record_police_count(action, target_type, count, **detail)
+
+
+def record_police_count(action: str, target_type: str, count: int, **detail: Any) -> None:
+    """Audit an answer built from `count` police records (a list, a count, a trend) and commit;
+    none when it used no police record."""
     if count:
         record(action, target_type=target_type, police_records=count, **detail)
         db.session.commit()
