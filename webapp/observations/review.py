@@ -12,6 +12,7 @@ from webapp.core.fieldinput import canonical_uuid
 from webapp.core.outbox.service import emit
 from webapp.extensions import db
 from webapp.observations.models import STATUSES, Observation
+from webapp.observations.service import observation_path
 
 if TYPE_CHECKING:
     from webapp.measures.models import Measure
@@ -26,7 +27,7 @@ def _emit_status(observation: Observation) -> None:
         "observation.status_changed",
         observation,
         visibility=observation.visibility,
-        path=f"/api/v1/observations/{observation.id}",
+        path=observation_path(observation.id),
     )
 
 
@@ -54,14 +55,18 @@ def set_status(observations: list[Observation], status: str, user: User) -> int:
     return len(observations)
 
 
+def _move_to(observation: Observation, status: str) -> None:
+    """Set the review status; a real change is an event for webhook receivers."""
+    if observation.status != status:
+        observation.status = status
+        _emit_status(observation)
+
+
 def link_to_measure(observations: list[Observation], measure: Measure, user: User) -> int:
     for observation in observations:
         observation.measure_id = measure.id
-        changed = observation.status != "linked"
-        observation.status = "linked"
         audit("observation.link", observation, actor=user, measure_id=measure.id)
-        if changed:
-            _emit_status(observation)
+        _move_to(observation, "linked")
     db.session.commit()
     return len(observations)
 
@@ -72,11 +77,8 @@ def mark_duplicate(observation: Observation, original: Observation, user: User) 
     if original.duplicate_of_id == observation.id:
         raise ReviewError("the original is already a duplicate of this record")
     observation.duplicate_of_id = original.id
-    changed = observation.status != "duplicate"
-    observation.status = "duplicate"
     audit("observation.duplicate", observation, actor=user, original_id=original.id)
-    if changed:
-        _emit_status(observation)
+    _move_to(observation, "duplicate")
     db.session.commit()
 
 
