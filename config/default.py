@@ -140,3 +140,5 @@ JOB_TICK_SECONDS = 30
 RETENTION_AT = (3, 15)
 RETENTION_JOB = True
 JOB_TEST_KINDS = False  # tests/ops only: a "test.sleep" job kind
+# Council report PDFs of periods longer than this many days are made by the worker (a job).
+REPORT_PDF_JOB_DAYS = 92

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyogrio
 import pyogrio.raw
+import pytest
 from playwright.sync_api import Download, Locator, Page, expect
 from pypdf import PdfReader
 
@@ -68,8 +69,11 @@ def check_promise_sections(page: Page) -> None:
 
 
 def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
-    people, demo, tmp_path: Path
+    people, demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):  # type: ignore[no-untyped-def]
+    # The year so far is longer than REPORT_PDF_JOB_DAYS: this journey downloads the PDF
+    # directly; the background job is tested in tests/reports/test_pdf_job.py.
+    monkeypatch.setitem(demo.config, "REPORT_PDF_JOB_DAYS", 3 * 366)
     coordinator = people("samordnare", phone=False)
     page = coordinator.page
     coordinator.log_in("samordnare")

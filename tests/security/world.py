@@ -151,6 +151,12 @@ def build_world(app: Flask, users: dict[str, User]) -> World:
         from webapp.interop.open311.keys import create_key
 
         world.targets["open311_key"] = {"key_id": create_key("matrix", actor_label="test")[0].id}
+        from webapp.reports.pdf_jobs import submit_pdf_job
+        from webapp.reports.period import Period
+
+        # The coordinator's council PDF of a year, waiting for the worker (nothing runs it).
+        year = Period(date(2025, 1, 1), date(2025, 12, 31))
+        world.targets["pdf_job"] = {"token": submit_pdf_job(year, [], coordinator, "sv")}
 
         # The walk the participants of this world are on follows up an earlier shared walk, so
         # its residents may check that walk's shared measures.

@@ -6,11 +6,9 @@ tick thread (every JOB_TICK_SECONDS) that makes the calendar jobs and re-sends s
 Start one per node or one in all: any number is safe (the job table decides who runs what).
 SIGTERM (systemd's stop) lets the job in hand finish; a hard kill is covered by the lease.
 
-Report PDFs for long periods are NOT a job yet: the council report (webapp/reports) is still
-built in the request. To move it here: register a kind "reports.pdf" whose handler renders the
-PDF and stores it in the photo/blob store of issue 19 (webapp/core/blobs.py) under
-"report/<job id>.pdf" (same key on a re-run: idempotent), and a view that submits the job and
-polls it. It needs the blob store, which is built on another branch.
+Report PDFs for long periods are the job kind "reports.pdf": its handler and view live in
+webapp/reports/pdf_jobs.py (the rendering stays in reports); it is registered here because ops
+may import any package and core may not.
 """
 
 from __future__ import annotations
@@ -30,6 +28,7 @@ from webapp.interop.police_events.importer import import_now
 from webapp.interop.webhooks.deliver import run_webhook_deliveries
 from webapp.interop.webhooks.settings import DEFAULTS
 from webapp.ops.retention.service import apply_retention, delete_files, policy
+from webapp.reports import pdf_jobs
 
 log = logging.getLogger("trygg.worker")
 
@@ -75,6 +74,9 @@ def register_jobs(app: Flask) -> None:
         every_seconds=3600,
         handler=police_events_job,
         when=_police_events_enabled,
+    )
+    jobs.register_handler(
+        pdf_jobs.KIND, pdf_jobs.render_pdf_job, retry_schedule=pdf_jobs.RETRY_SCHEDULE
     )
     if app.config.get("JOB_TEST_KINDS"):
         jobs.register_handler("test.sleep", sleep_job, retry_schedule=(1,))

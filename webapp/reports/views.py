@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from webapp.auth.session import roles_required
+from webapp.core import jobs
 from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
@@ -22,7 +33,7 @@ from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.map.skeleton import MapParts, build_map_parts
 from webapp.promises.models import Promise
-from webapp.reports import exports, fmt, present
+from webapp.reports import exports, fmt, pdf_jobs, present
 from webapp.reports.drawing import to_svg
 from webapp.reports.labels import AREA_LABELS
 from webapp.reports.observations import AREA_KEYS
@@ -101,6 +112,7 @@ def _council_page(report: CouncilReport, errors: dict[str, str]) -> str:
         fmt=fmt,
         to_svg=to_svg,
         map=_map_parts(),
+        pdf_in_background=pdf_jobs.needs_job(report.period),
         # The map API reads a time without offset as local time: the morning after the last day.
         period_until=(report.period.last + timedelta(days=1)).isoformat() + "T00:00:00",
     )
@@ -127,6 +139,57 @@ def council_pdf() -> Response:
         data = render_council_pdf(report, current_user)
     filename = f"radsrapport-{period.first}--{period.last}.pdf"
     return _pdf(data, filename, "council_report", period, promises=[p.id for p in promises])
+
+
+@bp.post("/council.pdf/job")
+@roles_required(Role.COORDINATOR)
+def council_pdf_job() -> Response:
+    """Make the PDF of a long period in the background (a short one is downloaded at once)."""
+    missing = {key: "required" for key in ("from", "to") if not request.form.get(key)}
+    if missing:
+        raise ApiProblem("validation_failed", fields=missing)
+    period = _period(request.form)
+    promises = _promises(request.form, period)
+    if not pdf_jobs.needs_job(period):
+        args = dict(period.query_args(), promise=[p.id for p in promises])
+        return redirect(url_for("reports.council_pdf", **args))
+    token = pdf_jobs.submit_pdf_job(period, promises, current_user, str(get_locale()))
+    return redirect(url_for("reports.pdf_job", token=token))
+
+
+@bp.get("/pdf/<token>")
+@roles_required(Role.COORDINATOR)
+def pdf_job(token: str) -> str:
+    job = pdf_jobs.find_job(token, current_user)
+    if job is None:
+        abort(404)
+    page = render_template(
+        "reports/pdf_job.html",
+        job=job,
+        token=token,
+        period=pdf_jobs.job_period(job),
+        states=jobs,
+        fmt=fmt,
+    )
+    db.session.commit()
+    return page
+
+
+@bp.get("/pdf/<token>/download")
+@roles_required(Role.COORDINATOR)
+def pdf_job_download(token: str) -> Response:
+    job = pdf_jobs.find_job(token, current_user)
+    if job is None:
+        abort(404)
+    if job.state != jobs.DONE:
+        return redirect(url_for("reports.pdf_job", token=token))
+    period = pdf_jobs.job_period(job)
+    promises = list(job.payload.get("promises", []))
+    data = pdf_jobs.read_pdf(token)
+    if data is None:  # the file is gone: asking again makes it anew
+        abort(404)
+    filename = f"radsrapport-{period.first}--{period.last}.pdf"
+    return _pdf(data, filename, "council_report", period, promises=promises)
 
 
 def _week(args: MultiDict) -> Period:
