@@ -140,16 +140,23 @@ def test_only_the_user_who_asked_sees_the_job(app: Flask, as_user, dataset: Data
     assert as_user(dataset.officer).get(location).status_code == 403
 
 
-def test_asking_twice_gives_one_job(app: Flask, as_user, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+def test_asking_twice_while_it_waits_gives_one_job_and_after_it_a_fresh_one(
+    app: Flask, as_user, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
     client = as_user(dataset.coordinator)
     first = ask_for_pdf(client)
-    assert ask_for_pdf(client) == first  # while pending
+    assert ask_for_pdf(client) == first  # while pending: a second click joins the job
+    key = pdf_jobs.job_key(first.rsplit("/", 1)[1])
     with app.app_context():
-        assert jobs.execute(pdf_jobs.job_key(first.rsplit("/", 1)[1])) == "done"
-    assert ask_for_pdf(client) == first  # and when done: the same PDF, not made again
-    with app.app_context():
+        assert jobs.execute(key) == "done"
         (job,) = pdf_jobs_in_db()
         assert job.state == jobs.DONE and job.attempts == 1
+    # Asked again once it is done: made anew from today's data, in place of the old one.
+    assert ask_for_pdf(client) == first
+    with app.app_context():
+        (job,) = pdf_jobs_in_db()
+        assert job.state == jobs.PENDING
+        assert jobs.execute(key) == "done"
 
 
 def test_a_short_period_still_downloads_directly(app: Flask, as_user, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 A period longer than REPORT_PDF_JOB_DAYS (TRYGG_REPORT_PDF_JOB_DAYS, default 92 days) is a PDF
 of many pages and maps: the council page then offers "make the PDF in the background". The job
 (kind "reports.pdf", registered by webapp/ops/jobs.py) is keyed by the period, the promises and
-the requesting user, so asking again for the same report reuses the job that is waiting or done.
+the requesting user, so asking again for the same report while it waits joins that job.
 
 The handler builds the report exactly as the download view does, as the user who asked (their
 access rules, their language), and puts the PDF in the blob store (webapp/core/blobs.py) under
@@ -71,16 +71,15 @@ def load_promises(ids: list[int]) -> list[Promise]:
 
 
 def submit_pdf_job(period: Period, promises: list[Promise], user: User, locale: str) -> str:
-    """Create the job once (or again after it failed, or lost its file); returns its token."""
+    """Create the job; returns its token. Asking again while it waits or runs (a second click)
+    joins that job; asking again after it finished makes the PDF anew from today's data (the
+    same key, so the earlier file is replaced, never kept beside it)."""
     ids = sorted(p.id for p in promises)
     token = token_for(period, ids, user.id)
     key = job_key(token)
     existing = db.session.get(BackgroundJob, key)
-    if existing is not None and (
-        existing.state == jobs.FAILED
-        or (existing.state == jobs.DONE and store().info(blob_key(token)) is None)
-    ):
-        db.session.delete(existing)  # asked again: a fresh try
+    if existing is not None and existing.state in (jobs.FAILED, jobs.DONE):
+        db.session.delete(existing)
         db.session.commit()
     payload: dict[str, Any] = {
         "user": user.id,
