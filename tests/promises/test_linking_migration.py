@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from tests.auth.helpers import build_app
 from webapp.extensions import db
+from webapp.ops import reference
 from webapp.ops.reference import seed_reference_data
 
 AFTER = "5e1f0c2a7b3d"
@@ -49,6 +50,9 @@ def test_upgrade_marks_only_activities_whose_links_differ_from_the_default(
     )
     with app.app_context():
         upgrade(revision=_revision_before(AFTER))
+        # Today's models on an old schema: the areas have gained columns since, and this test
+        # needs none, so only the promises, types and categories are seeded.
+        monkeypatch.setattr(reference, "area_defaults", lambda: [])
         seed_reference_data()  # the 2016-2017 promises; fotpatrull serves the centrum one
         with db.engine.begin() as conn:
             conn.execute(

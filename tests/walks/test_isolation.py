@@ -7,6 +7,7 @@ and measures by number or UUID. Staff pages and the staff API do not open at all
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -34,7 +35,7 @@ def _police_records(app, coordinator):  # type: ignore[no-untyped-def]
             id=str(uuid.uuid4()),
             lat=59.8366,
             lon=13.144,
-            observed_at=db.func.now(),
+            observed_at=datetime.now(UTC),
             category_code="narkotika",
             note="Polisens iakttagelse",
             visibility="police",

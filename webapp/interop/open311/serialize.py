@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # nosec B405 - only builds our own XML, never parses input
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
