@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 
 from tests.citizen.helpers import CENTRUM, make_measure, make_report
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 from tests.interop.schema_check import check
 from webapp.citizen.models import PublicReport
 from webapp.core.audit.models import AuditEntry
@@ -405,3 +405,13 @@ def test_admin_page_creates_a_key_shown_once_and_revokes_it(app, admin, coordina
     # Coordinators do not manage keys.
     other = login(app.test_client(), coordinator)
     assert other.get("/admin/open311-keys").status_code == 403
+
+
+def test_a_key_name_with_control_characters_is_refused_with_a_message(app, as_user, admin):
+    client = as_user(admin)
+    response = client.post(
+        "/admin/open311-keys", data={"csrf_token": csrf_token(client), "name": "a\x00b"}
+    )
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ApiKey)) == 0

@@ -112,7 +112,7 @@ def test_file_import_keeps_the_kommuns_events_and_runs_twice_without_duplicates(
         row = db.session.get(PoliceEvent, data[0]["id"])
         assert row.summary.startswith("Uppdaterad") and row.updated_at is not None
         entries = db.session.execute(
-            db.select(AuditEntry).filter_by(action="police_events.import")
+            db.select(AuditEntry).filter_by(action="police_events.import").order_by(AuditEntry.id)
         ).scalars()
         assert [e.detail["new"] for e in entries] == [9, 0, 0]
 

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from webapp.auth.session import roles_required
 from webapp.core.access import Role
+from webapp.core.fieldinput import unclean_text_message
 from webapp.core.forms import Form
 from webapp.extensions import db
 from webapp.interop.open311.keys import KeyError_, all_keys, create_key, revoke_key
@@ -53,6 +54,8 @@ def create() -> Response:
         db.session.rollback()
         if str(problem) == "taken":
             flash(_("A key with that name exists already."), "error")
+        elif str(problem) == "text":
+            flash(unclean_text_message(), "error")
         else:
             flash(_("Give the key a name of at most 80 characters."), "error")
         return _page(status=422)

@@ -11,6 +11,7 @@ from typing import Any
 
 from webapp.core.audit.service import record as audit
 from webapp.core.dbtypes import utcnow
+from webapp.core.fieldinput import is_clean_text
 from webapp.extensions import db
 from webapp.interop.open311.models import ApiKey
 
@@ -29,6 +30,8 @@ def digest(key: str) -> str:
 def create_key(name: str, *, actor: Any = None, actor_label: str = "") -> tuple[ApiKey, str]:
     """A new key (the caller commits). Returns the row and the key, which is never stored."""
     name = (name or "").strip()
+    if not is_clean_text(name):  # NUL, control or bidi characters: refused like any text field
+        raise KeyError_("text")
     if not name or len(name) > 80:
         raise KeyError_("name")
     if db.session.execute(db.select(ApiKey.id).filter_by(name=name)).first():
