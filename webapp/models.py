@@ -14,6 +14,7 @@ from webapp.geo import areas
 from webapp.interop.open311 import models as open311
 from webapp.interop.police_events import models as police_events
 from webapp.interop.webhooks import models as webhooks
+from webapp.map import cells as map_cells
 from webapp.measures import models as measures
 from webapp.observations import areas as observation_areas
 from webapp.observations import models as observations
@@ -37,4 +38,5 @@ MODEL_MODULES = (
     police_events,
     blobs,  # the photo store of TRYGG_PHOTO_BACKEND=database
     webhooks,
+    map_cells,  # the map's roll-up, kept by triggers on observations
 )

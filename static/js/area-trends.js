@@ -154,6 +154,24 @@
     }
   }
 
-  if (form) form.addEventListener("submit", () => load());
-  load();
+  // Counted when the section comes near the screen, not with the map: below a full-height map
+  // it is not seen at first, and its query should not hold up the map's first clusters.
+  let shown = false;
+  const start = () => {
+    if (shown) return;
+    shown = true;
+    load();
+  };
+  if ("IntersectionObserver" in window) {
+    const watch = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        watch.disconnect();
+        start();
+      }
+    }, { rootMargin: "300px" });
+    watch.observe(root);
+  } else {
+    start();
+  }
+  if (form) form.addEventListener("submit", () => { if (shown) load(); });
 })();

@@ -26,7 +26,8 @@
     const clusters = L.layerGroup();
     const heat = L.heatLayer([], { radius: 25, blur: 20, maxZoom: 17 });
     const tileCache = new Map(); // filters|zoom|x|y -> {cells, points}
-    let inflight = null;
+    const pending = new Map(); // request key -> its promise, while on its way
+    let generation = 0; // the newest view asked for
     let period = null; // {since, until} of the slider's week, or null for the form's period
     let lastView = null;
 
@@ -74,12 +75,12 @@
       return rects;
     }
 
-    async function fetchRect(prefix, params, zoom, rect, signal) {
+    async function fetchRect(prefix, params, zoom, rect) {
       const q = new URLSearchParams(params);
       q.set("zoom", String(zoom));
       q.set("tiles", [rect.x0, rect.y0, rect.x1, rect.y1].join(","));
       const response = await fetch(root.dataset.clustersUrl + "?" + q, {
-        credentials: "same-origin", headers: { Accept: "application/json" }, signal,
+        credentials: "same-origin", headers: { Accept: "application/json" },
       });
       if (!response.ok) throw new Error(String(response.status));
       const body = await response.json();
@@ -108,22 +109,27 @@
       }
     }
 
+    // No abort: the server computes an answer whether or not the page still wants it, so an
+    // answer already on its way is awaited (and cached) rather than asked for twice; only the
+    // newest view is drawn.
     async function loadView({ prefetch = false, params = viewParams() } = {}) {
       const zoom = Math.round(map.getZoom());
       const prefix = params.toString();
       const range = visibleTiles(zoom);
-      const rects = missingRects(prefix, zoom, range);
-      let signal;
-      if (!prefetch) {
-        if (inflight) inflight.abort();
-        inflight = new AbortController();
-        signal = inflight.signal;
-      }
+      const view = prefetch ? generation : ++generation;
       const started = performance.now();
-      await Promise.all(rects.map((r) => fetchRect(prefix, params, zoom, r, signal)));
-      if (prefetch) return;
+      await Promise.all(missingRects(prefix, zoom, range).map((r) => {
+        const key = tileKey(prefix, zoom, r.x0 + "," + r.y0, r.x1 + "," + r.y1);
+        if (!pending.has(key)) {
+          pending.set(key, fetchRect(prefix, params, zoom, r).finally(() => pending.delete(key)));
+        }
+        return pending.get(key);
+      }));
+      if (prefetch || view !== generation) return;
+      // Tiles asked by an earlier view may still be missing (that request failed): ask again.
+      if (missingRects(prefix, zoom, range).length) return loadView({ params });
       draw(prefix, zoom, range);
-      lastView = { ms: performance.now() - started, requests: rects.length, zoom };
+      lastView = { ms: performance.now() - started, zoom };
       root.dataset.clusterViews = String(Number(root.dataset.clusterViews || 0) + 1);
     }
 
@@ -237,9 +243,7 @@
     });
 
     function reload(opts) {
-      return loadView(opts).catch((error) => {
-        if (error.name !== "AbortError") throw error;
-      });
+      return loadView(opts);
     }
 
     return {

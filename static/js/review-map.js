@@ -274,8 +274,10 @@
       listQs.set("limit", String(LIST_LIMIT));
       observations.clearCache();
       slider.setWeeks(periodWeeks(new URLSearchParams(qs)));
-      const [, list, measureData, walkData, activityData] = await Promise.all([
-        observations.reload(),
+      // The map's clusters first: what the coordinator looks at; the rest after (on two cores
+      // the list's 500 records would otherwise compete with them).
+      await observations.reload();
+      const [list, measureData, walkData, activityData] = await Promise.all([
         getJson(root.dataset.observationsUrl + "?" + listQs),
         getJson(root.dataset.measuresUrl),
         getJson(root.dataset.walksUrl + periodQs),

@@ -18,7 +18,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from tests.auth.helpers import build_app
 from webapp.extensions import db
@@ -43,12 +43,28 @@ def _schema_differences(app: Flask) -> list:  # type: ignore[type-arg]
         return compare_metadata(context, db.metadata)
 
 
+def _triggers() -> set[str]:
+    if db.engine.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    return set(db.session.scalars(text(sql)))
+
+
 def _upgrade_and_check(app: Flask) -> None:
     with app.app_context():
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
         assert tables == _model_tables() | {"alembic_version"}
         assert _schema_differences(app) == []
+        # The map's roll-up triggers (webapp/map/cells.py): a later migration that rebuilds the
+        # observations table on SQLite (batch mode) would drop them without a word.
+        expected = {
+            "sqlite": {"map_cells_insert", "map_cells_delete", "map_cells_update"},
+            "postgresql": {"map_cells_insert_delete", "map_cells_update"},
+        }[db.engine.dialect.name]
+        assert _triggers() == expected
+        db.session.remove()
 
 
 @pytest.fixture

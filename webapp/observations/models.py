@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import get_locale
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.dbtypes import UTCDateTime, utcnow
@@ -121,6 +121,10 @@ class Observation(db.Model):
     mx: Mapped[int] = mapped_column(Integer, default=lambda ctx: _derived(ctx, "mx"))
     my: Mapped[int] = mapped_column(Integer, default=lambda ctx: _derived(ctx, "my"))
     week: Mapped[int] = mapped_column(Integer, default=lambda ctx: _derived(ctx, "week"))
+    # Z-order code of (mx, my): the map fetches the records of its small cells by it.
+    zcode: Mapped[int] = mapped_column(
+        BigInteger, default=lambda ctx: _derived(ctx, "zcode"), index=True
+    )
 
     category: Mapped[Category] = relationship(lazy="joined")
     photos: Mapped[list[Photo]] = relationship(
@@ -136,7 +140,7 @@ def _derived(context: Any, key: str) -> int:
 @event.listens_for(Observation, "before_insert")
 @event.listens_for(Observation, "before_update")
 def _fill_map_columns(_mapper, _connection, target: Observation) -> None:  # type: ignore[no-untyped-def]
-    """No ORM path (submit, demo, moderation, merge, a move) can leave mx/my/week stale."""
+    """No ORM path (submit, demo, moderation, merge, a move) can leave mx/my/week/zcode stale."""
     for key, value in derive_columns(target.lat, target.lon, target.observed_at).items():
         if getattr(target, key) != value:
             setattr(target, key, value)

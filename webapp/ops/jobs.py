@@ -27,6 +27,7 @@ from webapp.core.jobs import BackgroundJob
 from webapp.interop.police_events.importer import import_now
 from webapp.interop.webhooks.deliver import run_webhook_deliveries
 from webapp.interop.webhooks.settings import DEFAULTS
+from webapp.map.cells import compact as compact_map_cells
 from webapp.ops.retention.service import apply_retention, delete_files, policy
 from webapp.reports import pdf_jobs
 
@@ -89,6 +90,11 @@ def _ticker(app: Flask, stop: threading.Event) -> None:
             sent = jobs.in_app_context(jobs.tick)()
             if sent:
                 log.info("tick: %d job(s) sent", sent)
+            # The map's pending counts: readers add them anyway, folding keeps that cheap. Safe
+            # on any number of workers at once (cells.compact), so no job row is needed.
+            folded = jobs.in_app_context(compact_map_cells)()
+            if folded:
+                log.info("tick: %d map count change(s) folded", folded)
         except Exception:  # noqa: BLE001 - a database hiccup must not stop the worker
             log.exception("tick failed")
         if stop.wait(period):
@@ -122,6 +128,7 @@ def register_worker_command(app: Flask) -> None:
             outcomes = [(key, jobs.execute(key)) for key in jobs.due_keys()]
             for key, outcome in outcomes:
                 click.echo(f"{key}: {outcome}")
+            click.echo(f"map counts folded: {compact_map_cells()}")
             return
         stop = threading.Event()
         ticker = threading.Thread(target=_ticker, args=(app, stop), daemon=True, name="tick")
