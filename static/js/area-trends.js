@@ -168,7 +168,7 @@
         watch.disconnect();
         start();
       }
-    }, { rootMargin: "300px" });
+    });
     watch.observe(root);
   } else {
     start();

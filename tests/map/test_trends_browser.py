@@ -48,6 +48,8 @@ def test_the_coordinator_sees_a_trend_chart_and_table_per_area(app, phone):
     page.set_viewport_size({"width": 360, "height": 740})
     log_in(page, "samordnare", DEMO_PASSWORD)
     page.goto("/review/map")
+    # Below the full-height map: counted when the coordinator scrolls down to it.
+    page.locator("#trends-heading").scroll_into_view_if_needed()
     poll(page, "() => document.querySelectorAll('#trends-list figure').length >= 4")
     names = page.locator("#trends-list figcaption").all_inner_texts()
     assert names == ["Sunne centrum", "Sunne tätort", "Sunne kommun", "Landsbygd"]
