@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.core.dbtypes import UTCDateTime, new_uuid, utcnow
+from webapp.core.dbtypes import HistoryEntry, UTCDateTime, new_uuid, utcnow
 from webapp.extensions import db
 from webapp.observations.links import register_link, uuid_key
 
@@ -163,17 +163,14 @@ class FollowUp(db.Model):
         return self.done_on is None and self.due_on < today
 
 
-class ActivityRevision(db.Model):
+class ActivityRevision(HistoryEntry, db.Model):
     """The content of an activity before an edit: the history an edit must not erase."""
 
     __tablename__ = "activity_revisions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     activity_id: Mapped[str] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     changed: Mapped[list[str]] = mapped_column(JSON, default=list)
     previous: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.core.openapi import error_responses, json_body, uuid_path_params
+from webapp.core.openapi import error_responses, json_body, stored_responses, uuid_path_params
 
 ACTIVITY_IN: dict[str, Any] = {
     "type": "object",
@@ -38,11 +38,11 @@ def activity_paths() -> dict[str, Any]:
                     "business visit, ANDT, meeting...). Counts and categories, no names."
                 ),
                 "requestBody": json_body(ACTIVITY_IN),
-                "responses": {
-                    "201": {"description": "Created: the stored record"},
-                    "200": {"description": "Replay of the same content: the stored record"},
-                    **error_responses(400, 401, 403, 409, 413, 415, 422),
-                },
+                "responses": stored_responses(
+                    "Created: the stored record",
+                    "Replay of the same content: the stored record",
+                    (400, 401, 403, 409, 413, 415, 422),
+                ),
             }
         },
         "/activities/{activity_id}": {

@@ -13,7 +13,7 @@ from flask import current_app
 from webapp.activities.openapi import activity_paths
 from webapp.activities.patrols.openapi import patrol_paths
 from webapp.citizen.openapi import citizen_paths
-from webapp.core.openapi import SCHEMAS, error_responses
+from webapp.core.openapi import SCHEMAS, error_responses, token_path
 from webapp.map.openapi import map_paths
 from webapp.observations.openapi import observation_paths, observation_schemas
 from webapp.walks.openapi import walk_paths
@@ -36,13 +36,7 @@ SECURITY_SCHEMES = {
 def api_paths() -> dict[str, Any]:
     """The routes webapp.api itself adds."""
     return {
-        "/csrf-token": {
-            "get": {
-                "summary": "A fresh CSRF token",
-                "security": [],
-                "responses": {"200": {"description": "Token"}},
-            }
-        },
+        "/csrf-token": token_path("A fresh CSRF token", "Token"),
         "/me": {
             "get": {
                 "summary": "The logged-in user",

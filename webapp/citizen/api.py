@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from flask import Blueprint, current_app, jsonify
+from flask import current_app, jsonify
 from flask_wtf.csrf import generate_csrf
 
 from webapp.citizen import guard
@@ -34,21 +34,17 @@ from webapp.core.apiwrite import no_store, store_or_problem, valid_or_problem
 from webapp.core.errors import problem_response
 from webapp.core.fieldinput import canonical_uuid
 from webapp.core.jsonbody import json_body
+from webapp.core.routes import RouteTable
 from webapp.extensions import limiter
 
 OUTBOX_SCOPE = "citizen"
 
 
-def register(bp: Blueprint) -> None:
-    for rule, endpoint, view, methods in (
-        ("/public/session", "citizen_session", citizen_session, ["GET"]),
-        ("/public/reports", "citizen_create_report", create_report, ["POST"]),
-        ("/public/form-token", "citizen_form_token", fresh_form_token, ["POST"]),
-        ("/public/reports.geojson", "citizen_reports_geojson", reports_geojson, ["GET"]),
-    ):
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=methods)
+routes = RouteTable()
+register = routes.register
 
 
+@routes.get("/public/session", "citizen_session")
 def citizen_session():  # type: ignore[no-untyped-def]
     """Like /csrf-token for a resident's outbox: there is no login that could have ended."""
     return no_store(
@@ -56,6 +52,7 @@ def citizen_session():  # type: ignore[no-untyped-def]
     )
 
 
+@routes.post("/public/form-token", "citizen_form_token")
 @limiter.limit(guard.form_refresh_limit)
 def fresh_form_token():  # type: ignore[no-untyped-def]
     """Exchange the token of the page a report was made on for a fresh one (guard.exchange)."""
@@ -64,6 +61,7 @@ def fresh_form_token():  # type: ignore[no-untyped-def]
     return no_store(jsonify(form_token=guard.exchange(FORM_NAME, old)))
 
 
+@routes.post("/public/reports", "citizen_create_report")
 @limiter.limit(guard.report_limit)
 def create_report():  # type: ignore[no-untyped-def]
     guard.limit_body(int(setting("CITIZEN_REPORT_MAX_BYTES")))
@@ -94,6 +92,7 @@ def _try_again_later(code: str):  # type: ignore[no-untyped-def]
     return problem_response(code)
 
 
+@routes.get("/public/reports.geojson", "citizen_reports_geojson")
 def reports_geojson():  # type: ignore[no-untyped-def]
     features = [
         {

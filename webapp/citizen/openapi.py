@@ -6,7 +6,7 @@ from typing import Any
 
 from webapp.citizen.guard import HONEYPOT_FIELD, TOKEN_FIELD
 from webapp.citizen.models import FEELINGS, TIMES_OF_DAY
-from webapp.core.openapi import error_responses, json_body
+from webapp.core.openapi import error_responses, json_body, stored_responses, token_path
 
 REPORT_IN = {
     "type": "object",
@@ -36,13 +36,10 @@ FORM_TOKEN_IN = {"type": "object", "properties": {TOKEN_FIELD: {"type": "string"
 
 def citizen_paths() -> dict[str, Any]:
     return {
-        "/public/session": {
-            "get": {
-                "summary": "A fresh CSRF token for a resident's outbox (no account)",
-                "security": [],
-                "responses": {"200": {"description": "{csrf_token, authenticated, outbox_scope}"}},
-            }
-        },
+        "/public/session": token_path(
+            "A fresh CSRF token for a resident's outbox (no account)",
+            "{csrf_token, authenticated, outbox_scope}",
+        ),
         "/public/form-token": {
             "post": {
                 "summary": "A fresh single-use form token for a report about to be sent",
@@ -69,11 +66,11 @@ def citizen_paths() -> dict[str, Any]:
                 ),
                 "security": [{"csrf": []}],
                 "requestBody": json_body(REPORT_IN),
-                "responses": {
-                    "201": {"description": "Received: {id, status}"},
-                    "200": {"description": "Replay of the same content"},
-                    **error_responses(400, 409, 413, 415, 422, 429),
-                },
+                "responses": stored_responses(
+                    "Received: {id, status}",
+                    "Replay of the same content",
+                    (400, 409, 413, 415, 422, 429),
+                ),
             }
         },
         "/public/reports.geojson": {

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -41,3 +42,13 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class HistoryEntry:
+    """The columns of a step in a record's history (an activity's revisions, a measure's events):
+    its number, when and by whom. The model adds the record's key and what changed."""
+
+    # The key stands first in the table (sort_order), as when each model declared it.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -66,7 +66,7 @@ from typing import Any
 from flask import Flask, current_app
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
-from sqlalchemy import JSON, Integer, String, Text, or_, select, update
+from sqlalchemy import JSON, Integer, Select, String, Text, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -332,17 +332,7 @@ def tick(now: datetime | None = None) -> int:
     now = now or utcnow()
     sent = 0
     stale = now - timedelta(seconds=lease_seconds())
-    rows = db.session.scalars(
-        select(BackgroundJob.id)
-        .where(
-            or_(
-                (BackgroundJob.state == PENDING) & (BackgroundJob.run_after <= stale),
-                (BackgroundJob.state == RUNNING) & (BackgroundJob.lease_until < now),
-            )
-        )
-        .order_by(BackgroundJob.run_after)
-        .limit(500)
-    ).all()
+    rows = db.session.scalars(_claimable(due_by=stale, now=now).limit(500)).all()
     db.session.commit()
     for key in rows:
         send_job(key)
@@ -359,18 +349,23 @@ def tick(now: datetime | None = None) -> int:
 def due_keys(now: datetime | None = None) -> list[str]:
     """Keys of the jobs a worker may claim now (for `flask worker --once` and tests)."""
     now = now or utcnow()
-    keys = db.session.scalars(
+    keys = db.session.scalars(_claimable(due_by=now, now=now)).all()
+    db.session.commit()
+    return list(keys)
+
+
+def _claimable(due_by: datetime, now: datetime) -> Select[tuple[str]]:
+    """Keys of pending jobs due by `due_by` and running jobs whose lease ran out, oldest first."""
+    return (
         select(BackgroundJob.id)
         .where(
             or_(
-                (BackgroundJob.state == PENDING) & (BackgroundJob.run_after <= now),
+                (BackgroundJob.state == PENDING) & (BackgroundJob.run_after <= due_by),
                 (BackgroundJob.state == RUNNING) & (BackgroundJob.lease_until < now),
             )
         )
         .order_by(BackgroundJob.run_after)
-    ).all()
-    db.session.commit()
-    return list(keys)
+    )
 
 
 # ---- Huey: the transport -----------------------------------------------------------------------

@@ -38,9 +38,31 @@ SCHEMAS: dict[str, Any] = {"Error": ERROR, "FeatureCollection": FEATURE_COLLECTI
 
 def error_responses(*codes: int) -> dict[str, Any]:
     """The error answers an operation may give, all in the common error shape."""
+    return {str(code): json_response("Error", ERROR_REF) for code in codes}
+
+
+def json_response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """An answer with a JSON body of the schema written in place."""
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def stored_responses(
+    created: str, replay: str, errors: tuple[int, ...], content: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The answers of an idempotent create: 201 for a new record, 200 for a replay of the same
+    content (both with `content` when given), and the errors."""
+    body = {} if content is None else {"content": content}
     return {
-        str(code): {"description": "Error", "content": {"application/json": {"schema": ERROR_REF}}}
-        for code in codes
+        "201": {"description": created, **body},
+        "200": {"description": replay, **body},
+        **error_responses(*errors),
+    }
+
+
+def token_path(summary: str, answer: str) -> dict[str, Any]:
+    """GET of a fresh CSRF token for an outbox: open to anyone, `answer` describes the JSON."""
+    return {
+        "get": {"summary": summary, "security": [], "responses": {"200": {"description": answer}}}
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from flask import Blueprint, current_app, request
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -17,6 +17,7 @@ from webapp.core.audit.service import record_police_count, record_police_reads
 from webapp.core.errors import ApiProblem
 from webapp.core.inputs import record_id
 from webapp.core.labels import MEASURE_STATUS, label
+from webapp.core.routes import RouteTable
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.geo.areas import Area
@@ -24,6 +25,7 @@ from webapp.map.clusters import cluster_view, parse_tiles
 from webapp.map.geojson import (
     FILTER_PARAMETERS,
     build_feature_collection,
+    counted_answer,
     parse_filters,
     shaping,
 )
@@ -32,15 +34,9 @@ from webapp.measures.models import Measure
 from webapp.walks.models import SafetyWalk
 from webapp.walks.stats import ratings_by_stop
 
-
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/observations.geojson", view_func=observations_geojson, methods=["GET"])
-    bp.add_url_rule("/areas.geojson", view_func=areas_geojson, methods=["GET"])
-    bp.add_url_rule("/measures.geojson", view_func=measures_geojson, methods=["GET"])
-    bp.add_url_rule("/map/walks.geojson", view_func=walks_geojson, methods=["GET"])
-    bp.add_url_rule("/map/activities.geojson", view_func=activities_geojson, methods=["GET"])
-    bp.add_url_rule("/map/trends", view_func=map_trends, methods=["GET"])
-    bp.add_url_rule("/map/clusters", view_func=clusters_json, methods=["GET"])
+routes = RouteTable()
+register = routes.register
+routes.get("/map/trends")(map_trends)
 
 
 def _geojson(features: list[dict]) -> object:
@@ -48,6 +44,7 @@ def _geojson(features: list[dict]) -> object:
     return current_app.response_class(body, mimetype="application/geo+json")
 
 
+@routes.get("/observations.geojson")
 def observations_geojson():  # type: ignore[no-untyped-def]
     require_field_user()
     filters = parse_filters(request.args)
@@ -63,6 +60,7 @@ def observations_geojson():  # type: ignore[no-untyped-def]
 CLUSTER_PARAMETERS = (*FILTER_PARAMETERS, "visibility", "activity_type", "promise", "zoom", "tiles")
 
 
+@routes.get("/map/clusters")
 def clusters_json():  # type: ignore[no-untyped-def]
     """Counts per map cell for the tiles asked for (webapp/map/clusters.py)."""
     require_field_user()
@@ -70,15 +68,8 @@ def clusters_json():  # type: ignore[no-untyped-def]
     tiles = parse_tiles(request.args)
     with read_snapshot():
         body, police = cluster_view(filters, tiles, current_user)
-    # Counting police records is reading them, as for a list: how many, not which. No entry
-    # when the answer counts none; the page's tile cache keeps it to one per new view.
-    record_police_count(
-        "observation.aggregate", "observations", police, filters=shaping(CLUSTER_PARAMETERS)
-    )
-    response = current_app.json.response(body)
-    # Per viewer and changing data: the page keeps tiles in memory, no shared or disk cache.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    # The page's tile cache keeps the audit entries to one per new view.
+    return counted_answer(body, "observation.aggregate", police, CLUSTER_PARAMETERS)
 
 
 MAX_LIMIT = 10_000
@@ -95,6 +86,7 @@ def _limit(value: str | None) -> int | None:
     return number
 
 
+@routes.get("/areas.geojson")
 def areas_geojson():  # type: ignore[no-untyped-def]
     require_field_user()
     rows = db.session.execute(db.select(Area).order_by(Area.id)).scalars()
@@ -116,6 +108,7 @@ def areas_geojson():  # type: ignore[no-untyped-def]
     )
 
 
+@routes.get("/measures.geojson")
 def measures_geojson():  # type: ignore[no-untyped-def]
     require_field_user()
     today = date.today()
@@ -155,6 +148,7 @@ def _period() -> tuple[datetime | None, datetime | None]:
     return filters.since, filters.until
 
 
+@routes.get("/map/walks.geojson")
 def walks_geojson():  # type: ignore[no-untyped-def]
     """Walk routes and their stops, each stop with its average "feeling of safety" (0-3)."""
     require_field_user()
@@ -195,6 +189,7 @@ def walks_geojson():  # type: ignore[no-untyped-def]
     return _geojson(features)
 
 
+@routes.get("/map/activities.geojson")
 def activities_geojson():  # type: ignore[no-untyped-def]
     """Patrol routes and business visits the caller may see, for the map's layers."""
     require_field_user()

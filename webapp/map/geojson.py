@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import or_
 from werkzeug.datastructures import MultiDict
@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from webapp.activities.models import Activity
 from webapp.auth.models import User
 from webapp.core.access import visibility_filter
+from webapp.core.audit.service import record_police_count
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import is_clean_text
 from webapp.core.inputs import record_id
@@ -254,3 +255,16 @@ def _feature(row: Any, user: User) -> dict[str, Any]:
 def shaping(parameters: tuple[str, ...]) -> dict[str, str]:
     """The query parameters that shaped an answer, for its audit entry (the rest is noise)."""
     return {k: v for k, v in request.args.items() if k in parameters}
+
+
+def counted_answer(body: Any, action: str, police: int, parameters: tuple[str, ...]) -> Response:
+    """A per-viewer JSON answer that counts observations: the police ones it counted audited.
+
+    Counting police records is reading them, as for a list: how many, not which; no entry when
+    the answer counts none. The data change all the time and differ per viewer: the page keeps
+    answers in memory, so no shared or disk cache may.
+    """
+    record_police_count(action, "observations", police, filters=shaping(parameters))
+    response = current_app.json.response(body)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

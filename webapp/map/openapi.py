@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.core.openapi import error_responses, geojson_response, period_params
+from webapp.core.openapi import error_responses, geojson_response, json_response, period_params
 from webapp.observations.openapi import GEOJSON_FILTERS
 
 ROUTES_AND_POINTS = "FeatureCollection of LineString and Point features"
@@ -55,10 +55,7 @@ def _trends() -> dict[str, Any]:
             "weeks. Counts only what the caller may read; counting police records is audited.",
             "parameters": [*filters, area],
             "responses": {
-                "200": {
-                    "description": "Weeks and one count per week for each area",
-                    "content": {"application/json": {"schema": TRENDS}},
-                },
+                "200": json_response("Weeks and one count per week for each area", TRENDS),
                 **error_responses(401, 403, 422),
             },
         }

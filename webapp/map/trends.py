@@ -19,13 +19,12 @@ from sqlalchemy import and_, case, exists, func, select
 from webapp.activities.models import Activity
 from webapp.auth.models import User
 from webapp.core.access import require_field_user, visibility_filter
-from webapp.core.audit.service import record_police_count
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import is_clean_text
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.geo.areas import Area
-from webapp.map.geojson import FILTER_PARAMETERS, Filters, parse_filters, shaping
+from webapp.map.geojson import FILTER_PARAMETERS, Filters, counted_answer, parse_filters
 from webapp.observations.areas import observation_areas, week_index, week_start
 from webapp.observations.models import Observation
 from webapp.promises.models import promise_activity_types
@@ -153,9 +152,4 @@ def map_trends():  # type: ignore[no-untyped-def]
     codes = _area_codes(request.args.get("area"))
     with read_snapshot():
         body, police = area_trends(filters, codes, current_user)
-    record_police_count(
-        "observation.trend", "observations", police, filters=shaping(TREND_PARAMETERS)
-    )
-    response = current_app.json.response(body)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return counted_answer(body, "observation.trend", police, TREND_PARAMETERS)

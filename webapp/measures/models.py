@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.core.dbtypes import UTCDateTime, utcnow
+from webapp.core.dbtypes import HistoryEntry, UTCDateTime, utcnow
 from webapp.extensions import db
 from webapp.observations.links import register_link
 
@@ -93,15 +93,12 @@ class Measure(db.Model):
 register_link("measure_id", Measure, "created_by_id")
 
 
-class MeasureEvent(db.Model):
+class MeasureEvent(HistoryEntry, db.Model):
     __tablename__ = "measure_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measures.id", ondelete="CASCADE"), index=True
     )
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     to_status: Mapped[str] = mapped_column(String(16))
     comment: Mapped[str] = mapped_column(Text, default="")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from webapp.core.access import require_field_user
+from webapp.core.apiwrite import store_or_problem, stored_response, valid_or_problem
 from webapp.core.audit.service import record as audit
 from webapp.core.blobs import blob_response, store
 from webapp.core.errors import ApiProblem
-from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
+from webapp.core.routes import RouteTable
 from webapp.extensions import db
 from webapp.observations.batch import create_observations_batch
 from webapp.observations.imaging import ImageRejected
@@ -29,20 +30,12 @@ from webapp.observations.photos import (
 from webapp.observations.service import observation_json, store_observation
 from webapp.observations.validation import validate_observation
 
-
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/categories", view_func=categories, methods=["GET"])
-    bp.add_url_rule("/observations", view_func=create_observation, methods=["POST"])
-    bp.add_url_rule("/observations/batch", view_func=create_observations_batch, methods=["POST"])
-    bp.add_url_rule("/observations/<observation_id>", view_func=get_observation, methods=["GET"])
-    bp.add_url_rule(
-        "/observations/<observation_id>/photos/<photo_id>",
-        view_func=put_photo,
-        methods=["PUT"],
-    )
-    bp.add_url_rule("/photos/<photo_id>.jpg", endpoint="photo_file", view_func=photo_file)
+routes = RouteTable()
+register = routes.register
+routes.post("/observations/batch")(create_observations_batch)
 
 
+@routes.get("/categories")
 def categories():  # type: ignore[no-untyped-def]
     rows = db.session.execute(
         db.select(Category).filter_by(active=True).order_by(Category.sort_order, Category.code)
@@ -50,29 +43,23 @@ def categories():  # type: ignore[no-untyped-def]
     return jsonify(categories=[row.to_json() for row in rows])
 
 
+@routes.post("/observations")
 def create_observation():  # type: ignore[no-untyped-def]
     require_field_user()
-    clean, errors = validate_observation(json_body(), current_user)
-    if clean is None:
-        raise ApiProblem("validation_failed", fields=errors)
-    try:
-        observation, created = store_observation(clean, current_user)
-    except ConflictError:
-        raise ApiProblem("conflict") from None
+    clean = valid_or_problem(validate_observation(json_body(), current_user))
+    observation, created = store_or_problem(store_observation, clean, current_user)
     body = observation_json(observation, current_user)  # before the commit expires it
     db.session.commit()
-    response = jsonify(body)
-    response.status_code = 201 if created else 200
-    if created:
-        response.headers["Location"] = f"/api/v1/observations/{body['id']}"
-    return response
+    return stored_response(body, created, f"/api/v1/observations/{body['id']}")
 
 
+@routes.get("/observations/<observation_id>")
 def get_observation(observation_id: str):  # type: ignore[no-untyped-def]
     require_field_user()
     return jsonify(observation_json(get_observation_or_404(observation_id), current_user))
 
 
+@routes.put("/observations/<observation_id>/photos/<photo_id>")
 def put_photo(observation_id: str, photo_id: str):  # type: ignore[no-untyped-def]
     """Idempotent photo upload: (observation UUID, photo UUID) with the raw image as body."""
     require_field_user()
@@ -123,6 +110,7 @@ def photo_json(photo: Photo) -> dict[str, Any]:
     }
 
 
+@routes.get("/photos/<photo_id>.jpg")
 def photo_file(photo_id: str):  # type: ignore[no-untyped-def]
     require_field_user()
     photo = get_photo_or_404(photo_id)

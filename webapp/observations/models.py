@@ -42,6 +42,10 @@ class Category(db.Model):
         }
 
 
+# The columns of the map's cell indexes (see Observation.__table_args__).
+_CELL_INDEX = ("mx", "my", "category_code", "visibility", "status", "author_id", "observed_at")
+
+
 class Observation(db.Model):
     """A geotagged note made in the field.
 
@@ -56,27 +60,8 @@ class Observation(db.Model):
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
         # The map's aggregates (webapp/map/clusters.py): cells over any period read only this
         # index; a week (a slider frame) or a short period reads the week-first one.
-        Index(
-            "ix_observations_cell",
-            "mx",
-            "my",
-            "category_code",
-            "visibility",
-            "status",
-            "author_id",
-            "observed_at",
-        ),  # fmt: skip
-        Index(
-            "ix_observations_week_cell",
-            "week",
-            "mx",
-            "my",
-            "category_code",
-            "visibility",
-            "status",
-            "author_id",
-            "observed_at",
-        ),  # fmt: skip
+        Index("ix_observations_cell", *_CELL_INDEX),
+        Index("ix_observations_week_cell", "week", *_CELL_INDEX),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -146,7 +131,21 @@ def _fill_map_columns(_mapper, _connection, target: Observation) -> None:  # typ
             setattr(target, key, value)
 
 
-class Photo(db.Model):
+class PhotoFile:
+    """The columns of a stored photo file (webapp.observations.photos.StoredPhoto), for the
+    photos of observations and of walk spots alike."""
+
+    storage_name: Mapped[str] = mapped_column(String(80), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    # Hash of the bytes the client sent, to tell a replay from a different photo under one id.
+    upload_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Photo(PhotoFile, db.Model):
     """A re-encoded, metadata-free JPEG stored under a server-chosen name."""
 
     __tablename__ = "photos"
@@ -155,14 +154,6 @@ class Photo(db.Model):
     observation_id: Mapped[str] = mapped_column(
         ForeignKey("observations.id", ondelete="CASCADE"), index=True
     )
-    storage_name: Mapped[str] = mapped_column(String(80), unique=True)
-    width: Mapped[int]
-    height: Mapped[int]
-    size_bytes: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    # Hash of the bytes the client sent, to tell a replay from a different photo under one id.
-    upload_sha256: Mapped[str] = mapped_column(String(64))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     observation: Mapped[Observation] = relationship(back_populates="photos")

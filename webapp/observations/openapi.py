@@ -8,7 +8,10 @@ from webapp.core.openapi import (
     ERROR,
     error_responses,
     geojson_response,
+    json_body,
     json_ref,
+    json_response,
+    stored_responses,
     uuid_path_params,
 )
 
@@ -175,12 +178,7 @@ def _categories() -> dict[str, Any]:
         "get": {
             "summary": "Observation categories with Swedish and English labels",
             "security": [],
-            "responses": {
-                "200": {
-                    "description": "Categories",
-                    "content": {"application/json": {"schema": listing}},
-                }
-            },
+            "responses": {"200": json_response("Categories", listing)},
         }
     }
 
@@ -198,11 +196,12 @@ def _photo_upload() -> dict[str, Any]:
                     for kind in PHOTO_KINDS
                 },
             },
-            "responses": {
-                "201": {"description": "Stored", "content": json_ref("Photo")},
-                "200": {"description": "Replay of the same bytes", "content": json_ref("Photo")},
-                **error_responses(400, 401, 403, 404, 409, 413, 422),
-            },
+            "responses": stored_responses(
+                "Stored",
+                "Replay of the same bytes",
+                (400, 401, 403, 404, 409, 413, 422),
+                content=json_ref("Photo"),
+            ),
         }
     }
 
@@ -257,12 +256,9 @@ def _batch() -> dict[str, Any]:
             "description": "Each item is answered on its own, in order: 201 created, 200 replay "
             "of the same content, 409 the id holds other content, 422 invalid (with fields). "
             "At most OBSERVATION_BATCH_MAX items (100 by default). Photos: PUT one by one.",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+            "requestBody": json_body(body),
             "responses": {
-                "200": {
-                    "description": "One result per item, in the order sent",
-                    "content": {"application/json": {"schema": results}},
-                },
+                "200": json_response("One result per item, in the order sent", results),
                 **error_responses(400, 401, 403, 413, 415, 422),
             },
         }
@@ -276,17 +272,12 @@ def observation_paths() -> dict[str, Any]:
             "post": {
                 "summary": "Create an observation (idempotent on the client UUID)",
                 "requestBody": {"required": True, "content": json_ref("ObservationIn")},
-                "responses": {
-                    "201": {
-                        "description": "Created: the stored record",
-                        "content": json_ref("Observation"),
-                    },
-                    "200": {
-                        "description": "Replay of the same content: the stored record",
-                        "content": json_ref("Observation"),
-                    },
-                    **error_responses(400, 401, 403, 409, 413, 415, 422),
-                },
+                "responses": stored_responses(
+                    "Created: the stored record",
+                    "Replay of the same content: the stored record",
+                    (400, 401, 403, 409, 413, 415, 422),
+                    content=json_ref("Observation"),
+                ),
             }
         },
         "/observations/batch": _batch(),

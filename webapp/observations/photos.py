@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -56,13 +56,8 @@ class StoredPhoto:
     sha256: str
 
     def columns(self) -> dict[str, Any]:
-        return {
-            "storage_name": self.storage_name,
-            "width": self.width,
-            "height": self.height,
-            "size_bytes": self.size_bytes,
-            "sha256": self.sha256,
-        }
+        """Its fields are those columns (models.PhotoFile), by the same names."""
+        return asdict(self)
 
 
 def store_photo(raw: bytes) -> StoredPhoto:

@@ -103,41 +103,49 @@ def validate_observation(
     errors: dict[str, str] = {}
     for key in sorted(set(payload) - ALLOWED_FIELDS):
         errors[key] = _("Unknown field.")
-    obs_id = client_uuid(payload.get("id"), errors)
-    lat = coordinate(payload.get("lat"), "lat", 90, errors)
-    lon = coordinate(payload.get("lon"), "lon", 180, errors)
-    accuracy = accuracy_metres(payload.get("accuracy_m"), errors)
-    observed_at = aware_time(payload.get("observed_at"), "observed_at", errors)
-    category = active_category(payload.get("category"), errors)
+    point = point_fields(payload, errors)
     note = _note(payload.get("note", ""), errors)
     rating = _rating(payload.get("rating"), errors)
     activity_id = linked_record("activity_id", payload.get("activity_id"), user, errors)
     walk_id = linked_record("walk_id", payload.get("walk_id"), user, errors)
     visibility = _visibility(payload.get("visibility"), user, errors)
-    manual = true_or_false(payload, "manual_position", errors)
     imprecise = true_or_false(payload, "imprecise_position", errors)
     if errors:
         return None, errors
-    assert observed_at is not None and lat is not None and lon is not None
     return (
         CleanObservation(
-            id=obs_id or "",
-            lat=lat,
-            lon=lon,
-            accuracy_m=accuracy,
-            observed_at=observed_at,
-            utc_offset_min=utc_offset_minutes(observed_at),
-            category_code=category or "",
+            **point,
             note=note,
             rating=rating,
             activity_id=activity_id,
             walk_id=walk_id,
             visibility=visibility or "",
-            manual_position=manual,
-            imprecise_position=_imprecise(imprecise, accuracy, manual),
+            imprecise_position=_imprecise(imprecise, point["accuracy_m"], point["manual_position"]),
         ),
         {},
     )
+
+
+def point_fields(payload: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """The fields of a CleanPoint but the note, checked (an observation, a walk spot).
+
+    Meaningful only when `errors` stays empty; each field's message is added to it.
+    """
+    point_id = client_uuid(payload.get("id"), errors)
+    lat = coordinate(payload.get("lat"), "lat", 90, errors)
+    lon = coordinate(payload.get("lon"), "lon", 180, errors)
+    accuracy = accuracy_metres(payload.get("accuracy_m"), errors)
+    observed_at = aware_time(payload.get("observed_at"), "observed_at", errors)
+    return {
+        "id": point_id,
+        "lat": lat,
+        "lon": lon,
+        "accuracy_m": accuracy,
+        "observed_at": observed_at,
+        "utc_offset_min": utc_offset_minutes(observed_at) if observed_at else 0,
+        "category_code": active_category(payload.get("category"), errors),
+        "manual_position": true_or_false(payload, "manual_position", errors),
+    }
 
 
 def utc_offset_minutes(moment: datetime) -> int:

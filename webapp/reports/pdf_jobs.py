@@ -21,7 +21,7 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import force_locale
 
 from webapp.auth.models import User
@@ -92,13 +92,11 @@ def submit_pdf_job(period: Period, promises: list[Promise], user: User, locale: 
     return token
 
 
-def find_job(token: str, user: User) -> BackgroundJob | None:
-    """The user's own job with this token; None for any other (the view answers 404)."""
-    if not TOKEN.fullmatch(token):
-        return None
-    job = db.session.get(BackgroundJob, job_key(token))
+def get_job_or_404(token: str, user: User) -> BackgroundJob:
+    """The user's own job with this token; 404 for any other, as for one that does not exist."""
+    job = db.session.get(BackgroundJob, job_key(token)) if TOKEN.fullmatch(token) else None
     if job is None or job.kind != KIND or job.payload.get("user") != user.id:
-        return None
+        abort(404)
     return job
 
 

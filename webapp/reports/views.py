@@ -160,9 +160,7 @@ def council_pdf_job() -> Response:
 @bp.get("/pdf/<token>")
 @roles_required(Role.COORDINATOR)
 def pdf_job(token: str) -> str:
-    job = pdf_jobs.find_job(token, current_user)
-    if job is None:
-        abort(404)
+    job = pdf_jobs.get_job_or_404(token, current_user)
     page = render_template(
         "reports/pdf_job.html",
         job=job,
@@ -178,9 +176,7 @@ def pdf_job(token: str) -> str:
 @bp.get("/pdf/<token>/download")
 @roles_required(Role.COORDINATOR)
 def pdf_job_download(token: str) -> Response:
-    job = pdf_jobs.find_job(token, current_user)
-    if job is None:
-        abort(404)
+    job = pdf_jobs.get_job_or_404(token, current_user)
     if job.state != jobs.DONE:
         return redirect(url_for("reports.pdf_job", token=token))
     period = pdf_jobs.job_period(job)

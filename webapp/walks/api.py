@@ -7,13 +7,14 @@ Without a valid participant session the answer is 401, so the outbox keeps its i
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_wtf.csrf import generate_csrf
 
+from webapp.core.apiwrite import no_store, store_or_problem, stored_response, valid_or_problem
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import canonical_uuid
-from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
+from webapp.core.routes import RouteTable
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.imaging import ImageRejected
@@ -33,36 +34,27 @@ from webapp.walks.records import (
 )
 from webapp.walks.validation import validate_check, validate_rating, validate_spot
 
-
-def register(bp: Blueprint) -> None:
-    walk = "/walks/<int:walk_id>"
-    for rule, endpoint, view, methods in (
-        ("/walk-session", "walk_session", walk_session, ["GET"]),
-        (walk, "walk_detail", walk_detail, ["GET"]),
-        (f"{walk}/spots", "walk_spots", list_spots, ["GET"]),
-        (f"{walk}/spots", "walk_create_spot", create_spot, ["POST"]),
-        (f"{walk}/spots/<spot_id>/photos/<photo_id>", "walk_spot_photo", put_photo, ["PUT"]),
-        (f"{walk}/stops/<int:stop_id>/ratings", "walk_rate_stop", rate_stop, ["POST"]),
-        (f"{walk}/measures/<int:measure_id>", "walk_measure", get_measure, ["GET"]),
-        (f"{walk}/measures/<int:measure_id>/checks", "walk_check_measure", check_measure, ["POST"]),
-    ):
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=methods)
+routes = RouteTable()
+register = routes.register
+WALK = "/walks/<int:walk_id>"
 
 
+@routes.get("/walk-session")
 def walk_session():  # type: ignore[no-untyped-def]
     """Like /csrf-token, for a participant's outbox: `authenticated` means "still on the walk"."""
     current = participants.current_participant()
-    response = jsonify(
-        csrf_token=generate_csrf(),
-        authenticated=current is not None,
-        walk_id=current.walk_id if current else None,
-        # The outbox store this session may send from (see outbox.js checkOwner).
-        outbox_scope=f"walk-{current.id}" if current else None,
+    return no_store(
+        jsonify(
+            csrf_token=generate_csrf(),
+            authenticated=current is not None,
+            walk_id=current.walk_id if current else None,
+            # The outbox store this session may send from (see outbox.js checkOwner).
+            outbox_scope=f"walk-{current.id}" if current else None,
+        )
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
+@routes.get(WALK)
 def walk_detail(walk_id: int):  # type: ignore[no-untyped-def]
     walk = participants.participant_for_walk(walk_id).walk
     return jsonify(
@@ -80,30 +72,22 @@ def walk_detail(walk_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+@routes.get(f"{WALK}/spots", "walk_spots")
 def list_spots(walk_id: int):  # type: ignore[no-untyped-def]
     current = participants.participant_for_walk(walk_id)
     spots = db.session.execute(db.select(WalkSpot).filter_by(walk_id=walk_id)).scalars()
     return jsonify(spots=[spot_json(s, current) for s in spots if s.status != "duplicate"])
 
 
-def _stored(row_json: dict, created: bool):  # type: ignore[no-untyped-def]
-    response = jsonify(row_json)
-    response.status_code = 201 if created else 200
-    return response
-
-
+@routes.post(f"{WALK}/spots", "walk_create_spot")
 def create_spot(walk_id: int):  # type: ignore[no-untyped-def]
     current = participants.participant_for_walk(walk_id)
-    clean, errors = validate_spot(json_body())
-    if clean is None:
-        raise ApiProblem("validation_failed", fields=errors)
-    try:
-        spot, created = store_spot(clean, current)
-    except ConflictError:
-        raise ApiProblem("conflict") from None
-    return _stored(spot_json(spot, current), created)
+    clean = valid_or_problem(validate_spot(json_body()))
+    spot, created = store_or_problem(store_spot, clean, current)
+    return stored_response(spot_json(spot, current), created)
 
 
+@routes.put(f"{WALK}/spots/<spot_id>/photos/<photo_id>", "walk_spot_photo")
 def put_photo(walk_id: int, spot_id: str, photo_id: str):  # type: ignore[no-untyped-def]
     current = participants.participant_for_walk(walk_id)
     spot = db.session.get(WalkSpot, canonical_uuid(spot_id)) if canonical_uuid(spot_id) else None
@@ -116,25 +100,21 @@ def put_photo(walk_id: int, spot_id: str, photo_id: str):  # type: ignore[no-unt
         raise rejected_photo(rejected) from None
     except PhotoConflict:
         raise photo_conflict() from None
-    return _stored(
+    return stored_response(
         {"id": photo.id, "spot_id": photo.spot_id, "width": photo.width, "height": photo.height},
         created,
     )
 
 
+@routes.post(f"{WALK}/stops/<int:stop_id>/ratings", "walk_rate_stop")
 def rate_stop(walk_id: int, stop_id: int):  # type: ignore[no-untyped-def]
     current = participants.participant_for_walk(walk_id)
     stop = db.session.get(WalkStop, stop_id)
     if stop is None or stop.walk_id != walk_id:
         raise ApiProblem("not_found")
-    clean, errors = validate_rating(json_body())
-    if clean is None:
-        raise ApiProblem("validation_failed", fields=errors)
-    try:
-        rating, created = store_rating(clean, stop, current)
-    except ConflictError:
-        raise ApiProblem("conflict") from None
-    return _stored(rating_json(rating), created)
+    clean = valid_or_problem(validate_rating(json_body()))
+    rating, created = store_or_problem(store_rating, clean, stop, current)
+    return stored_response(rating_json(rating), created)
 
 
 def _checkable_measure(walk_id: int, measure_id: int) -> Measure:
@@ -146,18 +126,15 @@ def _checkable_measure(walk_id: int, measure_id: int) -> Measure:
     raise ApiProblem("not_found")
 
 
+@routes.get(f"{WALK}/measures/<int:measure_id>", "walk_measure")
 def get_measure(walk_id: int, measure_id: int):  # type: ignore[no-untyped-def]
     return jsonify(_measure_json(_checkable_measure(walk_id, measure_id)))
 
 
+@routes.post(f"{WALK}/measures/<int:measure_id>/checks", "walk_check_measure")
 def check_measure(walk_id: int, measure_id: int):  # type: ignore[no-untyped-def]
     measure = _checkable_measure(walk_id, measure_id)
     current = participants.participant_for_walk(walk_id)
-    clean, errors = validate_check(json_body())
-    if clean is None:
-        raise ApiProblem("validation_failed", fields=errors)
-    try:
-        check, created = store_check(clean, measure.id, current)
-    except ConflictError:
-        raise ApiProblem("conflict") from None
-    return _stored(check_json(check), created)
+    clean = valid_or_problem(validate_check(json_body()))
+    check, created = store_or_problem(store_check, clean, measure.id, current)
+    return stored_response(check_json(check), created)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.core.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
 from webapp.observations.links import register_link
+from webapp.observations.models import PhotoFile
 
 # Safety-audit factors rated at each stop, 0 (bad) to 3 (good).
 FACTORS = ("lighting", "overview", "people", "upkeep", "walkway", "feeling")
@@ -159,7 +160,14 @@ class WalkParticipant(db.Model):
 class _ParticipantRecord:
     """Client-keyed rows made by a participant (see webapp.core.idempotency.insert_once)."""
 
-    participant_id: Mapped[str]
+    # The phone's UUID. The keys stand first in the table (sort_order), after them a model's own.
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, sort_order=-1)
+    walk_id: Mapped[int] = mapped_column(
+        ForeignKey("safety_walks.id", ondelete="CASCADE"), index=True, sort_order=-1
+    )
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("walk_participants.id", ondelete="CASCADE"), index=True, sort_order=-1
+    )
 
     @property
     def author_id(self) -> str:
@@ -175,13 +183,6 @@ class WalkSpot(_ParticipantRecord, db.Model):
         CheckConstraint("lon >= -180 AND lon <= 180", name="lon_range"),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the phone's UUID
-    walk_id: Mapped[int] = mapped_column(
-        ForeignKey("safety_walks.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[str] = mapped_column(
-        ForeignKey("walk_participants.id", ondelete="CASCADE"), index=True
-    )
     lat: Mapped[float]
     lon: Mapped[float]
     accuracy_m: Mapped[float | None] = mapped_column(nullable=True)
@@ -206,7 +207,7 @@ class WalkSpot(_ParticipantRecord, db.Model):
     )
 
 
-class WalkSpotPhoto(db.Model):
+class WalkSpotPhoto(PhotoFile, db.Model):
     """A re-encoded, metadata-free JPEG of a spot (stored like observation photos)."""
 
     __tablename__ = "walk_spot_photos"
@@ -215,13 +216,6 @@ class WalkSpotPhoto(db.Model):
     spot_id: Mapped[str] = mapped_column(
         ForeignKey("walk_spots.id", ondelete="CASCADE"), index=True
     )
-    storage_name: Mapped[str] = mapped_column(String(80), unique=True)
-    width: Mapped[int]
-    height: Mapped[int]
-    size_bytes: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    upload_sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     spot: Mapped[WalkSpot] = relationship(back_populates="photos")
 
@@ -235,15 +229,8 @@ class WalkRating(_ParticipantRecord, db.Model):
         for f in FACTORS
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    walk_id: Mapped[int] = mapped_column(
-        ForeignKey("safety_walks.id", ondelete="CASCADE"), index=True
-    )
     stop_id: Mapped[int] = mapped_column(
         ForeignKey("walk_stops.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[str] = mapped_column(
-        ForeignKey("walk_participants.id", ondelete="CASCADE"), index=True
     )
     lighting: Mapped[int | None] = mapped_column(Integer, nullable=True)
     overview: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -265,15 +252,8 @@ class WalkMeasureCheck(_ParticipantRecord, db.Model):
 
     __tablename__ = "walk_measure_checks"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    walk_id: Mapped[int] = mapped_column(
-        ForeignKey("safety_walks.id", ondelete="CASCADE"), index=True
-    )
     measure_id: Mapped[int] = mapped_column(
         ForeignKey("measures.id", ondelete="CASCADE"), index=True
-    )
-    participant_id: Mapped[str] = mapped_column(
-        ForeignKey("walk_participants.id", ondelete="CASCADE"), index=True
     )
     answer: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")

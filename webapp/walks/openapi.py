@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from webapp.core.openapi import error_responses as _errors
+from webapp.core.openapi import json_body, stored_responses, token_path
 from webapp.walks.models import CHECK_ANSWERS, FACTORS, RATING_MAX
 
 SECURITY = [{"session": [], "csrf": []}]
@@ -29,12 +30,12 @@ def _create(summary: str, schema: dict[str, Any], **params: str) -> dict[str, An
                 "Walk participants only (session from the join code). Idempotent on `id`."
             ),
             "parameters": _params(**params),
-            "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
-            "responses": {
-                "201": {"description": "Created: the stored record"},
-                "200": {"description": "Replay of the same content: the stored record"},
-                **_errors(400, 401, 404, 409, 413, 415, 422),
-            },
+            "requestBody": json_body(schema),
+            "responses": stored_responses(
+                "Created: the stored record",
+                "Replay of the same content: the stored record",
+                (400, 401, 404, 409, 413, 415, 422),
+            ),
         }
     }
 
@@ -93,11 +94,9 @@ SPOT_PHOTO = {
             "required": True,
             "content": {"image/jpeg": {"schema": {"type": "string"}}},
         },
-        "responses": {
-            "201": {"description": "Stored"},
-            "200": {"description": "Replay of the same photo"},
-            **_errors(401, 404, 409, 413, 422),
-        },
+        "responses": stored_responses(
+            "Stored", "Replay of the same photo", (401, 404, 409, 413, 422)
+        ),
     }
 }
 
@@ -114,15 +113,10 @@ def _read(summary: str, **params: str) -> dict[str, Any]:
 
 def walk_paths() -> dict[str, Any]:
     return {
-        "/walk-session": {
-            "get": {
-                "summary": "A fresh CSRF token; `authenticated`: the walk session is valid",
-                "security": [],
-                "responses": {
-                    "200": {"description": "{csrf_token, authenticated, walk_id, outbox_scope}"}
-                },
-            }
-        },
+        "/walk-session": token_path(
+            "A fresh CSRF token; `authenticated`: the walk session is valid",
+            "{csrf_token, authenticated, walk_id, outbox_scope}",
+        ),
         "/walks/{walk_id}": {
             "get": {
                 "summary": "The participant's walk: name, time, route and stops",

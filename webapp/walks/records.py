@@ -8,7 +8,7 @@ under that UUID is a conflict.
 from __future__ import annotations
 
 from datetime import UTC, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from webapp.core.audit.service import record as audit
 from webapp.core.idempotency import content_digest, insert_once
@@ -24,6 +24,8 @@ from webapp.walks.models import (
 )
 from webapp.walks.validation import CleanCheck, CleanRating, CleanSpot
 
+Row = TypeVar("Row", WalkSpot, WalkRating, WalkMeasureCheck)
+
 
 class PhotoConflict(Exception):
     """The photo UUID is taken by another photo or another spot."""
@@ -35,13 +37,15 @@ def _actor(participant: WalkParticipant) -> str:
 
 def store_spot(clean: CleanSpot, participant: WalkParticipant) -> tuple[WalkSpot, bool]:
     canonical = {**clean.canonical(), "walk_id": participant.walk_id}
-    spot = WalkSpot(
-        **clean.columns(),
-        walk_id=participant.walk_id,
-        participant_id=participant.id,
-        content_hash=content_digest(canonical),
+    spot = _participant_row(
+        WalkSpot, participant, **clean.columns(), content_hash=content_digest(canonical)
     )
     return _store_once(spot, "walk_spot.create", participant, walk_id=participant.walk_id)
+
+
+def _participant_row(model: type[Row], participant: WalkParticipant, **columns: Any) -> Row:
+    """A participant's new record: its walk and its participant (the keys all of them share)."""
+    return model(walk_id=participant.walk_id, participant_id=participant.id, **columns)
 
 
 def _store_once(row: Any, action: str, participant: WalkParticipant, **details: Any) -> Any:
@@ -56,11 +60,11 @@ def _store_once(row: Any, action: str, participant: WalkParticipant, **details: 
 def store_rating(
     clean: CleanRating, stop: WalkStop, participant: WalkParticipant
 ) -> tuple[WalkRating, bool]:
-    rating = WalkRating(
+    rating = _participant_row(
+        WalkRating,
+        participant,
         id=clean.id,
-        walk_id=participant.walk_id,
         stop_id=stop.id,
-        participant_id=participant.id,
         note=clean.note,
         rated_at=clean.rated_at.astimezone(UTC),
         content_hash=content_digest(clean.canonical(stop.id)),
@@ -74,11 +78,11 @@ def store_rating(
 def store_check(
     clean: CleanCheck, measure_id: int, participant: WalkParticipant
 ) -> tuple[WalkMeasureCheck, bool]:
-    check = WalkMeasureCheck(
+    check = _participant_row(
+        WalkMeasureCheck,
+        participant,
         id=clean.id,
-        walk_id=participant.walk_id,
         measure_id=measure_id,
-        participant_id=participant.id,
         answer=clean.answer,
         note=clean.note,
         content_hash=content_digest(clean.canonical(measure_id)),

@@ -29,10 +29,7 @@ from webapp.core.fieldinput import (
 from webapp.core.inputs import record_id
 from webapp.observations.validation import (
     CleanPoint,
-    accuracy_metres,
-    active_category,
-    true_or_false,
-    utc_offset_minutes,
+    point_fields,
 )
 from webapp.walks.models import CHECK_ANSWERS, FACTORS, RATING_MAX
 
@@ -152,46 +149,28 @@ class CleanSpot(CleanPoint):
     """A spot marked on a walk: the same point as an observation, without the extras."""
 
 
-def _body(payload: Any, allowed: set[str], errors: Errors) -> dict[str, Any]:
-    if not isinstance(payload, dict):
-        errors["_"] = _("The request body must be a JSON object.")
-        return {}
+def _body(payload: Any, allowed: set[str]) -> tuple[dict[str, Any], Errors]:
+    """The JSON object sent and the messages for fields it should not have; an empty body when
+    it is no object or an empty one (with the message for that)."""
+    if not isinstance(payload, dict) or not payload:
+        return {}, {"_": _("The request body must be a JSON object.")}
+    errors: Errors = {}
     unknown_fields(payload, allowed, errors)
-    return payload
+    return payload, errors
 
 
 def validate_spot(payload: Any) -> tuple[CleanSpot | None, Errors]:
-    errors: Errors = {}
-    body = _body(payload, SPOT_FIELDS, errors)
+    """The point fields as for an observation (one validator for both), and a note."""
+    body, errors = _body(payload, SPOT_FIELDS)
     if not body:
-        return None, errors or {"_": _("The request body must be a JSON object.")}
-    spot_id = client_uuid(body.get("id"), errors)
-    lat = coordinate(body.get("lat"), "lat", 90, errors)
-    lon = coordinate(body.get("lon"), "lon", 180, errors)
-    accuracy = accuracy_metres(body.get("accuracy_m"), errors)
-    observed_at = aware_time(body.get("observed_at"), "observed_at", errors)
-    category = active_category(body.get("category"), errors)
+        return None, errors
+    point = point_fields(body, errors)
     note = free_text(
         body.get("note"), "note", errors, max_length=current_app.config["NOTE_MAX_LENGTH"]
     )
-    manual = true_or_false(body, "manual_position", errors)
     if errors:
         return None, errors
-    assert spot_id and lat is not None and lon is not None and observed_at and category
-    return (
-        CleanSpot(
-            id=spot_id,
-            lat=lat,
-            lon=lon,
-            accuracy_m=accuracy,
-            observed_at=observed_at,
-            utc_offset_min=utc_offset_minutes(observed_at),
-            category_code=category,
-            note=note,
-            manual_position=manual,
-        ),
-        {},
-    )
+    return CleanSpot(**point, note=note), {}
 
 
 @dataclass
@@ -220,10 +199,9 @@ def validate_rating(
     payload: Any, *, now: datetime | None = None
 ) -> tuple[CleanRating | None, Errors]:
     """Six factors, each a whole number 0–3 or null (not rated); at least one must be rated."""
-    errors: Errors = {}
-    body = _body(payload, RATING_FIELDS, errors)
+    body, errors = _body(payload, RATING_FIELDS)
     if not body:
-        return None, errors or {"_": _("The request body must be a JSON object.")}
+        return None, errors
     rating_id = client_uuid(body.get("id"), errors)
     values: dict[str, int | None] = {}
     for factor in FACTORS:
@@ -266,10 +244,9 @@ class CleanCheck:
 
 
 def validate_check(payload: Any) -> tuple[CleanCheck | None, Errors]:
-    errors: Errors = {}
-    body = _body(payload, CHECK_FIELDS, errors)
+    body, errors = _body(payload, CHECK_FIELDS)
     if not body:
-        return None, errors or {"_": _("The request body must be a JSON object.")}
+        return None, errors
     check_id = client_uuid(body.get("id"), errors)
     answer = choice(body.get("answer"), "answer", CHECK_ANSWERS, errors)
     note = free_text(body.get("note"), "note", errors, max_length=RATING_NOTE_MAX)

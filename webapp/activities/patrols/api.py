@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,13 +13,13 @@ from webapp.core.access import require_field_user
 from webapp.core.errors import ApiProblem
 from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
+from webapp.core.routes import RouteTable
+
+routes = RouteTable()
+register = routes.register
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/activities/<activity_id>/stop", view_func=stop, methods=["POST"])
-    bp.add_url_rule("/patrols/open", view_func=open_patrol, methods=["GET"])
-
-
+@routes.post("/activities/<activity_id>/stop")
 def stop(activity_id: str):  # type: ignore[no-untyped-def]
     """200 when stopped now or when the same stop is replayed; 409 for a different stop."""
     require_field_user()
@@ -40,6 +40,7 @@ def stop(activity_id: str):  # type: ignore[no-untyped-def]
     return jsonify(activity_json(patrol, current_user))
 
 
+@routes.get("/patrols/open")
 def open_patrol():  # type: ignore[no-untyped-def]
     require_field_user()
     patrol = open_patrol_for(current_user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.core.openapi import error_responses, json_body, uuid_path_params
+from webapp.core.openapi import error_responses, json_body, json_response, uuid_path_params
 
 PATROL_STOP_IN: dict[str, Any] = {
     "type": "object",
@@ -39,10 +39,7 @@ def patrol_paths() -> dict[str, Any]:
             "get": {
                 "summary": "The caller's patrol that is still running, if any",
                 "responses": {
-                    "200": {
-                        "description": "{patrol: activity or null}",
-                        "content": {"application/json": {"schema": OPEN_PATROL}},
-                    },
+                    "200": json_response("{patrol: activity or null}", OPEN_PATROL),
                     **error_responses(401, 403),
                 },
             }

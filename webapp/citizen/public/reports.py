@@ -123,6 +123,12 @@ class NotNow(Exception):
 _RETRY_CODES = {guard.TOO_EARLY: "too_soon", guard.EXPIRED: "form_expired"}
 
 
+def new_report(clean: CleanReport) -> PublicReport:
+    """The row for a clean report, waiting for moderation (not yet added to the session)."""
+    # A clean report's fields are the stored report's columns.
+    return PublicReport(**asdict(clean), content_hash=content_digest(clean.canonical()))
+
+
 def store_report(clean: CleanReport, verdict: guard.Verdict) -> tuple[PublicReport, bool]:
     """Insert, or recognise a replay. Raises idempotency.ConflictError for other content, and
     NotNow when a new report's token is too young, expired or used, or the address has sent
@@ -132,9 +138,7 @@ def store_report(clean: CleanReport, verdict: guard.Verdict) -> tuple[PublicRepo
     missed the answer. Nothing about the sender is stored and nothing is audited: the audit
     trail keeps the caller's address, and a resident's report must not carry one.
     """
-    # A clean report's fields are the stored report's columns.
-    report = PublicReport(**asdict(clean), content_hash=content_digest(clean.canonical()))
-    report, created = insert_once(report)
+    report, created = insert_once(new_report(clean))
     if not created:
         return report, False
     problem = _RETRY_CODES.get(verdict.reason or "")

@@ -12,8 +12,8 @@ import uuid
 from datetime import datetime, timedelta
 
 from webapp.auth.models import User
-from webapp.citizen.models import PublicReport, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from webapp.core.idempotency import content_digest
+from webapp.citizen.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from webapp.citizen.public.reports import CleanReport, new_report
 from webapp.extensions import db
 from webapp.measures.models import Measure
 
@@ -78,26 +78,17 @@ def seed_citizen_demo(coordinator: User, rng: random.Random, now: datetime) -> N
 def _reports(coordinator: User, rng: random.Random, now: datetime) -> None:
     for index, (lat, lon, feeling, category, text, status, public_text) in enumerate(REPORTS):
         received = (now - timedelta(days=2 + 3 * index)).replace(minute=0)
-        canonical = {"lat": lat, "lon": lon, "feeling": feeling, "category": category,
-                     "text": text, "time_of_day": None, "contact": ""}  # fmt: skip
-        moderated = status != "pending"
-        db.session.add(
-            PublicReport(
-                id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                lat=lat,
-                lon=lon,
-                feeling=feeling,
-                category_code=category,
-                text=text,
-                content_hash=content_digest(canonical),
-                received_at=received,
-                status=status,
-                public_text=public_text,
-                moderated_at=received + timedelta(hours=20) if moderated else None,
-                moderated_by_id=coordinator.id if moderated else None,
-                measure=_measure(public_text, lat, lon, coordinator, now),
-            )
-        )
+        report_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        # As a resident's phone sends it, then as the coordinator handled it.
+        report = new_report(CleanReport(report_id, lat, lon, feeling, category, text, None, ""))
+        report.received_at = received
+        report.status = status
+        report.public_text = public_text
+        if status != "pending":
+            report.moderated_at = received + timedelta(hours=20)
+            report.moderated_by_id = coordinator.id
+        report.measure = _measure(public_text, lat, lon, coordinator, now)
+        db.session.add(report)
 
 
 def _measure(

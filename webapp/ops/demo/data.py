@@ -11,8 +11,7 @@ from webapp.auth.cli import new_user
 from webapp.auth.models import User
 from webapp.core.access import Role
 from webapp.extensions import db
-from webapp.observations.models import Observation
-from webapp.observations.service import content_hash
+from webapp.observations.service import new_observation
 from webapp.observations.validation import CleanObservation
 from webapp.ops.demo.citizen import seed_citizen_demo
 from webapp.ops.demo.history import seed_history
@@ -147,26 +146,7 @@ def _seed_observations(
             else "shared",
             manual_position=False,
         )
-        db.session.add(_observation(clean, author))
-
-
-def _observation(clean: CleanObservation, author: User) -> Observation:
-    return Observation(
-        id=clean.id,
-        lat=clean.lat,
-        lon=clean.lon,
-        accuracy_m=clean.accuracy_m,
-        observed_at=clean.observed_at,
-        observed_utc_offset_min=clean.utc_offset_min,
-        category_code=clean.category_code,
-        note=clean.note,
-        rating=clean.rating,
-        visibility=clean.visibility,
-        author_id=author.id,
-        activity_id=clean.activity_id,
-        walk_id=clean.walk_id,
-        content_hash=content_hash(clean),
-    )
+        db.session.add(new_observation(clean, author))
 
 
 def _ensure_users() -> list[User]:
