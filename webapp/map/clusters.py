@@ -219,24 +219,25 @@ def _counted(rows: Any, codes: list[str]) -> Any:
     )
 
 
-def _records_query(filters: Filters, tiles: TileRange, user: User, codes: list[str]) -> Any:
-    """Cells counted from the records themselves (a period, "mine", an activity, zoom > 17)."""
+def _records_in(tiles: TileRange) -> Any:
+    """Each record in the tiles as a row of _counted's input (a count of 1 at its cell)."""
     d = cell_divisor(tiles.zoom)
     mx0, mx1, my0, my1 = tiles.units
     # Integer // integer renders as "/" on both databases: floor division of non-negative ints.
-    rows = (
-        db.select(
-            (Observation.mx // literal(d, Integer)).label("cx"),
-            (Observation.my // literal(d, Integer)).label("cy"),
-            literal(1, Integer).label("n"),
-            Observation.mx.label("sx"),
-            Observation.my.label("sy"),
-            Observation.visibility,
-            Observation.category_code,
-        )
-        .where(Observation.mx.between(mx0, mx1), Observation.my.between(my0, my1))
-        .where(_viewer_may_read(user))
-    )
+    return db.select(
+        (Observation.mx // literal(d, Integer)).label("cx"),
+        (Observation.my // literal(d, Integer)).label("cy"),
+        literal(1, Integer).label("n"),
+        Observation.mx.label("sx"),
+        Observation.my.label("sy"),
+        Observation.visibility,
+        Observation.category_code,
+    ).where(Observation.mx.between(mx0, mx1), Observation.my.between(my0, my1))
+
+
+def _records_query(filters: Filters, tiles: TileRange, user: User, codes: list[str]) -> Any:
+    """Cells counted from the records themselves (a period, "mine", an activity, zoom > 17)."""
+    rows = _records_in(tiles).where(_viewer_may_read(user))
     # The GeoJSON API's own filters, so list and map can never disagree; the tiles replace bbox.
     rows = _with_weeks(_apply_filters(rows, replace(filters, bbox=None), user), filters)
     return _counted(rows.subquery(), codes)
@@ -276,18 +277,8 @@ def _stored_query(filters: Filters, tiles: TileRange, user: User, codes: list[st
     )  # fmt: skip
     parts = [_same_filters(stored, MapCell, filters), _same_filters(pending, MapCellDelta, filters)]
     if set(allowed) != set(VISIBILITIES):
-        own = (
-            db.select(
-                (Observation.mx // literal(d, Integer)).label("cx"),
-                (Observation.my // literal(d, Integer)).label("cy"),
-                literal(1, Integer).label("n"),
-                Observation.mx.label("sx"),
-                Observation.my.label("sy"),
-                Observation.visibility,
-                Observation.category_code,
-            )
-            .where(Observation.mx.between(mx0, mx1), Observation.my.between(my0, my1))
-            .where(Observation.author_id == user.id, Observation.visibility.not_in(allowed))
+        own = _records_in(tiles).where(
+            Observation.author_id == user.id, Observation.visibility.not_in(allowed)
         )
         parts.append(_same_filters(own, Observation, filters))
     return _counted(union_all(*parts).subquery(), codes)
