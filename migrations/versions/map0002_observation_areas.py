@@ -89,7 +89,8 @@ def _backfill():
         ).fetchall()
         if not rows:
             break
-        batch = [member for row in rows for member in rows_for(row, shapes)]
+        # No rural rows here: area_id still has its foreign key (map0003rural adds them).
+        batch = [member for row in rows for member in rows_for(row, shapes, rural=False)]
         if batch:
             connection.execute(observation_areas.insert(), batch)
         last_id = rows[-1].id

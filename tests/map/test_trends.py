@@ -12,7 +12,7 @@ from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.geo.areas import Area
-from webapp.observations.areas import observation_areas, week_index
+from webapp.observations.areas import RURAL_AREA_ID, observation_areas, week_index
 from webapp.observations.models import Observation
 
 URL = "/api/v1/map/trends"
@@ -163,6 +163,71 @@ def test_an_area_added_later_shows_up_with_its_counts(app, world, as_user):
         }  # fmt: skip
         db.session.commit()
     assert sum(by_code(get(as_user(world["coordinator"])))["by-norr"]) == 6
+
+
+def _rural_rows(observation_id: str) -> int:
+    return db.session.scalar(
+        db.select(db.func.count())
+        .select_from(observation_areas)
+        .where(observation_areas.c.observation_id == observation_id)
+        .where(observation_areas.c.area_id == RURAL_AREA_ID)
+    )
+
+
+def test_a_record_moved_from_the_town_to_the_countryside_counts_as_rural(app, world, as_user):
+    client = as_user(world["coordinator"])
+    before = by_code(get(client))
+    assert sum(before["landsbygd"]) == 1
+    with app.app_context():
+        town_record = db.session.scalars(
+            db.select(Observation).where(Observation.status == "closed")
+        ).one()  # the one at TOWN_EDGE
+        assert _rural_rows(town_record.id) == 0
+        town_record.lat, town_record.lon = RURAL
+        db.session.commit()
+        assert _rural_rows(town_record.id) == 1  # stored on write, not computed when read
+    after = by_code(get(client))
+    assert sum(after["landsbygd"]) == 2
+    assert sum(after["sunne-tatort"]) == sum(before["sunne-tatort"]) - 1
+    assert sum(after["sunne-kommun"]) == sum(before["sunne-kommun"])
+    # And back: no rural row is left behind.
+    with app.app_context():
+        record = db.session.get(Observation, town_record.id)
+        record.lat, record.lon = TOWN_EDGE
+        db.session.commit()
+        assert _rural_rows(record.id) == 0
+    assert sum(by_code(get(client))["landsbygd"]) == 1
+
+
+def test_changing_or_deleting_the_town_outline_rebuilds_the_rural_rows(app, world, as_user):
+    client = as_user(world["coordinator"])
+    with app.app_context():
+        town = db.session.scalars(db.select(Area).filter_by(code="sunne-tatort")).one()
+        lat, lon = CENTRUM  # the town shrinks to a small square around centrum
+        town.geometry = {
+            "type": "Polygon",
+            "coordinates": [[[lon - 0.005, lat - 0.005], [lon + 0.005, lat - 0.005],
+                             [lon + 0.005, lat + 0.005], [lon - 0.005, lat + 0.005],
+                             [lon - 0.005, lat - 0.005]]],
+        }  # fmt: skip
+        db.session.commit()
+    counts = by_code(get(client))
+    assert sum(counts["landsbygd"]) == 2  # the record at TOWN_EDGE is now outside the town
+    assert sum(counts["sunne-tatort"]) == 6
+    with app.app_context():
+        db.session.delete(db.session.scalars(db.select(Area).filter_by(code="sunne-tatort")).one())
+        db.session.commit()
+        # No town left: no "Landsbygd" row in the answer, and no rows of the deleted area.
+        assert (
+            db.session.scalar(
+                db.select(db.func.count())
+                .select_from(observation_areas)
+                .where(observation_areas.c.area_id.not_in(db.select(Area.id)))
+                .where(observation_areas.c.area_id != RURAL_AREA_ID)
+            )
+            == 0
+        )
+    assert "landsbygd" not in by_code(get(client))
 
 
 def test_deleting_a_record_deletes_its_membership(app, world):

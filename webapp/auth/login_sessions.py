@@ -44,6 +44,20 @@ def current() -> LoginSession | None:
     return db.session.get(LoginSession, _digest(token))
 
 
+def current_with_user() -> tuple[LoginSession, User] | None:
+    """The row named by this request's cookie (ended or not) and its user, in one query; None
+    without a cookie token, a row or a user."""
+    token = session.get(TOKEN_KEY)
+    if not isinstance(token, str) or not token:
+        return None
+    found = db.session.execute(
+        db.select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.id == _digest(token))
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
 def idle_limit(role: str) -> timedelta | None:
     """How long a session of `role` may sit unused (None: no limit).
 

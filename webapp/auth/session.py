@@ -48,14 +48,12 @@ def check_login_session() -> None:
     g.login_session = None
     if request.endpoint in _PASSIVE_ENDPOINTS or "_user_id" not in session:
         return
-    row = login_sessions.current()
-    user = db.session.get(User, row.user_id) if row is not None else None
-    if (
-        row is None
-        or user is None
-        or row.ended_at is not None
-        or str(user.id) != str(session.get("_user_id"))
-    ):
+    found = login_sessions.current_with_user()  # one query: the session row and its user
+    if found is None:
+        _drop_login()
+        return
+    row, user = found
+    if row.ended_at is not None or str(user.id) != str(session.get("_user_id")):
         _drop_login()
         return
     reason = login_sessions.expiry_reason(row, user.role)
@@ -63,6 +61,11 @@ def check_login_session() -> None:
         _expire(row, user, reason)
         return
     g.login_session = row
+    # A strong reference: the session's identity map holds clean objects weakly, and load_user
+    # would otherwise read the user a second time. The plain values are what the request's
+    # after_request hooks read once the commit has expired every loaded object (session_user).
+    g.login_user = user
+    g.login_user_values = (user.id, user.may_log_in)
     if login_sessions.touch(row):
         db.session.commit()
 
@@ -96,10 +99,32 @@ def load_user(user_id: str) -> User | None:
     row = g.get("login_session")
     if row is None or str(row.user_id) != user_id:
         return None
-    user = db.session.get(User, row.user_id)
+    user = g.get("login_user")
+    if user is None or user.id != row.user_id:
+        user = db.session.get(User, row.user_id)
     if user is None or not user.may_log_in:
         return None
     return user
+
+
+def session_user() -> tuple[bool, int | None]:
+    """(authenticated, user id) of this request, for hooks that run after the view's commit.
+
+    After a commit every loaded object is expired, and asking `current_user.is_authenticated`
+    would read the user again (on SQLite a second wait for the writer lock) for values that
+    check_login_session read at the start of the request. Those are used while `current_user`
+    is still the session's own user (or not loaded yet); after a login or logout during the
+    request, `current_user` itself answers.
+    """
+    loaded = g.get("_login_user")  # Flask-Login's cache of current_user
+    if loaded is None or loaded is g.get("login_user"):
+        values = g.get("login_user_values")
+        if g.get("login_session") is None or values is None or not values[1]:
+            return False, None
+        return True, values[0]
+    if loaded.is_authenticated:
+        return True, loaded.id
+    return False, None
 
 
 def unauthorized():  # type: ignore[no-untyped-def]

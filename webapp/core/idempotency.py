@@ -43,7 +43,8 @@ def content_digest(canonical: dict[str, Any]) -> str:
 def insert_once(row: Row) -> tuple[Row, bool]:
     """Insert `row` or recognise a replay. Returns (row, created); the caller commits.
 
-    Must be the first write of the transaction: a refused insert rolls the session back.
+    Must be the first write of the transaction: a refused insert rolls the session back, with
+    whatever else was added to the session beside `row` (e.g. its audit entry, flushed with it).
     """
     db.session.add(row)
     try:

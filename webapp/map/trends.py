@@ -3,7 +3,8 @@
 Read from the stored membership (webapp/observations/areas.py), never by point in polygon at
 read time. The filters are the map's own (parse_filters); a bounding box makes no sense for a
 trend per area and is ignored. Every area in the table appears, including any added later, plus
-"Landsbygd": records in the municipality (an area of kind "kommun") but in no town (kind "tatort").
+"Landsbygd": records in the municipality (an area of kind "kommun") but in no town (kind "tatort"),
+stored on write like the others (RURAL_AREA_ID), so it costs what any area costs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import case, exists, func, select
 
 from webapp.activities.models import Activity
 from webapp.auth.models import User
@@ -25,7 +26,14 @@ from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.geo.areas import Area
 from webapp.map.geojson import FILTER_PARAMETERS, Filters, counted_answer, parse_filters
-from webapp.observations.areas import observation_areas, week_index, week_start
+from webapp.observations.areas import (
+    MUNICIPALITY_KIND,
+    RURAL_AREA_ID,
+    TOWN_KIND,
+    observation_areas,
+    week_index,
+    week_start,
+)
 from webapp.observations.models import Observation
 from webapp.promises.models import promise_activity_types
 
@@ -99,12 +107,19 @@ def area_trends(filters: Filters, area_codes: list[str] | None, user: User) -> t
     police = func.sum(case((oa.c.visibility == "police", 1), else_=0))
     base = [oa.c.week.between(first, last), *_conditions(filters, user, oa)]
     weeks = last - first + 1
-    counts: dict[int, list[int]] = {a.id: [0] * weeks for a in areas}
+    kinds = {a.kind for a in all_areas}
+    rural = (
+        MUNICIPALITY_KIND in kinds
+        and TOWN_KIND in kinds
+        and (not area_codes or RURAL_CODE in area_codes)
+    )
+    ids = [a.id for a in areas] + ([RURAL_AREA_ID] if rural else [])
+    counts: dict[int, list[int]] = {area_id: [0] * weeks for area_id in ids}
     police_total = 0
-    if areas:
+    if ids:
         query = (
             select(oa.c.area_id, oa.c.week, func.count(), police)
-            .where(oa.c.area_id.in_([a.id for a in areas]), *base)
+            .where(oa.c.area_id.in_(ids), *base)
             .group_by(oa.c.area_id, oa.c.week)
         )
         for area_id, week, n, p in db.session.execute(query):
@@ -113,30 +128,13 @@ def area_trends(filters: Filters, area_codes: list[str] | None, user: User) -> t
     answer_areas = [
         {"code": a.code, "name": a.name, "kind": a.kind, "counts": counts[a.id]} for a in areas
     ]
-    municipality = [a.id for a in all_areas if a.kind == "kommun"]
-    towns = [a.id for a in all_areas if a.kind == "tatort"]
-    if municipality and towns and (not area_codes or RURAL_CODE in area_codes):
-        town = observation_areas.alias("town")
-        rural = (
-            select(oa.c.week, func.count(func.distinct(oa.c.observation_id)), police)
-            .where(oa.c.area_id.in_(municipality), *base)
-            .where(
-                ~exists().where(
-                    and_(town.c.observation_id == oa.c.observation_id, town.c.area_id.in_(towns))
-                )
-            )
-            .group_by(oa.c.week)
-        )
-        rural_counts = [0] * weeks
-        for week, n, p in db.session.execute(rural):
-            rural_counts[week - first] = n
-            police_total += int(p or 0)
+    if rural:
         answer_areas.append(
             {
                 "code": RURAL_CODE,
                 "name": _("Rural areas"),
                 "kind": RURAL_CODE,
-                "counts": rural_counts,
+                "counts": counts[RURAL_AREA_ID],
             }
         )
     # Police records counted in the answer (a record counts once per area it lies in).

@@ -6,12 +6,19 @@ and even a plain (area, observation) link table joined back to observations took
 filter and group on (local week, category, visibility, status, author, time): a trend is then an
 index-only range scan of `ix_observation_areas_trend`.
 
+Beside one row per area an observation lies in, an observation in the municipality (an area of
+kind "kommun") but in no town (kind "tatort") has one more row under RURAL_AREA_ID (0, never an
+area's id): "Landsbygd" of the trends is then read like any area, not by an anti-join at query
+time. So that this row can exist, `area_id` has no foreign key to areas.
+
 The rows are kept right by mapper events in the same transaction as the change:
 - an observation inserted or changed (position, time, category, visibility, status, author):
   its rows are rewritten;
 - an area inserted or its outline changed: that area's rows are rebuilt (candidates from the
-  area's bounding box, then point in polygon in Python);
-- deletes cascade through the foreign keys (SQLite runs with foreign_keys = ON).
+  area's bounding box, then point in polygon in Python); an area deleted: its rows are deleted;
+  when the area is (or was) a municipality or a town, the rural rows are rebuilt from the stored
+  membership (one INSERT ... SELECT);
+- deleting an observation cascades through the foreign key (SQLite runs with foreign_keys = ON).
 Core bulk inserts bypass the events; they call `rows_for()` and insert the rows themselves.
 """
 
@@ -21,7 +28,20 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, event, func, inspect
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    and_,
+    event,
+    exists,
+    func,
+    inspect,
+    literal,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 from webapp.core.dbtypes import UTCDateTime
@@ -43,7 +63,8 @@ observation_areas = db.Table(
         ForeignKey("observations.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("area_id", Integer, ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+    # An area's id, or RURAL_AREA_ID (see the module docstring): no foreign key.
+    Column("area_id", Integer, primary_key=True, autoincrement=False),
     # Copies of the observation's columns (see the module docstring).
     Column("week", Integer, nullable=False),
     Column("observed_at", UTCDateTime, nullable=False),
@@ -62,6 +83,12 @@ observation_areas = db.Table(
         "observed_at",
     ),
 )
+
+# The membership row of "in the municipality, in no town" (no area has id 0).
+RURAL_AREA_ID = 0
+MUNICIPALITY_KIND = "kommun"
+TOWN_KIND = "tatort"
+RURAL_KINDS = frozenset({MUNICIPALITY_KIND, TOWN_KIND})
 
 # The observation columns the copies and the membership depend on.
 TRACKED = ("lat", "lon", "observed_at", "category_code", "visibility", "status", "author_id")
@@ -87,8 +114,12 @@ def _bbox(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
     return min(lons), min(lats), max(lons), max(lats)
 
 
-def _contains(shape: tuple[int, tuple, dict], lon: float, lat: float) -> bool:
-    _, (min_lon, min_lat, max_lon, max_lat), geometry = shape
+# (id, bounding box, geometry, kind) of an area
+Shape = tuple[int, tuple[float, float, float, float], dict[str, Any], str]
+
+
+def _contains(shape: Shape, lon: float, lat: float) -> bool:
+    _, (min_lon, min_lat, max_lon, max_lat), geometry, _kind = shape
     if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
         return False
     try:
@@ -97,39 +128,37 @@ def _contains(shape: tuple[int, tuple, dict], lon: float, lat: float) -> bool:
         return False  # an outline that is not a polygon holds nothing
 
 
-def _load_shapes(connection: Connection) -> list[tuple[int, tuple, dict]]:
+def _load_shapes(connection: Connection) -> list[Shape]:
     shapes = []
-    for area_id, geometry in connection.execute(db.select(Area.id, Area.geometry)):
+    for area_id, geometry, kind in connection.execute(db.select(Area.id, Area.geometry, Area.kind)):
         try:
-            shapes.append((area_id, _bbox(geometry), geometry))
+            shapes.append((area_id, _bbox(geometry), geometry, kind))
         except (ValueError, KeyError, TypeError, IndexError):
             continue
     return shapes
 
+
+# One statement object, built once: its compiled form is found in the cache by identity of
+# the SQL, without building the cache key of a fresh select() on every insert.
+_SHAPES_KEY = text("SELECT count(id), coalesce(max(id), 0), coalesce(max(revision), 0) FROM areas")
 
 # The outlines parsed once per process, with the (count, max revision) they were read at: a
 # cache of shared data, checked against the database on every use, never node-local state.
 _cache: dict[str, Any] = {"key": None, "shapes": []}
 
 
-def area_shapes(connection: Connection) -> list[tuple[int, tuple, dict]]:
-    """(id, bbox, geometry) of every area; a handful of rows, parsed only when they changed."""
-    key = tuple(
-        connection.execute(
-            db.select(
-                func.count(Area.id),
-                func.coalesce(func.max(Area.id), 0),
-                func.coalesce(func.max(Area.revision), 0),
-            )
-        ).one()
-    )
+def area_shapes(connection: Connection) -> list[Shape]:
+    """(id, bbox, geometry, kind) of every area; a handful of rows, parsed only when they
+    changed."""
+    key = tuple(connection.execute(_SHAPES_KEY).one())
     if key != _cache["key"]:
         _cache["shapes"], _cache["key"] = _load_shapes(connection), key
     return _cache["shapes"]
 
 
-def rows_for(values: Any, shapes: list[tuple[int, tuple, dict]]) -> list[dict[str, Any]]:
-    """Membership rows of one observation (an object or a row with the TRACKED columns + id)."""
+def rows_for(values: Any, shapes: list[Shape], *, rural: bool = True) -> list[dict[str, Any]]:
+    """Membership rows of one observation (an object or a row with the TRACKED columns + id):
+    one per area it lies in, and with `rural` (and `shapes` all the areas) its rural row."""
     lon, lat = float(values.lon), float(values.lat)
     common = {
         "observation_id": values.id,
@@ -140,7 +169,12 @@ def rows_for(values: Any, shapes: list[tuple[int, tuple, dict]]) -> list[dict[st
         "status": values.status,
         "author_id": values.author_id,
     }
-    return [{**common, "area_id": s[0]} for s in shapes if _contains(s, lon, lat)]
+    inside = [s for s in shapes if _contains(s, lon, lat)]
+    rows = [{**common, "area_id": s[0]} for s in inside]
+    kinds = {s[3] for s in inside}
+    if rural and MUNICIPALITY_KIND in kinds and TOWN_KIND not in kinds:
+        rows.append({**common, "area_id": RURAL_AREA_ID})
+    return rows
 
 
 def _write(connection: Connection, target: Observation, *, replace: bool) -> None:
@@ -166,10 +200,11 @@ def _observation_updated(_mapper, connection, target) -> None:  # type: ignore[n
 
 
 def rebuild_area(connection: Connection, area_id: int, geometry: dict[str, Any]) -> int:
-    """Recompute the membership of one area; returns how many observations it holds."""
+    """Recompute the membership of one area (not the rural rows: rebuild_rural); returns how
+    many observations it holds."""
     connection.execute(observation_areas.delete().where(observation_areas.c.area_id == area_id))
     try:
-        shape = (area_id, _bbox(geometry), geometry)
+        shape: Shape = (area_id, _bbox(geometry), geometry, "")
     except (ValueError, KeyError, TypeError, IndexError):
         return 0
     min_lon, min_lat, max_lon, max_lat = shape[1]
@@ -190,7 +225,7 @@ def rebuild_area(connection: Connection, area_id: int, geometry: dict[str, Any])
     total = 0
     batch: list[dict[str, Any]] = []
     for row in candidates:
-        batch.extend(rows_for(row, [shape]))
+        batch.extend(rows_for(row, [shape], rural=False))
         if len(batch) >= 5000:
             connection.execute(observation_areas.insert(), batch)
             total += len(batch)
@@ -199,6 +234,39 @@ def rebuild_area(connection: Connection, area_id: int, geometry: dict[str, Any])
         connection.execute(observation_areas.insert(), batch)
         total += len(batch)
     return total
+
+
+def rebuild_rural(connection: Connection) -> None:
+    """Recompute the rural rows from the stored membership: in a municipality, in no town."""
+    oa = observation_areas
+    town = oa.alias("town")
+    kind_ids = {
+        kind: db.select(Area.id).where(Area.kind == kind).scalar_subquery()
+        for kind in (MUNICIPALITY_KIND, TOWN_KIND)
+    }
+    connection.execute(oa.delete().where(oa.c.area_id == RURAL_AREA_ID))
+    copies = [oa.c[name] for name in _COPIED]
+    rural = (
+        db.select(oa.c.observation_id, literal(RURAL_AREA_ID), *copies)
+        .where(oa.c.area_id.in_(kind_ids[MUNICIPALITY_KIND]))
+        .where(
+            ~exists().where(
+                and_(
+                    town.c.observation_id == oa.c.observation_id,
+                    town.c.area_id.in_(kind_ids[TOWN_KIND]),
+                )
+            )
+        )
+        .distinct()  # an observation in two municipalities is one rural record
+    )
+    connection.execute(oa.insert().from_select(["observation_id", "area_id", *_COPIED], rural))
+
+
+_COPIED = ("week", "observed_at", "category_code", "visibility", "status", "author_id")
+
+
+def _rural_changed(*kinds: str | None) -> bool:
+    return any(kind in RURAL_KINDS for kind in kinds)
 
 
 def _next_revision(connection: Connection) -> int:
@@ -214,23 +282,36 @@ def _area_revision_on_insert(_mapper, connection, target) -> None:  # type: igno
 
 @event.listens_for(Area, "before_update")
 def _area_revision_on_update(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
-    if inspect(target).attrs["geometry"].history.has_changes():
+    # The kind too: the cached shapes carry it, and it decides the rural rows.
+    attrs = inspect(target).attrs
+    if attrs["geometry"].history.has_changes() or attrs["kind"].history.has_changes():
         target.revision = _next_revision(connection)
 
 
 @event.listens_for(Area, "after_delete")
-def _area_deleted(_mapper, _connection, _target) -> None:  # type: ignore[no-untyped-def]
+def _area_deleted(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
     _cache["key"] = None
+    connection.execute(observation_areas.delete().where(observation_areas.c.area_id == target.id))
+    if _rural_changed(target.kind):
+        rebuild_rural(connection)
 
 
 @event.listens_for(Area, "after_insert")
 def _area_inserted(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
     _cache["key"] = None
     rebuild_area(connection, target.id, target.geometry)
+    if _rural_changed(target.kind):
+        rebuild_rural(connection)
 
 
 @event.listens_for(Area, "after_update")
 def _area_updated(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
-    if inspect(target).attrs["geometry"].history.has_changes():
-        _cache["key"] = None
+    attrs = inspect(target).attrs
+    geometry, kind = attrs["geometry"].history, attrs["kind"].history
+    if not (geometry.has_changes() or kind.has_changes()):
+        return
+    _cache["key"] = None
+    if geometry.has_changes():
         rebuild_area(connection, target.id, target.geometry)
+    if _rural_changed(target.kind, *(kind.deleted or ())):
+        rebuild_rural(connection)

@@ -63,10 +63,11 @@ def store_observation(clean: CleanObservation, author: User) -> tuple[Observatio
     commit every attribute is expired, and reading them again would start a second transaction
     (on SQLite a second wait for the write lock) to fetch what it already holds.
     """
-    observation, created = insert_once(new_observation(clean, author))
-    if created:
-        record_created(observation, author)
-    return observation, created
+    observation = new_observation(clean, author)
+    # The audit entry and the event go into the same flush as the row (one round of the unit of
+    # work instead of two); a refused insert (a replay, a conflict) rolls all three back.
+    record_created(observation, author)
+    return insert_once(observation)
 
 
 def local_time_iso(observation: Observation) -> str:

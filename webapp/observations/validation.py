@@ -23,8 +23,8 @@ from webapp.core.fieldinput import (
 )
 from webapp.core.privacy import contains_personal_identity_number
 from webapp.extensions import db
+from webapp.observations import categories
 from webapp.observations.links import registered_link
-from webapp.observations.models import Category
 
 ALLOWED_FIELDS = {
     "id", "lat", "lon", "accuracy_m", "observed_at", "category", "note", "rating",
@@ -189,13 +189,10 @@ def active_category(value: Any, errors: dict[str, str]) -> str | None:
     if not isinstance(value, str) or not value:
         errors["category"] = _("Choose a category.")
         return None
-    category = (
-        db.session.get(Category, value) if len(value) <= 40 and is_clean_text(value) else None
-    )
-    if category is None or not category.active:
+    if not (len(value) <= 40 and is_clean_text(value) and categories.is_active(value)):
         errors["category"] = _("Unknown category.")
         return None
-    return category.code
+    return value
 
 
 def _note(value: Any, errors: dict[str, str]) -> str:

@@ -20,9 +20,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from webapp.auth.session import session_user
 from webapp.core.access import FIELD_ROLES, Role
 
 if TYPE_CHECKING:
@@ -91,12 +91,12 @@ def cache_policy(response: Response) -> Response:
     endpoint = request.endpoint or ""
     if endpoint in ASSET_ENDPOINTS:
         return response
-    authenticated = bool(getattr(current_user, "is_authenticated", False))
+    authenticated, user_id = session_user()
     if authenticated or request.blueprint in RECORD_BLUEPRINTS:
         # Also over a view's own "private, max-age": a photo of a police record must not stay
         # in the HTTP cache of a shared phone either.
         response.headers["Cache-Control"] = NO_STORE
         response.headers.pop("Expires", None)
     if response.mimetype == "text/html":
-        response.headers[SESSION_HEADER] = str(current_user.id) if authenticated else "none"
+        response.headers[SESSION_HEADER] = str(user_id) if authenticated else "none"
     return response
