@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, update
 
 from tests.map.test_clusters import CENTRE, get_clusters, total
 from webapp.auth.models import User
+from webapp.core import jobs
 from webapp.extensions import db
 from webapp.geo.tiles import mercator_units, tile_divisor
 from webapp.map import cells as cell_store
@@ -237,6 +238,7 @@ def test_the_worker_folds_the_pending_counts(app, officer):
     """`flask worker --once` (the same call as the worker's tick) leaves no delta behind."""
     with app.app_context():
         add_records(db.session.get(User, officer.id), 12, random.Random(5))
+    jobs.init_queue(app)  # the worker's calls run in the app its process made last: this one
     result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "map counts folded: 12" in result.output
