@@ -15,6 +15,7 @@ from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
 from webapp.core.blobs import blob_response, store
 from webapp.core.fieldinput import canonical_uuid
+from webapp.core.forms import require_valid
 from webapp.extensions import db
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import WalkMeasureForm
@@ -168,8 +169,7 @@ def protocol(walk_id: int) -> str:
 def publish_protocol(walk_id: int) -> Response:
     """Publish the public protocol (once): other systems hear of it through webhooks."""
     walk = get_walk_or_404(walk_id, write=True)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_valid(ActionForm())
     if service.publish_protocol(walk, current_user):
         flash(_("The public protocol is published."), "success")
     else:
