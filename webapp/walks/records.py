@@ -37,15 +37,21 @@ def _actor(participant: WalkParticipant) -> str:
 
 def store_spot(clean: CleanSpot, participant: WalkParticipant) -> tuple[WalkSpot, bool]:
     canonical = {**clean.canonical(), "walk_id": participant.walk_id}
-    spot = _participant_row(
-        WalkSpot, participant, **clean.columns(), content_hash=content_digest(canonical)
-    )
+    spot = _participant_row(WalkSpot, participant, canonical, **clean.columns())
     return _store_once(spot, "walk_spot.create", participant, walk_id=participant.walk_id)
 
 
-def _participant_row(model: type[Row], participant: WalkParticipant, **columns: Any) -> Row:
-    """A participant's new record: its walk and its participant (the keys all of them share)."""
-    return model(walk_id=participant.walk_id, participant_id=participant.id, **columns)
+def _participant_row(
+    model: type[Row], participant: WalkParticipant, canonical: dict[str, Any], **columns: Any
+) -> Row:
+    """A participant's new record: its walk and its participant (the keys all of them share),
+    and the digest of its `canonical` content that tells a replay from a conflict."""
+    return model(
+        walk_id=participant.walk_id,
+        participant_id=participant.id,
+        content_hash=content_digest(canonical),
+        **columns,
+    )
 
 
 def _store_once(row: Any, action: str, participant: WalkParticipant, **details: Any) -> Any:
@@ -63,11 +69,11 @@ def store_rating(
     rating = _participant_row(
         WalkRating,
         participant,
+        clean.canonical(stop.id),
         id=clean.id,
         stop_id=stop.id,
         note=clean.note,
         rated_at=clean.rated_at.astimezone(UTC),
-        content_hash=content_digest(clean.canonical(stop.id)),
         **clean.values,
     )
     return _store_once(
@@ -78,15 +84,8 @@ def store_rating(
 def store_check(
     clean: CleanCheck, measure_id: int, participant: WalkParticipant
 ) -> tuple[WalkMeasureCheck, bool]:
-    check = _participant_row(
-        WalkMeasureCheck,
-        participant,
-        id=clean.id,
-        measure_id=measure_id,
-        answer=clean.answer,
-        note=clean.note,
-        content_hash=content_digest(clean.canonical(measure_id)),
-    )
+    columns = clean.canonical(measure_id)  # a check's columns are all its content
+    check = _participant_row(WalkMeasureCheck, participant, columns, **columns)
     return _store_once(
         check, "walk.measure_check", participant, measure_id=measure_id, answer=clean.answer
     )
