@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from webapp.core.audit.service import record as audit
 from webapp.core.idempotency import content_digest, insert_once
 from webapp.extensions import db
-from webapp.observations.photos import insert_photo, store_photo, upload_digest
+from webapp.observations.photos import store_photo_once
 from webapp.walks.models import (
     WalkMeasureCheck,
     WalkParticipant,
@@ -25,10 +25,6 @@ from webapp.walks.models import (
 from webapp.walks.validation import CleanCheck, CleanRating, CleanSpot
 
 Row = TypeVar("Row", WalkSpot, WalkRating, WalkMeasureCheck)
-
-
-class PhotoConflict(Exception):
-    """The photo UUID is taken by another photo or another spot."""
 
 
 def _actor(participant: WalkParticipant) -> str:
@@ -92,36 +88,17 @@ def store_check(
 
 
 def store_spot_photo(spot: WalkSpot, photo_id: str, raw: bytes) -> tuple[WalkSpotPhoto, bool]:
-    """Re-encode (EXIF stripped) and store a spot's photo once, in the observations' store.
-
-    Raises ImageRejected for an unusable file and PhotoConflict for a taken photo id.
-    """
-    upload_sha = upload_digest(raw)
-    existing = db.session.get(WalkSpotPhoto, photo_id)
-    if existing is not None:
-        return _replay(existing, spot.id, upload_sha), False
+    """Store a spot's photo once, in the observations' store (EXIF stripped): store_photo_once."""
     spot_id = spot.id
-    # Re-encoding takes a while: end the read transaction so SQLite's write lock is not held.
-    db.session.commit()
-    stored = store_photo(raw)
-    photo = WalkSpotPhoto(
-        id=photo_id, spot_id=spot_id, upload_sha256=upload_sha, **stored.columns()
-    )
-    photo, created = insert_photo(
-        photo,
+    return store_photo_once(
+        WalkSpotPhoto,
+        photo_id,
+        raw,
+        {"spot_id": spot_id},
         lambda row: audit(
             "walk_photo.create", row, target_type="walk_spot_photos", spot_id=spot_id
         ),
     )
-    if not created:
-        return _replay(photo, spot_id, upload_sha), False
-    return photo, True
-
-
-def _replay(existing: WalkSpotPhoto, spot_id: str, upload_sha: str) -> WalkSpotPhoto:
-    if existing.spot_id != spot_id or existing.upload_sha256 != upload_sha:
-        raise PhotoConflict(existing.id)
-    return existing
 
 
 # ---- JSON shapes ------------------------------------------------------------------------------
