@@ -15,8 +15,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.auth.session import roles_required
-from webapp.core.access import Role, visibility_filter
-from webapp.core.audit.service import record_police_reads
+from webapp.core.access import Role, readable_list, visibility_filter
 from webapp.extensions import db
 from webapp.observations.models import Category
 from webapp.walks import joincode, participant, service
@@ -33,13 +32,7 @@ from webapp.walks.validation import organisations, parse_route, parse_stops
 @bp.get("/")
 @roles_required(*READ_ROLES)
 def index() -> str:
-    walks = db.session.execute(
-        db.select(SafetyWalk)
-        .where(visibility_filter(current_user, SafetyWalk.visibility, SafetyWalk.created_by_id))
-        .order_by(SafetyWalk.starts_at.desc())
-    ).scalars()
-    walks = list(walks)
-    record_police_reads("walk.list", "safety_walks", (w.visibility for w in walks))
+    walks = readable_list(SafetyWalk, "walk.list", SafetyWalk.starts_at.desc())
     return render_template("walks/index.html", walks=walks)
 
 
