@@ -252,25 +252,23 @@
     payload.id = form.elements.id.value;
     window.TryggOwnRejections = window.TryggOwnRejections || new Set();
     window.TryggOwnRejections.add(payload.id); // a refusal is shown in this form
-    try {
-      await outbox.add({
-        id: payload.id,
-        payload,
-        kind: "activity",
-        url: text.apiUrl,
-        method: "POST",
-        label: document.title.split(" – ")[0],
-      });
-    } catch (error) {
+    const kept = await outbox.keep({
+      id: payload.id,
+      payload,
+      kind: "activity",
+      url: text.apiUrl,
+      label: document.title.split(" – ")[0],
+    });
+    if (!kept) {
       setState("failed", text.textStorageFailed);
       return;
     }
     clearErrors();
     submit.disabled = true;
     setState("sending", text.textQueued);
-    const result = await outbox.flush({ force: true }).catch(() => null);
+    const sent = await outbox.sendNow(payload.id);
     submit.disabled = false;
-    if (result && result.sent.includes(payload.id)) {
+    if (sent) {
       setState("sent", text.textSent);
       window.location.assign(text.doneUrl.replace("__ID__", encodeURIComponent(payload.id)));
       return;

@@ -140,6 +140,24 @@
     return item;
   }
 
+  // add() for a page that says what happened: true once the entry is kept on the phone, false
+  // when the phone could not store it (storage full or blocked), which the page then says.
+  async function keep(entry) {
+    try {
+      await add(entry);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  // Send what was just kept, now: true when the server took item `id` in this flush (false when
+  // it waits for a connection, or was refused).
+  async function sendNow(id) {
+    const result = await flush({ force: true }).catch(() => null);
+    return Boolean(result && result.sent.includes(id));
+  }
+
   // After the user fixed a refused item: new content, a clean slate, and send again.
   async function update(id, payload, { newId } = {}) {
     const item = await get(id);
@@ -545,6 +563,8 @@
     uuid4,
     userId,
     add,
+    keep,
+    sendNow,
     list,
     get,
     count,

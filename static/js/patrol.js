@@ -223,16 +223,14 @@
       const payload = startPayload(outbox.uuid4());
       if (!looksValid(payload)) return; // the server shows what to fix
       event.preventDefault();
-      try {
-        await outbox.add({
-          id: payload.id,
-          payload,
-          kind: "patrol-start",
-          url: text.apiUrl,
-          method: "POST",
-          label: text.textLabelStart,
-        });
-      } catch (error) {
+      const kept = await outbox.keep({
+        id: payload.id,
+        payload,
+        kind: "patrol-start",
+        url: text.apiUrl,
+        label: text.textLabelStart,
+      });
+      if (!kept) {
         fail(text.textStorageFailed);
         return;
       }
@@ -240,8 +238,7 @@
       save(state);
       render(state);
       say(text.textQueuedStart, "sending");
-      const result = await outbox.flush({ force: true }).catch(() => null);
-      if (result && result.sent.includes(payload.id)) say(text.textStarted, "sent");
+      if (await outbox.sendNow(payload.id)) say(text.textStarted, "sent");
       else say(text.textQueuedStart, "queued");
     });
   }
@@ -254,17 +251,15 @@
     const payload = { ended_at: localIso(new Date()) };
     if ((state.route || []).length >= 2) payload.route = { type: "LineString", coordinates: state.route };
     const stopId = state.id + ":stop";
-    try {
-      await outbox.add({
-        id: stopId,
-        payload,
-        kind: "patrol-stop",
-        url: text.stopUrl.replace("__ID__", encodeURIComponent(state.id)),
-        method: "POST",
-        label: text.textLabelStop,
-        after: state.id,
-      });
-    } catch (error) {
+    const kept = await outbox.keep({
+      id: stopId,
+      payload,
+      kind: "patrol-stop",
+      url: text.stopUrl.replace("__ID__", encodeURIComponent(state.id)),
+      label: text.textLabelStop,
+      after: state.id,
+    });
+    if (!kept) {
       fail(text.textStorageFailed);
       return;
     }
@@ -272,8 +267,7 @@
     delete document.body.dataset.openPatrolId;
     render(null);
     say(text.textQueuedStop, "sending");
-    const result = await outbox.flush({ force: true }).catch(() => null);
-    if (result && result.sent.includes(stopId)) {
+    if (await outbox.sendNow(stopId)) {
       say(text.textStopped, "sent");
       window.location.assign(text.detailUrl.replace("__ID__", encodeURIComponent(state.id)));
       return;

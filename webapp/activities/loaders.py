@@ -10,6 +10,7 @@ from webapp.activities.models import Activity, ActivityType, FollowUp
 from webapp.auth.models import User
 from webapp.core.access import Role, can_read, visibility_filter
 from webapp.core.audit.service import record as audit
+from webapp.core.audit.service import record_police_reads
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import canonical_uuid
 from webapp.extensions import db
@@ -64,7 +65,4 @@ def readable_activities(user: User) -> Select:
 
 def audit_list(activities: list[Activity], what: str = "activity.list") -> None:
     """A list showing police records is a read of police records: note how many."""
-    police = sum(a.visibility == "police" for a in activities)
-    if police:
-        audit(what, target_type="activities", police_records=police)
-        db.session.commit()
+    record_police_reads(what, "activities", (a.visibility for a in activities))

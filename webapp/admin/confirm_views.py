@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from webapp.admin.views import get_user_or_404, render_code_page
+from webapp.admin.views import render_code_page
 from webapp.auth import codes, throttle
 from webapp.auth.models import User
 from webapp.auth.session import roles_required
@@ -57,7 +57,7 @@ def index() -> str:
 @roles_required(Role.COORDINATOR)
 def confirm(user_id: int) -> Response | str:
     """Confirm the account's data role and get the one-time code to give its owner."""
-    user = get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     if user.organisation != current_user.organisation or not user.has_data_role:
         abort(404)
     if not Form().validate_on_submit() or not user.active or not user.awaiting_confirmation:

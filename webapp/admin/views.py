@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -39,13 +30,6 @@ AUDIT_PAGE_SIZE = 100
 
 def organisation_label(organisation: str) -> str:
     return str(ORGANISATION_CHOICES.get(organisation, organisation)).lower()
-
-
-def get_user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 @bp.get("/users")
@@ -116,7 +100,7 @@ def _after_grant(user: User, done: str) -> Response | str:
 @bp.post("/users/<int:user_id>/status")
 @roles_required(Role.ADMIN)
 def set_status(user_id: int) -> Response:
-    user = get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = UserStatusForm()
     if form.validate_on_submit():
         if user.id == current_user.id:
@@ -142,7 +126,7 @@ def reset_password(user_id: int) -> Response | str:
     The administrator never sets or sees the new password. For a data role the reset also
     waits for a coordinator of the organisation, who hands over the code.
     """
-    user = get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = Form()
     # The button sends confirm=reset: a request without it (a stray or forged POST) changes nothing.
     if not form.validate_on_submit() or request.form.get("confirm") != "reset":
@@ -164,7 +148,7 @@ def change_role() -> Response | str:
         if request.form.get("user_id") == str(current_user.id):
             flash(_("You cannot change your own role."), "error")
         return redirect(url_for("admin.users"))
-    user = get_user_or_404(form.user_id.data)
+    user = db.get_or_404(User, form.user_id.data)
     role = Role(form.role.data)
     organisation = ORGANISATION_BY_ROLE.get(role) or form.organisation.data or user.organisation
     if (role.value, organisation) == (user.role, user.organisation):
@@ -237,7 +221,7 @@ def exports() -> str:
 @roles_required(Role.COORDINATOR)
 def export_user(user_id: int, kind: str) -> Response:
     """Everything linked to one account, as JSON or as a ZIP of JSON, CSV files and photos."""
-    user = get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     data = user_data(user)
     body = as_json(data) if kind == "json" else as_zip(user, data)
     audit(

@@ -8,11 +8,14 @@ nothing a reader may not see ever leaves the server.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, false, or_, select
 from werkzeug.exceptions import Forbidden, Unauthorized
+
+from webapp.core.audit.service import record_police_reads
+from webapp.extensions import db
 
 if TYPE_CHECKING:
     from webapp.auth.models import User
@@ -95,6 +98,21 @@ def visibility_filter(user: User, visibility_col, author_col=None) -> ColumnElem
     if author_col is not None:
         conditions.append(author_col == user.id)
     return or_(*conditions)
+
+
+def readable_list(model: Any, action: str, *order_by: Any) -> list[Any]:
+    """All the rows of `model` (a record with `visibility` and `created_by_id`: walks, measures)
+    the current user may read, in `order_by`; a list showing police records is audited as
+    `action` (record_police_reads)."""
+    rows = list(
+        db.session.scalars(
+            select(model)
+            .where(visibility_filter(current_user, model.visibility, model.created_by_id))
+            .order_by(*order_by)
+        )
+    )
+    record_police_reads(action, model.__tablename__, (row.visibility for row in rows))
+    return rows
 
 
 def default_visibility(user: User) -> Visibility | None:

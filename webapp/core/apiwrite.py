@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response, jsonify
+from flask import Response, jsonify, make_response
 
 from webapp.core.errors import ApiProblem
 from webapp.core.idempotency import ConflictError
@@ -45,7 +45,11 @@ def stored_response(body: Any, created: bool, location: str | None = None) -> Re
     return response
 
 
-def no_store(response: Response) -> Response:
-    """A per-session answer (tokens) that no cache may keep."""
+def no_store(*answer: Any) -> Response:
+    """A per-session answer (a token, a secret shown once) that no cache may keep.
+
+    `answer` is what a view may return (a response, or a page and its status): make_response's.
+    """
+    response = make_response(*answer)
     response.headers["Cache-Control"] = "no-store"
     return response

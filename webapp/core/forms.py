@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeField, Field, StringField, TextAreaField, TimeField
@@ -67,6 +68,12 @@ class Form(FlaskForm):
     """FlaskForm with the shared input checks on every field (see the module docstring)."""
 
     Meta = _CheckedMeta
+
+
+def require_valid(form: FlaskForm) -> None:
+    """A button's POST (no fields to correct): a missing or stale CSRF token is a 400."""
+    if not form.validate_on_submit():
+        abort(400)
 
 
 def required_text(label: Any, required_message: Any, max_length: int, *checks: Any) -> StringField:

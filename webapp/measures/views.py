@@ -10,9 +10,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.auth.session import roles_required
-from webapp.core.access import Role, visibility_filter
+from webapp.core.access import Role, readable_list
 from webapp.core.audit.service import record as audit
-from webapp.core.audit.service import record_police_reads
 from webapp.extensions import db
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import MeasureForm, StatusForm
@@ -29,14 +28,13 @@ EDITABLE = ("title", "description", "internal_note", "owner", "owner_detail", "d
 @bp.get("/")
 @roles_required(*VIEW_ROLES)
 def index() -> str:
-    measures = list(
-        db.session.execute(
-            db.select(Measure)
-            .where(visibility_filter(current_user, Measure.visibility, Measure.created_by_id))
-            .order_by(Measure.deadline.is_(None), Measure.deadline, Measure.created_at.desc())
-        ).scalars()
+    measures = readable_list(
+        Measure,
+        "measure.list",
+        Measure.deadline.is_(None),
+        Measure.deadline,
+        Measure.created_at.desc(),
     )
-    record_police_reads("measure.list", "measures", (m.visibility for m in measures))
     today = date.today()
     open_ = [m for m in measures if m.status in OPEN_STATUSES]
     closed = [m for m in measures if m.status not in OPEN_STATUSES]

@@ -16,17 +16,9 @@ from webapp.core.jsonbody import json_body
 from webapp.core.routes import RouteTable
 from webapp.extensions import db
 from webapp.observations.batch import create_observations_batch
-from webapp.observations.imaging import ImageRejected
 from webapp.observations.loaders import get_observation_or_404, get_photo_or_404
 from webapp.observations.models import Category, Photo
-from webapp.observations.photos import (
-    insert_photo,
-    photo_conflict,
-    photo_uuid,
-    rejected_photo,
-    store_photo,
-    upload_digest,
-)
+from webapp.observations.photos import photo_uuid, store_photo_once
 from webapp.observations.service import observation_json, store_observation
 from webapp.observations.validation import validate_observation
 
@@ -63,40 +55,17 @@ def get_observation(observation_id: str):  # type: ignore[no-untyped-def]
 def put_photo(observation_id: str, photo_id: str):  # type: ignore[no-untyped-def]
     """Idempotent photo upload: (observation UUID, photo UUID) with the raw image as body."""
     require_field_user()
-    observation = get_observation_or_404(observation_id, write=True)
-    photo_id = photo_uuid(photo_id)
-    raw = request.get_data(cache=False)
-    upload_sha = upload_digest(raw)
-    existing = db.session.get(Photo, photo_id)
-    if existing is not None:
-        return _photo_replay(existing, observation.id, upload_sha)
-    observation_id, author_id = observation.id, current_user.id
-    # End the read transaction before the slow re-encoding (see store_photo). A racing upload
-    # of the same photo is settled by the primary key (insert_photo).
-    db.session.commit()
-    try:
-        stored = store_photo(raw)
-    except ImageRejected as rejected:
-        raise rejected_photo(rejected) from None
-    photo = Photo(
-        id=photo_id,
-        observation_id=observation_id,
-        upload_sha256=upload_sha,
-        author_id=author_id,
-        **stored.columns(),
+    # The id, not the row: storing ends the transaction, which expires the row.
+    observation_id = get_observation_or_404(observation_id, write=True).id
+    photo, created = store_photo_once(
+        Photo,
+        photo_uuid(photo_id),
+        request.get_data(cache=False),
+        {"observation_id": observation_id},
+        lambda row: audit("photo.create", row, observation_id=observation_id),
+        author_id=current_user.id,
     )
-    photo, created = insert_photo(
-        photo, lambda row: audit("photo.create", row, observation_id=observation_id)
-    )
-    if not created:
-        return _photo_replay(photo, observation_id, upload_sha)
-    return jsonify(photo_json(photo)), 201
-
-
-def _photo_replay(existing: Photo, observation_id: str, upload_sha: str):  # type: ignore[no-untyped-def]
-    if existing.observation_id != observation_id or existing.upload_sha256 != upload_sha:
-        raise photo_conflict()
-    return jsonify(photo_json(existing)), 200
+    return jsonify(photo_json(photo)), 201 if created else 200
 
 
 def photo_json(photo: Photo) -> dict[str, Any]:

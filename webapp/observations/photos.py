@@ -104,6 +104,41 @@ def insert_photo(row: Row, on_insert: Callable[[Row], None]) -> tuple[Row, bool]
     return row, True
 
 
+def store_photo_once(
+    model: type[Row],
+    photo_id: str,
+    raw: bytes,
+    owner: dict[str, Any],
+    on_insert: Callable[[Row], None],
+    **columns: Any,
+) -> tuple[Row, bool]:
+    """Store an upload under the photo id the phone made, once: (row, created).
+
+    A replay (the same upload for the same `owner`, e.g. {"observation_id": ...}) gets the row
+    stored first; other content under that id is a 409 (photo_conflict), an unusable file a 413
+    or 422 (rejected_photo). `on_insert` as in insert_photo; `columns`: the row's other columns.
+    """
+    upload_sha = upload_digest(raw)
+    row = db.session.get(model, photo_id)
+    created = False
+    if row is None:
+        # Re-encoding takes a while: end the read transaction first (see store_photo). A racing
+        # upload of the same photo is settled by the primary key (insert_photo).
+        db.session.commit()
+        try:
+            stored = store_photo(raw)
+        except ImageRejected as rejected:
+            raise rejected_photo(rejected) from None
+        new = model(id=photo_id, upload_sha256=upload_sha, **owner, **columns, **stored.columns())
+        row, created = insert_photo(new, on_insert)
+    if not created and (
+        row.upload_sha256 != upload_sha  # type: ignore[attr-defined]
+        or any(getattr(row, name) != value for name, value in owner.items())
+    ):
+        raise photo_conflict()
+    return row, created
+
+
 def _discard(storage_name: str) -> None:
     """After a rollback: the database backend's bytes went with it, a file must be removed."""
     blobs = store()

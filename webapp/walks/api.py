@@ -17,13 +17,11 @@ from webapp.core.jsonbody import json_body
 from webapp.core.routes import RouteTable
 from webapp.extensions import db
 from webapp.measures.models import Measure
-from webapp.observations.imaging import ImageRejected
-from webapp.observations.photos import photo_conflict, photo_uuid, rejected_photo
+from webapp.observations.photos import photo_uuid
 from webapp.walks import participant as participants
 from webapp.walks.models import WalkSpot, WalkStop
 from webapp.walks.participant_views import _measure_json, follow_up_measures
 from webapp.walks.records import (
-    PhotoConflict,
     check_json,
     rating_json,
     spot_json,
@@ -94,12 +92,7 @@ def put_photo(walk_id: int, spot_id: str, photo_id: str):  # type: ignore[no-unt
     # Only the participant who marked the spot adds its photo; to others it does not exist.
     if spot is None or spot.walk_id != walk_id or spot.participant_id != current.id:
         raise ApiProblem("not_found")
-    try:
-        photo, created = store_spot_photo(spot, photo_uuid(photo_id), request.get_data(cache=False))
-    except ImageRejected as rejected:
-        raise rejected_photo(rejected) from None
-    except PhotoConflict:
-        raise photo_conflict() from None
+    photo, created = store_spot_photo(spot, photo_uuid(photo_id), request.get_data(cache=False))
     return stored_response(
         {"id": photo.id, "spot_id": photo.spot_id, "width": photo.width, "height": photo.height},
         created,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from flask import abort, request
 from flask_login import current_user
 
+from webapp.auth.session import roles_required
 from webapp.core.access import Role, can_read
 from webapp.core.audit.service import record as audit
 from webapp.core.fieldinput import canonical_uuid
@@ -29,6 +34,19 @@ def get_walk_or_404(walk_id: int, *, write: bool = False) -> SafetyWalk:
         audit("walk.read", walk)
         db.session.commit()
     return walk
+
+
+def coordinator_walk(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A coordinator's view of one walk: called with the walk of its URL's walk_id, loaded for
+    writing (get_walk_or_404), in place of the id. Views that need the id after a rollback take
+    the id instead."""
+
+    @roles_required(Role.COORDINATOR)
+    @wraps(view)
+    def load(walk_id: int, **kwargs: Any) -> Any:
+        return view(get_walk_or_404(walk_id, write=True), **kwargs)
+
+    return load
 
 
 def get_spot_or_404(walk: SafetyWalk, spot_id: str) -> WalkSpot:

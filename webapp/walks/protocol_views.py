@@ -11,10 +11,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.auth.session import roles_required
-from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
 from webapp.core.blobs import blob_response, store
 from webapp.core.fieldinput import canonical_uuid
+from webapp.core.forms import require_valid
 from webapp.extensions import db
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import WalkMeasureForm
@@ -23,17 +23,16 @@ from webapp.walks import service
 from webapp.walks.blueprint import READ_ROLES, bp
 from webapp.walks.forms import ActionForm
 from webapp.walks.labels import FACTOR
-from webapp.walks.loaders import get_spot_or_404, get_walk_or_404
-from webapp.walks.models import FACTORS, WalkSpot, WalkSpotPhoto
+from webapp.walks.loaders import coordinator_walk, get_spot_or_404, get_walk_or_404
+from webapp.walks.models import FACTORS, SafetyWalk, WalkSpot, WalkSpotPhoto
 from webapp.walks.pdf import render_pdf
 from webapp.walks.protocol import build_protocol
 from webapp.walks.stats import duplicate_suggestions, open_spots, walk_spots
 
 
 @bp.get("/<int:walk_id>/review")
-@roles_required(Role.COORDINATOR)
-def review(walk_id: int) -> str:
-    walk = get_walk_or_404(walk_id, write=True)
+@coordinator_walk
+def review(walk: SafetyWalk) -> str:
     spots = walk_spots(walk)
     suggestions = duplicate_suggestions(
         open_spots(walk), float(current_app.config["WALK_DUPLICATE_DISTANCE_M"])
@@ -54,10 +53,9 @@ def review(walk_id: int) -> str:
 
 
 @bp.post("/<int:walk_id>/spots/<spot_id>/merge")
-@roles_required(Role.COORDINATOR)
-def merge_spot(walk_id: int, spot_id: str) -> Response:
+@coordinator_walk
+def merge_spot(walk: SafetyWalk, spot_id: str) -> Response:
     """Mark `spot_id` as the same problem as the spot `into` (both of this walk)."""
-    walk = get_walk_or_404(walk_id, write=True)
     spot = get_spot_or_404(walk, spot_id)
     into = get_spot_or_404(walk, request.form.get("into", ""))
     if not ActionForm().validate_on_submit() or into.id == spot.id or into.status == "duplicate":
@@ -74,10 +72,9 @@ def merge_spot(walk_id: int, spot_id: str) -> Response:
 
 
 @bp.post("/<int:walk_id>/spots/<spot_id>/status")
-@roles_required(Role.COORDINATOR)
-def spot_status(walk_id: int, spot_id: str) -> Response:
+@coordinator_walk
+def spot_status(walk: SafetyWalk, spot_id: str) -> Response:
     """ "No measure" (not a problem to act on) or back to "to decide" (undoes a merge too)."""
-    walk = get_walk_or_404(walk_id, write=True)
     spot = get_spot_or_404(walk, spot_id)
     status = request.form.get("status")
     if not ActionForm().validate_on_submit() or status not in ("new", "dismissed"):
@@ -89,9 +86,8 @@ def spot_status(walk_id: int, spot_id: str) -> Response:
 
 
 @bp.route("/<int:walk_id>/measures/new", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR)
-def new_measure(walk_id: int) -> Response | tuple[str, int] | str:
-    walk = get_walk_or_404(walk_id, write=True)
+@coordinator_walk
+def new_measure(walk: SafetyWalk) -> Response | tuple[str, int] | str:
     form = WalkMeasureForm()
     if request.method == "GET":
         form.observation_ids.data = ",".join(request.args.getlist("spot"))
@@ -164,12 +160,10 @@ def protocol(walk_id: int) -> str:
 
 
 @bp.post("/<int:walk_id>/protocol/publish")
-@roles_required(Role.COORDINATOR)
-def publish_protocol(walk_id: int) -> Response:
+@coordinator_walk
+def publish_protocol(walk: SafetyWalk) -> Response:
     """Publish the public protocol (once): other systems hear of it through webhooks."""
-    walk = get_walk_or_404(walk_id, write=True)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_valid(ActionForm())
     if service.publish_protocol(walk, current_user):
         flash(_("The public protocol is published."), "success")
     else:

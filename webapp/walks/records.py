@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from webapp.core.audit.service import record as audit
 from webapp.core.idempotency import content_digest, insert_once
 from webapp.extensions import db
-from webapp.observations.photos import insert_photo, store_photo, upload_digest
+from webapp.observations.photos import store_photo_once
 from webapp.walks.models import (
     WalkMeasureCheck,
     WalkParticipant,
@@ -27,25 +27,27 @@ from webapp.walks.validation import CleanCheck, CleanRating, CleanSpot
 Row = TypeVar("Row", WalkSpot, WalkRating, WalkMeasureCheck)
 
 
-class PhotoConflict(Exception):
-    """The photo UUID is taken by another photo or another spot."""
-
-
 def _actor(participant: WalkParticipant) -> str:
     return f"participant {participant.id[:8]}"
 
 
 def store_spot(clean: CleanSpot, participant: WalkParticipant) -> tuple[WalkSpot, bool]:
     canonical = {**clean.canonical(), "walk_id": participant.walk_id}
-    spot = _participant_row(
-        WalkSpot, participant, **clean.columns(), content_hash=content_digest(canonical)
-    )
+    spot = _participant_row(WalkSpot, participant, canonical, **clean.columns())
     return _store_once(spot, "walk_spot.create", participant, walk_id=participant.walk_id)
 
 
-def _participant_row(model: type[Row], participant: WalkParticipant, **columns: Any) -> Row:
-    """A participant's new record: its walk and its participant (the keys all of them share)."""
-    return model(walk_id=participant.walk_id, participant_id=participant.id, **columns)
+def _participant_row(
+    model: type[Row], participant: WalkParticipant, canonical: dict[str, Any], **columns: Any
+) -> Row:
+    """A participant's new record: its walk and its participant (the keys all of them share),
+    and the digest of its `canonical` content that tells a replay from a conflict."""
+    return model(
+        walk_id=participant.walk_id,
+        participant_id=participant.id,
+        content_hash=content_digest(canonical),
+        **columns,
+    )
 
 
 def _store_once(row: Any, action: str, participant: WalkParticipant, **details: Any) -> Any:
@@ -63,11 +65,11 @@ def store_rating(
     rating = _participant_row(
         WalkRating,
         participant,
+        clean.canonical(stop.id),
         id=clean.id,
         stop_id=stop.id,
         note=clean.note,
         rated_at=clean.rated_at.astimezone(UTC),
-        content_hash=content_digest(clean.canonical(stop.id)),
         **clean.values,
     )
     return _store_once(
@@ -78,51 +80,25 @@ def store_rating(
 def store_check(
     clean: CleanCheck, measure_id: int, participant: WalkParticipant
 ) -> tuple[WalkMeasureCheck, bool]:
-    check = _participant_row(
-        WalkMeasureCheck,
-        participant,
-        id=clean.id,
-        measure_id=measure_id,
-        answer=clean.answer,
-        note=clean.note,
-        content_hash=content_digest(clean.canonical(measure_id)),
-    )
+    columns = clean.canonical(measure_id)  # a check's columns are all its content
+    check = _participant_row(WalkMeasureCheck, participant, columns, **columns)
     return _store_once(
         check, "walk.measure_check", participant, measure_id=measure_id, answer=clean.answer
     )
 
 
 def store_spot_photo(spot: WalkSpot, photo_id: str, raw: bytes) -> tuple[WalkSpotPhoto, bool]:
-    """Re-encode (EXIF stripped) and store a spot's photo once, in the observations' store.
-
-    Raises ImageRejected for an unusable file and PhotoConflict for a taken photo id.
-    """
-    upload_sha = upload_digest(raw)
-    existing = db.session.get(WalkSpotPhoto, photo_id)
-    if existing is not None:
-        return _replay(existing, spot.id, upload_sha), False
+    """Store a spot's photo once, in the observations' store (EXIF stripped): store_photo_once."""
     spot_id = spot.id
-    # Re-encoding takes a while: end the read transaction so SQLite's write lock is not held.
-    db.session.commit()
-    stored = store_photo(raw)
-    photo = WalkSpotPhoto(
-        id=photo_id, spot_id=spot_id, upload_sha256=upload_sha, **stored.columns()
-    )
-    photo, created = insert_photo(
-        photo,
+    return store_photo_once(
+        WalkSpotPhoto,
+        photo_id,
+        raw,
+        {"spot_id": spot_id},
         lambda row: audit(
             "walk_photo.create", row, target_type="walk_spot_photos", spot_id=spot_id
         ),
     )
-    if not created:
-        return _replay(photo, spot_id, upload_sha), False
-    return photo, True
-
-
-def _replay(existing: WalkSpotPhoto, spot_id: str, upload_sha: str) -> WalkSpotPhoto:
-    if existing.spot_id != spot_id or existing.upload_sha256 != upload_sha:
-        raise PhotoConflict(existing.id)
-    return existing
 
 
 # ---- JSON shapes ------------------------------------------------------------------------------

@@ -15,15 +15,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.auth.session import roles_required
-from webapp.core.access import Role, visibility_filter
-from webapp.core.audit.service import record_police_reads
+from webapp.core.access import Role, readable_list, visibility_filter
 from webapp.extensions import db
 from webapp.observations.models import Category
 from webapp.walks import joincode, participant, service
 from webapp.walks.blueprint import READ_ROLES, bp
 from webapp.walks.forms import ActionForm, FollowUpForm, WalkForm, combine, headcount_form
 from webapp.walks.labels import FACTOR
-from webapp.walks.loaders import get_walk_or_404
+from webapp.walks.loaders import coordinator_walk, get_walk_or_404
 from webapp.walks.models import FACTORS, HEADCOUNT_DIMENSIONS, SafetyWalk, WalkSpot
 from webapp.walks.qr import qr_svg
 from webapp.walks.stats import compare_with_original, headcount, ratings_by_stop
@@ -33,13 +32,7 @@ from webapp.walks.validation import organisations, parse_route, parse_stops
 @bp.get("/")
 @roles_required(*READ_ROLES)
 def index() -> str:
-    walks = db.session.execute(
-        db.select(SafetyWalk)
-        .where(visibility_filter(current_user, SafetyWalk.visibility, SafetyWalk.created_by_id))
-        .order_by(SafetyWalk.starts_at.desc())
-    ).scalars()
-    walks = list(walks)
-    record_police_reads("walk.list", "safety_walks", (w.visibility for w in walks))
+    walks = readable_list(SafetyWalk, "walk.list", SafetyWalk.starts_at.desc())
     return render_template("walks/index.html", walks=walks)
 
 
@@ -192,19 +185,23 @@ def _map_data(walk: SafetyWalk, spots: list[WalkSpot]) -> dict[str, Any]:
 
 
 @bp.post("/<int:walk_id>/delete")
-@roles_required(Role.COORDINATOR)
-def delete(walk_id: int) -> WerkzeugResponse:
-    walk = get_walk_or_404(walk_id, write=True)
+@coordinator_walk
+def delete(walk: SafetyWalk) -> WerkzeugResponse:
     if not ActionForm().validate_on_submit():
-        flash(_("The form has expired or lacks a security token. Reload and try again."), "error")
-        return redirect(url_for("walks.detail", walk_id=walk.id))
+        return _form_expired(walk)
     try:
         service.delete_walk(walk, current_user)
     except service.PlanError as error:
         flash(str(error), "error")
-        return redirect(url_for("walks.detail", walk_id=walk_id))
+        return redirect(url_for("walks.detail", walk_id=walk.id))
     flash(_("The walk was deleted."), "success")
     return redirect(url_for("walks.index"))
+
+
+def _form_expired(walk: SafetyWalk) -> WerkzeugResponse:
+    """Back to the walk, saying why the button did nothing (a missing or stale CSRF token)."""
+    flash(_("The form has expired or lacks a security token. Reload and try again."), "error")
+    return redirect(url_for("walks.detail", walk_id=walk.id))
 
 
 # ---- join code and poster ---------------------------------------------------------------------
@@ -218,9 +215,8 @@ def join_url(code: str) -> str:
 
 
 @bp.get("/<int:walk_id>/poster")
-@roles_required(Role.COORDINATOR)
-def poster(walk_id: int) -> str:
-    walk = get_walk_or_404(walk_id, write=True)
+@coordinator_walk
+def poster(walk: SafetyWalk) -> str:
     if not walk.join_code:
         return render_template("walks/poster.html", walk=walk, code=None, url=None)
     return render_template(
@@ -233,9 +229,8 @@ def poster(walk_id: int) -> str:
 
 
 @bp.get("/<int:walk_id>/qr.svg")
-@roles_required(Role.COORDINATOR)
-def qr(walk_id: int) -> Response:
-    walk = get_walk_or_404(walk_id, write=True)
+@coordinator_walk
+def qr(walk: SafetyWalk) -> Response:
     if not walk.join_code:
         return Response(status=404)
     response = Response(qr_svg(join_url(walk.join_code)), mimetype="image/svg+xml")
@@ -244,9 +239,8 @@ def qr(walk_id: int) -> Response:
 
 
 @bp.post("/<int:walk_id>/code/<action>")
-@roles_required(Role.COORDINATOR)
-def code_action(walk_id: int, action: str) -> WerkzeugResponse:
-    walk = get_walk_or_404(walk_id, write=True)
+@coordinator_walk
+def code_action(walk: SafetyWalk, action: str) -> WerkzeugResponse:
     if action not in ("revoke", "renew"):
         return redirect(url_for("walks.detail", walk_id=walk.id))
     if ActionForm().validate_on_submit():
@@ -269,13 +263,11 @@ def code_action(walk_id: int, action: str) -> WerkzeugResponse:
 
 
 @bp.post("/<int:walk_id>/held")
-@roles_required(Role.COORDINATOR)
-def mark_held(walk_id: int) -> WerkzeugResponse:
+@coordinator_walk
+def mark_held(walk: SafetyWalk) -> WerkzeugResponse:
     """One button for the walk leader after the walk, then on to counting heads."""
-    walk = get_walk_or_404(walk_id, write=True)
     if not ActionForm().validate_on_submit():
-        flash(_("The form has expired or lacks a security token. Reload and try again."), "error")
-        return redirect(url_for("walks.detail", walk_id=walk.id))
+        return _form_expired(walk)
     if walk.status == "planned":
         service.mark_held(walk, current_user)
     flash(
@@ -286,9 +278,8 @@ def mark_held(walk_id: int) -> WerkzeugResponse:
 
 
 @bp.route("/<int:walk_id>/headcount", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR)
-def headcount_page(walk_id: int) -> WerkzeugResponse | tuple[str, int] | str:
-    walk = get_walk_or_404(walk_id, write=True)
+@coordinator_walk
+def headcount_page(walk: SafetyWalk) -> WerkzeugResponse | tuple[str, int] | str:
     form = headcount_form(walk)
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
@@ -307,9 +298,8 @@ def headcount_page(walk_id: int) -> WerkzeugResponse | tuple[str, int] | str:
 
 
 @bp.post("/<int:walk_id>/follow-up")
-@roles_required(Role.COORDINATOR)
-def follow_up(walk_id: int) -> WerkzeugResponse:
-    walk = get_walk_or_404(walk_id, write=True)
+@coordinator_walk
+def follow_up(walk: SafetyWalk) -> WerkzeugResponse:
     form = FollowUpForm()
     if not form.validate_on_submit():
         flash(_("Choose a date and time for the follow-up walk."), "error")

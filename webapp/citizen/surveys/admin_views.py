@@ -34,6 +34,22 @@ def _period(survey) -> dict:  # type: ignore[no-untyped-def]
     return {"opens_on": first, "closes_on": last}
 
 
+def _detail_page(survey, form: SurveyForm, question_form: QuestionForm) -> str:  # type: ignore[no-untyped-def]
+    """The survey's page: its details (form), a new question (question_form), how to share it."""
+    return render_template(
+        "citizen/surveys/detail.html",
+        survey=survey,
+        form=form,
+        question_form=question_form,
+        responses=surveys.response_count(survey),
+        url=public_url(survey.code),
+    )
+
+
+def _to_detail(survey) -> Response:  # type: ignore[no-untyped-def]
+    return redirect(url_for("surveys.detail", survey_id=survey.id))
+
+
 @bp.get("/")
 @roles_required(Role.COORDINATOR)
 def index() -> str:
@@ -51,7 +67,7 @@ def new() -> Response | str | tuple[str, int]:
         return render_template("citizen/surveys/form.html", form=form, survey=None), status
     survey = surveys.create_survey(*_details(form), current_user)
     flash(_("The survey is created. Add its questions."), "success")
-    return redirect(url_for("surveys.detail", survey_id=survey.id))
+    return _to_detail(survey)
 
 
 @bp.route("/<int:survey_id>", methods=["GET", "POST"])
@@ -62,15 +78,10 @@ def detail(survey_id: int) -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         surveys.update_survey(survey, *_details(form), current_user)
         flash(_("The survey is saved."), "success")
-        return redirect(url_for("surveys.detail", survey_id=survey.id))
-    return render_template(
-        "citizen/surveys/detail.html",
-        survey=survey,
-        form=form,
-        question_form=QuestionForm(formdata=None),
-        responses=surveys.response_count(survey),
-        url=public_url(survey.code),
-    ), 422 if form.is_submitted() else 200
+        return _to_detail(survey)
+    return _detail_page(survey, form, QuestionForm(formdata=None)), (
+        422 if form.is_submitted() else 200
+    )
 
 
 @bp.post("/<int:survey_id>/questions")
@@ -79,14 +90,8 @@ def add_question(survey_id: int) -> Response | tuple[str, int]:
     survey = surveys.get_survey_or_404(survey_id)
     form = QuestionForm()
     if not form.validate_on_submit():
-        return render_template(
-            "citizen/surveys/detail.html",
-            survey=survey,
-            form=SurveyForm(formdata=None, obj=survey, **_period(survey)),
-            question_form=form,
-            responses=surveys.response_count(survey),
-            url=public_url(survey.code),
-        ), 422
+        form_of_survey = SurveyForm(formdata=None, obj=survey, **_period(survey))
+        return _detail_page(survey, form_of_survey, form), 422
     try:
         surveys.add_question(
             survey,
@@ -98,7 +103,7 @@ def add_question(survey_id: int) -> Response | tuple[str, int]:
         )
     except surveys.SurveyError as problem:
         flash(str(problem), "error")
-    return redirect(url_for("surveys.detail", survey_id=survey.id))
+    return _to_detail(survey)
 
 
 @bp.post("/<int:survey_id>/questions/<int:question_id>/delete")
@@ -109,7 +114,7 @@ def delete_question(survey_id: int, question_id: int) -> Response:
         surveys.delete_question(survey, question_id, current_user)
     except surveys.SurveyError as problem:
         flash(str(problem), "error")
-    return redirect(url_for("surveys.detail", survey_id=survey.id))
+    return _to_detail(survey)
 
 
 @bp.post("/<int:survey_id>/copy")
@@ -117,7 +122,7 @@ def delete_question(survey_id: int, question_id: int) -> Response:
 def copy(survey_id: int) -> Response:
     survey = surveys.copy_survey(surveys.get_survey_or_404(survey_id), current_user)
     flash(_("A copy with the same questions is made. Set its period to open it."), "success")
-    return redirect(url_for("surveys.detail", survey_id=survey.id))
+    return _to_detail(survey)
 
 
 @bp.get("/<int:survey_id>/results")

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.auth.session import roles_required
 from webapp.core.access import Role
+from webapp.core.apiwrite import no_store
 from webapp.core.fieldinput import unclean_text_message
-from webapp.core.forms import Form
+from webapp.core.forms import Form, require_valid
 from webapp.extensions import db
 from webapp.interop.open311.keys import KeyError_, all_keys, create_key, revoke_key
 from webapp.interop.open311.models import ApiKey
@@ -27,27 +19,23 @@ from webapp.interop.open311.models import ApiKey
 bp = Blueprint("open311_admin", __name__, url_prefix="/admin/open311-keys")
 
 
-def _page(new_key: str | None = None, status: int = 200) -> Response:
-    response = make_response(
-        render_template("interop/open311_keys.html", keys=all_keys(), form=Form(), new_key=new_key),
-        status,
+def _page(new_key: str | None = None, status: int = 200) -> Response | tuple[str, int]:
+    page = render_template(
+        "interop/open311_keys.html", keys=all_keys(), form=Form(), new_key=new_key
     )
-    if new_key:
-        response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(page, status) if new_key else (page, status)
 
 
 @bp.get("")
 @roles_required(Role.ADMIN)
-def index() -> Response:
+def index() -> Response | tuple[str, int]:
     return _page()
 
 
 @bp.post("")
 @roles_required(Role.ADMIN)
-def create() -> Response:
-    if not Form().validate_on_submit():
-        abort(400)
+def create() -> Response | tuple[str, int]:
+    require_valid(Form())
     try:
         _row, key = create_key(request.form.get("name", ""), actor=current_user)
     except KeyError_ as problem:
@@ -66,11 +54,8 @@ def create() -> Response:
 @bp.post("/<int:key_id>/revoke")
 @roles_required(Role.ADMIN)
 def revoke(key_id: int) -> Response:
-    row = db.session.get(ApiKey, key_id)
-    if row is None:
-        abort(404)
-    if not Form().validate_on_submit():
-        abort(400)
+    row = db.get_or_404(ApiKey, key_id)
+    require_valid(Form())
     if revoke_key(row, actor=current_user):
         db.session.commit()
         flash(_("The key %(name)s was revoked.", name=row.name), "success")

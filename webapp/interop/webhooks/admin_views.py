@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.auth.session import roles_required
 from webapp.core.access import Role
+from webapp.core.apiwrite import no_store
+from webapp.core.forms import require_valid
 from webapp.extensions import db
 from webapp.interop.webhooks import service
 from webapp.interop.webhooks.deliver import redeliver
@@ -28,13 +21,6 @@ from webapp.interop.webhooks.ssrf import UnsafeURL
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 
 LOG_SIZE = 50
-
-
-def get_endpoint_or_404(endpoint_id: int) -> WebhookEndpoint:
-    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None:
-        abort(404)
-    return endpoint
 
 
 def _index(form: EndpointForm, status: int = 200) -> tuple[str, int]:
@@ -75,17 +61,15 @@ def create() -> tuple[str, int] | Response:
         form.url.errors = [*form.url.errors, str(exc)]
         return _index(form, 422)
     # The secret is in this answer only: never stored by a cache, never shown again.
-    response = make_response(
+    return no_store(
         render_template("interop/webhooks/secret.html", endpoint=endpoint, secret=secret)
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/<int:endpoint_id>")
 @roles_required(Role.COORDINATOR)
 def detail(endpoint_id: int) -> str:
-    endpoint = get_endpoint_or_404(endpoint_id)
+    endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
     deliveries = db.session.execute(
         db.select(WebhookDelivery)
         .filter_by(endpoint_id=endpoint.id)
@@ -104,7 +88,7 @@ def detail(endpoint_id: int) -> str:
 @bp.post("/<int:endpoint_id>/enabled")
 @roles_required(Role.COORDINATOR)
 def set_enabled(endpoint_id: int) -> Response:
-    endpoint = get_endpoint_or_404(endpoint_id)
+    endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
     wanted = request.form.get("enabled")
     if not ActionForm().validate_on_submit() or wanted not in ("0", "1"):
         abort(400)
@@ -116,11 +100,8 @@ def set_enabled(endpoint_id: int) -> Response:
 @bp.post("/deliveries/<int:delivery_id>/redeliver")
 @roles_required(Role.COORDINATOR)
 def send_again(delivery_id: int) -> Response:
-    delivery = db.session.get(WebhookDelivery, delivery_id)
-    if delivery is None:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    delivery = db.get_or_404(WebhookDelivery, delivery_id)
+    require_valid(ActionForm())
     endpoint_id = delivery.endpoint_id
     if not delivery.endpoint.enabled:
         flash(_("The receiver is switched off: switch it on before sending again."), "error")
