@@ -5,7 +5,7 @@ Returns cleaned values or field messages in the user's language; it never raises
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -60,18 +60,12 @@ class CleanPoint:
         }
 
     def columns(self) -> dict[str, Any]:
-        """The columns a stored point takes from this entry (times in UTC, offset kept)."""
-        return {
-            "id": self.id,
-            "lat": self.lat,
-            "lon": self.lon,
-            "accuracy_m": self.accuracy_m,
-            "manual_position": self.manual_position,
-            "observed_at": self.observed_at.astimezone(UTC),
-            "observed_utc_offset_min": self.utc_offset_min,
-            "category_code": self.category_code,
-            "note": self.note,
-        }
+        """The columns a stored record takes from this entry: its fields (an observation's extras
+        too), the time in UTC, the offset in a column of its own."""
+        columns = {f.name: getattr(self, f.name) for f in fields(self)}
+        columns["observed_at"] = self.observed_at.astimezone(UTC)
+        columns["observed_utc_offset_min"] = columns.pop("utc_offset_min")
+        return columns
 
 
 @dataclass
