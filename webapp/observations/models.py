@@ -15,6 +15,10 @@ from webapp.geo.tiles import derive_columns
 STATUSES = ("new", "reviewed", "linked", "closed", "duplicate")
 
 
+# What the API tells of a category (Category.to_json, and its schema in the OpenAPI document).
+CATEGORY_JSON = ("code", "label_sv", "label_en", "color", "icon")
+
+
 class Category(db.Model):
     """Observation category; rows, so a coordinator can add one without a release."""
 
@@ -33,13 +37,7 @@ class Category(db.Model):
         return self.label_en if locale.startswith("en") else self.label_sv
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "label_sv": self.label_sv,
-            "label_en": self.label_en,
-            "color": self.color,
-            "icon": self.icon,
-        }
+        return {name: getattr(self, name) for name in CATEGORY_JSON}
 
 
 # The columns of the map's cell indexes (see Observation.__table_args__).

@@ -21,6 +21,7 @@ from webapp.core.fieldinput import (
     is_clean_text,
     is_number,
 )
+from webapp.core.idempotency import located
 from webapp.core.privacy import contains_personal_identity_number
 from webapp.extensions import db
 from webapp.observations.links import registered_link
@@ -49,9 +50,7 @@ class CleanPoint:
     def canonical(self) -> dict[str, Any]:
         """The content that decides replay (same) versus conflict (different)."""
         return {
-            "id": self.id,
-            "lat": round(self.lat, 7),
-            "lon": round(self.lon, 7),
+            **located(self.id, self.lat, self.lon),
             "accuracy_m": None if self.accuracy_m is None else round(self.accuracy_m, 1),
             "observed_at": self.observed_at.astimezone(UTC).isoformat(),
             "category": self.category_code,

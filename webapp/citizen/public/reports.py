@@ -27,7 +27,7 @@ from webapp.core.fieldinput import (
     free_text,
     unknown_fields,
 )
-from webapp.core.idempotency import content_digest, insert_once
+from webapp.core.idempotency import content_digest, insert_once, located
 from webapp.core.labels import MEASURE_STATUS, label
 from webapp.extensions import db
 from webapp.measures.models import Measure
@@ -53,9 +53,7 @@ class CleanReport:
     def canonical(self) -> dict[str, Any]:
         """The content that decides replay (same) versus conflict (different)."""
         return {
-            "id": self.id,
-            "lat": round(self.lat, 7),
-            "lon": round(self.lon, 7),
+            **located(self.id, self.lat, self.lon),
             "feeling": self.feeling,
             "category": self.category_code,
             "text": self.text,
