@@ -51,15 +51,11 @@ class CleanReport:
     contact: str
 
     def canonical(self) -> dict[str, Any]:
-        """The content that decides replay (same) versus conflict (different)."""
-        return {
-            **located(self.id, self.lat, self.lon),
-            "feeling": self.feeling,
-            "category": self.category_code,
-            "text": self.text,
-            "time_of_day": self.time_of_day,
-            "contact": self.contact,
-        }
+        """The content that decides replay (same) versus conflict (different): what is stored,
+        the position to 7 decimals."""
+        content = asdict(self)
+        content["category"] = content.pop("category_code")
+        return {**content, **located(self.id, self.lat, self.lon)}
 
 
 def public_categories() -> list[Category]:
