@@ -4,7 +4,17 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import get_locale
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.dbtypes import UTCDateTime, utcnow
