@@ -32,6 +32,8 @@ TIMES_OF_DAY = ("morning", "day", "evening", "night")
 REPORT_STATUSES = ("pending", "published", "hidden", "merged", "converted")
 QUESTION_KINDS = ("scale", "single", "multiple", "map_point")
 SCALE_MIN, SCALE_MAX = 1, 5
+# The steps of a scale question, in order: what its answers may be, what its results count.
+SCALE_STEPS = range(SCALE_MIN, SCALE_MAX + 1)
 
 
 def received_hour() -> datetime:

@@ -16,6 +16,9 @@ from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db
 
+# A refusal the phone's outbox answers by sending the entry again later (a 429 it retries).
+_SENT_AGAIN = (429, _l("Saved on this phone. It is sent again in a moment."))
+
 # code -> (status, message). Messages are lazy so they translate per request.
 PROBLEMS: dict[str, tuple[int, Any]] = {
     "bad_request": (400, _l("The request could not be understood.")),
@@ -34,9 +37,9 @@ PROBLEMS: dict[str, tuple[int, Any]] = {
     "validation_failed": (422, _l("Some fields need fixing.")),
     "rate_limited": (429, _l("Too many attempts. Wait a while and try again.")),
     # A public report sent sooner after its page than a person fills one in (webapp/citizen).
-    "too_soon": (429, _l("Saved on this phone. It is sent again in a moment.")),
+    "too_soon": _SENT_AGAIN,
     # ... with a form token that has expired or was used: the outbox sends it with a fresh one.
-    "form_expired": (429, _l("Saved on this phone. It is sent again in a moment.")),
+    "form_expired": _SENT_AGAIN,
     # ... over the address's daily cap (webapp/citizen/integrity.py).
     "daily_limit": (
         429,

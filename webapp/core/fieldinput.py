@@ -11,9 +11,9 @@ import json
 import math
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 
@@ -34,6 +34,7 @@ EARLIEST_DATE = date(2000, 1, 1)
 YEARS_AHEAD = 10
 
 Errors = dict[str, str]
+Parsed = TypeVar("Parsed", date, datetime)
 
 
 def is_number(value: Any) -> bool:
@@ -152,6 +153,15 @@ def client_uuid(value: Any, errors: Errors, field: str = "id") -> str | None:
     return canonical
 
 
+def from_iso(parse: Callable[[str], Parsed], value: str) -> Parsed | None:
+    """`parse(value)` with `date.fromisoformat` or `datetime.fromisoformat`; None for text that
+    is no such ISO 8601 value."""
+    try:
+        return parse(value)
+    except ValueError:
+        return None
+
+
 def aware_time(
     value: Any,
     field: str,
@@ -170,9 +180,8 @@ def aware_time(
     if not isinstance(value, str) or len(value) > 40:
         errors[field] = _("A time in ISO 8601 with a time zone offset is required.")
         return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
+    parsed = from_iso(datetime.fromisoformat, value)
+    if parsed is None:
         errors[field] = _("Not a valid ISO 8601 time.")
         return None
     offset = parsed.utcoffset()
@@ -196,10 +205,9 @@ def aware_time(
 def calendar_date(value: Any, field: str, errors: Errors, *, required: bool = True) -> date | None:
     if value in (None, "") and not required:
         return None
-    try:
-        parsed = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        parsed = None
+    parsed = (
+        from_iso(date.fromisoformat, value) if isinstance(value, str) and len(value) == 10 else None
+    )
     if parsed is None:
         errors[field] = _("A date (YYYY-MM-DD) is required.")
         return None

@@ -34,6 +34,12 @@ class ConflictError(Exception):
         self.existing = existing
 
 
+def located(record_id: str, lat: float, lon: float) -> dict[str, Any]:
+    """The part every placed record's replay content starts with: its id and its position, to 7
+    decimals (about a centimetre), so a position sent again with other last digits is the same."""
+    return {"id": record_id, "lat": round(lat, 7), "lon": round(lon, 7)}
+
+
 def content_digest(canonical: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON form: key order and non-ASCII spelling do not matter."""
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=str)

@@ -11,6 +11,8 @@ from typing import Any
 
 from geopy.distance import geodesic
 
+from webapp.core.fieldinput import is_number
+
 Position = Sequence[float]  # GeoJSON order: [longitude, latitude]
 
 
@@ -52,6 +54,25 @@ def point_in_geometry(lon: float, lat: float, geometry: dict[str, Any]) -> bool:
     if kind == "MultiPolygon":
         return any(_in_polygon(lon, lat, polygon) for polygon in geometry["coordinates"])
     raise ValueError(f"not an areal geometry: {kind!r}")
+
+
+def is_position(value: Any) -> bool:
+    """A GeoJSON position on the globe: [longitude, latitude], or with an altitude; numbers."""
+    return (
+        isinstance(value, list)
+        and len(value) in (2, 3)
+        and all(is_number(v) for v in value)
+        and -180 <= value[0] <= 180
+        and -90 <= value[1] <= 90
+    )
+
+
+def line_positions(value: list[Any], decimals: int) -> list[list[float]] | None:
+    """A line's positions as [longitude, latitude] rounded to `decimals` (altitude dropped),
+    or None when one of them is not a position on the globe."""
+    if not all(is_position(position) for position in value):
+        return None
+    return [[round(float(lon), decimals), round(float(lat), decimals)] for lon, lat, *_ in value]
 
 
 def line_length_m(coordinates: Sequence[Position]) -> float:

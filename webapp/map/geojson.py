@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
@@ -28,6 +29,8 @@ from webapp.core.inputs import record_id
 from webapp.extensions import db
 from webapp.observations.models import STATUSES, Category, Observation
 from webapp.promises.models import promise_activity_types
+
+Value = TypeVar("Value")
 
 FILTER_PARAMETERS = ("since", "until", "category", "status", "bbox", "mine")
 
@@ -123,9 +126,10 @@ def parse_filters(args: MultiDict) -> Filters:
         filters.statuses = [s for s in args["status"].split(",") if s]
         if any(s not in STATUSES for s in filters.statuses):
             errors["status"] = _("Unknown status.")
-    filters.visibility = _choice(args.get("visibility"), VISIBILITIES, "visibility", errors)
-    filters.activity_type_id = _positive_int(args.get("activity_type"), "activity_type", errors)
-    filters.promise_id = _positive_int(args.get("promise"), "promise", errors)
+    filters.visibility = _optional(args, "visibility", _visibility, _("Unknown value."), errors)
+    whole = _("Must be a whole number.")
+    filters.activity_type_id = _optional(args, "activity_type", record_id, whole, errors)
+    filters.promise_id = _optional(args, "promise", record_id, whole, errors)
     if errors:
         raise ApiProblem("validation_failed", fields=errors)
     return filters
@@ -134,24 +138,25 @@ def parse_filters(args: MultiDict) -> Filters:
 VISIBILITIES = ("police", "municipality", "shared")
 
 
-def _choice(
-    value: str | None, allowed: tuple[str, ...], key: str, errors: dict[str, str]
-) -> str | None:
+def _optional(
+    args: MultiDict,
+    key: str,
+    clean: Callable[[str], Value | None],
+    message: str,
+    errors: dict[str, str],
+) -> Value | None:
+    """`?key=` as `clean` reads it: missing or empty is no filter, a value it refuses a message."""
+    value = args.get(key)
     if not value:
         return None
-    if value not in allowed:
-        errors[key] = _("Unknown value.")
-        return None
-    return value
+    cleaned = clean(value)
+    if cleaned is None:
+        errors[key] = message
+    return cleaned
 
 
-def _positive_int(value: str | None, key: str, errors: dict[str, str]) -> int | None:
-    if not value:
-        return None
-    number = record_id(value)
-    if number is None:
-        errors[key] = _("Must be a whole number.")
-    return number
+def _visibility(value: str) -> str | None:
+    return value if value in VISIBILITIES else None
 
 
 def build_feature_collection(

@@ -4,7 +4,17 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import get_locale
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.dbtypes import UTCDateTime, utcnow
@@ -13,6 +23,10 @@ from webapp.geo.tiles import derive_columns
 
 # An observation's review state: new, reviewed, linked to a measure, closed, a duplicate.
 STATUSES = ("new", "reviewed", "linked", "closed", "duplicate")
+
+
+# What the API tells of a category (Category.to_json, and its schema in the OpenAPI document).
+CATEGORY_JSON = ("code", "label_sv", "label_en", "color", "icon")
 
 
 class Category(db.Model):
@@ -33,13 +47,7 @@ class Category(db.Model):
         return self.label_en if locale.startswith("en") else self.label_sv
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "label_sv": self.label_sv,
-            "label_en": self.label_en,
-            "color": self.color,
-            "icon": self.icon,
-        }
+        return {name: getattr(self, name) for name in CATEGORY_JSON}
 
 
 # The columns of the map's cell indexes (see Observation.__table_args__).

@@ -14,6 +14,7 @@ from webapp.core.openapi import (
     stored_responses,
     uuid_path_params,
 )
+from webapp.observations.models import CATEGORY_JSON
 
 VISIBILITY = {"type": "string", "enum": ["police", "municipality", "shared"]}
 PHOTO_KINDS = ("image/jpeg", "image/png", "image/webp")
@@ -115,13 +116,7 @@ PHOTO: dict[str, Any] = {
 
 CATEGORY: dict[str, Any] = {
     "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "label_sv": {"type": "string"},
-        "label_en": {"type": "string"},
-        "color": {"type": "string"},
-        "icon": {"type": "string"},
-    },
+    "properties": {name: {"type": "string"} for name in CATEGORY_JSON},
 }
 
 

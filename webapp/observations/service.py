@@ -31,12 +31,7 @@ def new_observation(clean: CleanObservation, author: User) -> Observation:
     """The row for a validated entry (not yet added to the session)."""
     return Observation(
         **clean.columns(),
-        imprecise_position=clean.imprecise_position,
-        rating=clean.rating,
-        visibility=clean.visibility,
         author_id=author.id,
-        activity_id=clean.activity_id,
-        walk_id=clean.walk_id,
         content_hash=content_hash(clean),
         photos=[],  # known to be empty: no lazy load when the answer lists them
     )

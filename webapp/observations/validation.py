@@ -5,7 +5,7 @@ Returns cleaned values or field messages in the user's language; it never raises
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +21,7 @@ from webapp.core.fieldinput import (
     is_clean_text,
     is_number,
 )
+from webapp.core.idempotency import located
 from webapp.core.privacy import contains_personal_identity_number
 from webapp.extensions import db
 from webapp.observations import categories
@@ -49,9 +50,7 @@ class CleanPoint:
     def canonical(self) -> dict[str, Any]:
         """The content that decides replay (same) versus conflict (different)."""
         return {
-            "id": self.id,
-            "lat": round(self.lat, 7),
-            "lon": round(self.lon, 7),
+            **located(self.id, self.lat, self.lon),
             "accuracy_m": None if self.accuracy_m is None else round(self.accuracy_m, 1),
             "observed_at": self.observed_at.astimezone(UTC).isoformat(),
             "category": self.category_code,
@@ -60,18 +59,12 @@ class CleanPoint:
         }
 
     def columns(self) -> dict[str, Any]:
-        """The columns a stored point takes from this entry (times in UTC, offset kept)."""
-        return {
-            "id": self.id,
-            "lat": self.lat,
-            "lon": self.lon,
-            "accuracy_m": self.accuracy_m,
-            "manual_position": self.manual_position,
-            "observed_at": self.observed_at.astimezone(UTC),
-            "observed_utc_offset_min": self.utc_offset_min,
-            "category_code": self.category_code,
-            "note": self.note,
-        }
+        """The columns a stored record takes from this entry: its fields (an observation's extras
+        too), the time in UTC, the offset in a column of its own."""
+        columns = {f.name: getattr(self, f.name) for f in fields(self)}
+        columns["observed_at"] = self.observed_at.astimezone(UTC)
+        columns["observed_utc_offset_min"] = columns.pop("utc_offset_min")
+        return columns
 
 
 @dataclass

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from webapp.core.fieldinput import from_iso
+
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
@@ -112,9 +114,8 @@ def default_period(today: date | None = None) -> Period:
 def _day(value: str | None, key: str, errors: dict[str, str]) -> date | None:
     if not value:
         return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
+    day = from_iso(date.fromisoformat, value)
+    if day is None:
         errors[key] = _("Write the date as YYYY-MM-DD.")
         return None
     # Far-off years are typos, and year 1 would overflow when the previous period is computed.

@@ -21,12 +21,12 @@ from webapp.core.fieldinput import (
     client_uuid,
     coordinate,
     free_text,
-    is_number,
     is_whole_number,
     json_text,
     unknown_fields,
 )
 from webapp.core.inputs import record_id
+from webapp.geo import line_positions
 from webapp.observations.validation import (
     CleanPoint,
     point_fields,
@@ -61,18 +61,10 @@ def parse_route(text: str | None, errors: Errors, field: str = "route") -> dict[
     if not isinstance(points, list) or not 2 <= len(points) <= MAX_ROUTE_POINTS:
         errors[field] = _("A route needs from 2 to %(n)s points.", n=MAX_ROUTE_POINTS)
         return None
-    clean = []
-    for point in points:
-        if (
-            not isinstance(point, list)
-            or len(point) < 2
-            or not all(is_number(v) for v in point[:2])
-            or not -180 <= point[0] <= 180
-            or not -90 <= point[1] <= 90
-        ):
-            errors[field] = _("The route has a point outside the map.")
-            return None
-        clean.append([round(float(point[0]), 7), round(float(point[1]), 7)])
+    clean = line_positions(points, 7)
+    if clean is None:
+        errors[field] = _("The route has a point outside the map.")
+        return None
     return {"type": "LineString", "coordinates": clean}
 
 

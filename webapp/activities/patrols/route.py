@@ -7,8 +7,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.core.fieldinput import Errors, is_number
-from webapp.geo import line_length_m
+from webapp.core.fieldinput import Errors
+from webapp.geo import line_length_m, line_positions
 
 
 def validate_route(value: Any, errors: Errors, field: str = "route") -> dict[str, Any] | None:
@@ -28,17 +28,10 @@ def validate_route(value: Any, errors: Errors, field: str = "route") -> dict[str
     if len(positions) > limit:
         errors[field] = _("The route has more than %(n)s points.", n=limit)
         return None
-    clean = []
-    for position in positions:
-        if (
-            not isinstance(position, list)
-            or len(position) not in (2, 3)
-            or not all(is_number(v) for v in position)
-            or not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90)
-        ):
-            errors[field] = _("Every route point must be [longitude, latitude] in decimal degrees.")
-            return None
-        clean.append([round(float(position[0]), 6), round(float(position[1]), 6)])
+    clean = line_positions(positions, 6)
+    if clean is None:
+        errors[field] = _("Every route point must be [longitude, latitude] in decimal degrees.")
+        return None
     if len(clean) < 2:
         # One fix is no route; not an error, the patrol simply has none.
         return None

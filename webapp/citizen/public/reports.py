@@ -27,7 +27,7 @@ from webapp.core.fieldinput import (
     free_text,
     unknown_fields,
 )
-from webapp.core.idempotency import content_digest, insert_once
+from webapp.core.idempotency import content_digest, insert_once, located
 from webapp.core.labels import MEASURE_STATUS, label
 from webapp.extensions import db
 from webapp.measures.models import Measure
@@ -51,17 +51,11 @@ class CleanReport:
     contact: str
 
     def canonical(self) -> dict[str, Any]:
-        """The content that decides replay (same) versus conflict (different)."""
-        return {
-            "id": self.id,
-            "lat": round(self.lat, 7),
-            "lon": round(self.lon, 7),
-            "feeling": self.feeling,
-            "category": self.category_code,
-            "text": self.text,
-            "time_of_day": self.time_of_day,
-            "contact": self.contact,
-        }
+        """The content that decides replay (same) versus conflict (different): what is stored,
+        the position to 7 decimals."""
+        content = asdict(self)
+        content["category"] = content.pop("category_code")
+        return {**content, **located(self.id, self.lat, self.lon)}
 
 
 def public_categories() -> list[Category]:

@@ -14,8 +14,7 @@ from typing import Protocol
 from sqlalchemy import func
 
 from webapp.citizen.models import (
-    SCALE_MAX,
-    SCALE_MIN,
+    SCALE_STEPS,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -47,7 +46,7 @@ class QuestionResult:
     @property
     def labels(self) -> list[str]:
         if self.question.kind == "scale":
-            return [str(step) for step in range(SCALE_MIN, SCALE_MAX + 1)]
+            return [str(step) for step in SCALE_STEPS]
         return list(self.question.options or [])
 
     @property
@@ -126,13 +125,10 @@ def _question_results(survey: Survey) -> list[QuestionResult]:
         result = QuestionResult(question=question, answered=answered.get(question.id, 0))
         values = {value: n for qid, value, n in counted if qid == question.id}
         if question.kind == "scale":
-            result.counts = [values.get(step, 0) for step in range(SCALE_MIN, SCALE_MAX + 1)]
+            result.counts = [values.get(step, 0) for step in SCALE_STEPS]
             total = sum(result.counts)
             if total:
-                weighted = sum(
-                    step * n
-                    for step, n in zip(range(SCALE_MIN, SCALE_MAX + 1), result.counts, strict=True)
-                )
+                weighted = sum(step * n for step, n in zip(SCALE_STEPS, result.counts, strict=True))
                 result.average = weighted / total
         elif question.kind in ("single", "multiple"):
             result.counts = [values.get(index, 0) for index in range(len(question.options or []))]
