@@ -45,7 +45,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip
 COLUMNS = ("id", "lat", "lon", "accuracy_m", "manual_position", "imprecise_position",
            "observed_at", "observed_utc_offset_min", "category_code", "note", "visibility",
-           "status", "author_id", "content_hash", "created_at", "mx", "my", "week", "zcode")  # fmt: skip
+           "status", "author_id", "content_hash", "created_at", "mx", "my", "week",
+           "zcode")  # fmt: skip
 STATUSES = ("new", "new", "reviewed", "linked", "closed", "duplicate")
 TARGET_FIRST = {100_000: 1.0, 1_000_000: 2.0}
 TARGET_NEXT = 0.5
