@@ -26,7 +26,8 @@ ENGLISH_FORMATS = {
     "English weekday": re.compile(
         r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     ),
-    "AM/PM": re.compile(r"\d\s*[AP]M\b"),
+    # A time: a number on its own before it ("3 PM", "11PM"), not a code like "B3PM-34DY".
+    "AM/PM": re.compile(r"(?<![A-Z0-9])\d{1,2}(:\d{2})?\s*[AP]M\b"),
     "month/day/year": re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
     "decimal point": re.compile(r"(?<![\d.])\d{1,3}\.\d+(?![\d.])"),
     "ISO timestamp": re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d"),
