@@ -23,11 +23,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from flask import Flask
-from flask.testing import FlaskClient
-
 from bench.bench_map_clusters import load
-from bench.common import bench_app, ensure_user
+from bench.common import bench_app, ensure_user, logged_in
 from webapp.core.access import Role
 from webapp.extensions import db
 from webapp.geo.areas import Area
@@ -102,25 +99,6 @@ def old_rural_query() -> Callable[[], object]:
         .group_by(oa.c.week)
     )
     return lambda: db.session.execute(query).all()
-
-
-def logged_in(app: Flask, user_id: int) -> FlaskClient:
-    """A test client with a live server-side login session of the user."""
-    from flask import session as flask_session
-
-    from webapp.auth import login_sessions
-    from webapp.auth.models import User
-
-    client = app.test_client()
-    with app.test_request_context():
-        login_sessions.start(db.session.get(User, user_id))
-        token = flask_session[login_sessions.TOKEN_KEY]
-        db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-        session[login_sessions.TOKEN_KEY] = token
-    return client
 
 
 def main(sizes: list[int]) -> int:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from webapp import create_app
 from webapp.auth.cli import new_user
@@ -95,3 +96,21 @@ def login(client, user: User) -> None:  # type: ignore[no-untyped-def]
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+
+
+def logged_in(app: Flask, user_id: int) -> FlaskClient:
+    """A test client with a live server-side login session of the user."""
+    from flask import session as flask_session
+
+    from webapp.auth import login_sessions
+
+    client = app.test_client()
+    with app.test_request_context():
+        login_sessions.start(db.session.get(User, user_id))
+        token = flask_session[login_sessions.TOKEN_KEY]
+        db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+        session[login_sessions.TOKEN_KEY] = token
+    return client

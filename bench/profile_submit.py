@@ -22,9 +22,8 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from bench.common import bench_app, ensure_user
+from bench.common import bench_app, ensure_user, logged_in
 from webapp.core.access import Role
-from webapp.extensions import db
 
 
 def payload(i: int) -> dict:
@@ -52,20 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     with app.app_context():
         user = ensure_user("profile-officer", Role.OFFICER)
         user_id = user.id
-    client = app.test_client()
-    from flask import session as flask_session
-
-    from webapp.auth import login_sessions
-
-    with app.test_request_context():
-        user = db.session.get(type(user), user_id)
-        login_sessions.start(user)
-        token = flask_session[login_sessions.TOKEN_KEY]
-        db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-        session[login_sessions.TOKEN_KEY] = token
+    client = logged_in(app, user_id)
     csrf = client.get("/api/v1/csrf-token").get_json()["csrf_token"]
     headers = {"X-CSRFToken": csrf}
 
