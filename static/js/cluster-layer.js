@@ -239,17 +239,13 @@
     let moveTimer = null;
     map.on("moveend", () => {
       clearTimeout(moveTimer);
-      moveTimer = setTimeout(() => reload().catch(() => {}), 60);
+      moveTimer = setTimeout(() => loadView().catch(() => {}), 60);
     });
-
-    function reload(opts) {
-      return loadView(opts);
-    }
 
     return {
       clusters,
       heat,
-      reload,
+      reload: loadView,
       // The slider's frame: a local week as [since, until), or null for the form's own period.
       setPeriod(value) { period = value; },
       prefetch(value) {

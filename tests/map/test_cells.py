@@ -13,7 +13,6 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import delete, func, update
 
 from tests.map.test_clusters import CENTRE, get_clusters, total
@@ -21,11 +20,10 @@ from webapp.auth.models import User
 from webapp.core import jobs
 from webapp.extensions import db
 from webapp.geo.tiles import mercator_units, tile_divisor
-from webapp.map import cells as cell_store
-from webapp.map.cells import MapCell, MapCellDelta, compact
+from webapp.map.cells import MAX_LEVEL, MIN_LEVEL, MapCell, MapCellDelta, compact
 from webapp.map.clusters import TileRange, _records_query, _stored_answers, _stored_query
 from webapp.map.geojson import Filters
-from webapp.observations.models import Observation
+from webapp.observations.models import Category, Observation
 
 CATEGORIES = ("belysning", "skadegorelse", "nedskrapning")
 STATUSES = ("new", "reviewed", "closed")
@@ -81,30 +79,20 @@ def assert_same(users: list[User], zooms=(3, 6, 11, 15, 17)) -> int:  # type: ig
         Filters(categories=["skadegorelse", "belysning"]),
         Filters(statuses=["new"], visibility="shared"),
     ]
+    all_codes = list(
+        db.session.scalars(db.select(Category.code).order_by(Category.sort_order, Category.code))
+    )
     compared = 0
     for user in users:
         for zoom in zooms:
             for filters in filter_sets:
                 assert _stored_answers(filters, view(zoom))
-                codes = filters.categories or list(CATEGORIES_ALL)
+                codes = filters.categories or all_codes
                 expected = answer(_records_query(filters, view(zoom), user, codes))
                 got = answer(_stored_query(filters, view(zoom), user, codes))
                 assert got == expected, (user.role, zoom, filters)
                 compared += len(expected)
     return compared
-
-
-CATEGORIES_ALL: list[str] = []
-
-
-@pytest.fixture(autouse=True)
-def _categories(app):  # type: ignore[no-untyped-def]
-    from webapp.observations.models import Category
-
-    with app.app_context():
-        CATEGORIES_ALL[:] = db.session.scalars(
-            db.select(Category.code).order_by(Category.sort_order, Category.code)
-        ).all()
 
 
 def test_roll_up_equals_the_records_through_every_kind_of_write(app, officer, staff, coordinator):
@@ -190,8 +178,7 @@ def test_compaction_beside_concurrent_writers_folds_each_delta_once(app, officer
     """Writers commit while compactions run (threads, real connections): nothing counted twice,
     nothing lost. On PostgreSQL this is the DELETE ... RETURNING statement racing the inserts."""
     with app.app_context():
-        author = db.session.get(User, officer.id)
-        author_id = author.id
+        author_id = officer.id
     errors: list[BaseException] = []
     done = threading.Event()
 
@@ -226,7 +213,7 @@ def test_compaction_beside_concurrent_writers_folds_each_delta_once(app, officer
     with app.app_context():
         assert db.session.scalar(db.select(func.count()).select_from(Observation)) == 120
         compact()
-        for level in (cell_store.MIN_LEVEL, 12, cell_store.MAX_LEVEL):
+        for level in (MIN_LEVEL, 12, MAX_LEVEL):
             assert (
                 db.session.scalar(db.select(func.sum(MapCell.n)).where(MapCell.level == level))
                 == 120

@@ -249,10 +249,10 @@ def _stored_query(filters: Filters, tiles: TileRange, user: User, codes: list[st
     read: exactly what _records_query counts, read from a few hundred rows per cell."""
     d = cell_divisor(tiles.zoom)
     level = max(tiles.zoom, MIN_LEVEL)
-    per_view_cell = d // cell_divisor(level)  # level cells along one side of a view cell
+    div = cell_divisor(level)
+    per_view_cell = d // div  # level cells along one side of a view cell
     mx0, mx1, my0, my1 = tiles.units
     allowed = sorted(v.value for v in readable_visibilities(user))
-    div = cell_divisor(level)
     stored = db.select(
         (MapCell.cx // literal(per_view_cell, Integer)).label("cx"),
         (MapCell.cy // literal(per_view_cell, Integer)).label("cy"),
