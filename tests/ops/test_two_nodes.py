@@ -517,7 +517,8 @@ def test_one_node_killed_during_submits_loses_and_doubles_nothing(cluster):  # t
             while True:  # the outbox: never drop an item before the server confirmed it
                 try:
                     status, data, upstream = phone.api("POST", "/api/v1/observations", body)
-                except OSError:
+                except (OSError, http.client.HTTPException):
+                    # No answer, or one cut off by the kill (IncompleteRead): not confirmed.
                     status, upstream = 0, ""
                 statuses[status] += 1
                 if status in (200, 201):
