@@ -259,3 +259,56 @@ def test_hostile_text_round_trips_unchanged_as_text(officer_client, note):
     assert geojson.mimetype == "application/geo+json"
     notes = [f["properties"]["note"] for f in geojson.get_json()["features"]]
     assert notes == [note]
+
+
+def test_a_submit_writes_what_an_orm_insert_of_the_same_entry_writes(app, officer, officer_client):
+    """The API stores with Core statements for speed (service.store_observation); the demo and
+    other paths insert the ORM object, whose mapper events derive the map columns and the area
+    membership. Both must store the same row and the same membership, audit entry and event."""
+    from webapp.core.outbox.models import OutboxEvent
+    from webapp.observations.areas import RURAL_AREA_ID, observation_areas
+    from webapp.observations.service import new_observation
+    from webapp.observations.validation import validate_observation
+
+    for lat, lon in [(59.8366, 13.1440), (59.9000, 13.0500)]:  # centrum, the countryside
+        body = payload(lat=lat, lon=lon, observed_at=observed_at(hours_ago=30))
+        assert post_observation(officer_client, body).status_code == 201
+        with app.test_request_context():
+            clean, errors = validate_observation({**body, "id": str(uuid.uuid4())}, officer)
+            assert errors == {}
+        with app.app_context():  # as the demo does: no request, so no audit entry expected
+            db.session.add(new_observation(clean, officer))
+            db.session.commit()
+            orm_id = clean.id
+
+        with app.app_context():
+            api_row, orm_row = (db.session.get(Observation, key) for key in (body["id"], orm_id))
+            columns = [c.name for c in Observation.__table__.columns]
+            differ = {"id", "created_at", "content_hash"}  # the hash covers the id
+            assert {c: getattr(api_row, c) for c in columns if c not in differ} == {
+                c: getattr(orm_row, c) for c in columns if c not in differ
+            }
+
+            def membership(key: str) -> list[tuple]:
+                rows = db.session.execute(
+                    db.select(observation_areas).where(observation_areas.c.observation_id == key)
+                ).mappings()
+                return sorted(
+                    tuple(v for k, v in row.items() if k != "observation_id") for row in rows
+                )
+
+            assert membership(body["id"]) == membership(orm_id)
+            area_ids = {row[0] for row in membership(body["id"])}
+            assert (RURAL_AREA_ID in area_ids) == (lat == 59.9000)
+            assert len(area_ids) >= 1
+
+            event = db.session.execute(
+                db.select(OutboxEvent).filter_by(target_id=body["id"])
+            ).scalar_one()
+            assert event.type == "observation.created"
+            assert event.target_type == "observations"
+            assert f"/api/v1/observations/{body['id']}" in event.payload
+        entries = audit_entries(app, "observation.create", body["id"])
+        assert [(e.actor_id, e.actor_label, e.detail) for e in entries] == [
+            (officer.id, officer.username, {"visibility": "police"})
+        ]

@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Insert, event, literal, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from webapp.core.audit.models import AuditEntry
+from webapp.extensions import db
 
 # Rows residents add without an account, unaudited by design: an audit entry keeps the caller's
 # address, which a citizen report or a survey answer must never carry (webapp/citizen). Only
@@ -72,6 +74,55 @@ class AuditWatch:
                 return
             self._state(execute_state.session)["tables"].add(str(execute_state.statement))
 
+    def core_insert(  # the exact signature: SQLAlchemy tells old from new listeners by it
+        self, conn: Any, clauseelement: Any, multiparams: Any, params: Any, execution_options: Any
+    ) -> None:
+        """Core INSERTs (the observation submit writes its row and its audit entry with Core,
+        webapp.observations.service): attributed to the request's session, whose connection
+        runs them in its transaction. An INSERT ... ON CONFLICT DO NOTHING that meets a taken
+        key (a replay) changes nothing: on SQLite, where writers take turns, the key is looked
+        up first; on PostgreSQL, where a racing request may take it meanwhile, the row count of
+        the statement tells (core_inserted)."""
+        name = self._watched_insert(clauseelement)
+        if name is None:
+            return
+        if clauseelement._post_values_clause is not None:
+            if conn.dialect.name == "postgresql":
+                return
+            if _key_taken(conn, clauseelement, multiparams, params):
+                return
+        self._note_insert(name)
+
+    def core_inserted(  # noqa: PLR0913 - SQLAlchemy's after_execute signature
+        self,
+        conn: Any,
+        clauseelement: Any,
+        multiparams: Any,
+        params: Any,
+        execution_options: Any,
+        result: Any,
+    ) -> None:
+        name = self._watched_insert(clauseelement)
+        conditional = name is not None and clauseelement._post_values_clause is not None
+        if conditional and conn.dialect.name == "postgresql" and result.rowcount > 0:
+            self._note_insert(name)
+
+    @staticmethod
+    def _watched_insert(clause: Any) -> str | None:
+        if not has_request_context() or not isinstance(clause, Insert):
+            return None
+        name = clause.table.name
+        if name in ANONYMOUS_INSERTS | ANONYMOUS_BOOKKEEPING | BOOKKEEPING_TABLES:
+            return None
+        return name
+
+    def _note_insert(self, name: str) -> None:
+        state = self._state(db.session())
+        if name == AuditEntry.__tablename__:
+            state["audited"] = True
+        else:
+            state["tables"].add(name)
+
     def after_commit(self, session: Session) -> None:
         state = self.pending.pop(id(session), None)
         if state and state["tables"] and not state["audited"]:
@@ -82,6 +133,16 @@ class AuditWatch:
 
     def after_rollback(self, session: Session) -> None:
         self.pending.pop(id(session), None)
+
+
+def _key_taken(conn: Any, clause: Any, multiparams: Any, params: Any) -> bool:
+    """Whether the row an INSERT ... ON CONFLICT DO NOTHING would add exists already."""
+    values = multiparams[0] if multiparams else params
+    if isinstance(values, list | tuple):
+        values = values[0]
+    key = [column == values[column.name] for column in clause.table.primary_key.columns]
+    found = conn.execute(select(literal(1)).select_from(clause.table).where(*key)).first()
+    return found is not None
 
 
 @pytest.fixture(autouse=True)
@@ -95,9 +156,13 @@ def audit_watch() -> Iterator[AuditWatch]:
     ]
     for name, hook in hooks:
         event.listen(Session, name, hook)
+    event.listen(Engine, "before_execute", watch.core_insert)
+    event.listen(Engine, "after_execute", watch.core_inserted)
     try:
         yield watch
     finally:
         for name, hook in hooks:
             event.remove(Session, name, hook)
+        event.remove(Engine, "before_execute", watch.core_insert)
+        event.remove(Engine, "after_execute", watch.core_inserted)
     assert watch.unaudited == [], "\n".join(watch.unaudited)

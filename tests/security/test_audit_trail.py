@@ -415,3 +415,28 @@ def test_coordinator_and_admin_browse_and_filter_the_trail(app, world, as_user, 
     assert client.get("/admin/audit?days=0&page=1&action=" + "x" * 500).status_code == 200
     # A page number out of range is a 404 (issue 16: one bounded parser), never a 500.
     assert client.get("/admin/audit?days=0&page=-3").status_code == 404
+
+
+def test_the_audit_watch_sees_core_inserts_as_well_as_the_orm(app, audit_watch):
+    """The observation submit writes with Core statements (no unit of work): the watch that
+    fails unaudited writes must see those too, or it would stop guarding the busiest path."""
+    from sqlalchemy import insert
+
+    from webapp.core.audit.service import insert_entry
+    from webapp.observations.models import Category
+
+    def add_category(code: str, *, audited: bool) -> None:
+        with app.test_request_context("/probe", method="POST"):
+            connection = db.session.connection()
+            values = {"code": code, "label_sv": code, "label_en": code}
+            connection.execute(insert(Category.__table__), values)
+            if audited:
+                insert_entry(connection, "category.create", "categories", code, actor=None)
+            db.session.commit()
+
+    add_category("probe-unaudited", audited=False)
+    assert audit_watch.unaudited == ["POST /probe changed ['categories'] without an audit entry"]
+    audit_watch.unaudited.clear()  # seen: the fixture must not fail this test for it
+
+    add_category("probe-audited", audited=True)
+    assert audit_watch.unaudited == []

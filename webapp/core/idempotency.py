@@ -12,7 +12,12 @@ import hashlib
 import json
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Row as DbRow
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import Insert
 
 from webapp.extensions import db
 
@@ -64,3 +69,30 @@ def insert_once(row: Row) -> tuple[Row, bool]:
             raise ConflictError(existing) from None
         return existing, False
     return row, True
+
+
+# INSERT ... ON CONFLICT (primary key) DO NOTHING RETURNING every column, per (dialect, table):
+# built once, so executing it finds its compiled form in the cache without building a key.
+_INSERT_NEW: dict[tuple[str, Table], Insert] = {}
+_DIALECTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def insert_new(connection: Connection, table: Table, values: dict[str, Any]) -> DbRow[Any] | None:
+    """One Core statement: insert `values` and return the stored row, or None when the primary
+    key is taken (a replay, a conflict, or a racing request that committed first).
+
+    insert_once() without the ORM's unit of work and without an error to recover from: a taken
+    key neither raises nor spoils the transaction (on PostgreSQL a failed statement would), so
+    a batch needs no savepoint per item. Any other constraint still raises IntegrityError.
+    """
+    key = (connection.dialect.name, table)
+    statement = _INSERT_NEW.get(key)
+    if statement is None:
+        primary_key = list(table.primary_key.columns)
+        statement = (
+            _DIALECTS[key[0]](table)
+            .on_conflict_do_nothing(index_elements=primary_key)
+            .returning(*table.columns)
+        )
+        _INSERT_NEW[key] = statement
+    return connection.execute(statement, values).first()

@@ -187,6 +187,12 @@ def _write(connection: Connection, target: Observation, *, replace: bool) -> Non
         connection.execute(observation_areas.insert(), rows)
 
 
+def add_membership(connection: Connection, record: Any) -> None:
+    """The membership rows of a new observation inserted with Core (the event below covers the
+    ORM's inserts)."""
+    _write(connection, record, replace=False)
+
+
 @event.listens_for(Observation, "after_insert")
 def _observation_inserted(_mapper, connection, target) -> None:  # type: ignore[no-untyped-def]
     _write(connection, target, replace=False)

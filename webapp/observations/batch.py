@@ -4,8 +4,9 @@ The field app's outbox sends what piled up offline in batches instead of one req
 item is judged on its own, exactly as POST /api/v1/observations judges it: the same validation,
 the same idempotency by the phone's UUID (201 created, 200 replay of the same content, 409 the id
 is taken by other content or another author), the same audit entry per created record. One item
-failing never affects another: each insert runs in its own savepoint. The whole batch is one
-transaction, so the audit entries are stored with their records or not at all.
+failing never affects another: a taken id is met by ON CONFLICT DO NOTHING, which neither raises
+nor spoils the transaction (store_observation). The whole batch is one transaction, so the audit
+entries are stored with their records or not at all.
 
 Photos still go one by one through PUT /api/v1/observations/<id>/photos/<photo id>.
 """
@@ -17,14 +18,13 @@ from typing import Any
 from flask import current_app, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from webapp.core.access import require_field_user
 from webapp.core.errors import PROBLEMS, ApiProblem
+from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
 from webapp.extensions import db
-from webapp.observations.models import Observation
-from webapp.observations.service import new_observation, observation_json, record_created
+from webapp.observations.service import observation_json, store_observation
 from webapp.observations.validation import validate_observation
 
 
@@ -67,36 +67,16 @@ def create_observations_batch():  # type: ignore[no-untyped-def]
             results.append(result)
         else:
             results.append({"id": clean.id})
-    ids = [clean.id for clean in cleaned if clean is not None]
-    # One query for the ids that already exist (replays, conflicts) instead of one per item.
-    stored = {
-        row.id: row
-        for row in db.session.scalars(db.select(Observation).where(Observation.id.in_(ids)))
-    } if ids else {}  # fmt: skip
     for clean, result in zip(cleaned, results, strict=True):
         if clean is None:
             continue
-        observation = new_observation(clean, user)
-        existing = stored.get(clean.id)
-        if existing is None:
-            try:
-                # The record, its audit entry and its outbox event in one savepoint: all or none.
-                with db.session.begin_nested():
-                    db.session.add(observation)
-                    record_created(observation, user)
-                    db.session.flush()
-            except IntegrityError:
-                # Another request stored this id between our look-up and the insert.
-                existing = db.session.get(Observation, clean.id)
-                if existing is None:
-                    raise
-            else:
-                stored[clean.id] = observation
-                result.update(status=201, observation=observation_json(observation, user))
-                continue
-        if existing.content_hash != observation.content_hash or existing.author_id != user.id:
+        try:
+            observation, created = store_observation(clean, user)
+        except ConflictError:
             result.update(_problem("conflict"))
-        else:
-            result.update(status=200, observation=observation_json(existing, user))
+            continue
+        result.update(
+            status=201 if created else 200, observation=observation_json(observation, user)
+        )
     db.session.commit()
     return jsonify(results=results)

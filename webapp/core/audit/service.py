@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy.engine import Connection
 
 from webapp.core.audit.models import AuditEntry
 from webapp.core.fieldinput import storable
@@ -30,25 +31,53 @@ def record(
     Writing in the same transaction as the change means a change is never stored without its
     audit entry, nor an entry for a change that was rolled back.
     """
-    if not ACTION_PATTERN.match(action):
-        raise ValueError(f"audit action must be noun.verb, got {action!r}")
     if target is not None:
         target_type = target_type or target.__tablename__
         target_id = target_id if target_id is not None else target.id
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user
-    entry = AuditEntry(
-        action=action,
-        actor_id=getattr(actor, "id", None),
-        # What an attacker typed is recorded as typed, but for what the database cannot store.
-        actor_label=storable(getattr(actor, "username", "") or detail.pop("actor_label", "")),
-        target_type=target_type,
-        target_id=None if target_id is None else storable(str(target_id)),
-        ip=request.remote_addr if has_request_context() else None,
-        detail=storable(detail),
-    )
+    entry = AuditEntry(**entry_values(action, target_type, target_id, actor, detail))
     db.session.add(entry)
     return entry
+
+
+def insert_entry(
+    connection: Connection,
+    action: str,
+    target_type: str,
+    target_id: str | int,
+    *,
+    actor: Any,
+    **detail: Any,
+) -> None:
+    """record() as one Core INSERT on the caller's connection (its transaction): for the hot
+    write paths that store their record with Core too, without the ORM's unit of work."""
+    connection.execute(_INSERT, entry_values(action, target_type, target_id, actor, detail))
+
+
+_INSERT = AuditEntry.__table__.insert()
+
+
+def entry_values(
+    action: str,
+    target_type: str | None,
+    target_id: str | int | None,
+    actor: Any,
+    detail: dict[str, Any],
+) -> dict[str, Any]:
+    """The columns of one entry; the actor defaults to the logged-in user of the request."""
+    if not ACTION_PATTERN.match(action):
+        raise ValueError(f"audit action must be noun.verb, got {action!r}")
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    return {
+        "action": action,
+        "actor_id": getattr(actor, "id", None),
+        # What an attacker typed is recorded as typed, but for what the database cannot store.
+        "actor_label": storable(getattr(actor, "username", "") or detail.pop("actor_label", "")),
+        "target_type": target_type,
+        "target_id": None if target_id is None else storable(str(target_id)),
+        "ip": request.remote_addr if has_request_context() else None,
+        "detail": storable(detail),
+    }
 
 
 def record_police_reads(

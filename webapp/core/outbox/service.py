@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, has_request_context, request
+from sqlalchemy.engine import Connection
 
+from webapp.core.dbtypes import new_uuid
 from webapp.core.outbox.models import OutboxEvent
 from webapp.extensions import db
 
@@ -41,6 +43,30 @@ def base_url() -> str:
 def emit(type_: str, target: Any, *, visibility: str, path: str) -> OutboxEvent:
     """Record that `type_` happened to `target`. A thin payload: identifiers and a URL the
     receiver fetches with its own credentials; never free text or personal data."""
+    event = OutboxEvent(**event_values(type_, target.__tablename__, target.id, visibility, path))
+    db.session.add(event)
+    return event
+
+
+def insert_event(
+    connection: Connection,
+    type_: str,
+    record_type: str,
+    record_id: str | int,
+    *,
+    visibility: str,
+    path: str,
+) -> None:
+    """emit() as one Core INSERT on the caller's connection (its transaction)."""
+    connection.execute(_INSERT, event_values(type_, record_type, record_id, visibility, path))
+
+
+_INSERT = OutboxEvent.__table__.insert()
+
+
+def event_values(
+    type_: str, record_type: str, record_id: str | int, visibility: str, path: str
+) -> dict[str, Any]:
     if type_ not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_!r}")
     if visibility not in VISIBILITIES:
@@ -50,19 +76,18 @@ def emit(type_: str, target: Any, *, visibility: str, path: str) -> OutboxEvent:
         "type": type_,
         "timestamp": occurred.isoformat(timespec="seconds").replace("+00:00", "Z"),
         "data": {
-            "id": str(target.id),
-            "record_type": target.__tablename__,
+            "id": str(record_id),
+            "record_type": record_type,
             "visibility": visibility,
             "url": base_url() + path,
         },
     }
-    event = OutboxEvent(
-        type=type_,
-        target_type=target.__tablename__,
-        target_id=str(target.id),
-        visibility=visibility,
-        occurred_at=occurred,
-        payload=encode_payload(payload),
-    )
-    db.session.add(event)
-    return event
+    return {
+        "id": new_uuid(),
+        "type": type_,
+        "target_type": record_type,
+        "target_id": str(record_id),
+        "visibility": visibility,
+        "occurred_at": occurred,
+        "payload": encode_payload(payload),
+    }
