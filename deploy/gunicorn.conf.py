@@ -6,7 +6,7 @@
 
 Environment knobs (all optional): TRYGG_BIND (default 127.0.0.1:8000: only the proxy on this
 host talks to us), WEB_CONCURRENCY (worker processes, default 2 per core), TRYGG_THREADS
-(threads per worker, default 4), TRYGG_ACCESS_LOG ("-" for stdout; default off: the proxy
+(threads per worker, default 1), TRYGG_ACCESS_LOG ("-" for stdout; default off: the proxy
 logs requests). Figures behind the defaults: README, Operate > Production, and bench/README.md.
 """
 
@@ -15,11 +15,16 @@ import os
 wsgi_app = "webapp.wsgi:app"
 bind = os.environ.get("TRYGG_BIND", "127.0.0.1:8000").split(",")
 
-# Processes, not threads, give the CPU: the GIL lets one thread of a process run Python at a time.
-# Threads cover the waits (database, slow uploads) and let a worker keep idle connections.
+# Processes, not threads, give the CPU: the GIL lets one thread of a process run Python at a time,
+# and threads that take turns at it cost CPU of their own. bench_submit, 16 clients, 2 cores
+# (bench/README.md): 4 workers x 4 threads spent 4.5 ms CPU per submit on SQLite and 6.7 ms
+# with PostgreSQL; 4 workers x 1 thread 3.3 and 5.0 ms, with 40 % (SQLite) and 75 % (PostgreSQL)
+# more submits per second. Two workers per core cover the database's waits; nginx buffers
+# request and response bodies, so a slow phone never holds a worker. The gthread worker keeps
+# the proxy's idle keep-alive connections whatever the number of threads.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
 worker_class = "gthread"
-threads = int(os.environ.get("TRYGG_THREADS") or 4)
+threads = int(os.environ.get("TRYGG_THREADS") or 1)
 # Idle keep-alive connections from the proxy (nginx `keepalive` in the upstream block).
 keepalive = 30
 

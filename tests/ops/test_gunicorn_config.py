@@ -18,7 +18,7 @@ from webapp import ROOT
 CONF = ROOT / "deploy" / "gunicorn.conf.py"
 
 
-def test_the_gunicorn_config_is_valid_and_runs_several_threaded_workers(monkeypatch):
+def test_the_gunicorn_config_is_valid_and_runs_several_single_threaded_workers(monkeypatch):
     pytest.importorskip("gunicorn")
     from gunicorn.config import Config
 
@@ -31,7 +31,8 @@ def test_the_gunicorn_config_is_valid_and_runs_several_threaded_workers(monkeypa
         if key in config.settings:
             config.set(key, value)
     assert config.workers >= 2
-    assert config.worker_class_str == "gthread" and config.threads >= 2
+    # gthread for the proxy's keep-alive connections; one thread each (the figures in the file)
+    assert config.worker_class_str == "gthread" and config.threads == 1
     assert config.wsgi_app == "webapp.wsgi:app"
     assert config.bind == ["127.0.0.1:8000"]  # only the proxy on this host reaches it
     assert config.keepalive > 20  # longer than nginx's upstream keepalive_timeout (20 s)
