@@ -13,6 +13,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, session
+from sqlalchemy import bindparam
 
 from webapp.auth.models import LoginSession, User
 from webapp.core.dbtypes import utcnow
@@ -50,12 +51,17 @@ def current_with_user() -> tuple[LoginSession, User] | None:
     token = session.get(TOKEN_KEY)
     if not isinstance(token, str) or not token:
         return None
-    found = db.session.execute(
-        db.select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.id == _digest(token))
-    ).first()
+    found = db.session.execute(_WITH_USER, {"digest": _digest(token)}).first()
     return None if found is None else (found[0], found[1])
+
+
+# Built once: every request runs it, and building a select (and its cache key) anew cost as much
+# as running it.
+_WITH_USER = (
+    db.select(LoginSession, User)
+    .join(User, User.id == LoginSession.user_id)
+    .where(LoginSession.id == bindparam("digest"))
+)
 
 
 def idle_limit(role: str) -> timedelta | None:

@@ -177,6 +177,9 @@ def rows_for(values: Any, shapes: list[Shape], *, rural: bool = True) -> list[di
     return rows
 
 
+_INSERT_MEMBERSHIP = observation_areas.insert()  # built once: it runs with every submit
+
+
 def _write(connection: Connection, target: Observation, *, replace: bool) -> None:
     if replace:
         connection.execute(
@@ -184,7 +187,7 @@ def _write(connection: Connection, target: Observation, *, replace: bool) -> Non
         )
     rows = rows_for(target, area_shapes(connection))
     if rows:
-        connection.execute(observation_areas.insert(), rows)
+        connection.execute(_INSERT_MEMBERSHIP, rows)
 
 
 def add_membership(connection: Connection, record: Any) -> None:
