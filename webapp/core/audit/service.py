@@ -39,6 +39,9 @@ def record(
     return entry
 
 
+_INSERT = AuditEntry.__table__.insert()  # built once: it runs with every submit
+
+
 def insert_entry(
     connection: Connection,
     action: str,
@@ -51,9 +54,6 @@ def insert_entry(
     """record() as one Core INSERT on the caller's connection (its transaction): for the hot
     write paths that store their record with Core too, without the ORM's unit of work."""
     connection.execute(_INSERT, entry_values(action, target_type, target_id, actor, detail))
-
-
-_INSERT = AuditEntry.__table__.insert()
 
 
 def entry_values(

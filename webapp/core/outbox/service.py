@@ -48,6 +48,9 @@ def emit(type_: str, target: Any, *, visibility: str, path: str) -> OutboxEvent:
     return event
 
 
+_INSERT = OutboxEvent.__table__.insert()  # built once: it runs with every submit
+
+
 def insert_event(
     connection: Connection,
     type_: str,
@@ -59,9 +62,6 @@ def insert_event(
 ) -> None:
     """emit() as one Core INSERT on the caller's connection (its transaction)."""
     connection.execute(_INSERT, event_values(type_, record_type, record_id, visibility, path))
-
-
-_INSERT = OutboxEvent.__table__.insert()
 
 
 def event_values(
