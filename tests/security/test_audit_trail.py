@@ -440,3 +440,26 @@ def test_the_audit_watch_sees_core_inserts_as_well_as_the_orm(app, audit_watch):
 
     add_category("probe-audited", audited=True)
     assert audit_watch.unaudited == []
+
+
+def test_the_audit_watch_tells_an_insert_on_conflict_that_stored_from_one_that_did_not(
+    app, audit_watch
+):
+    """The submit's INSERT ... ON CONFLICT DO NOTHING (insert_new) stores a row the first time
+    and nothing for a replay: the watch must flag the first when unaudited, not the second."""
+    from webapp.core.idempotency import insert_new
+    from webapp.observations.models import Category
+
+    def insert_unaudited(code: str) -> bool:
+        with app.test_request_context("/probe", method="POST"):
+            values = {"code": code, "label_sv": code, "label_en": code}
+            stored = insert_new(db.session.connection(), Category.__table__, values)
+            db.session.commit()
+            return stored is not None
+
+    assert insert_unaudited("probe-once") is True
+    assert audit_watch.unaudited == ["POST /probe changed ['categories'] without an audit entry"]
+    audit_watch.unaudited.clear()
+
+    assert insert_unaudited("probe-once") is False  # the key is taken: nothing changed
+    assert audit_watch.unaudited == []
