@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.helpers import poll
 from tests.journeys.conftest import SHOTS
@@ -122,20 +123,26 @@ def find_on_the_map(page: Page) -> None:
     page.locator(".leaflet-control-layers-overlays label").filter(has_text="Iakttagelser").click()
     expect(page.locator(".server-cluster")).to_have_count(0)
     markers = page.locator("path.measure")
+    # The measures' layer is asked for after the clusters: wait for it as a person would.
+    expect(markers.first).to_be_attached()
+    ours = page.locator(".leaflet-popup-content").filter(has_text=MEASURE)
     for index in range(markers.count()):
         # Markers of measures at the same place overlap; a tap lands on the topmost, as a
         # person's would, so Playwright's "another element would get the click" check is off.
         markers.nth(index).click(force=True)
-        popup = page.locator(".leaflet-popup-content").last  # the previous one is fading out
-        if MEASURE in (popup.text_content() or ""):
-            expect(popup).to_contain_text("klar")
-            expect(popup.get_by_role("link", name="Öppna åtgärden")).to_be_visible()
-            # Leaflet fades the popup in: the screenshot waits for it.
-            poll(
-                page,
-                "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'",
-            )
-            return
+        try:  # the popup opens a moment after the tap (while the previous one fades out)
+            ours.last.wait_for(state="visible", timeout=2_000)
+        except PlaywrightTimeoutError:
+            continue  # another measure's popup: try the next marker
+        popup = ours.last
+        expect(popup).to_contain_text("klar")
+        expect(popup.get_by_role("link", name="Öppna åtgärden")).to_be_visible()
+        # Leaflet fades the popup in: the screenshot waits for it.
+        poll(
+            page,
+            "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'",
+        )
+        return
     raise AssertionError("the measure is not on the map")
 
 
