@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from types import SimpleNamespace
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Table
@@ -65,10 +66,16 @@ def insert_once(row: Row) -> tuple[Row, bool]:
         existing = db.session.get(type(row), row.id)
         if existing is None:  # the constraint that failed was not the key: a real error
             raise
-        if existing.content_hash != row.content_hash or existing.author_id != row.author_id:
-            raise ConflictError(existing) from None
-        return existing, False
+        return _replayed(existing, row.content_hash, row.author_id), False
     return row, True
+
+
+def _replayed(existing: Any, content_hash: str, author_id: int) -> Any:
+    """`existing` if the refused record was a replay of it (same content, same author), else
+    ConflictError."""
+    if existing.content_hash != content_hash or existing.author_id != author_id:
+        raise ConflictError(existing)
+    return existing
 
 
 # INSERT ... ON CONFLICT (primary key) DO NOTHING RETURNING every column, per (dialect, table):
@@ -96,3 +103,17 @@ def insert_new(connection: Connection, table: Table, values: dict[str, Any]) -> 
         )
         _INSERT_NEW[key] = statement
     return connection.execute(statement, values).first()
+
+
+def insert_or_replay(
+    connection: Connection, model: Any, values: dict[str, Any]
+) -> tuple[Any, bool]:
+    """insert_once() with one Core statement: (the stored row, True), or (the stored record,
+    False) for a replay; ConflictError for other content or another author under the id."""
+    row = insert_new(connection, model.__table__, values)
+    if row is not None:
+        return row, True
+    existing = db.session.get(model, values["id"])
+    if existing is None:  # removed again since (retention, an undone race): not ours to judge
+        raise ConflictError(SimpleNamespace(id=values["id"]))
+    return _replayed(existing, values["content_hash"], values["author_id"]), False

@@ -11,7 +11,7 @@ from flask import url_for
 from webapp.auth.models import User
 from webapp.core.access import can_read
 from webapp.core.audit.service import insert_entry
-from webapp.core.idempotency import ConflictError, content_digest, insert_new
+from webapp.core.idempotency import content_digest, insert_or_replay
 from webapp.core.outbox.service import insert_event
 from webapp.extensions import db
 from webapp.geo.tiles import derive_columns
@@ -58,11 +58,11 @@ def store_observation(clean: CleanObservation, author: User) -> tuple[Any, bool]
     """
     connection = db.session.connection()
     values = observation_values(clean, author)
-    # What the model's insert event derives for an ORM insert (the map's columns).
+    # The map's columns, derived once (the model's Core defaults would derive them per column).
     values.update(derive_columns(values["lat"], values["lon"], values["observed_at"]))
-    row = insert_new(connection, Observation.__table__, values)
-    if row is None:
-        return _stored_before(clean.id, values["content_hash"], author), False
+    row, created = insert_or_replay(connection, Observation, values)
+    if not created:
+        return row, False
     stored = SimpleNamespace(**row._asdict(), photos=[])
     insert_entry(
         connection,
@@ -82,16 +82,6 @@ def store_observation(clean: CleanObservation, author: User) -> tuple[Any, bool]
     )
     add_membership(connection, stored)
     return stored, True
-
-
-def _stored_before(observation_id: str, digest: str, author: User) -> Observation:
-    """The stored observation a refused insert met: a replay of it, else ConflictError."""
-    existing = db.session.get(Observation, observation_id)
-    if existing is None:  # removed again since (retention, an undone race): not ours to judge
-        raise ConflictError(SimpleNamespace(id=observation_id))
-    if existing.content_hash != digest or existing.author_id != author.id:
-        raise ConflictError(existing)
-    return existing
 
 
 def local_time_iso(observation: Observation) -> str:
