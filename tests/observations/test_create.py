@@ -312,3 +312,69 @@ def test_a_submit_writes_what_an_orm_insert_of_the_same_entry_writes(app, office
         assert [(e.actor_id, e.actor_label, e.detail) for e in entries] == [
             (officer.id, officer.username, {"visibility": "police"})
         ]
+
+
+def test_a_submit_after_an_area_was_added_counts_in_the_new_area(app, officer_client):
+    """Each process keeps the areas' outlines and checks them against the database with every
+    submit (on PostgreSQL inside the submit's one statement): an area added after this process
+    read them must hold the next observation made in it."""
+    from webapp.geo.areas import Area
+    from webapp.observations.areas import observation_areas
+
+    lat, lon = 59.8366, 13.1440
+    assert post_observation(officer_client, payload(lat=lat, lon=lon)).status_code == 201
+    with app.app_context():
+        square = [[lon - 0.001, lat - 0.001], [lon + 0.001, lat - 0.001],
+                  [lon + 0.001, lat + 0.001], [lon - 0.001, lat + 0.001],
+                  [lon - 0.001, lat - 0.001]]  # fmt: skip
+        area = Area(
+            code="kvarteret",
+            name="Kvarteret",
+            kind="patrol",
+            geometry={"type": "Polygon", "coordinates": [square]},
+        )
+        db.session.add(area)
+        db.session.commit()
+        area_id = area.id
+    body = payload(lat=lat, lon=lon)
+    assert post_observation(officer_client, body).status_code == 201
+    with app.app_context():
+        areas = set(
+            db.session.scalars(
+                db.select(observation_areas.c.area_id).where(
+                    observation_areas.c.observation_id == body["id"]
+                )
+            )
+        )
+    assert area_id in areas
+    assert len(areas) >= 2  # and still the areas it lay in before
+
+
+def test_a_submit_is_few_statements(app, officer_client):
+    """Each statement costs the web worker CPU (on PostgreSQL a round trip): a submit is the
+    login check and one statement on PostgreSQL (psycopg sends BEGIN and COMMIT itself); on
+    SQLite BEGIN IMMEDIATE, the login check, the areas' version and the four INSERTs."""
+    from sqlalchemy import event
+
+    from tests.conftest import csrf_token
+
+    post_observation(officer_client, payload())  # the first request of a client reads more
+    headers = {"X-CSRFToken": csrf_token(officer_client)}
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _params, context, _many) -> None:  # type: ignore[no-untyped-def]
+        if not context.execution_options.get("audit_watch"):  # the tests' own look-up
+            statements.append(statement.split(None, 1)[0].upper())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert officer_client.post(URL, json=payload(), headers=headers).status_code == 201
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    if engine.dialect.name == "postgresql":
+        assert statements == ["SELECT", "WITH"], statements
+    else:  # BEGIN, login, the row, its audit entry and event, the areas' version, membership
+        expected = ["BEGIN", "SELECT", "INSERT", "INSERT", "INSERT", "SELECT", "INSERT"]
+        assert statements == expected, statements

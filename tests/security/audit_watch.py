@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 from flask import has_request_context, request
-from sqlalchemy import Insert, event, literal, select
+from sqlalchemy import Insert, Select, event, literal, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.selectable import CTE
 
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
@@ -102,6 +104,14 @@ class AuditWatch:
         execution_options: Any,
         result: Any,
     ) -> None:
+        if isinstance(clauseelement, Select):
+            # One statement that inserts through data-modifying CTEs (PostgreSQL only,
+            # webapp/observations/pg_store.py): each CTE's table, when the statement answered
+            # a row (it answers none when its first INSERT met a taken key).
+            if clauseelement._independent_ctes and result.rowcount > 0:
+                for name in _inserting_ctes(clauseelement):
+                    self._note_insert(name)
+            return
         name = self._watched_insert(clauseelement)
         conditional = name is not None and clauseelement._post_values_clause is not None
         if conditional and conn.dialect.name == "postgresql" and result.rowcount > 0:
@@ -135,13 +145,25 @@ class AuditWatch:
         self.pending.pop(id(session), None)
 
 
+def _inserting_ctes(statement: Select) -> set[str]:
+    """The watched tables the statement's data-modifying CTEs insert into."""
+    found = set()
+    for element in visitors.iterate(statement):
+        if isinstance(element, CTE) and isinstance(element.element, Insert):
+            name = AuditWatch._watched_insert(element.element)
+            if name is not None:
+                found.add(name)
+    return found
+
+
 def _key_taken(conn: Any, clause: Any, multiparams: Any, params: Any) -> bool:
     """Whether the row an INSERT ... ON CONFLICT DO NOTHING would add exists already."""
     values = multiparams[0] if multiparams else params
     if isinstance(values, list | tuple):
         values = values[0]
     key = [column == values[column.name] for column in clause.table.primary_key.columns]
-    found = conn.execute(select(literal(1)).select_from(clause.table).where(*key)).first()
+    lookup = select(literal(1)).select_from(clause.table).where(*key)
+    found = conn.execute(lookup.execution_options(audit_watch=True)).first()
     return found is not None
 
 

@@ -113,7 +113,13 @@ def insert_or_replay(
     row = insert_new(connection, model.__table__, values)
     if row is not None:
         return row, True
+    return replay_of(model, values), False
+
+
+def replay_of(model: Any, values: dict[str, Any]) -> Any:
+    """After an insert that met a taken key: the stored record if `values` replay it, else
+    ConflictError (other content, another author, or a record removed again since)."""
     existing = db.session.get(model, values["id"])
     if existing is None:  # removed again since (retention, an undone race): not ours to judge
         raise ConflictError(SimpleNamespace(id=values["id"]))
-    return _replayed(existing, values["content_hash"], values["author_id"]), False
+    return _replayed(existing, values["content_hash"], values["author_id"])

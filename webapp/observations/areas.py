@@ -147,6 +147,12 @@ _SHAPES_KEY = text("SELECT count(id), coalesce(max(id), 0), coalesce(max(revisio
 _cache: dict[str, Any] = {"key": None, "shapes": []}
 
 
+def cached_shapes() -> tuple[Any, list[Shape]]:
+    """(version key, outlines) as this process last read them, without asking the database:
+    for a caller that checks the key in a statement of its own (observations/pg_store.py)."""
+    return _cache["key"], _cache["shapes"]
+
+
 def area_shapes(connection: Connection) -> list[Shape]:
     """(id, bbox, geometry, kind) of every area; a handful of rows, parsed only when they
     changed."""
@@ -169,12 +175,19 @@ def rows_for(values: Any, shapes: list[Shape], *, rural: bool = True) -> list[di
         "status": values.status,
         "author_id": values.author_id,
     }
+    ids = area_ids_at(lon, lat, shapes, rural=rural)
+    return [{**common, "area_id": area_id} for area_id in ids]
+
+
+def area_ids_at(lon: float, lat: float, shapes: list[Shape], *, rural: bool = True) -> list[int]:
+    """The ids of the areas the point lies in, and with `rural` its rural "area" if it lies in
+    the municipality but in no town."""
     inside = [s for s in shapes if _contains(s, lon, lat)]
-    rows = [{**common, "area_id": s[0]} for s in inside]
+    ids = [s[0] for s in inside]
     kinds = {s[3] for s in inside}
     if rural and MUNICIPALITY_KIND in kinds and TOWN_KIND not in kinds:
-        rows.append({**common, "area_id": RURAL_AREA_ID})
-    return rows
+        ids.append(RURAL_AREA_ID)
+    return ids
 
 
 _INSERT_MEMBERSHIP = observation_areas.insert()  # built once: it runs with every submit
@@ -194,6 +207,11 @@ def add_membership(connection: Connection, record: Any) -> None:
     """The membership rows of a new observation inserted with Core (the event below covers the
     ORM's inserts)."""
     _write(connection, record, replace=False)
+
+
+def replace_membership(connection: Connection, record: Any) -> None:
+    """The membership rows of `record` again, from outlines read anew if they changed."""
+    _write(connection, record, replace=True)
 
 
 @event.listens_for(Observation, "after_insert")
