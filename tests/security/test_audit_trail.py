@@ -463,3 +463,70 @@ def test_the_audit_watch_tells_an_insert_on_conflict_that_stored_from_one_that_d
 
     assert insert_unaudited("probe-once") is False  # the key is taken: nothing changed
     assert audit_watch.unaudited == []
+
+
+def test_the_audit_watch_sees_inserts_made_through_data_modifying_ctes(app, audit_watch):
+    """On PostgreSQL a submit inserts its row, audit entry, event and membership through the
+    data-modifying CTEs of one statement (observations/pg_store.py): the watch must flag such a
+    statement without an audit entry's CTE, accept it with one, and see nothing when the first
+    INSERT met a taken key (the statement then answers no row and inserts nothing)."""
+    from sqlalchemy import JSON, bindparam, select
+    from sqlalchemy.dialects import postgresql
+
+    from webapp.observations.models import Category
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("data-modifying CTEs are PostgreSQL's; SQLite stores with four INSERTs")
+    table = Category.__table__
+
+    def statement(code: str, *, audited: bool):  # type: ignore[no-untyped-def]
+        row = {"code": code, "label_sv": code, "label_en": code, "color": "#000000",
+               "icon": "", "sort_order": 1, "active": True}  # fmt: skip
+        stored = (
+            postgresql.insert(table)
+            .values(row)
+            .on_conflict_do_nothing(index_elements=[table.c.code])
+            .returning(table.c.code)
+            .cte("stored")
+        )
+        names = list(row)
+        copy = table.insert().from_select(  # a second record made from the first, like an event
+            names,
+            select(
+                *(stored.c.code + "-copy" if n == "code" else bindparam(n, row[n]) for n in names)
+            ).select_from(stored),
+            include_defaults=False,
+        )
+        ctes = [copy.cte("copied")]
+        if audited:
+            audit = AuditEntry.__table__.insert().from_select(
+                ["at", "action", "actor_label", "target_type", "target_id", "detail"],
+                select(
+                    bindparam("at", datetime.now(UTC), type_=AuditEntry.__table__.c.at.type),
+                    bindparam("action", "category.create"),
+                    bindparam("label", ""),
+                    bindparam("target", "categories"),
+                    stored.c.code,
+                    bindparam("detail", {}, type_=JSON),
+                ).select_from(stored),
+                include_defaults=False,
+            )
+            ctes.append(audit.cte("audited"))
+        return select(stored.c.code).add_cte(*ctes)
+
+    def run(code: str, *, audited: bool) -> bool:
+        with app.test_request_context("/probe", method="POST"):
+            stored = db.session.execute(statement(code, audited=audited)).first()
+            db.session.commit()
+            return stored is not None
+
+    assert run("probe-cte", audited=False) is True
+    assert audit_watch.unaudited == ["POST /probe changed ['categories'] without an audit entry"]
+    audit_watch.unaudited.clear()  # seen: the fixture must not fail this test for it
+
+    assert run("probe-cte-audited", audited=True) is True
+    assert audit_watch.unaudited == []
+
+    assert run("probe-cte", audited=False) is False  # the key is taken: nothing changed
+    assert audit_watch.unaudited == []
