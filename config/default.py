@@ -119,6 +119,9 @@ RETENTION = {
     "observations": 730,
     "photos": 365,
     "walk_photos": 365,
+    # Finished background jobs' queue rows, with the council report PDFs they made (asking
+    # again makes the PDF anew).
+    "jobs": 30,
     "audit": 1825,
 }
 

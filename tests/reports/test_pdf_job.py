@@ -193,3 +193,49 @@ def test_a_job_run_again_overwrites_its_one_file(app: Flask, as_user, dataset: D
         assert [k for k in store().iter_keys() if k.startswith("report-")] == [
             pdf_jobs.blob_key(location.rsplit("/", 1)[1])
         ]
+
+
+def test_retention_removes_a_finished_job_and_its_pdf_after_its_days(
+    app: Flask, as_user, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    """A stored report PDF is not kept for ever: once its job finished more than RETENTION
+    "jobs" days ago, the daily retention deletes the job and the file, the link answers 404,
+    and asking again makes the PDF anew. A job finished since stays."""
+    from datetime import UTC, datetime, timedelta
+
+    from webapp.ops.retention.service import apply_retention
+
+    later = datetime.now(UTC) + timedelta(days=31)  # when retention runs
+    client = as_user(dataset.coordinator)
+    location = ask_for_pdf(client)
+    token = location.rsplit("/", 1)[1]
+    with app.app_context():
+        assert jobs.execute(pdf_jobs.job_key(token)) == "done"
+        recent = jobs.submit("retention-probe:recent", pdf_jobs.KIND, {"user": 0}, send=False)
+        assert recent
+        db.session.execute(
+            db.update(BackgroundJob)
+            .where(BackgroundJob.id == "retention-probe:recent")
+            .values(state=jobs.DONE, finished_at=later - timedelta(days=29))
+        )
+        db.session.commit()
+    assert client.get(f"{location}/download").status_code == 200
+
+    app.config["RETENTION"] = {"jobs": 30}
+    with app.app_context():
+        apply_retention(dry_run=False, now=later)
+        assert db.session.get(BackgroundJob, pdf_jobs.job_key(token)) is None
+        assert store().info(pdf_jobs.blob_key(token)) is None
+        assert db.session.get(BackgroundJob, "retention-probe:recent") is not None
+        entry = db.session.execute(
+            db.select(AuditEntry).filter_by(action="retention.apply")
+        ).scalar_one()
+        assert entry.detail["removed"]["jobs"]["count"] == 1
+        assert entry.detail["removed"]["jobs"]["files"] == 1
+    assert client.get(location).status_code == 404
+    assert client.get(f"{location}/download").status_code == 404
+
+    assert ask_for_pdf(client) == location  # asked again: the same report, made anew
+    with app.app_context():
+        assert jobs.execute(pdf_jobs.job_key(token)) == "done"
+    assert client.get(f"{location}/download").status_code == 200

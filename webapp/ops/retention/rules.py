@@ -20,9 +20,11 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from webapp.activities.models import Activity, ActivityRevision, FollowUp
 from webapp.citizen.models import PublicReport, Survey, SurveyAnswer, SurveyResponse
 from webapp.core.audit.models import AuditEntry
+from webapp.core.jobs import DONE, FAILED, BackgroundJob
 from webapp.extensions import db
 from webapp.measures.models import OPEN_STATUSES, Measure, MeasureEvent
 from webapp.observations.models import Observation, Photo
+from webapp.reports import pdf_jobs
 from webapp.walks.models import (
     HEADCOUNT_DIMENSIONS,
     SafetyWalk,
@@ -253,6 +255,19 @@ def delete_walk_photos(cutoff: datetime) -> Found:
     return _delete_photos(WalkSpotPhoto, WalkSpotPhoto.created_at < cutoff)
 
 
+def delete_finished_jobs(cutoff: datetime) -> Found:
+    """Queue rows of jobs that finished (done or failed) before the cutoff, with the council
+    report PDFs they made. Safe to delete: a calendar job is only ever made for the period the
+    clock is in, and a report asked for again is made anew from that day's data."""
+    old = BackgroundJob.state.in_((DONE, FAILED)) & (BackgroundJob.finished_at < cutoff)
+    rows = db.session.execute(select(BackgroundJob.id, BackgroundJob.kind).where(old)).all()
+    reports = [key for key, kind in rows if kind == pdf_jobs.KIND]
+    files = [pdf_jobs.blob_key(key.removeprefix(f"{pdf_jobs.KIND}:")) for key in reports]
+    if rows:
+        db.session.execute(delete(BackgroundJob).where(old))
+    return [key for key, _kind in rows], files
+
+
 def delete_audit_entries(cutoff: datetime) -> Found:
     old = AuditEntry.at < cutoff
     ids = _ids(AuditEntry, old)
@@ -294,6 +309,12 @@ RULES: tuple[Rule, ...] = (
         "anonymised",
         "surveys (answers unlinked, places rounded)",
         anonymise_survey_answers,
+    ),
+    Rule(
+        "jobs",
+        "deleted",
+        "finished background jobs, with the council report PDFs they made",
+        delete_finished_jobs,
     ),
     Rule("audit", "deleted", "audit entries", delete_audit_entries),
 )
