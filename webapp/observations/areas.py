@@ -35,6 +35,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    column,
     event,
     exists,
     func,
@@ -140,7 +141,15 @@ def _load_shapes(connection: Connection) -> list[Shape]:
 
 # One statement object, built once: its compiled form is found in the cache by identity of
 # the SQL, without building the cache key of a fresh select() on every insert.
-_SHAPES_KEY = text("SELECT count(id), coalesce(max(id), 0), coalesce(max(revision), 0) FROM areas")
+# The same key is read inside the PostgreSQL submit statement (observations/pg_store.py).
+SHAPES_KEY = text(
+    "SELECT count(id) AS areas_count, coalesce(max(id), 0) AS areas_max_id,"
+    " coalesce(max(revision), 0) AS areas_max_revision FROM areas"
+).columns(
+    column("areas_count", Integer),
+    column("areas_max_id", Integer),
+    column("areas_max_revision", Integer),
+)
 
 # The outlines parsed once per process, with the (count, max revision) they were read at: a
 # cache of shared data, checked against the database on every use, never node-local state.
@@ -156,7 +165,7 @@ def cached_shapes() -> tuple[Any, list[Shape]]:
 def area_shapes(connection: Connection) -> list[Shape]:
     """(id, bbox, geometry, kind) of every area; a handful of rows, parsed only when they
     changed."""
-    key = tuple(connection.execute(_SHAPES_KEY).one())
+    key = tuple(connection.execute(SHAPES_KEY).one())
     if key != _cache["key"]:
         _cache["shapes"], _cache["key"] = _load_shapes(connection), key
     return _cache["shapes"]

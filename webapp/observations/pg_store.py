@@ -30,8 +30,7 @@ from sqlalchemy.engine import Row as DbRow
 from webapp.core.audit.models import AuditEntry
 from webapp.core.dbtypes import utcnow
 from webapp.core.outbox.models import OutboxEvent
-from webapp.geo.areas import Area
-from webapp.observations.areas import observation_areas
+from webapp.observations.areas import SHAPES_KEY, observation_areas
 from webapp.observations.models import Observation
 
 # The columns each INSERT fills from parameters; the others keep their defaults.
@@ -41,7 +40,7 @@ AUDIT_COLUMNS = (
 EVENT_COLUMNS = ("id", "type", "target_type", "target_id", "visibility", "occurred_at", "payload")
 # Copied from the stored row into its membership rows (webapp/observations/areas.py).
 COPIED = ("observed_at", "category_code", "visibility", "status", "author_id")
-KEY_LABELS = ("areas_count", "areas_max_id", "areas_max_revision")
+KEY_LABELS = tuple(c.name for c in SHAPES_KEY.selected_columns)
 
 
 def _params(prefix: str, table: Any, names: tuple[str, ...]) -> list[Any]:
@@ -84,11 +83,7 @@ def statement(observation_columns: tuple[str, ...]) -> Select[Any]:
         ).select_from(stored.join(area_ids, area_ids.c.area_id.isnot(None))),
         include_defaults=False,
     )
-    key = select(
-        func.count(Area.id).label(KEY_LABELS[0]),
-        func.coalesce(func.max(Area.id), 0).label(KEY_LABELS[1]),
-        func.coalesce(func.max(Area.revision), 0).label(KEY_LABELS[2]),
-    ).subquery("areas_key")
+    key = SHAPES_KEY.subquery("areas_key")
     return (
         select(stored, key)
         .select_from(stored.join(key, true()))  # no row when the id was taken
