@@ -31,6 +31,7 @@ import statistics
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
@@ -255,6 +256,12 @@ def _process_main(spec: RunSpec, indices: list[int], start_at: float, queue: Any
     queue.put((results, usage.ru_utime + usage.ru_stime))
 
 
+def _sample_window(sample: Callable[[], Any], opens: float, seconds: float, out: list) -> None:
+    for edge in (opens, opens + seconds):
+        time.sleep(max(0.0, edge - time.time()))
+        out.append(sample())
+
+
 @dataclass
 class RunResult:
     spec: RunSpec
@@ -266,6 +273,12 @@ class RunResult:
     sent_ids: set[str]
     created: int
     generator_cpu_s: float
+    window: list[Any] = field(default_factory=list)  # run()'s `sample` at the window's edges
+
+    @property
+    def measured(self) -> int:
+        """Requests that began and ended inside the measured window."""
+        return len(self.latencies)
 
     @property
     def throughput(self) -> float:
@@ -300,8 +313,13 @@ class RunResult:
         }
 
 
-def run(spec: RunSpec) -> RunResult:
-    """Run `spec.clients` clients for warm-up + duration seconds; block until all are done."""
+def run(spec: RunSpec, sample: Callable[[], Any] | None = None) -> RunResult:
+    """Run `spec.clients` clients for warm-up + duration seconds; block until all are done.
+
+    `sample` (e.g. the server's CPU seconds so far) is called when the measured window opens
+    and when it closes; the two values land in `RunResult.window`, so a cost per request can
+    leave out the clients' logins and the warm-up.
+    """
     processes = max(1, min(spec.processes, spec.clients))
     groups = [list(range(p, spec.clients, processes)) for p in range(processes)]
     # Logging in takes a moment per client; everyone starts together after that.
@@ -314,10 +332,21 @@ def run(spec: RunSpec) -> RunResult:
     ]
     for worker in workers:
         worker.start()
+    window: list[Any] = []  # filled by a thread of this process, started after the forks
+    sampler = None
+    if sample is not None:
+        sampler = threading.Thread(
+            target=_sample_window,
+            args=(sample, start_at + spec.warmup, spec.duration, window),
+            daemon=True,
+        )
+        sampler.start()
     collected = [queue.get(timeout=spec.warmup + spec.duration + 300) for _ in workers]
     for worker in workers:
         worker.join()
-    merged = RunResult(spec, [], {}, [], [], 0, set(), 0, 0.0)
+    if sampler is not None:
+        sampler.join()
+    merged = RunResult(spec, [], {}, [], [], 0, set(), 0, 0.0, window)
     for results, cpu in collected:
         merged.generator_cpu_s += cpu
         for r in results:
