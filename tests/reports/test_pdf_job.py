@@ -134,8 +134,10 @@ def test_only_the_user_who_asked_sees_the_job(app: Flask, as_user, dataset: Data
         assert jobs.execute(pdf_jobs.job_key(location.rsplit("/", 1)[1])) == "done"
         other = make_user(Role.COORDINATOR, "annan", organisation="municipality")
     stranger = as_user(other)
-    assert stranger.get(location).status_code == 404
-    assert stranger.get(f"{location}/download").status_code == 404
+    for answer in (stranger.get(location), stranger.get(f"{location}/download")):
+        assert answer.status_code == 404  # the same page as for an expired job: nothing told
+        assert "Den här PDF:en finns inte (längre)." in answer.get_data(as_text=True)
+        assert "Klar" not in answer.get_data(as_text=True)
     assert stranger.get("/reports/pdf/not-a-token").status_code == 404
     assert as_user(dataset.officer).get(location).status_code == 403
 
@@ -232,8 +234,13 @@ def test_retention_removes_a_finished_job_and_its_pdf_after_its_days(
         ).scalar_one()
         assert entry.detail["removed"]["jobs"]["count"] == 1
         assert entry.detail["removed"]["jobs"]["files"] == 1
-    assert client.get(location).status_code == 404
-    assert client.get(f"{location}/download").status_code == 404
+    for gone in (client.get(location), client.get(f"{location}/download")):
+        # Not the general "not found": the page says why and where to make it again.
+        assert gone.status_code == 404
+        page = gone.get_data(as_text=True)
+        assert "Den här PDF:en finns inte (längre)." in page
+        assert "sparas i 30 dagar" in page
+        assert 'href="/reports/"' in page
 
     assert ask_for_pdf(client) == location  # asked again: the same report, made anew
     with app.app_context():

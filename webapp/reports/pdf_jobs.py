@@ -21,7 +21,7 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import force_locale
 
 from webapp.auth.models import User
@@ -92,12 +92,19 @@ def submit_pdf_job(period: Period, promises: list[Promise], user: User, locale: 
     return token
 
 
-def get_job_or_404(token: str, user: User) -> BackgroundJob:
-    """The user's own job with this token; 404 for any other, as for one that does not exist."""
+def find_job(token: str, user: User) -> BackgroundJob | None:
+    """The user's own job with this token; None for any other, as for one that does not exist
+    (or no longer does: retention removes finished jobs with their PDFs)."""
     job = db.session.get(BackgroundJob, job_key(token)) if TOKEN.fullmatch(token) else None
     if job is None or job.kind != KIND or job.payload.get("user") != user.id:
-        abort(404)
+        return None
     return job
+
+
+def kept_days() -> int | None:
+    """How long finished PDFs are kept (RETENTION "jobs"); None when they are kept for good."""
+    days = (current_app.config.get("RETENTION") or {}).get("jobs")
+    return days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else None
 
 
 def job_period(job: BackgroundJob) -> Period:

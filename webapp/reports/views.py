@@ -12,7 +12,6 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     redirect,
     render_template,
@@ -159,8 +158,10 @@ def council_pdf_job() -> Response:
 
 @bp.get("/pdf/<token>")
 @roles_required(Role.COORDINATOR)
-def pdf_job(token: str) -> str:
-    job = pdf_jobs.get_job_or_404(token, current_user)
+def pdf_job(token: str) -> str | tuple[str, int]:
+    job = pdf_jobs.find_job(token, current_user)
+    if job is None:
+        return _pdf_gone()
     page = render_template(
         "reports/pdf_job.html",
         job=job,
@@ -175,17 +176,26 @@ def pdf_job(token: str) -> str:
 
 @bp.get("/pdf/<token>/download")
 @roles_required(Role.COORDINATOR)
-def pdf_job_download(token: str) -> Response:
-    job = pdf_jobs.get_job_or_404(token, current_user)
+def pdf_job_download(token: str) -> Response | tuple[str, int]:
+    job = pdf_jobs.find_job(token, current_user)
+    if job is None:
+        return _pdf_gone()
     if job.state != jobs.DONE:
         return redirect(url_for("reports.pdf_job", token=token))
     period = pdf_jobs.job_period(job)
     promises = list(job.payload.get("promises", []))
     data = pdf_jobs.read_pdf(token)
     if data is None:  # the file is gone: asking again makes it anew
-        abort(404)
+        return _pdf_gone()
     filename = f"radsrapport-{period.first}--{period.last}.pdf"
     return _pdf(data, filename, "council_report", period, promises=promises)
+
+
+def _pdf_gone() -> tuple[str, int]:
+    """404 for a PDF job that is not (or no longer) this user's: a page that says how to get
+    the report again instead of the general "not found". Someone else's token gets the same
+    page, so it tells nothing about other users' jobs."""
+    return render_template("reports/pdf_job_gone.html", days=pdf_jobs.kept_days()), 404
 
 
 def _week(args: MultiDict) -> Period:
