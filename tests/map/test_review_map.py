@@ -7,6 +7,7 @@ reached innerHTML, a template literal or an attribute.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -139,3 +140,23 @@ def test_the_map_makes_no_request_beyond_our_own_server(phone, hostile_world):
     assert len(layer_names) == 7, layer_names
     assert phone.net.leaks == []
     assert phone.net.tiles == []  # the test's tile server is our own host
+
+
+def test_the_scale_is_in_metres_and_clear_of_the_attribution_on_a_phone(phone, hostile_world):
+    page = phone.page
+    log_in(page, "samordnare")
+    page.goto("/review/map")
+    scale = page.locator("#review-map .leaflet-control-scale")
+    expect(scale).to_be_visible()
+    # Metres only: one line such as "200 m" or "1 km", no feet or miles under it.
+    lines = scale.locator(".leaflet-control-scale-line").all_inner_texts()
+    assert len(lines) == 1 and re.fullmatch(r"\d+ k?m", lines[0]), lines
+    attribution = page.locator("#review-map .leaflet-control-attribution")
+    a, b = scale.bounding_box(), attribution.bounding_box()
+    assert a and b
+    apart = (
+        a["y"] + a["height"] <= b["y"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["x"] + a["width"] <= b["x"]
+    )
+    assert apart, f"scale {a} overlaps the attribution {b} at {page.viewport_size}"

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 import folium
+from jinja2 import Template
 from markupsafe import Markup
 
 # Our own copies (webapp/core/vendor.py serves them); no CDN, so viewers of police data are not
@@ -39,6 +40,17 @@ def use_local_assets() -> None:
     folium.Map.default_css = list(LOCAL_CSS)
 
 
+class MetricScale(folium.MacroElement):
+    """Leaflet's scale bar in metres only. Folium's control_scale adds feet and miles too: no
+    use in Sunne, and on a phone their second line ran under the attribution."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+
 def build_map_parts(
     *,
     center: tuple[float, float],
@@ -49,8 +61,8 @@ def build_map_parts(
     max_zoom: int = 19,
 ) -> MapParts:
     use_local_assets()
-    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, max_zoom=max_zoom,
-                      control_scale=True)  # fmt: skip
+    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, max_zoom=max_zoom)
+    MetricScale().add_to(fmap)
     folium.TileLayer(tiles=tile_url, attr=attribution, max_zoom=max_zoom, name="Karta").add_to(fmap)
     root = fmap.get_root()
     root.render()
