@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from tests.auth.helpers import login_form
 from tests.conftest import make_user
 from webapp.activities.models import Activity, ActivityType
+from webapp.activities.patrols.route import route_length_m, validate_route
 from webapp.auth.models import User
 from webapp.citizen.models import PublicReport, Survey, SurveyResponse
 from webapp.core.access import Role
@@ -78,6 +79,44 @@ def test_seed_demo_creates_observations_patrols_and_a_walk(app):
         for patrol in patrols:
             assert patrol.visibility == "police"
             assert patrol.ended_at > patrol.started_at
+        # "Observations during the patrol" (its page) and on the walk are from their hours.
+        spans = {p.id: (p.started_at, p.ended_at) for p in patrols}
+        for observation in observations:
+            if observation.activity_id in spans:
+                started, ended = spans[observation.activity_id]
+                assert started <= observation.observed_at <= ended
+            if observation.walk_id == walks[0].id:
+                assert abs(observation.observed_at - walks[0].starts_at) < timedelta(hours=3)
+
+
+def test_demo_patrols_have_a_walked_route_in_sunne_centrum_and_its_length(app):
+    """Without routes the patrol list showed no distance and the map's route layer was empty."""
+    _seed(app)
+
+    with app.app_context():
+        patrols = list(
+            db.session.execute(
+                db.select(Activity).join(ActivityType).filter(ActivityType.code == "fotpatrull")
+            ).scalars()
+        )
+        client = app.test_client()
+        assert login_form(client, "polis", DEMO_PASSWORD).status_code == 302
+        listing = client.get("/patrols/").get_data(as_text=True)
+    assert len(patrols) >= 5  # this year's and last year's
+    routes = {str(p.route["coordinates"]) for p in patrols}
+    assert len(routes) == len(patrols)  # each walked its own way
+    for patrol in patrols:
+        errors: dict[str, str] = {}
+        with app.test_request_context():
+            assert validate_route(patrol.route, errors) == patrol.route, errors
+        assert patrol.length_m == route_length_m(patrol.route)
+        assert 1_000 < patrol.length_m < 3_000
+        for lon, lat in patrol.route["coordinates"]:
+            assert 59.83 < lat < 59.84 and 13.14 < lon < 13.15
+    assert listing.count(" km<") >= 5, "the patrol list shows each patrol's distance"
+    this_year = [p for p in patrols if p.started_at > datetime.now(UTC) - timedelta(days=300)]
+    assert this_year and all(p.area and p.area.name == "Sunne centrum" for p in this_year)
+    assert all(p.details["participants_count"] >= 2 for p in this_year)
 
 
 def test_demo_observations_are_plausible_places_in_sunne_centrum_without_people(app):

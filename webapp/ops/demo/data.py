@@ -11,11 +11,13 @@ from webapp.auth.cli import new_user
 from webapp.auth.models import User
 from webapp.core.access import Role
 from webapp.extensions import db
+from webapp.geo.areas import Area
 from webapp.observations.service import new_observation
 from webapp.observations.validation import CleanObservation
 from webapp.ops.demo.citizen import seed_citizen_demo
 from webapp.ops.demo.history import seed_history
 from webapp.ops.demo.promises import ensure_current_promises, seed_promised_work
+from webapp.ops.demo.routes import route_fields
 from webapp.walks.models import SafetyWalk
 
 # Demo accounts are for a local demo only; the password is printed by seed-demo.
@@ -78,12 +80,22 @@ def seed_demo() -> tuple[list[User], bool]:
     return users, True
 
 
+# Who walked (counts and organisations, no names): police alone, and joint patrols with the
+# municipality's field workers or the night walkers, as the citizen promises describe.
+PATROL_CREWS = [
+    {"participants_count": 2, "organisations": ["police"]},
+    {"participants_count": 3, "organisations": ["police", "municipality"]},
+    {"participants_count": 4, "organisations": ["police", "volunteers"]},
+]
+
+
 def _seed_patrols(officer: User, rng: random.Random, now: datetime) -> list[Activity]:
     patrol_type = db.session.execute(
         db.select(ActivityType).filter_by(code="fotpatrull")
     ).scalar_one()
+    centrum = db.session.execute(db.select(Area).filter_by(code="sunne-centrum")).scalar()
     patrols = []
-    for days_ago in (1, 3, 6, 10, 14):
+    for index, days_ago in enumerate((1, 3, 6, 10, 14)):
         start = now - timedelta(days=days_ago, hours=rng.randint(0, 4))
         patrol = Activity(
             activity_type_id=patrol_type.id,
@@ -92,6 +104,9 @@ def _seed_patrols(officer: User, rng: random.Random, now: datetime) -> list[Acti
             note="Fotpatrull i centrum, lugnt.",
             visibility="police",
             author_id=officer.id,
+            area_id=centrum.id if centrum else None,
+            details=PATROL_CREWS[index % len(PATROL_CREWS)],
+            **route_fields(f"{days_ago}-days-ago", first=index),
         )
         db.session.add(patrol)
         patrols.append(patrol)
@@ -129,24 +144,40 @@ def _seed_observations(
         lat, lon, place = PLACES[index % len(PLACES)]
         author = officer if index % 3 else staff
         code = codes[rng.randrange(len(codes))]
+        walked = index % 7 == 0
+        patrol = patrols[index % len(patrols)] if author is officer and not walked else None
+        observed_at = now - timedelta(hours=rng.randint(1, 24 * 20))
+        # An observation made on the walk or a patrol is from its hours, so "observations during
+        # the patrol" on the patrol's page are from that patrol's own time.
+        if walked:
+            observed_at = walk.starts_at + timedelta(minutes=10 + 11 * (index // 7))
+        elif patrol is not None:
+            observed_at = _during(patrol, (index * 37 % 100) / 100)
         clean = CleanObservation(
             id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             lat=lat + rng.uniform(-0.0006, 0.0006),
             lon=lon + rng.uniform(-0.0012, 0.0012),
             accuracy_m=float(rng.choice((5, 8, 12, 20, 65))),
-            observed_at=now - timedelta(hours=rng.randint(1, 24 * 20)),
+            observed_at=observed_at,
             utc_offset_min=60,
             category_code=code,
             note=f"{place}: {NOTES[code]}",
             rating=rng.choice((None, 2, 3, 4)),
-            activity_id=patrols[index % len(patrols)].id if author is officer else None,
-            walk_id=walk.id if index % 7 == 0 else None,
+            activity_id=patrol.id if patrol is not None else None,
+            walk_id=walk.id if walked else None,
             visibility=("police" if author is officer else "municipality")
             if index % 4
             else "shared",
             manual_position=False,
         )
         db.session.add(new_observation(clean, author))
+
+
+def _during(patrol: Activity, share: float) -> datetime:
+    """The moment `share` (0-1) of the way through the patrol, to the minute."""
+    ended = patrol.ended_at or patrol.started_at
+    moment = patrol.started_at + (ended - patrol.started_at) * share
+    return moment.replace(second=0, microsecond=0)
 
 
 def _ensure_users() -> list[User]:

@@ -19,6 +19,7 @@ from webapp.measures.models import Measure
 from webapp.observations.models import Observation
 from webapp.observations.service import content_hash
 from webapp.observations.validation import CleanObservation
+from webapp.ops.demo.routes import route_fields
 from webapp.walks.models import SafetyWalk
 
 # activity type code, days before "a year ago today", hours long, details
@@ -62,6 +63,9 @@ def _activities(officer: User, staff: User, year_ago: datetime) -> None:
     for code, days, hours, details in LAST_YEAR:
         activity_type = types[code]
         start = (year_ago - timedelta(days=days)).replace(hour=18, minute=0)
+        walked = {}
+        if code == "fotpatrull":
+            walked = route_fields(f"a-year-and-{days}-days-ago", first=days)
         db.session.add(
             Activity(
                 activity_type_id=activity_type.id,
@@ -70,6 +74,7 @@ def _activities(officer: User, staff: User, year_ago: datetime) -> None:
                 details=details,
                 visibility=activity_type.default_visibility(),
                 author_id=(staff if activity_type.organisation == "joint" else officer).id,
+                **walked,
             )
         )
 
