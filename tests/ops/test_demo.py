@@ -119,6 +119,46 @@ def test_demo_patrols_have_a_walked_route_in_sunne_centrum_and_its_length(app):
     assert all(p.details["participants_count"] >= 2 for p in this_year)
 
 
+def test_the_demo_walk_has_a_route_stops_participants_ratings_and_marked_places(app):
+    """The held walk's pages were empty: no route, 0 participants, no ratings, no places."""
+    from webapp.measures.models import Measure
+    from webapp.walks.models import WalkParticipant, WalkRating, WalkSpot
+
+    _seed(app)
+
+    with app.app_context():
+        walk = db.session.execute(db.select(SafetyWalk)).scalar_one()
+        spots = list(db.session.execute(db.select(WalkSpot).filter_by(walk_id=walk.id)).scalars())
+        measures = list(db.session.execute(db.select(Measure).filter_by(walk_id=walk.id)).scalars())
+        participants = (
+            db.session.execute(db.select(WalkParticipant).filter_by(walk_id=walk.id))
+            .scalars()
+            .all()
+        )
+        ratings = (
+            db.session.execute(db.select(WalkRating).filter_by(walk_id=walk.id)).scalars().all()
+        )
+        assert walk.route and len(walk.route["coordinates"]) >= 2
+        assert [s.position for s in walk.stops] == list(range(1, len(walk.stops) + 1))
+        assert len(walk.stops) >= 3 and walk.ends_at > walk.starts_at
+        assert len(participants) >= 5
+        assert {r.stop_id for r in ratings} == {s.id for s in walk.stops}
+        # Every measure decided after the walk came from a marked place and sits where it was.
+        for measure in measures:
+            found = [s for s in spots if s.measure_id == measure.id and s.status == "measure"]
+            assert found and (measure.lat, measure.lon) == (found[0].lat, found[0].lon)
+        assert any(s.status == "new" for s in spots), "the coordinator still has places to decide"
+        for spot in spots:
+            assert walk.starts_at <= spot.observed_at <= walk.ends_at
+            assert not contains_personal_identity_number(spot.note)
+        walk_id = walk.id
+    client = app.test_client()
+    assert login_form(client, "samordnare", DEMO_PASSWORD).status_code == 302
+    protocol = client.get(f"/walks/{walk_id}/protocol").get_data(as_text=True)
+    assert "12 deltagare" in protocol
+    assert "Lampan i tunneln är trasig" in protocol
+
+
 def test_demo_observations_are_plausible_places_in_sunne_centrum_without_people(app):
     _seed(app)
 

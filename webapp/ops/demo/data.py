@@ -18,6 +18,7 @@ from webapp.ops.demo.citizen import seed_citizen_demo
 from webapp.ops.demo.history import seed_history
 from webapp.ops.demo.promises import ensure_current_promises, seed_promised_work
 from webapp.ops.demo.routes import route_fields
+from webapp.ops.demo.walk import seed_walk_content
 from webapp.walks.models import SafetyWalk
 
 # Demo accounts are for a local demo only; the password is printed by seed-demo.
@@ -75,6 +76,7 @@ def seed_demo() -> tuple[list[User], bool]:
     seed_citizen_demo(users[2], rng, now)
     seed_promised_work(officer, staff, rng, now)
     seed_history(users, walk, rng, now)
+    seed_walk_content(walk, now)
     ensure_current_promises(datetime.now(LOCAL_ZONE).date())
     db.session.commit()
     return users, True
