@@ -31,6 +31,7 @@ from webapp.core.blobs import store
 from webapp.core.jobs import BackgroundJob
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
+from webapp.ops.retention.service import policy
 from webapp.promises.models import Promise
 from webapp.reports.pdf import render_council_pdf
 from webapp.reports.period import Period
@@ -103,8 +104,7 @@ def find_job(token: str, user: User) -> BackgroundJob | None:
 
 def kept_days() -> int | None:
     """How long finished PDFs are kept (RETENTION "jobs"); None when they are kept for good."""
-    days = (current_app.config.get("RETENTION") or {}).get("jobs")
-    return days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else None
+    return policy().get("jobs")
 
 
 def job_period(job: BackgroundJob) -> Period:

@@ -76,7 +76,7 @@ def seed_demo() -> tuple[list[User], bool]:
     seed_citizen_demo(users[2], rng, now)
     seed_promised_work(officer, staff, rng, now)
     seed_history(users, walk, rng, now)
-    seed_walk_content(walk, now)
+    seed_walk_content(walk)
     ensure_current_promises(datetime.now(LOCAL_ZONE).date())
     db.session.commit()
     return users, True

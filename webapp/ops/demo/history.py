@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from webapp.activities.models import Activity, ActivityType
 from webapp.auth.models import User
@@ -63,7 +64,7 @@ def _activities(officer: User, staff: User, year_ago: datetime) -> None:
     for code, days, hours, details in LAST_YEAR:
         activity_type = types[code]
         start = (year_ago - timedelta(days=days)).replace(hour=18, minute=0)
-        walked = {}
+        walked: dict[str, Any] = {}
         if code == "fotpatrull":
             walked = route_fields(f"a-year-and-{days}-days-ago", first=days)
         db.session.add(

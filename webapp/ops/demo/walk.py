@@ -9,7 +9,7 @@ places), so the protocol, the coordinator's review and the council report had no
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from webapp.core.idempotency import content_digest
@@ -59,7 +59,7 @@ SPOTS = [
 JOIN_CODE = "SUNNE16"  # the code the participants joined with; the walk no longer has one
 
 
-def seed_walk_content(walk: SafetyWalk, now: datetime) -> None:
+def seed_walk_content(walk: SafetyWalk) -> None:
     """Fill the held demo walk; its measures (history.WALK_MEASURES) must exist."""
     walk.ends_at = walk.starts_at + timedelta(hours=1, minutes=15)
     walk.route = {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in ROUTE]}
@@ -80,7 +80,7 @@ def seed_walk_content(walk: SafetyWalk, now: datetime) -> None:
     db.session.add_all(stops)
     participants = [
         WalkParticipant(
-            id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"trygg-demo-participant-{index}")),
+            id=_demo_id("participant", index),
             walk_id=walk.id,
             join_code=JOIN_CODE,
             group=group,
