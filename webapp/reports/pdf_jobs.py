@@ -31,7 +31,6 @@ from webapp.core.blobs import store
 from webapp.core.jobs import BackgroundJob
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
-from webapp.ops.retention.service import policy
 from webapp.promises.models import Promise
 from webapp.reports.pdf import render_council_pdf
 from webapp.reports.period import Period
@@ -103,8 +102,13 @@ def find_job(token: str, user: User) -> BackgroundJob | None:
 
 
 def kept_days() -> int | None:
-    """How long finished PDFs are kept (RETENTION "jobs"); None when they are kept for good."""
-    return policy().get("jobs")
+    """How long finished PDFs are kept (RETENTION "jobs"); None when they are kept for good.
+
+    Read from the setting itself: reports may not import ops (tests/test_architecture.py), and
+    ops.retention deletes these jobs' files with blob_key() from here.
+    """
+    days = (current_app.config.get("RETENTION") or {}).get("jobs")
+    return days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else None
 
 
 def job_period(job: BackgroundJob) -> Period:
