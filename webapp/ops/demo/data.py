@@ -148,9 +148,10 @@ def _seed_observations(
         code = codes[rng.randrange(len(codes))]
         walked = index % 7 == 0
         patrol = patrols[index % len(patrols)] if author is officer and not walked else None
+        # Drawn for every observation, even when replaced below, so the demo's later random
+        # values stay what they were. An observation made on the walk or a patrol is from its
+        # hours, so "observations during the patrol" on its page are from the patrol's own time.
         observed_at = now - timedelta(hours=rng.randint(1, 24 * 20))
-        # An observation made on the walk or a patrol is from its hours, so "observations during
-        # the patrol" on the patrol's page are from that patrol's own time.
         if walked:
             observed_at = walk.starts_at + timedelta(minutes=10 + 11 * (index // 7))
         elif patrol is not None:

@@ -153,7 +153,6 @@ def _spots(walk: SafetyWalk, stops: list[WalkStop], participants: list[WalkParti
             spot.status, spot.duplicate_of_id = "duplicate", original.id
             spot.measure_id = original.measure_id
         db.session.add(spot)
-        db.session.flush()
 
 
 def _demo_id(*parts: object) -> str:
