@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 MAIN_MENU = re.compile("Huvudmeny|Main menu")
 
@@ -24,3 +24,19 @@ def open_menu_link(page: Page, name: str) -> None:
         if toggles.nth(index).is_visible():
             toggles.nth(index).click()
     link.click()
+
+
+# The menu's first word and the page's heading start at the same x: the menu sits over the page
+# it leads to, on narrow pages and on the wide ones (reports, the map, a walk's review).
+MENU_OFFSET = """() => {
+  const start = document.querySelector(".mainnav-bar a");
+  const heading = document.querySelector("main h1");
+  const text = start.getBoundingClientRect().left + parseFloat(getComputedStyle(start).paddingLeft);
+  return {offset: text - heading.getBoundingClientRect().left, width: window.innerWidth};
+}"""
+
+
+def assert_menu_over_page(page: Page) -> None:
+    expect(page.locator("main h1")).to_be_visible()  # the page it leads to has arrived
+    m = page.evaluate(MENU_OFFSET)
+    assert abs(m["offset"]) <= 2, f"{page.url}: the menu starts {m['offset']:.0f} px off: {m}"

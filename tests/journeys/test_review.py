@@ -18,6 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.helpers import poll
 from tests.journeys.conftest import SHOTS
+from tests.journeys.helpers import assert_menu_over_page
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.measures.models import Measure
@@ -209,6 +210,7 @@ def test_the_map_fills_the_window_and_its_layer_panel_folds_away(people) -> None
         # On the first screen of 1366x900, down to the window's bottom edge.
         assert m["mapTop"] < 300 and m["innerHeight"] - 40 <= m["mapBottom"] <= m["innerHeight"], m
         assert m["panelArea"] < 0.2 * m["mapWidth"] * m["mapHeight"], m
+        assert_menu_over_page(page)  # the defect: the menu centred, the map from the edge
         # The panel has the page's colours: in dark mode a dark box, so an unticked box looks empty.
         assert (luminance(m["bg"]) < 0.3) == dark, m
         toggle = page.get_by_role("button", name="Kartlager")

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from tests.browser.helpers import jpeg_bytes, wait_for_outbox_count, wait_for_position
 from tests.journeys.conftest import SHOTS, Person
-from tests.journeys.helpers import open_menu_link
+from tests.journeys.helpers import assert_menu_over_page, open_menu_link
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.walks.models import FACTORS, SafetyWalk, WalkParticipant, WalkRating, WalkStop
@@ -279,6 +279,7 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     page.get_by_role("button", name="Spara", exact=True).click()
     expect(page.get_by_text("Sparat.")).to_be_visible()
     page.get_by_role("link", name="Gå igenom de markerade platserna").click()
+    assert_menu_over_page(page)
     tunnel = page.get_by_role("row").filter(has_text="Belysning")
     expect(tunnel).to_have_count(2)
     expect(tunnel.filter(has=page.get_by_role("link", name="Foto"))).to_have_count(2)
@@ -319,6 +320,7 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
 
     # The council sees the held walk and its ratings in the report of the period.
     go_to(page, "Rapporter")
+    assert_menu_over_page(page)
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=name))
     expect(row).to_have_count(1)
     expect(row.get_by_role("cell").first).to_be_visible()
