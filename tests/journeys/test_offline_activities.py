@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from babel.dates import format_date
 from playwright.sync_api import Page, expect
 
 from tests.journeys.helpers import open_menu_link
@@ -124,6 +125,24 @@ def test_an_officer_logs_activities_offline_on_a_fresh_phone(people, demo):
         assert len(meeting.follow_ups) == 2
         andt = next(a for a in new if a.activity_type.code == "andt")
         assert not re.search(r"\d{6}-\d{4}", andt.details.get("actions", ""))
+
+    # Two weeks on: the open follow-ups list leads to the meeting, where one is ticked off.
+    open_menu_link(page, "Uppföljningar som inte är klara")
+    agreed = page.get_by_role("link", name="Kartlägga frånvaro i årskurs 8")
+    expect(agreed).to_have_count(1)
+    row = page.get_by_role("row").filter(has=agreed)
+    expect(row).to_contain_text(format_date(date.today() + timedelta(days=14), "medium", "sv"))
+    expect(row).to_contain_text("Skola")
+    officer.shot("02-follow-ups-open", full_page=False)
+    agreed.click()
+    page.get_by_role("button", name="Markera som klar: Kartlägga frånvaro i årskurs 8").click()
+    expect(page.get_by_text("Markerad som klar.")).to_be_visible()
+    ticked = page.locator(".follow-up-list li").filter(has_text="Kartlägga frånvaro")
+    expect(ticked).to_contain_text("klar " + format_date(date.today(), "medium", "sv"))
+    expect(ticked.get_by_role("button", name="Öppna igen: Kartlägga frånvaro i årskurs 8")).to_be_visible()
+    open_menu_link(page, "Uppföljningar som inte är klara")
+    expect(page.get_by_role("link", name="Kartlägga frånvaro i årskurs 8")).to_have_count(0)
+    expect(page.get_by_role("link", name="Informera fritidsgården")).to_have_count(1)
 
 
 def activity_ids(app) -> set[str]:  # type: ignore[no-untyped-def]

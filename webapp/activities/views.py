@@ -203,7 +203,9 @@ def edit(activity_id: str) -> Response | str | tuple[str, int]:
 @roles_required(*FIELD)
 def follow_up_done(activity_id: str, follow_up_id: int) -> Response:
     follow_up = get_follow_up_or_404(activity_id, follow_up_id)
-    set_follow_up_done(follow_up, request.form.get("done") == "1", date.today())
+    done = request.form.get("done") == "1"
+    set_follow_up_done(follow_up, done, date.today())
+    flash(_("Marked as done.") if done else _("Opened again."), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
 
