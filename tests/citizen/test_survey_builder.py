@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 
 from tests.citizen.helpers import answer_survey, english, make_survey
 from tests.conftest import form_csrf_token
@@ -69,6 +70,11 @@ def test_the_coordinator_builds_opens_and_shares_a_survey(app, as_user, coordina
     qr = desk.get(f"{survey_url}/qr.svg")
     assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
     assert client.get(f"/survey/{survey.code}").status_code == 200
+    # The list gives the period as entered: its last day, not the midnight after it.
+    listing = desk.get("/citizen/surveys/").get_data(as_text=True)
+    last_day = today + timedelta(days=14)
+    assert format_date(last_day, locale="en_GB") in listing, listing
+    assert format_date(last_day + timedelta(days=1), locale="en_GB") not in listing
 
 
 def test_a_choice_question_needs_two_options(app, as_user, coordinator):

@@ -139,7 +139,9 @@ def test_an_officer_logs_activities_offline_on_a_fresh_phone(people, demo):
     expect(page.get_by_text("Markerad som klar.")).to_be_visible()
     ticked = page.locator(".follow-up-list li").filter(has_text="Kartlägga frånvaro")
     expect(ticked).to_contain_text("klar " + format_date(date.today(), "medium", "sv"))
-    expect(ticked.get_by_role("button", name="Öppna igen: Kartlägga frånvaro i årskurs 8")).to_be_visible()
+    expect(
+        ticked.get_by_role("button", name="Öppna igen: Kartlägga frånvaro i årskurs 8")
+    ).to_be_visible()
     open_menu_link(page, "Uppföljningar som inte är klara")
     expect(page.get_by_role("link", name="Kartlägga frånvaro i årskurs 8")).to_have_count(0)
     expect(page.get_by_role("link", name="Informera fritidsgården")).to_have_count(1)

@@ -55,7 +55,9 @@ def _to_detail(survey) -> Response:  # type: ignore[no-untyped-def]
 def index() -> str:
     rows = surveys.all_surveys()
     counts = {s.id: surveys.response_count(s) for s in rows}
-    return render_template("citizen/surveys/index.html", surveys=rows, counts=counts)
+    # First and last day as the coordinator entered them (closes_at is the midnight after).
+    days = {s.id: surveys.local_days(s) for s in rows}
+    return render_template("citizen/surveys/index.html", surveys=rows, counts=counts, days=days)
 
 
 @bp.route("/new", methods=["GET", "POST"])
