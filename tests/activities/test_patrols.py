@@ -333,3 +333,12 @@ def test_open_patrol_of_someone_else_is_not_mine(as_user, app, coordinator, star
     assert "data-open-patrol-id" not in as_user(coordinator).get("/").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Activity, started_patrol["id"]).ended_at is None
+
+
+def test_a_duration_reads_in_hours_and_minutes_without_a_zero() -> None:
+    from webapp.activities.views import duration
+
+    assert duration(timedelta(minutes=45)) == "45 min"
+    assert duration(timedelta(minutes=90)) == "1 h 30 min"
+    assert duration(timedelta(hours=1)) == "1 h"  # was "1 h 0 min"
+    assert duration(None) == "–"

@@ -55,12 +55,14 @@ def local_input(value: str | datetime | None) -> str:
 
 @bp.app_template_filter("duration")
 def duration(value: timedelta | None) -> str:
-    """1 h 25 min (Babel's format_timedelta would round 90 minutes to "2 hours")."""
+    """1 h 25 min, 2 h, 45 min (Babel's format_timedelta would round 90 minutes to "2 hours")."""
     if value is None:
         return "–"
     minutes = int(value.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 @bp.app_template_global("pick")
