@@ -130,6 +130,17 @@
     return params.toString();
   }
 
+  // The column headings, for the "label  value" lines of a row's card on a phone (app.css).
+  const listLabels = Array.from(document.querySelectorAll("#map-list thead th"), (th) =>
+    th.textContent.trim());
+
+  function labelledCell(column, text, className) {
+    const cell = el("td", null, className);
+    cell.dataset.label = listLabels[column] || "";
+    cell.appendChild(el("span", text, "cell"));
+    return cell;
+  }
+
   // The newest LIST_LIMIT records below the map (the map itself shows them all, counted).
   function showList(collection) {
     listBody.replaceChildren();
@@ -137,14 +148,14 @@
     for (const feature of collection.features) {
       const props = feature.properties;
       const row = el("tr");
-      row.appendChild(el("td", formatTime(props.observed_at)));
-      row.appendChild(el("td", categoryLabel(props)));
-      const noteCell = el("td");
+      row.appendChild(labelledCell(0, formatTime(props.observed_at), "when"));
+      row.appendChild(labelledCell(1, categoryLabel(props)));
+      const noteCell = el("td", null, "card-heading"); // the note opens the record
       const link = el("a", props.note || t.no_note);
       link.href = detailUrl(props.id);
       noteCell.appendChild(link);
       row.appendChild(noteCell);
-      row.appendChild(el("td", t.statuses[props.status] || props.status));
+      row.appendChild(labelledCell(3, t.statuses[props.status] || props.status));
       rows.appendChild(row);
     }
     listBody.appendChild(rows);

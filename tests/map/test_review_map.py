@@ -69,6 +69,14 @@ def test_hostile_notes_show_as_plain_text_on_the_map_and_in_the_list(phone, host
 
     cells = page.locator("#map-list tbody td a").all_inner_texts()
     assert sorted(cells) == sorted(HOSTILE_NOTES)
+    # On a phone each record is a card: nothing of the list sits out of sight sideways.
+    wrap = page.locator("#map-list").locator("xpath=..")
+    scroll, client = wrap.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert scroll <= client + 1, f"the list under the map scrolls sideways: {scroll} > {client}"
+    when = page.locator("#map-list tbody td[data-label='När']").first
+    expect(when).to_be_visible()
+    # The note heads the card, so the time is a labelled line like the others, not a heading.
+    assert when.evaluate("td => getComputedStyle(td, '::before').content") == '"När"'
 
     # Click every marker as a user would: centre the map on it, then tap the middle of the map.
     spots = [(59.830 + i * 0.004, 13.12 + i * 0.01) for i in range(len(HOSTILE_NOTES))]
