@@ -324,3 +324,33 @@ def test_the_demo_shows_residents_what_was_done_about_published_reports(app):
     assert measures["Torget känns tryggt med den nya belysningen."]["title"] == (
         "Ny belysning på torget"
     )
+
+
+def test_the_demo_has_promised_work_in_every_month_of_this_year_and_last(app):
+    """The council report of the year to date showed ten empty months: the demo's work was all
+    from the last weeks. A year of use has patrols and ANDT work month by month."""
+    from webapp.activities.models import LOCAL_ZONE
+
+    _seed(app)
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(ActivityType.code, Activity.started_at).join(ActivityType)
+        ).all()
+        unlinked = db.session.execute(
+            db.select(db.func.count()).select_from(Activity).where(~Activity.promises.any())
+        ).scalar()
+    months: dict[str, set[tuple[int, int]]] = {}
+    for code, started in rows:
+        local = started.astimezone(LOCAL_ZONE)
+        months.setdefault(code, set()).add((local.year, local.month))
+    now = datetime.now(LOCAL_ZONE)
+    for years_back in (0, 1):
+        until = now - timedelta(days=42 + 365 * years_back)
+        year = now.year - years_back
+        # Every month whose 13th (the ANDT day; a patrol on the 6th) is before the last weeks.
+        expected = {
+            (year, m) for m in range(1, 13) if datetime(year, m, 13, 19, tzinfo=LOCAL_ZONE) < until
+        }
+        for code in ("fotpatrull", "andt"):
+            assert expected <= months[code], (code, sorted(expected - months[code]))
+    assert unlinked == 0, "every demo activity counts for the promise in force when it was done"

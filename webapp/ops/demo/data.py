@@ -19,6 +19,7 @@ from webapp.ops.demo.history import seed_history
 from webapp.ops.demo.promises import ensure_current_promises, seed_promised_work
 from webapp.ops.demo.routes import route_fields
 from webapp.ops.demo.walk import seed_walk_content
+from webapp.ops.demo.year import seed_earlier_months
 from webapp.walks.models import SafetyWalk
 
 # Demo accounts are for a local demo only; the password is printed by seed-demo.
@@ -76,6 +77,8 @@ def seed_demo() -> tuple[list[User], bool]:
     seed_citizen_demo(users[2], rng, now)
     seed_promised_work(officer, staff, rng, now)
     seed_history(users, walk, rng, now)
+    # Its own random source: the demo's other values stay what they were.
+    seed_earlier_months(officer, staff, random.Random(1), now)
     seed_walk_content(walk)
     ensure_current_promises(datetime.now(LOCAL_ZONE).date())
     db.session.commit()
