@@ -149,8 +149,15 @@ def _seed_andt(officer: User, rng: random.Random, now: datetime) -> None:
         )
 
 
+# What the two recent meetings agreed, one each (what, owner).
+MEETING_FOLLOW_UPS = [
+    ("Föräldramöte om ANDT i årskurs 8", "skola"),
+    ("Fritidsgården öppen fredagskvällar under vintern", "fritid"),
+]
+
+
 def _seed_school_meetings(staff: User, rng: random.Random, now: datetime) -> None:
-    for days_ago in (7, 21):
+    for days_ago, (what, owner) in zip((7, 21), MEETING_FOLLOW_UPS, strict=True):
         due = (now + timedelta(days=30 - days_ago)).date().isoformat()
         _store(
             {
@@ -163,13 +170,7 @@ def _seed_school_meetings(staff: User, rng: random.Random, now: datetime) -> Non
                     "organisations": ["skola", "socialtjanst", "polis"],
                     "cases_discussed": rng.randint(2, 5),
                     "themes": ["andt", "skolfranvaro"],
-                    "follow_ups": [
-                        {
-                            "what": "Föräldramöte om ANDT i årskurs 8",
-                            "owner": "skola",
-                            "due_on": due,
-                        }
-                    ],  # fmt: skip
+                    "follow_ups": [{"what": what, "owner": owner, "due_on": due}],  # fmt: skip
                 },
             },
             staff,
