@@ -17,7 +17,7 @@ from webapp.observations.validation import CleanObservation
 from webapp.ops.demo.citizen import seed_citizen_demo
 from webapp.ops.demo.history import seed_history
 from webapp.ops.demo.promises import ensure_current_promises, seed_promised_work
-from webapp.ops.demo.routes import route_fields
+from webapp.ops.demo.routes import PATROL_CREWS, route_fields
 from webapp.ops.demo.walk import seed_walk_content
 from webapp.ops.demo.year import seed_earlier_months
 from webapp.walks.models import SafetyWalk
@@ -83,15 +83,6 @@ def seed_demo() -> tuple[list[User], bool]:
     ensure_current_promises(datetime.now(LOCAL_ZONE).date())
     db.session.commit()
     return users, True
-
-
-# Who walked (counts and organisations, no names): police alone, and joint patrols with the
-# municipality's field workers or the night walkers, as the citizen promises describe.
-PATROL_CREWS = [
-    {"participants_count": 2, "organisations": ["police"]},
-    {"participants_count": 3, "organisations": ["police", "municipality"]},
-    {"participants_count": 4, "organisations": ["police", "volunteers"]},
-]
 
 
 def _seed_patrols(officer: User, rng: random.Random, now: datetime) -> list[Activity]:

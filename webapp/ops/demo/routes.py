@@ -12,6 +12,14 @@ from typing import Any
 
 from webapp.activities.patrols.route import route_length_m
 
+# Who walked (counts and organisations, no names): police alone, and joint patrols with the
+# municipality's field workers or the night walkers, as the citizen promises describe.
+PATROL_CREWS = [
+    {"participants_count": 2, "organisations": ["police"]},
+    {"participants_count": 3, "organisations": ["police", "municipality"]},
+    {"participants_count": 4, "organisations": ["police", "volunteers"]},
+]
+
 # The loop's corners (lat, lon): the demo's places in the order a patrol walks them.
 LOOP = [
     (59.83655, 13.14405),  # Stortorget

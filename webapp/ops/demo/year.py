@@ -21,34 +21,28 @@ from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.geo.areas import Area
 from webapp.ops.demo.promises import ANDT_PLACES, BUSINESSES
-from webapp.ops.demo.routes import route_fields
+from webapp.ops.demo.routes import PATROL_CREWS, route_fields
 
 # (activity type code, day of the month, local hour, hours long); the second list every other
 # month. Patrols twice a month, an ANDT intervention monthly, the rest every second month.
 MONTHLY = [("fotpatrull", 6, 18, 1.5), ("andt", 13, 19, 2.0), ("fotpatrull", 20, 19, 1.0)]
 EVERY_OTHER_MONTH = [("samverkan-skola-soc", 10, 13, 1.0), ("foretagsbesok", 16, 10, 1.0)]
-# Last year's odd months had one patrol, not two: a growing effort, as the report compares.
 RECENT = timedelta(days=42)  # the last weeks are the demo's own (data.py, promises.py)
-# Who walked (counts and organisations, no names), as in data.PATROL_CREWS.
-CREWS = [
-    {"participants_count": 2, "organisations": ["police"]},
-    {"participants_count": 3, "organisations": ["police", "municipality"]},
-    {"participants_count": 4, "organisations": ["police", "volunteers"]},
-]
 
 
-def seed_earlier_months(officer: User, staff: User, rng: random.Random, now: datetime) -> int:
-    """Add the promised work of this year's and last year's earlier months; returns how many."""
+def seed_earlier_months(officer: User, staff: User, rng: random.Random, now: datetime) -> None:
+    """Add the promised work of this year's and last year's earlier months."""
     types = {t.code: t for t in db.session.scalars(db.select(ActivityType))}
     centrum = db.session.execute(db.select(Area).filter_by(code="sunne-centrum")).scalar()
-    added = 0
     for years_back in (0, 1):
         until = now - RECENT - timedelta(days=365 * years_back)
         year = now.astimezone(LOCAL_ZONE).year - years_back  # its months before `until`
         for month in range(1, 13):
             plan = MONTHLY + (EVERY_OTHER_MONTH if month % 2 == 0 else [])
             if years_back and month % 2:
-                plan = plan[:-1]  # the month's second patrol
+                # Last year's odd months had one patrol, not two: a growing effort, as the
+                # report compares.
+                plan = plan[:-1]
             for code, day, hour, hours in plan:
                 start = datetime(year, month, day, hour, tzinfo=LOCAL_ZONE)
                 if start >= until:
@@ -65,8 +59,6 @@ def seed_earlier_months(officer: User, staff: User, rng: random.Random, now: dat
                         **_content(code, f"{year}-{month:02d}-{day:02d}", centrum, rng),
                     )
                 )
-                added += 1
-    return added
 
 
 def _content(code: str, label: str, centrum: Area | None, rng: random.Random) -> dict[str, Any]:
@@ -75,7 +67,7 @@ def _content(code: str, label: str, centrum: Area | None, rng: random.Random) ->
         return {
             "note": "Fotpatrull i centrum.",
             "area_id": centrum.id if centrum else None,
-            "details": rng.choice(CREWS),
+            "details": rng.choice(PATROL_CREWS),
             **route_fields(f"earlier-{label}", first=rng.randrange(100)),
         }
     if code == "andt":
