@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -86,3 +87,61 @@ def test_swedish_is_the_default_language_of_the_activity_pages(app, officer_clie
     payload = andt_payload(note="Pratade med 640823-3234")
     message = api_post(officer_client, URL, payload).get_json()["error"]["fields"]["note"]
     assert "personnummer" in message
+
+
+def _listed_ids(html: str) -> list[str]:
+    return re.findall(r'href="/(?:activities|patrols)/([0-9a-f-]{36})"', html)
+
+
+def _pager_link(html: str, rel: str) -> str | None:
+    match = re.search(rf'<a class="btn" rel="{rel}" href="([^"]+)"', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def test_the_activity_list_pages_back_through_every_activity_keeping_its_filter(officer_client):
+    """A year of work is more than one page: every activity is reachable by "Older", and the
+    filter chosen stays on every page (the list used to stop at the latest 200)."""
+    created = []
+    for i in range(53):
+        payload = andt_payload(started_at=iso(ago(days=i, hours=2)))
+        assert api_post(officer_client, URL, payload).status_code == 201
+        created.append(payload["id"])
+    other = visit_payload()
+    assert api_post(officer_client, URL, other).status_code == 201
+
+    first = officer_client.get("/activities/?type=andt").get_data(as_text=True)
+    assert _listed_ids(first) == created[:50]  # newest first
+    assert _pager_link(first, "prev") is None
+    older = _pager_link(first, "next")
+    assert older is not None and "type=andt" in older and "page=2" in older
+
+    second = officer_client.get(older).get_data(as_text=True)
+    assert _listed_ids(second) == created[50:]
+    assert "Page 2" in second
+    assert _pager_link(second, "next") is None
+    assert "type=andt" in (_pager_link(second, "prev") or "")
+
+    everything = officer_client.get("/activities/").get_data(as_text=True)
+    assert other["id"] in _listed_ids(everything)
+    assert officer_client.get("/activities/?page=x").status_code == 404
+
+
+def test_one_page_of_activities_shows_no_pager(officer_client, one_of_each):
+    html = officer_client.get("/activities/").get_data(as_text=True)
+    assert set(one_of_each.values()) <= set(_listed_ids(html))
+    assert 'class="pager"' not in html
+
+
+def test_earlier_patrols_page_back_under_the_start_form(officer_client):
+    created = []
+    for i in range(27):
+        started = ago(days=i, hours=3)
+        payload = patrol_payload(
+            started_at=iso(started), ended_at=iso(started + timedelta(hours=1))
+        )
+        assert api_post(officer_client, URL, payload).status_code == 201, payload
+        created.append(payload["id"])
+    first = officer_client.get("/patrols/").get_data(as_text=True)
+    assert _listed_ids(first) == created[:25]
+    second = officer_client.get(_pager_link(first, "next")).get_data(as_text=True)
+    assert _listed_ids(second) == created[25:]

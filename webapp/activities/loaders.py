@@ -59,7 +59,8 @@ def readable_activities(user: User) -> Select:
         .join(ActivityType)
         .options(contains_eager(Activity.activity_type), selectinload(Activity.area))
         .where(visibility_filter(user, Activity.visibility, Activity.author_id))
-        .order_by(Activity.started_at.desc())
+        # The id breaks ties, so a page of the list is the same page on every visit.
+        .order_by(Activity.started_at.desc(), Activity.id.desc())
     )
 
 

@@ -29,13 +29,13 @@ from webapp.core.access import WRITABLE, Role
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import is_clean_text
 from webapp.core.idempotency import ConflictError
-from webapp.core.inputs import record_id
+from webapp.core.inputs import one_page, page_number, record_id
 from webapp.extensions import db
 from webapp.geo.areas import Area
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 FIELD = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)
-LIST_LIMIT = 200
+PAGE_SIZE = 50  # a page of the list; older ones a tap on "Older" away
 
 
 @bp.app_template_filter("local_input")
@@ -91,7 +91,8 @@ def index() -> str:
         query = query.where(ActivityType.code == type_code)
     if promise_id:
         query = query.where(Activity.promises.any(id=promise_id))
-    activities = list(db.session.execute(query.limit(LIST_LIMIT)).scalars())
+    page = page_number()
+    activities, has_more = one_page(query, page, PAGE_SIZE)
     audit_list(activities)
     return render_template(
         "activities/index.html",
@@ -102,7 +103,10 @@ def index() -> str:
         promises=promises_newest_first(),
         type_code=type_code,
         promise_id=promise_id,
-        limit=LIST_LIMIT,
+        page=page,
+        has_more=has_more,
+        # The filters the pager's links keep (the empty ones left out of the address).
+        filters={k: v for k, v in {"type": type_code, "promise": promise_id}.items() if v},
     )
 
 

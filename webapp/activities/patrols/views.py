@@ -26,12 +26,13 @@ from webapp.core.access import FIELD_ROLES, WRITABLE, Role, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
 from webapp.core.idempotency import ConflictError
+from webapp.core.inputs import one_page, page_number
 from webapp.core.offline import is_offline_copy
 from webapp.extensions import db
 from webapp.observations.models import Observation
 
 bp = Blueprint("patrols", __name__, url_prefix="/patrols")
-LIST_LIMIT = 50
+PAGE_SIZE = 25  # a page of earlier patrols under the start form
 
 
 @bp.app_context_processor
@@ -68,15 +69,20 @@ def index() -> str:
         context.update(open_patrol=None, open_patrol_json=None)
         return render_template("activities/patrols/index.html", patrols=None, **context)
     close_stale_patrols()
-    patrols = list(
-        db.session.execute(
-            readable_activities(current_user).where(ActivityType.kind == KIND).limit(LIST_LIMIT)
-        ).scalars()
+    return render_template(
+        "activities/patrols/index.html",
+        **earlier_patrols(page_number()),
+        **start_form_context({}, {}),
+    )
+
+
+def earlier_patrols(page: int) -> dict[str, Any]:
+    """One page of the patrols the user may read, newest first, for the list under the form."""
+    patrols, has_more = one_page(
+        readable_activities(current_user).where(ActivityType.kind == KIND), page, PAGE_SIZE
     )
     audit_list(patrols)
-    return render_template(
-        "activities/patrols/index.html", patrols=patrols, **start_form_context({}, {})
-    )
+    return {"patrols": patrols, "page": page, "has_more": has_more}
 
 
 def start_form_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
@@ -123,7 +129,9 @@ def start() -> Response | tuple[str, int]:
     if clean is None:
         close_stale_patrols()
         return render_template(
-            "activities/patrols/index.html", patrols=[], **start_form_context(payload, errors)
+            "activities/patrols/index.html",
+            **earlier_patrols(1),
+            **start_form_context(payload, errors),
         ), 422
     try:
         store_activity(clean, current_user)
