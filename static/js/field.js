@@ -193,6 +193,21 @@
     errorBox.hidden = !text;
   }
 
+  // "Choose a category" is said at the categories, not in the box under the form: on a phone
+  // that box is below the screen and "Save" seemed to do nothing. The picker scrolls into view
+  // and its first choice takes the focus, so a screen reader hears the question and the error.
+  const categoryError = document.getElementById("category-error");
+  function showCategoryError(text) {
+    categoryError.textContent = text;
+    categoryError.hidden = !text;
+    if (!text) return;
+    document.getElementById("category-legend").scrollIntoView({ block: "start", behavior: "smooth" });
+    form.querySelector("input[name=category]").focus({ preventScroll: true });
+  }
+  form.querySelectorAll("input[name=category]").forEach((radio) =>
+    radio.addEventListener("change", () => showCategoryError(""))
+  );
+
   // Refused by the server: an error with the server's reason, not a status line.
   async function showRefused(id) {
     const item = await outbox.get(id).catch(() => null);
@@ -288,8 +303,7 @@
     showError("");
     const category = (form.querySelector("input[name=category]:checked") || {}).value;
     if (!category) {
-      showError(msg.msgNoCategory);
-      form.querySelector("input[name=category]").focus();
+      showCategoryError(msg.msgNoCategory);
       return;
     }
     const position = manual || gps;

@@ -145,3 +145,25 @@ def test_earlier_patrols_page_back_under_the_start_form(officer_client):
     assert _listed_ids(first) == created[:25]
     second = officer_client.get(_pager_link(first, "next")).get_data(as_text=True)
     assert _listed_ids(second) == created[25:]
+
+
+def test_a_record_opened_after_saving_through_the_api_says_saved_once(officer_client):
+    """The offline-capable forms save through the API and then open the record with
+    `?saved=1` (`?stopped=1` for a patrol): the page says so, at its own address."""
+    visit = visit_payload()
+    api_post(officer_client, URL, visit)
+    response = officer_client.get(f"/activities/{visit['id']}?saved=1")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/activities/{visit['id']}"
+    assert "Saved." in officer_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Saved." not in officer_client.get(f"/activities/{visit['id']}").get_data(as_text=True)
+
+    started = ago(hours=2)
+    patrol = patrol_payload(started_at=iso(started))
+    api_post(officer_client, URL, patrol)
+    running = officer_client.get(f"/patrols/{patrol['id']}?stopped=1")
+    assert running.status_code == 200  # not stopped: nothing to say
+    assert "Patrol stopped." not in running.get_data(as_text=True)
+    api_post(officer_client, f"{URL}/{patrol['id']}/stop", {"ended_at": iso(ago(minutes=5))})
+    stopped = officer_client.get(f"/patrols/{patrol['id']}?stopped=1", follow_redirects=True)
+    assert "Patrol stopped." in stopped.get_data(as_text=True)

@@ -84,6 +84,7 @@ def test_a_foot_patrol_with_observations_reaches_the_coordinators_map(people, de
     expect(page.locator("#net-status .outbox-count")).to_be_hidden(timeout=30_000)
     page.get_by_role("button", name="Avsluta patrull").click()
     expect(page).to_have_url(re.compile(r"/patrols/[0-9a-f-]{36}$"))
+    expect(page.locator(".flash-success")).to_have_text("Patrullen har avslutats.")
     officer.shot("01-patrol-stopped-phone")
 
     # The coordinator at a desk: the menu, the patrol list, the patrol and its map.

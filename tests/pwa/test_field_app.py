@@ -51,7 +51,14 @@ def test_three_taps_from_the_start_screen_store_the_observation_on_the_server(ph
     page.locator("#start-new-observation").tap()  # tap 1
     wait_for_position(page)  # geolocation started by itself when the form opened
     expect(page.locator("#gps-status")).to_contain_text("10")
+    # "Save" before a category says so at the categories, on screen (not below the fold).
+    page.locator("#obs-save").tap()
+    expect(page.locator("#category-error")).to_have_text("Välj först en kategori.")
+    expect(page.locator("#category-error")).to_be_in_viewport()
+    expect(page.locator("#category-legend")).to_be_in_viewport()
+    assert outbox_items(page) == []
     page.locator("label.category-option", has_text="Belysning").tap()  # tap 2
+    expect(page.locator("#category-error")).to_be_hidden()
     page.locator("#obs-save").tap()  # tap 3
 
     expect(page.locator("#save-status")).to_have_attribute("data-state", "sent")

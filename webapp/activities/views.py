@@ -172,6 +172,8 @@ def detail(activity_id: str) -> Response | str:
     activity = get_activity_or_404(activity_id)
     if activity.activity_type.kind == "patrol":
         return redirect(url_for("patrols.detail", activity_id=activity.id))
+    if request.args.get("saved") == "1":
+        return said_and_shown(_("Saved."), "activities.detail", activity.id)
     return render_template(
         "activities/detail.html",
         activity=activity,
@@ -179,6 +181,14 @@ def detail(activity_id: str) -> Response | str:
         may_edit=may_edit(current_user, activity),
         today=date.today(),
     )
+
+
+def said_and_shown(message: str, endpoint: str, activity_id: str) -> Response:
+    """The entry form saved through the API (offline-capable) and then opened the record with
+    `?saved=1`: say so as the form without script does, on the record's own address, so a
+    reload does not say it again."""
+    flash(message, "success")
+    return redirect(url_for(endpoint, activity_id=activity_id))
 
 
 @bp.route("/<activity_id>/edit", methods=["GET", "POST"])

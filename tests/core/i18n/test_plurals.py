@@ -70,8 +70,8 @@ def test_walk_page_counts_spots_and_participants(app: Flask, as_user, coordinato
 def test_texts_for_the_scripts_come_in_both_forms(as_user, officer, coordinator):  # type: ignore[no-untyped-def]
     """The scripts fill in {n} and take the …-one text when it is 1."""
     start = page(as_user(officer), "/", "sv")
-    assert 'data-sent-one="{n} registrering har skickats till servern."' in start
-    assert 'data-sent="{n} registreringar har skickats till servern."' in start
+    assert 'data-sent-one="{n} registrering har skickats in."' in start
+    assert 'data-sent="{n} registreringar har skickats in."' in start
     patrols = page(as_user(officer), "/patrols/", "sv")
     assert 'data-text-point-one="{n} punkt, {m} m"' in patrols
     assert 'data-text-points="{n} punkter, {m} m"' in patrols

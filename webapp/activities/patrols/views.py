@@ -20,7 +20,7 @@ from webapp.activities.models import Activity, ActivityType
 from webapp.activities.patrols.service import KIND, close_stale_patrols, open_patrol_for, stop_now
 from webapp.activities.service import activity_json, store_activity
 from webapp.activities.validation import may_record, validate_activity
-from webapp.activities.views import area_options
+from webapp.activities.views import area_options, said_and_shown
 from webapp.auth.session import roles_required
 from webapp.core.access import FIELD_ROLES, WRITABLE, Role, visibility_filter
 from webapp.core.audit.service import record as audit
@@ -158,10 +158,12 @@ def stop(activity_id: str) -> Response:
 
 @bp.get("/<activity_id>")
 @roles_required(Role.OFFICER, Role.STAFF, Role.COORDINATOR)
-def detail(activity_id: str) -> str:
+def detail(activity_id: str) -> Response | str:
     patrol = get_activity_or_404(activity_id)
     if patrol.activity_type.kind != KIND:
         raise ApiProblem("not_found")
+    if request.args.get("stopped") == "1" and patrol.ended_at is not None:
+        return said_and_shown(_("Patrol stopped."), "patrols.detail", patrol.id)
     observations = attached_observations(patrol)
     return render_template(
         "activities/patrols/detail.html",
