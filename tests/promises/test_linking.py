@@ -203,3 +203,40 @@ def test_a_new_promise_period_entered_with_its_activities_counts_earlier_work(
     )  # fmt: skip
     assert response.status_code == 302
     assert _linked(app, patrol) == set()
+
+
+def test_the_form_offers_the_promises_of_the_date_and_folds_the_others_away(
+    app, officer_client, coordinator_client
+):
+    """A promise that had ended, listed beside the current one, was ticked by mistake: the form
+    lists the promises valid on the entry's date, the others apart under a folded heading (still
+    tickable); an older entry's form lists its own period's promises, and a ticked one stays."""
+    with app.app_context():
+        current_id = _new_promise(coordinator_client, date.today() - timedelta(days=30), None)
+        ended = Promise(
+            title="Förra perioden",
+            starts_on=date.today() - timedelta(days=300),
+            ends_on=date.today() - timedelta(days=100),
+        )
+        db.session.add(ended)
+        db.session.commit()
+        ended_id = ended.id
+        _serve(coordinator_client, "andt", [ended_id, current_id])
+
+    def split(page: str) -> tuple[set[str], set[str]]:
+        before, _, folded = page.partition('class="other-promises"')
+        ids = r'name="promise_ids" value="(\d+)"'
+        return set(re.findall(ids, before)), set(re.findall(ids, folded))
+
+    new_form = officer_client.get("/activities/new/andt").get_data(as_text=True)
+    assert split(new_form) == ({str(current_id)}, {str(ended_id)})
+
+    older = api_post(
+        officer_client, "/api/v1/activities", andt_payload(started_at=iso(ago(days=200)))
+    )
+    older_form = officer_client.get(f"/activities/{older.get_json()['id']}/edit")
+    assert split(older_form.get_data(as_text=True)) == ({str(ended_id)}, {str(current_id)})
+
+    ticked = api_post(officer_client, "/api/v1/activities", andt_payload(promise_ids=[ended_id]))
+    ticked_form = officer_client.get(f"/activities/{ticked.get_json()['id']}/edit")
+    assert split(ticked_form.get_data(as_text=True)) == ({str(ended_id), str(current_id)}, set())

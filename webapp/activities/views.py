@@ -291,7 +291,36 @@ def form_context(
         "default_visibility": activity_type.default_visibility(),
         "accuracy_limit_m": current_app.config["GPS_ACCURACY_LIMIT_M"],
         "note_max_length": current_app.config["NOTE_MAX_LENGTH"],
+        "promise_choices": promise_choices(activity_type, values),
     }
+
+
+def promise_choices(activity_type: ActivityType, values: dict[str, Any]) -> tuple[list, list]:
+    """The type's promises for the form: (valid on the entry's date or ticked, the others).
+
+    The others (ended, or not begun) stay tickable for a deliberate choice but apart, folded
+    away: listed side by side with the current ones, the 2016 promise was ticked by mistake.
+    """
+    day = _local_day(values.get("started_at")) or datetime.now(LOCAL_ZONE).date()
+    ticked = {str(v) for v in values.get("promise_ids") or []}
+    current, other = [], []
+    for promise in activity_type.promises:
+        (current if promise.covers(day) or str(promise.id) in ticked else other).append(promise)
+    return current, other
+
+
+def _local_day(value: Any) -> date | None:
+    """The Swedish calendar day of a start time as the form holds it (ISO text or a datetime)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_ZONE)
+    return value.astimezone(LOCAL_ZONE).date()
 
 
 def area_options() -> dict[str, str]:
