@@ -58,6 +58,8 @@ def test_council_page_shows_the_figures_in_swedish_format(
     assert "Samverkan med skola och socialtjänst om ungdomar i riskzonen" in html
     assert "Marken ägs av Trafikverket" in html
     assert html.count("<svg") >= 5  # two charts per promise, the ratings chart, two maps
+    # The activities figure counts logged activities; the walks the promise tables add are named.
+    assert "Trygghetsvandringar ingår inte (2 vandringar, räknas nedan)." in html
 
 
 def test_council_page_says_what_was_not_done(app: Flask, as_user, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]

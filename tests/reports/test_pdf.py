@@ -122,3 +122,25 @@ def test_no_walk_labels_of_a_year_of_empty_months_never_overlap(app: Flask) -> N
             spans = sorted(extent(label) for label in labels)
             for (_start, end), (start, _end) in zip(spans, spans[1:], strict=False):
                 assert end <= start, f"{months} months: labels overlap"
+
+
+def test_chart_legends_give_long_activity_names_whole():
+    """Two legend columns cut "Samverkan med skola och socialtjänst om ungdoma…": a legend
+    with a label too long for half the width takes one column, and the chart grows to hold it."""
+    from webapp.reports import charts
+    from webapp.reports.drawing import Text
+
+    long_name = "Samverkan med skola och socialtjänst om ungdomar i riskzonen"
+    months = ["jan.", "feb."]
+
+    def legend(names: list[str]) -> tuple[list[str], float]:
+        series = [charts.Series(n, [1, 2], charts.PALETTE[i]) for i, n in enumerate(names)]
+        drawing = charts.stacked_by_month("Aktiviteter per månad", months, series, str)
+        texts = [s.text for s in drawing if isinstance(s, Text) and s.size == 3.0]
+        return texts, drawing.height
+
+    short, short_height = legend(["ANDT", "Fotpatrull", "Företagsbesök"])
+    assert short == ["ANDT", "Fotpatrull", "Företagsbesök"]
+    whole, whole_height = legend(["Insats mot ungdomar gällande ANDT", long_name, "Fotpatrull"])
+    assert whole == ["Insats mot ungdomar gällande ANDT", long_name, "Fotpatrull"]
+    assert whole_height > short_height  # three rows of one column, not two of two

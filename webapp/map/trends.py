@@ -9,8 +9,9 @@ stored on write like the others (RURAL_AREA_ID), so it costs what any area costs
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 from flask_babel import gettext as _
@@ -87,11 +88,19 @@ def _conditions(filters: Filters, user: User, oa: Any) -> list[Any]:
     return conditions
 
 
+def default_since(until: datetime, tz: str) -> datetime:
+    """Monday 00:00 of the week DEFAULT_WEEKS - 1 before the week of `until`: "the last 52
+    weeks" are 52 calendar weeks, this one included (52 weeks back from now began within a
+    53rd week, and the cards said "på 53 veckor" under a caption saying 52)."""
+    first = week_index(until - timedelta(microseconds=1), tz) - (DEFAULT_WEEKS - 1)
+    return datetime.combine(week_start(first), time(), ZoneInfo(tz))
+
+
 def area_trends(filters: Filters, area_codes: list[str] | None, user: User) -> tuple[dict, int]:
     """The answer of GET /api/v1/map/trends, and how many police records it counted."""
     tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     until = filters.until or datetime.now(UTC)
-    since = filters.since or (until - timedelta(weeks=DEFAULT_WEEKS))
+    since = filters.since or default_since(until, tz)
     first, last = week_index(since, tz), week_index(until - timedelta(microseconds=1), tz)
     if last < first:  # an empty period (since == until) still names its week
         last = first

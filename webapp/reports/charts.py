@@ -60,17 +60,25 @@ def _axis(
     drawing.add(Line(left, top + height, left + width, top + height, stroke=INK, width=0.3))
 
 
+def legend_columns(labels: Sequence[str], left: float = 12.0) -> int:
+    """Two columns when every label fits in half the width, else one: activity names such as
+    "Samverkan med skola och socialtjänst om ungdomar i riskzonen" are read whole."""
+    half = (WIDTH - left - 4) / 2 - 7
+    return 2 if all(text_width(label, 3.0) <= half for label in labels) else 1
+
+
 def _legend(
     drawing: Drawing, items: list[tuple[str, str]], top: float, left: float = 12.0
 ) -> float:
-    """Two columns of colour boxes and labels; returns the y below the legend."""
-    column = (WIDTH - left - 4) / 2
+    """Colour boxes and labels in one or two columns; returns the y below the legend."""
+    columns = legend_columns([label for label, _colour in items], left)
+    column = (WIDTH - left - 4) / columns
     for index, (label, colour) in enumerate(items):
-        x = left + (index % 2) * column
-        y = top + (index // 2) * 5
+        x = left + (index % columns) * column
+        y = top + (index // columns) * 5
         drawing.add(Rect(x, y, 3.2, 3.2, fill=colour, stroke=INK))
         drawing.add(Text(x + 4.5, y + 2.8, shorten(label, 3.0, column - 7), size=3.0))
-    return top + math.ceil(len(items) / 2) * 5
+    return top + math.ceil(len(items) / columns) * 5
 
 
 def _stack(
@@ -109,7 +117,7 @@ def stacked_by_month(
     empty_text: str | None = None,
 ) -> Drawing:
     """Columns per month, one stacked segment per series, the total above each column."""
-    legend_rows = math.ceil(len(series) / 2)
+    legend_rows = math.ceil(len(series) / legend_columns([s.label for s in series]))
     height = 78 + legend_rows * 5
     drawing = Drawing(WIDTH, height, title=title)
     drawing.add(Text(0, 5, title, size=4, bold=True))

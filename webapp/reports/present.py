@@ -64,7 +64,20 @@ def _pair(report: CouncilReport, kind: str, attribute: str) -> tuple[float, floa
 def _activities_logged(report: CouncilReport) -> KeyFigure:
     logged = sum(f.count for f in report.totals.values())
     logged_before = sum(f.count for f in report.previous_totals.values())
-    return _counted(_("Activities logged"), logged, logged_before)
+    # The promise tables list walks not logged as activities among the activities; this figure
+    # counts logged activities only, so say it, or the rows add up to more than this figure.
+    unlogged = report.walks_not_logged
+    note = (
+        ngettext(
+            "Safety walks not included (%(n)s walk, counted below).",
+            "Safety walks not included (%(n)s walks, counted below).",
+            unlogged,
+            n=fmt.number(unlogged),
+        )
+        if unlogged
+        else ""
+    )
+    return _counted(_("Activities logged"), logged, logged_before, note)
 
 
 def _patrol_hours(report: CouncilReport) -> KeyFigure:

@@ -61,6 +61,8 @@ class CouncilReport:
     types: dict[int, ActivityType]
     walks_held: int
     previous_walks_held: int
+    # Held but not logged as an activity: the promise tables add these to the activities.
+    walks_not_logged: int
     walk_ratings: list[walks.WalkRatings]
     feeling_months: list[walks.MonthRatings]
     measures: measures.MeasureFigures
@@ -166,6 +168,7 @@ def build_council_report(
         types=types,
         walks_held=walks.walks_held(period, user),
         previous_walks_held=walks.walks_held(previous, user),
+        walks_not_logged=walks.walks_held(period, user, unlogged_only=True),
         walk_ratings=walk_ratings,
         feeling_months=walks.feeling_per_month(period, walk_ratings),
         measures=measures.measure_figures(period, user, now),
