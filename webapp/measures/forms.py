@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -7,6 +12,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.core.forms import Form, free_text, no_identity_numbers, required_text
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
+from webapp.measures.models import Measure
 
 
 class MeasureForm(Form):
@@ -26,6 +32,40 @@ class MeasureForm(Form):
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY), default="medium")
     visibility = SelectField(_l("Visible to"), choices=choices(VISIBILITY), default="shared")
     observation_ids = HiddenField()
+
+    def __init__(self, *args: Any, saved: Measure | None = None, **kwargs: Any) -> None:
+        """`saved`: the measure being edited (None when creating one).
+
+        A new measure whose deadline has passed would be "overdue" the moment it is made, so
+        creating one refuses past dates. Editing checks only the dates the coordinator
+        changes: a measure that is overdue must still take a new owner or priority without
+        anyone inventing a deadline, and "overdue" stays visible as the honest state it is.
+        """
+        super().__init__(*args, **kwargs)
+        self.saved_deadline = saved.deadline if saved else None
+        self.saved_recheck_on = saved.recheck_on if saved else None
+        # The clock of is_overdue in the views, so an accepted deadline is never overdue.
+        self.today = date.today()
+
+    def validate_deadline(self, field: DateField) -> None:
+        if field.data is None or field.data == self.saved_deadline:
+            return
+        if field.data < self.today:
+            raise ValidationError(_("The deadline has already passed. Choose today or later."))
+
+    def validate_recheck_on(self, field: DateField) -> None:
+        deadline = self.deadline.data
+        unchanged = (field.data, deadline) == (self.saved_recheck_on, self.saved_deadline)
+        if field.data is None or unchanged:
+            return
+        # Checking before the deadline asks whether a measure helped before it was due.
+        if deadline is not None and field.data < deadline:
+            day = format_date(deadline, "medium")
+            raise ValidationError(_("Check again on the deadline (%(day)s) or later.", day=day))
+        if field.data != self.saved_recheck_on and field.data < self.today:
+            raise ValidationError(
+                _("The day to check again has already passed. Choose today or later.")
+            )
 
 
 class StatusForm(Form):

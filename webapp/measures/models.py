@@ -53,6 +53,17 @@ class Measure(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     walk = relationship("SafetyWalk")
+    # The records the measure was made from, read-only: review, walks and moderation set the
+    # links. Named, not imported: walks and citizen sit above measures in the layering.
+    observations = relationship(
+        "Observation", viewonly=True, order_by="(Observation.observed_at, Observation.id)"
+    )
+    walk_spots = relationship(
+        "WalkSpot", viewonly=True, order_by="(WalkSpot.observed_at, WalkSpot.id)"
+    )
+    public_reports = relationship(
+        "PublicReport", viewonly=True, order_by="(PublicReport.received_at, PublicReport.id)"
+    )
     events: Mapped[list[MeasureEvent]] = relationship(
         back_populates="measure", order_by="MeasureEvent.at", cascade="all, delete-orphan"
     )

@@ -17,6 +17,7 @@ from webapp.measures.events import emit_measure
 from webapp.measures.forms import MeasureForm, StatusForm
 from webapp.measures.loaders import get_measure_or_404
 from webapp.measures.models import OPEN_STATUSES, Measure
+from webapp.measures.sources import sources_of
 from webapp.observations import review as review
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
@@ -82,10 +83,15 @@ def new() -> Response | str | tuple[str, int]:
 @roles_required(*VIEW_ROLES)
 def detail(measure_id: int) -> str:
     measure = get_measure_or_404(measure_id)
+    return _detail_page(measure, StatusForm(status=measure.status))
+
+
+def _detail_page(measure: Measure, form: StatusForm) -> str:
     return render_template(
         "measures/detail.html",
         measure=measure,
-        form=StatusForm(status=measure.status),
+        sources=sources_of(measure, current_user),
+        form=form,
         today=date.today(),
     )
 
@@ -96,9 +102,7 @@ def change_status(measure_id: int) -> Response | tuple[str, int]:
     measure = get_measure_or_404(measure_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return render_template(
-            "measures/detail.html", measure=measure, form=form, today=date.today()
-        ), 422
+        return _detail_page(measure, form), 422
     old = measure.status
     measure.change_status(form.status.data, by=current_user.id, comment=form.comment.data or "")
     audit("measure.status_change", measure, from_status=old, to_status=measure.status)
@@ -114,7 +118,7 @@ def change_status(measure_id: int) -> Response | tuple[str, int]:
 def edit(measure_id: int) -> Response | tuple[str, int] | str:
     """Change owner, deadline, priority...: each change is kept in the history with who and when."""
     measure = get_measure_or_404(measure_id)
-    form = MeasureForm(obj=measure)
+    form = MeasureForm(obj=measure, saved=measure)
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("measures/edit.html", measure=measure, form=form), status
