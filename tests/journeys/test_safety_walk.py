@@ -3,7 +3,8 @@ follow-up walk that shows each stop's ratings before → after.
 
 Everything happens through the pages: the coordinator draws the route and places the stops with
 the mouse on the Leaflet map, participants join from the link the QR poster shows (the one
-`page.goto` past the start a journey may make) and rate every stop on their phones.
+`page.goto` past the start a journey may make) and rate every stop on their phones; a municipal
+staff member, logged in, joins with the button on the walk's page instead.
 """
 
 from __future__ import annotations
@@ -82,6 +83,17 @@ def join_from_qr_link(person: Person, link: str, group: str, gender: str, age: s
     gender_select.select_option(label=gender)
     page.get_by_label("Ålder").select_option(label=age)
     page.get_by_role("button", name="Gå med i vandringen").tap()
+    expect(page.get_by_role("heading", name="Markera en plats")).to_be_visible()
+
+
+def join_from_the_walk_page(person: Person, name: str) -> None:
+    """Logged in, no QR code: open the walk in the app and tap its join button."""
+    page = person.page
+    open_walk(page, name)
+    button = page.get_by_role("button", name="Gå med i vandringen")
+    expect(button).to_be_in_viewport()  # the first thing under the walk's facts, on a phone
+    person.shot("03-walk-join-button-360", full_page=False)
+    button.tap()
     expect(page.get_by_role("heading", name="Markera en plats")).to_be_visible()
 
 
@@ -238,6 +250,10 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     rate_every_stop(bo.page, 2)
     wait_for_outbox_count(bo.page, 0)
     shot_from_top(bo, "03-walk-participant-360")
+    kommun = people("kommun on the walk")
+    kommun.log_in("kommun")
+    join_from_the_walk_page(kommun, name)
+    mark_spot(kommun.page, "Nedskräpning", "Full papperskorg vid busstationen.", None)
 
     # The walk leader, on a phone after the walk: marks it held and counts heads.
     leader = people("walk leader")
@@ -258,7 +274,7 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
     facts = leader.page.locator("dl.facts").first
     expect(facts).to_contain_text("genomförd")
     expect(leader.page.locator(".stop-list-static li")).to_have_text(STOP_NAMES)
-    expect(leader.page.get_by_text(re.compile(r"^8 deltagare: 2 anslöt"))).to_be_visible()
+    expect(leader.page.get_by_text(re.compile(r"^9 deltagare: 3 anslöt"))).to_be_visible()
     # Defect (issue 15): the heading came twice (a hidden caption with the same words).
     expect(leader.page.get_by_text(re.compile("^Betyg per stopp"))).to_have_count(1)
     ratings = leader.page.get_by_role("table", name=re.compile("^Betyg per stopp")).locator(

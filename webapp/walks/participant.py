@@ -2,9 +2,10 @@
 
 Joining stores {walk_id, participant_id, expires} in the signed session cookie. Every request
 checks it again against the database, so leaving, a revoked or renewed code, a closed walk or an
-expired join window ends the session at once, for every copy of the cookie. Participants are
-never logged in: Flask-Login's `current_user` stays anonymous, so no route for police or
-municipal staff opens to them.
+expired join window ends the session at once, for every copy of the cookie. Joining never logs
+anyone in: for a resident Flask-Login's `current_user` stays anonymous, so no route for police or
+municipal staff opens to them. Officers and staff may join from the walk's page (join_as_user):
+their login and their participant session then sit side by side, each checked on its own.
 """
 
 from __future__ import annotations
@@ -13,13 +14,21 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import current_app, session
+from flask_login import current_user
+from werkzeug.wrappers import Response
 
+from webapp.auth.models import User
+from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
 from webapp.extensions import db
 from webapp.walks.models import SafetyWalk, WalkParticipant
 
 SESSION_KEY = "walk_participant"
+# Logged-in users who take part from the walk's page, and the group they are counted in. The
+# coordinator plans and leads the walk (the code and poster are theirs); admins see no walks.
+GROUP_OF_ROLE = {Role.OFFICER: "police", Role.STAFF: "municipality"}
+JOIN_ROLES = tuple(GROUP_OF_ROLE)
 
 
 def hours_after() -> float:
@@ -30,10 +39,27 @@ def join_state(walk: SafetyWalk, now: datetime | None = None) -> str:
     return walk.join_state(now or datetime.now(UTC), hours_after())
 
 
+def join_limit() -> str:
+    return current_app.config["WALK_JOIN_LIMIT"]
+
+
+def failed(response: Response) -> bool:
+    """Only failed joins count against the limit (see participant_views)."""
+    return response.status_code >= 400
+
+
 def join(
-    walk: SafetyWalk, *, group: str | None, gender: str | None, age_band: str | None
+    walk: SafetyWalk,
+    *,
+    group: str | None,
+    gender: str | None,
+    age_band: str | None,
+    user: User | None = None,
 ) -> WalkParticipant:
-    """Create the participant and its session; the caller has checked the code is open."""
+    """Create the participant and its session; the caller has checked the code is open.
+
+    With `user` (joined from the walk's page) the session lasts only as long as that login.
+    """
     participant = WalkParticipant(
         id=str(uuid.uuid4()),
         walk_id=walk.id,
@@ -56,9 +82,19 @@ def join(
         "walk_id": walk.id,
         "participant_id": participant.id,
         "expires": int(expires.timestamp()),
+        "user_id": user.id if user is not None else None,
     }
     session.permanent = True
     return participant
+
+
+def join_as_user(walk: SafetyWalk, user: User) -> WalkParticipant:
+    """Join from the walk's page: the same participant and session as the QR link, counted in
+    the user's group. Pressing again (another tab, the back button) keeps the one participant.
+    The caller has checked the user's role and that the code is open."""
+    return session_participant(walk) or join(
+        walk, group=GROUP_OF_ROLE[Role(user.role)], gender=None, age_band=None, user=user
+    )
 
 
 def leave() -> None:
@@ -94,10 +130,25 @@ def current_participant() -> WalkParticipant | None:
         or participant.walk_id != data.get("walk_id")
         or participant.join_code != participant.walk.join_code
         or join_state(participant.walk) != "open"
+        or not _login_still_holds(data.get("user_id"))
     ):
         session.pop(SESSION_KEY, None)
         return None
     return participant
+
+
+def _login_still_holds(user_id: object) -> bool:
+    """A user who joined from the walk's page takes part through their login: logging out, or
+    an account disabled meanwhile, ends the walk session too, as it ends every other."""
+    if user_id is None:
+        return True
+    return bool(current_user.is_authenticated) and current_user.id == user_id
+
+
+def session_participant(walk: SafetyWalk) -> WalkParticipant | None:
+    """This session's participant if it is still valid and on `walk`, else None."""
+    current = current_participant()
+    return current if current is not None and current.walk_id == walk.id else None
 
 
 def participant_for_walk(walk_id: int) -> WalkParticipant:

@@ -36,16 +36,8 @@ CLOSED_MESSAGES = {
 }
 
 
-def _failed(response: Response) -> bool:
-    return response.status_code >= 400
-
-
-def _join_limit() -> str:
-    return current_app.config["WALK_JOIN_LIMIT"]
-
-
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(_join_limit, deduct_when=_failed)
+@limiter.limit(participant.join_limit, deduct_when=participant.failed)
 def join() -> Response | tuple[str, int] | str:
     form = JoinCodeForm()
     if not form.validate_on_submit():
@@ -60,7 +52,7 @@ def join() -> Response | tuple[str, int] | str:
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@limiter.limit(_join_limit, deduct_when=_failed)
+@limiter.limit(participant.join_limit, deduct_when=participant.failed)
 def join_code(code: str) -> Response | tuple[str, int] | str:
     normalised = joincode.normalise(code)
     walk = (
@@ -78,8 +70,7 @@ def join_code(code: str) -> Response | tuple[str, int] | str:
         return render_template(
             "walks/join_closed.html", message=CLOSED_MESSAGES[state](), form=JoinCodeForm()
         ), 410
-    current = participant.current_participant()
-    if current is not None and current.walk_id == walk.id:
+    if participant.session_participant(walk) is not None:
         return redirect(url_for("walk_participant.walk_page", walk_id=walk.id))
     form = JoinForm()
     if not form.validate_on_submit():

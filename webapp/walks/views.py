@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp.auth.session import roles_required
 from webapp.core.access import Role, readable_list, visibility_filter
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 from webapp.observations.models import Category
 from webapp.walks import joincode, participant, service
 from webapp.walks.blueprint import READ_ROLES, bp
@@ -33,7 +33,9 @@ from webapp.walks.validation import organisations, parse_route, parse_stops
 @roles_required(*READ_ROLES)
 def index() -> str:
     walks = readable_list(SafetyWalk, "walk.list", SafetyWalk.starts_at.desc())
-    return render_template("walks/index.html", walks=walks)
+    return render_template(
+        "walks/index.html", walks=walks, may_join=current_user.has_role(*participant.JOIN_ROLES)
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -146,6 +148,8 @@ def detail(walk_id: int) -> str:
         "walks/detail.html",
         walk=walk,
         join_state=participant.join_state(walk),
+        may_join=current_user.has_role(*participant.JOIN_ROLES),
+        joined=participant.session_participant(walk) is not None,
         join_closes_at=walk.join_closes_at(participant.hours_after()),
         code=joincode.display(walk.join_code),
         counts=headcount(walk),
@@ -212,6 +216,32 @@ def join_url(code: str) -> str:
     base = (current_app.config.get("WALK_PUBLIC_BASE_URL") or "").rstrip("/")
     path = url_for("walk_participant.join_code", code=code)
     return base + path if base else url_for("walk_participant.join_code", code=code, _external=True)
+
+
+# Why the walk's page could not be joined: no code is involved here, so no "ask for the code".
+CLOSED_MESSAGES = {
+    "revoked": lambda: _("The walk leader has closed joining for this walk."),
+    "expired": lambda: _("The walk is over, so it can no longer be joined."),
+    "no_code": lambda: _("This walk cannot be joined right now. Ask the walk leader."),
+}
+
+
+@bp.post("/<int:walk_id>/join")
+# As for codes, only failures count: 404s and 403s here are someone probing walk ids.
+@limiter.limit(participant.join_limit, deduct_when=participant.failed)
+@roles_required(*participant.JOIN_ROLES)
+def join(walk_id: int) -> WerkzeugResponse:
+    """Officers and staff join from the walk's page, without the QR code (webapp/walks/
+    participant.py); a page left open past the walk or the code's withdrawal says why not."""
+    walk = get_walk_or_404(walk_id)
+    if not ActionForm().validate_on_submit():
+        return _form_expired(walk)
+    state = participant.join_state(walk)
+    if state != "open":
+        flash(CLOSED_MESSAGES[state](), "error")
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    participant.join_as_user(walk, current_user)
+    return redirect(url_for("walk_participant.walk_page", walk_id=walk.id))
 
 
 @bp.get("/<int:walk_id>/poster")
