@@ -81,3 +81,22 @@ def test_audit_log_is_readable_by_coordinator_and_admin_only(
     assert as_user(coordinator).get("/admin/audit").status_code == 200
     assert as_user(admin).get("/admin/audit?action=user.&days=7").status_code == 200
     assert as_user(officer).get("/admin/audit").status_code == 403
+
+
+def test_an_account_no_coordinator_can_confirm_is_said_at_once(app, admin, coordinator, as_user):
+    """A police account with no police coordinator in the app would wait for ever in
+    "Väntar på samordnare": the admin is told so, and how the first coordinator is made."""
+    client = as_user(admin)
+
+    def create(username: str, role: str, organisation: str) -> str:
+        data = {"username": username, "role": role, "organisation": organisation}
+        response = _post_form(client, "/admin/users", data)
+        assert response.status_code == 302
+        return client.get("/admin/users").get_data(as_text=True)
+
+    police = create("nypolis", "officer", "police")
+    assert "Det finns ännu ingen samordnare för polisen i appen" in police
+    assert "flask create-user" in police
+    municipal = create("nykommun", "staff", "municipality")  # the municipality's coordinator confirms it
+    assert "Det finns ännu ingen samordnare" not in municipal
+    assert "En samordnare för kommunen bekräftar kontot" in municipal

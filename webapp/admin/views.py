@@ -74,11 +74,39 @@ def create_user() -> Response | tuple[str, int] | str:
     return _users_page(form), 422
 
 
+def has_confirming_coordinator(user: User) -> bool:
+    """Whether another coordinator of `user`'s organisation can log in and confirm it."""
+    coordinators = db.session.execute(
+        db.select(User).where(
+            User.organisation == user.organisation,
+            User.role == Role.COORDINATOR.value,
+            User.id != user.id,
+            User.active.is_(True),
+            User.confirmed_at.is_not(None),
+        )
+    ).scalars()
+    return any(c.may_log_in for c in coordinators)
+
+
 def _after_grant(user: User, done: str) -> Response | str:
     """After a new account, a reset or a new role: who gives the owner their one-time code."""
     if user.has_data_role:
         db.session.commit()
         flash(done, "success")
+        if not has_confirming_coordinator(user):
+            # Otherwise the account waits for a coordinator nobody can reach in the app.
+            flash(
+                _(
+                    "There is no coordinator of the %(organisation)s in the app to confirm the "
+                    "account yet. The first coordinator of an organisation is made on the server "
+                    "(flask create-user, see Operate in the README); that coordinator then "
+                    "confirms %(name)s.",
+                    organisation=organisation_label(user.organisation),
+                    name=user.username,
+                ),
+                "error",
+            )
+            return redirect(url_for("admin.users"))
         flash(
             _(
                 "A coordinator of the %(organisation)s confirms the account and gives %(name)s a "
