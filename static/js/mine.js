@@ -12,10 +12,14 @@
   const strings = document.getElementById("mine-strings");
   const text = strings.dataset;
   const emptyNote = document.getElementById("outbox-empty");
+  const sendRow = document.getElementById("outbox-send");
   const itemTemplate = document.getElementById("tpl-outbox-item");
   const serverTemplate = document.getElementById("tpl-server-item");
   const serverList = document.getElementById("server-list");
   const serverStatus = document.getElementById("server-status");
+  const moreRow = document.getElementById("server-more-row");
+  const moreButton = document.getElementById("server-more");
+  const moreStatus = document.getElementById("server-more-status");
   // Day-month-year in English too (en-GB), never the American month-first order.
   const locale = document.body.dataset.locale === "en" ? "en-GB" : "sv-SE";
 
@@ -155,8 +159,11 @@
   }
 
   async function render() {
-    if (editing) return;
     const items = await outbox.list().catch(() => []);
+    // "Send now" only while something can be sent: a refused entry waits for a fix, and the
+    // button would only answer "nothing is waiting".
+    sendRow.hidden = !items.some((item) => item.state !== "rejected");
+    if (editing) return;
     list.replaceChildren(...items.map(renderItem));
     emptyNote.hidden = items.length > 0;
   }
@@ -169,38 +176,98 @@
   render();
 
   // ---- records on the server ---------------------------------------------------------------
+  // Newest first, PAGE_SIZE at a time; "Show more" asks for the page after the last record
+  // shown (the API's `next_before` cursor), so no record is skipped or shown twice.
+  const PAGE_SIZE = 25;
+  let nextBefore = null;
+  let generation = 0; // a reload makes any answer still on its way stale
+
+  async function fetchPage(limit, before) {
+    const url = new URL(serverList.dataset.url, window.location.href);
+    url.searchParams.set("limit", String(limit));
+    if (before) url.searchParams.set("before", before);
+    const response = await fetch(url, {
+      credentials: "same-origin",
+      headers: { Accept: "application/geo+json, application/json" },
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    return response.json();
+  }
+
+  function renderServerItem(feature) {
+    const p = feature.properties;
+    const node = serverTemplate.content.firstElementChild.cloneNode(true);
+    node.dataset.id = p.id;
+    const labels = p.category_label || {};
+    fillCommon(node, p.category, p.observed_at, p.note, labels[locale] || labels.sv);
+    const status = lookup("data-status", p.status);
+    node.querySelector(".state-badge").textContent = status ? status.textContent : p.status;
+    // The whole record opens its page; the time tells the links apart for screen readers.
+    const link = node.querySelector(".record-open");
+    link.href = serverList.dataset.detailUrl.replace("__ID__", encodeURIComponent(p.id));
+    const time = node.querySelector(".record-time");
+    time.id = `server-time-${p.id}`;
+    link.setAttribute("aria-describedby", time.id);
+    return node;
+  }
+
+  function showMore(cursor) {
+    nextBefore = cursor || null;
+    moreRow.hidden = !nextBefore;
+    moreButton.disabled = false;
+  }
+
+  // The first page, or as many records as are shown already: after a send the new ones come
+  // on top and the pages the officer has opened stay open.
   async function loadServerRecords() {
+    const run = ++generation;
+    const limit = Math.max(PAGE_SIZE, serverList.children.length);
+    moreButton.disabled = true;
     let collection;
     try {
-      const response = await fetch(serverList.dataset.url, {
-        credentials: "same-origin",
-        headers: { Accept: "application/geo+json, application/json" },
-      });
-      if (!response.ok) throw new Error(String(response.status));
-      collection = await response.json();
+      collection = await fetchPage(limit, null);
     } catch (error) {
+      if (run !== generation) return;
       serverStatus.dataset.state = "failed";
       serverStatus.textContent = text.serverFailed;
       serverStatus.hidden = false;
+      moreButton.disabled = false;
       return;
     }
+    if (run !== generation) return;
     const features = collection.features || [];
-    serverList.replaceChildren(
-      ...features.map((feature) => {
-        const p = feature.properties;
-        const node = serverTemplate.content.firstElementChild.cloneNode(true);
-        node.dataset.id = p.id;
-        const labels = p.category_label || {};
-        fillCommon(node, p.category, p.observed_at, p.note, labels[locale] || labels.sv);
-        const status = lookup("data-status", p.status);
-        node.querySelector(".state-badge").textContent = status ? status.textContent : p.status;
-        return node;
-      })
-    );
+    serverList.replaceChildren(...features.map(renderServerItem));
+    showMore(collection.next_before);
+    moreStatus.hidden = true;
     serverStatus.dataset.state = features.length ? "loaded" : "empty";
     serverStatus.textContent = features.length ? "" : text.serverEmpty;
     serverStatus.hidden = features.length > 0;
   }
+
+  async function loadMore() {
+    if (!nextBefore) return;
+    const run = generation;
+    moreButton.disabled = true;
+    let collection;
+    try {
+      collection = await fetchPage(PAGE_SIZE, nextBefore);
+    } catch (error) {
+      if (run !== generation) return;
+      moreStatus.textContent = text.serverFailed;
+      moreStatus.hidden = false;
+      moreButton.disabled = false;
+      return;
+    }
+    if (run !== generation) return;
+    moreStatus.hidden = true;
+    const nodes = (collection.features || []).map(renderServerItem);
+    serverList.append(...nodes);
+    showMore(collection.next_before);
+    // Focus goes on with the list: the button may be gone, and the next record is what's new.
+    if (nodes.length) nodes[0].querySelector(".record-open").focus();
+  }
+
+  moreButton.addEventListener("click", () => loadMore());
 
   loadServerRecords();
 })();

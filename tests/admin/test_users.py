@@ -97,6 +97,8 @@ def test_an_account_no_coordinator_can_confirm_is_said_at_once(app, admin, coord
     police = create("nypolis", "officer", "police")
     assert "Det finns ännu ingen samordnare för polisen i appen" in police
     assert "flask create-user" in police
-    municipal = create("nykommun", "staff", "municipality")  # the municipality's coordinator confirms it
+    municipal = create(
+        "nykommun", "staff", "municipality"
+    )  # the municipality's coordinator confirms it
     assert "Det finns ännu ingen samordnare" not in municipal
     assert "En samordnare för kommunen bekräftar kontot" in municipal

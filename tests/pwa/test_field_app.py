@@ -23,6 +23,8 @@ from tests.browser.helpers import (
     wait_for_position,
     wait_for_service_worker,
 )
+from tests.observations.conftest import observed_at, payload
+from tests.pwa.test_mine_pages import store_observations
 from webapp.core.privacy import contains_personal_identity_number
 
 pytestmark = pytest.mark.browser
@@ -452,3 +454,40 @@ def test_an_entry_the_server_refuses_is_an_error_with_its_reason_not_a_success(p
     expect(form_error).to_be_visible()
     expect(form_error).to_contain_text("personnummer")
     expect(page.locator("#save-status")).to_be_hidden()
+
+
+def test_my_records_pages_the_server_list_and_offers_send_now_only_when_an_entry_waits(
+    phone, app, officer, as_user
+):
+    newest_first = store_observations(as_user(officer), 35)
+    page = phone.page
+    log_in(page, "officer")
+    page.goto("/field/mine")
+    records = page.locator("#server-list > li")
+    expect(records).to_have_count(25)
+    expect(records.first).to_have_attribute("data-id", newest_first[0])
+    expect(records.first.locator("a.record-open")).to_have_attribute(
+        "href", f"/review/observations/{newest_first[0]}"
+    )
+    send_now = page.locator("main [data-outbox-flush]")
+    expect(page.locator("#outbox-empty")).to_be_visible()
+    expect(send_now).to_be_hidden()
+
+    page.get_by_role("button", name="Visa fler").tap()
+    expect(records).to_have_count(35)
+    assert records.evaluate_all("items => items.map(i => i.dataset.id)") == newest_first
+    expect(page.locator("#server-more")).to_be_hidden()
+    expect(records.nth(25).locator("a.record-open")).to_be_focused()
+
+    phone.go_offline()
+    page.evaluate(
+        "entry => TryggOutbox.add({id: entry.id, payload: entry})",
+        payload(note="Väntar på nät", observed_at=observed_at(0.1)),
+    )
+    expect(page.locator("#outbox-list > li[data-state=waiting]")).to_have_count(1)
+    expect(send_now).to_be_visible()
+    phone.go_online()  # the "online" event sends it; the list keeps the 35 it showed, plus it
+    wait_for_outbox_count(page, 0)
+    expect(send_now).to_be_hidden()
+    expect(records).to_have_count(35)
+    expect(records.first.locator(".record-note")).to_have_text("Väntar på nät")

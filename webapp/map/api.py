@@ -24,6 +24,7 @@ from webapp.geo.areas import Area
 from webapp.map.clusters import cluster_view, parse_tiles
 from webapp.map.geojson import (
     FILTER_PARAMETERS,
+    Cursor,
     build_feature_collection,
     counted_answer,
     parse_filters,
@@ -49,8 +50,9 @@ def observations_geojson():  # type: ignore[no-untyped-def]
     require_field_user()
     filters = parse_filters(request.args)
     limit = _limit(request.args.get("limit"))
+    before = _before(request.args.get("before"))
     with read_snapshot():  # 10,000 points take a while: submits must not wait for them
-        collection, police_count = build_feature_collection(filters, current_user, limit)
+        collection, police_count = build_feature_collection(filters, current_user, limit, before)
     record_police_count(
         "observation.list", "observations", police_count, filters=shaping(FILTER_PARAMETERS)
     )
@@ -84,6 +86,16 @@ def _limit(value: str | None) -> int | None:
         message = _("Must be a whole number from %(low)s to %(high)s.", low=1, high=MAX_LIMIT)
         raise ApiProblem("validation_failed", fields={"limit": message})
     return number
+
+
+def _before(value: str | None) -> Cursor | None:
+    """`?before=`: the `next_before` of the previous page; anything else is a 422."""
+    if not value:
+        return None
+    cursor = Cursor.parse(value)
+    if cursor is None:
+        raise ApiProblem("validation_failed", fields={"before": _("Not a valid page cursor.")})
+    return cursor
 
 
 @routes.get("/areas.geojson")

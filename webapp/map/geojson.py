@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
 from flask_babel import gettext as _
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from werkzeug.datastructures import MultiDict
 
 from webapp.activities.models import Activity
@@ -24,7 +24,7 @@ from webapp.auth.models import User
 from webapp.core.access import visibility_filter
 from webapp.core.audit.service import record_police_count
 from webapp.core.errors import ApiProblem
-from webapp.core.fieldinput import is_clean_text
+from webapp.core.fieldinput import canonical_uuid, is_clean_text
 from webapp.core.inputs import record_id
 from webapp.extensions import db
 from webapp.observations.models import STATUSES, Category, Observation
@@ -159,12 +159,39 @@ def _visibility(value: str) -> str | None:
     return value if value in VISIBILITIES else None
 
 
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the newest-first list ends: the last record's time and id."""
+
+    observed_at: datetime
+    id: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.observed_at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}_{self.id}"
+
+    @classmethod
+    def parse(cls, value: str) -> Cursor | None:
+        """The cursor `text` gave, or None for anything else."""
+        stamp, _sep, ident = value.rpartition("_")
+        canonical = canonical_uuid(ident)
+        if not stamp.endswith("Z") or canonical is None:
+            return None
+        try:
+            return cls(datetime.fromisoformat(stamp).astimezone(UTC), canonical)
+        except (ValueError, OverflowError):
+            return None
+
+
 def build_feature_collection(
-    filters: Filters, user: User, limit: int | None = None
+    filters: Filters, user: User, limit: int | None = None, before: Cursor | None = None
 ) -> tuple[str, int]:
     """The collection as a JSON string, and how many police records it carries (for the audit).
 
-    `limit`: only the newest that many (the list below the map; the map itself counts them all).
+    Newest first, ties broken by id, so pages never skip or repeat a record. `limit`: only the
+    newest that many (the list below the map, a page of "My records"); the answer then carries
+    `next_before`, the cursor of the next page (null after the last). `before`: only what comes
+    after that cursor in this order.
     """
     query = (
         db.select(
@@ -186,19 +213,28 @@ def build_feature_collection(
         )
         .join(Category)
         .where(visibility_filter(user, Observation.visibility, Observation.author_id))
-        .order_by(Observation.observed_at.desc())
+        .order_by(Observation.observed_at.desc(), Observation.id.desc())
     )
     query = _apply_filters(query, filters, user)
+    if before:
+        query = query.where(
+            or_(
+                Observation.observed_at < before.observed_at,
+                and_(Observation.observed_at == before.observed_at, Observation.id < before.id),
+            )
+        )
     if limit:
-        query = query.limit(limit)
-    features = []
+        query = query.limit(limit + 1)  # one more says whether a next page exists
+    rows = list(db.session.execute(query))
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+    if limit:
+        more, rows = len(rows) > limit, rows[:limit]
+        collection["next_before"] = Cursor(rows[-1].observed_at, rows[-1].id).text if more else None
     police = 0
-    for row in db.session.execute(query):
+    for row in rows:
         police += row.visibility == "police"
-        features.append(_feature(row, user))
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False
-    ), police
+        collection["features"].append(_feature(row, user))
+    return json.dumps(collection, ensure_ascii=False), police
 
 
 def _apply_filters(query, filters: Filters, user: User):  # type: ignore[no-untyped-def]

@@ -289,12 +289,21 @@ def observation_paths() -> dict[str, Any]:
         "/observations.geojson": {
             "get": {
                 "summary": "Observations the caller may see, as an RFC 7946 FeatureCollection",
+                "description": "Newest first: by observed_at, then by id.",
                 "parameters": [
                     *GEOJSON_FILTERS,
                     _query(
                         "limit",
                         {"type": "integer", "minimum": 1, "maximum": 10000},
-                        "Only the newest that many (the list below the map).",
+                        "Only the newest that many (the list below the map, a page of My "
+                        "records). The answer then carries the foreign member `next_before`: "
+                        "the cursor of the next page, null after the last one.",
+                    ),
+                    _query(
+                        "before",
+                        {"type": "string"},
+                        "Only what comes after this cursor (a `next_before`), newest first: "
+                        "the next page. Pages neither skip nor repeat a record.",
                     ),
                 ],
                 "responses": {
