@@ -1,9 +1,10 @@
 """Journey 5: the coordinator's review, from `/` on a desktop.
 
-Triage the review queue, open an observation, see its duplicate suggestions and merge one with a
-click, turn the problem into a measure (owner, deadline), move the measure through its states to
-done. It ends where the next person sees it: an officer's list of measures, and the measure on
-the coordinator's map (the README's map screenshot).
+Triage the review queue with the action bar that follows the ticks, open an observation, see it
+on a small map and go back to the queue, open it again, see its duplicate suggestions and merge
+one with a click, turn the problem into a measure (owner, deadline), move the measure through its
+states to done. It ends where the next person sees it: an officer's list of measures, and the
+measure on the coordinator's map (the README's map screenshot).
 """
 
 from __future__ import annotations
@@ -72,10 +73,32 @@ def triage_two_records(page: Page) -> None:
         box = row.get_by_role("checkbox")
         box.check()
         ticked.append(box.get_attribute("value"))
-    page.get_by_role("button", name="Markera som granskad").click()
+    # The actions wait at the bottom of the window, with the count, far above the list's end.
+    bar = page.get_by_role("group", name="Med de markerade iakttagelserna")
+    expect(bar.get_by_role("status")).to_have_text("2 markerade")
+    button = bar.get_by_role("button", name="Markera som granskad")
+    expect(button).to_be_in_viewport()
+    assert page.evaluate(
+        "() => scrollY + innerHeight < document.documentElement.scrollHeight - innerHeight"
+    ), "the bar is only in view because the page was scrolled to its end"
+    button.click()
     expect(page.locator(".flash-success")).to_contain_text("2 iakttagelser har uppdaterats")
     for observation_id in ticked:  # left the queue of new records
         expect(page.locator(f"input[value='{observation_id}']")).to_have_count(0)
+
+
+def look_and_come_back(page: Page) -> None:
+    """Open a record, see where it is on the map, and return to the queue by its back link."""
+    page.get_by_role("link", name=SECOND).click()
+    place = page.get_by_role("region", name="Karta över platsen där iakttagelsen gjordes")
+    expect(place.locator("path.observation-point")).to_have_count(1)
+    expect(place).not_to_have_attribute("tabindex", re.compile(r"^\d"))  # no tab stop, no trap
+    page.get_by_role("link", name="Tillbaka till granskningskön").click()
+    expect(page.get_by_role("heading", name="Att granska")).to_be_visible()
+    tabs = page.get_by_role("navigation", name="Granskningsstatus")
+    expect(tabs.get_by_role("link", name="ny", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
 
 
 def merge_the_suggested_duplicate(page: Page) -> None:
@@ -157,6 +180,7 @@ def test_coordinator_triages_merges_and_follows_a_measure_to_done(people, demo: 
     page.get_by_role("main").get_by_role("link", name=re.compile(r"^Granskning\b")).click()
     expect(page.get_by_role("heading", name="Att granska")).to_be_visible()
     triage_two_records(page)
+    look_and_come_back(page)
     merge_the_suggested_duplicate(page)
     make_a_measure(page, date.today() + timedelta(days=14))
     move_through_states(page)

@@ -6,13 +6,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from webapp.activities.models import ActivityType
 from webapp.auth.session import roles_required
 from webapp.core.access import Role, require_field_user, visibility_filter
 from webapp.core.audit.service import record_police_reads
-from webapp.core.inputs import page_number, record_id
+from webapp.core.inputs import MAX_PAGE, page_number, record_id
 from webapp.core.redirects import safe_next
 from webapp.extensions import db
 from webapp.map.skeleton import build_map_parts
@@ -86,7 +87,27 @@ def queue() -> str:
         status=status,
         statuses=STATUSES,
         measures=measures,
+        # Each record's link carries this tab and page, so its page can lead back here.
+        place={"status": status, **({"page": page} if page > 1 else {})},
     )
+
+
+def _queue_place(
+    args: MultiDict[str, str], default_status: str | None = None
+) -> dict[str, str | int]:
+    """The queue tab and page a review page was opened from, as `url_for` arguments.
+
+    Only a known status and a page number in range pass; anything else is dropped rather than
+    refused (the record's page must open however its link was mangled), so the back link can
+    only ever lead to a page of the queue. Without a status, `default_status` (if any) stands in.
+    """
+    status = args.get("status")
+    status = status if status in STATUSES else default_status
+    place: dict[str, str | int] = {"status": status} if status else {}
+    raw = args.get("page", "")
+    if raw.isascii() and raw.isdigit() and len(raw) <= 6 and 1 < int(raw) <= MAX_PAGE:
+        place["page"] = int(raw)
+    return place
 
 
 def _open_measures() -> list[Measure]:
@@ -148,6 +169,7 @@ def detail(observation_id: str) -> str:
         if coordinator and observation.status != "duplicate"
         else []
     )
+    config = current_app.config
     return render_template(
         "map/detail.html",
         observation=observation,
@@ -155,8 +177,12 @@ def detail(observation_id: str) -> str:
         statuses=STATUSES,
         measures=_open_measures() if coordinator else [],
         suggestions=suggestions,
-        duplicate_radius_m=current_app.config["DUPLICATE_RADIUS_M"],
-        duplicate_window_days=current_app.config["DUPLICATE_WINDOW_DAYS"],
+        duplicate_radius_m=config["DUPLICATE_RADIUS_M"],
+        duplicate_window_days=config["DUPLICATE_WINDOW_DAYS"],
+        # The queue is the coordinator's: only they get the way back to it.
+        place=_queue_place(request.args, observation.status) if coordinator else None,
+        tile_url=config["TILE_URL"],
+        tile_attribution=config["TILE_ATTRIBUTION"],
     )
 
 
@@ -173,7 +199,7 @@ def duplicate(observation_id: str) -> Response:
     else:
         service.mark_duplicate(observation, originals[0], current_user)
         flash(_("Marked as a duplicate."), "success")
-    return redirect(url_for("review.detail", observation_id=observation.id))
+    return redirect(_detail_url(observation))
 
 
 @bp.post("/observations/<observation_id>/merge")
@@ -186,11 +212,17 @@ def merge(observation_id: str) -> Response:
     others = service.readable_observations([request.form.get("other_id", "")], current_user)
     if not others or others[0].id == observation.id:
         flash(_("Give the id of another record you can see."), "error")
-        return redirect(url_for("review.detail", observation_id=observation.id))
+        return redirect(_detail_url(observation))
     try:
         original = service.merge(observation, others[0], current_user)
     except service.ReviewError:
         flash(_("These records are already merged the other way round."), "error")
-        return redirect(url_for("review.detail", observation_id=observation.id))
+        return redirect(_detail_url(observation))
     flash(_("Merged: the later record is marked as a duplicate of the earlier one."), "success")
-    return redirect(url_for("review.detail", observation_id=original.id))
+    return redirect(_detail_url(original))
+
+
+def _detail_url(observation: Observation) -> str:
+    """A record's review page, keeping the queue place the form was posted from."""
+    place = _queue_place(request.args)
+    return url_for("review.detail", observation_id=observation.id, **place)
