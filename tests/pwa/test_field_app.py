@@ -467,7 +467,7 @@ def test_my_records_pages_the_server_list_and_offers_send_now_only_when_an_entry
     expect(records).to_have_count(25)
     expect(records.first).to_have_attribute("data-id", newest_first[0])
     expect(records.first.locator("a.record-open")).to_have_attribute(
-        "href", f"/review/observations/{newest_first[0]}"
+        "href", f"/review/observations/{newest_first[0]}?from=mine"
     )
     send_now = page.locator("main [data-outbox-flush]")
     expect(page.locator("#outbox-empty")).to_be_visible()

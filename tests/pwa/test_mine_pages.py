@@ -87,7 +87,11 @@ def test_the_officer_can_open_each_listed_record_on_its_own_page(officer, as_use
     client = as_user(officer)
     (observation_id,) = store_observations(client, 1)
     mine_page = client.get("/field/mine").get_data(as_text=True)
-    assert 'data-detail-url="/review/observations/__ID__"' in mine_page
-    detail = client.get(f"/review/observations/{observation_id}")
+    assert 'data-detail-url="/review/observations/__ID__?from=mine"' in mine_page
+    detail = client.get(f"/review/observations/{observation_id}?from=mine")
     assert detail.status_code == 200
-    assert "Nr 0" in detail.get_data(as_text=True)
+    page = detail.get_data(as_text=True)
+    assert "Nr 0" in page
+    # The way back is to the list it came from (the review queue is the coordinator's).
+    assert '<p class="back-link"><a href="/field/mine">' in page
+    assert 'class="back-link"' not in client.get(f"/review/observations/{observation_id}").text
