@@ -93,30 +93,31 @@ def test_demo_patrols_have_a_walked_route_in_sunne_centrum_and_its_length(app):
     """Without routes the patrol list showed no distance and the map's route layer was empty."""
     _seed(app)
 
-    with app.app_context():
+    client = app.test_client()
+    assert login_form(client, "polis", DEMO_PASSWORD).status_code == 302
+    listing = client.get("/patrols/").get_data(as_text=True)
+    assert listing.count(" km<") >= 5, "the patrol list shows each patrol's distance"
+    # The records are read and checked in their own session, after the requests.
+    with app.app_context(), app.test_request_context():
         patrols = list(
             db.session.execute(
                 db.select(Activity).join(ActivityType).filter(ActivityType.code == "fotpatrull")
             ).scalars()
         )
-        client = app.test_client()
-        assert login_form(client, "polis", DEMO_PASSWORD).status_code == 302
-        listing = client.get("/patrols/").get_data(as_text=True)
-    assert len(patrols) >= 5  # this year's and last year's
-    routes = {str(p.route["coordinates"]) for p in patrols}
-    assert len(routes) == len(patrols)  # each walked its own way
-    for patrol in patrols:
-        errors: dict[str, str] = {}
-        with app.test_request_context():
+        assert len(patrols) >= 5  # this year's and last year's
+        routes = {str(p.route["coordinates"]) for p in patrols}
+        assert len(routes) == len(patrols)  # each walked its own way
+        for patrol in patrols:
+            errors: dict[str, str] = {}
             assert validate_route(patrol.route, errors) == patrol.route, errors
-        assert patrol.length_m == route_length_m(patrol.route)
-        assert 1_000 < patrol.length_m < 3_000
-        for lon, lat in patrol.route["coordinates"]:
-            assert 59.83 < lat < 59.84 and 13.14 < lon < 13.15
-    assert listing.count(" km<") >= 5, "the patrol list shows each patrol's distance"
-    this_year = [p for p in patrols if p.started_at > datetime.now(UTC) - timedelta(days=300)]
-    assert this_year and all(p.area and p.area.name == "Sunne centrum" for p in this_year)
-    assert all(p.details["participants_count"] >= 2 for p in this_year)
+            assert patrol.length_m == route_length_m(patrol.route)
+            assert 1_000 < patrol.length_m < 3_000
+            for lon, lat in patrol.route["coordinates"]:
+                assert 59.83 < lat < 59.84 and 13.14 < lon < 13.15
+        recent = datetime.now(UTC) - timedelta(days=300)
+        this_year = [p for p in patrols if p.started_at > recent]
+        assert this_year and all(p.area and p.area.name == "Sunne centrum" for p in this_year)
+        assert all(p.details["participants_count"] >= 2 for p in this_year)
 
 
 def test_the_demo_walk_has_a_route_stops_participants_ratings_and_marked_places(app):
