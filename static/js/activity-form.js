@@ -217,6 +217,14 @@
 
   const submit = form.querySelector("button[type=submit]");
 
+  // How the entry reads in "My records" while it waits: its kind and, where the form has one,
+  // what tells two apart (the business visited, the place), not only "Företagsbesök" twice.
+  function entryLabel(payload) {
+    const kindName = document.title.split(" – ")[0];
+    const which = (payload.details && payload.details.business_name) || payload.place || "";
+    return which ? `${kindName}: ${which}` : kindName;
+  }
+
   // Refusals are errors: the form's alert box (error styling, role="alert") with the reason;
   // the status line is for news only (saved, sent, waiting).
   function setState(state, message) {
@@ -226,6 +234,43 @@
     status.textContent = failed ? "" : message || "";
     alertBox.textContent = failed ? message || "" : "";
     alertBox.hidden = !failed;
+  }
+
+  // What the server would refuse for being empty is said here, before the entry is kept: saved
+  // offline, an empty visit was "Sparad i telefonen" and refused only later, where it can no
+  // longer be fixed. Required inputs, groups needing a choice, and a required position.
+  function missingFields() {
+    const missing = {};
+    form.querySelectorAll("input[required], select[required], textarea[required]").forEach((el) => {
+      if (el.name && !String(el.value).trim()) missing[el.name] = text.textRequired;
+    });
+    form.querySelectorAll("fieldset[data-required-choice]").forEach((group) => {
+      const inputs = group.querySelectorAll("input[type=checkbox], input[type=radio]");
+      if (inputs.length && !group.querySelector("input:checked")) {
+        const radio = inputs[0].type === "radio";
+        missing[inputs[0].name] = radio ? text.textChooseOne : text.textChoose;
+      }
+    });
+    const position = form.querySelector("fieldset[data-required-position]");
+    if (position && !(form.elements.lat.value.trim() && form.elements.lon.value.trim())) {
+      missing.lat = text.textPosition;
+    }
+    return missing;
+  }
+
+  // The fields' own names ("Företag", not details.business_name), kept with the entry so a
+  // refusal met later in "My records" names them as the form did.
+  function fieldLabels() {
+    const labels = {};
+    form.querySelectorAll("[name]").forEach((el) => {
+      const label = (el.labels && el.labels[0]) || null;
+      const legend = el.closest("fieldset") && el.closest("fieldset").querySelector("legend");
+      const source = el.type === "checkbox" || el.type === "radio" ? legend : label || legend;
+      if (el.name && source && !(el.name in labels)) {
+        labels[el.name] = source.textContent.replace(/\s*\(.*\)\s*$/, "").trim();
+      }
+    });
+    return labels;
   }
 
   // Free text with a personnummer is refused here, offline too, with the reason at the field.
@@ -248,6 +293,12 @@
       showErrors(personal);
       return;
     }
+    const missing = missingFields();
+    if (Object.keys(missing).length) {
+      setState("rejected", text.textMissing);
+      showErrors(missing);
+      return;
+    }
     const payload = buildPayload();
     payload.id = form.elements.id.value;
     window.TryggOwnRejections = window.TryggOwnRejections || new Set();
@@ -257,7 +308,8 @@
       payload,
       kind: "activity",
       url: text.apiUrl,
-      label: document.title.split(" – ")[0],
+      label: entryLabel(payload),
+      fieldLabels: fieldLabels(),
     });
     if (!kept) {
       setState("failed", text.textStorageFailed);

@@ -38,7 +38,11 @@
     return element ? element.dataset.color : "#555555";
   }
 
-  function fieldLabel(name) {
+  // The name the entry's own form gave the field (kept with activities), else the
+  // observation form's, else the field's key.
+  function fieldLabel(name, item) {
+    const own = item && item.field_labels && item.field_labels[name];
+    if (own) return own;
     const element = lookup("data-field", name);
     return element ? element.textContent : name;
   }
@@ -67,7 +71,10 @@
     if (item.state === "rejected") {
       if (item.obs_sent) return text.reasonPhoto;
       if (item.error_code === "conflict") return text.reasonConflict;
-      return item.last_error ? `${item.last_error} ${text.reasonValidation}` : text.reasonValidation;
+      // Only an observation can be fixed here; another entry is recorded again in its form.
+      const isObservation = !item.kind || item.kind === "observation";
+      const advice = isObservation ? text.reasonValidation : text.reasonValidationElsewhere;
+      return item.last_error ? `${item.last_error} ${advice}` : advice;
     }
     if (item.error_code === "network") return text.reasonNetwork;
     if (item.error_code === "server") return item.last_error || text.reasonServer;
@@ -105,7 +112,7 @@
       Object.entries(item.fields || {}).forEach(([name, message]) => {
         const li = document.createElement("li");
         li.dataset.field = name;
-        li.textContent = `${fieldLabel(name)}: ${message}`;
+        li.textContent = `${fieldLabel(name, item)}: ${message}`;
         fields.appendChild(li);
       });
     }

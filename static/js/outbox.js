@@ -118,7 +118,9 @@
     return { state: "waiting", attempts: 0, next_try_at: 0, last_error: "", error_code: "", fields: {} };
   }
 
-  async function add({ id, payload, photos, kind, url, method, label, after, photoUrl, tokenUrl }) {
+  async function add({
+    id, payload, photos, kind, url, method, label, after, photoUrl, tokenUrl, fieldLabels,
+  }) {
     const item = {
       id,
       payload,
@@ -128,6 +130,7 @@
       token_url: tokenUrl || null,
       method: method || "POST",
       label: label || "",
+      field_labels: fieldLabels || null, // the form's names of its fields, for a refusal
       after: after || null,
       photos: (photos || []).map((p) => ({ id: p.id, blob: p.blob, sent: false })),
       ...cleanSlate(),

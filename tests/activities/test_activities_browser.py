@@ -135,6 +135,12 @@ def test_patrol_online_ends_on_its_map(phone, app, officer):
 def test_business_visit_outside_the_town_saved_offline_syncs(phone, app, officer):
     phone.context.set_geolocation(ROTTNEROS)
     page = open_online_then_go_offline(phone, "officer", "/activities/new/foretagsbesok")
+    # Empty, it is not kept offline to be refused later: the missing fields are said at once.
+    page.locator("#activity-form button[type=submit]").tap()
+    expect(page.locator("#f-details-business_name-client-error")).to_be_visible()
+    expect(page.locator("#f-details-topics-client-error")).to_have_text("Välj minst ett.")
+    expect(page.locator("#f-details-business_name")).to_be_focused()
+    assert outbox_items(page) == []
     page.fill("#f-details-business_name", "Rottneros Bygg AB")
     page.fill("#f-details-org_number", "556036-0793")
     page.locator("input[name='details.topics'][value=inbrott_stold]").check()
@@ -142,6 +148,9 @@ def test_business_visit_outside_the_town_saved_offline_syncs(phone, app, officer
     page.locator("[data-locate]").tap()
     expect(page.locator("[data-position-status]")).to_contain_text("12")
     visit_id = save_offline(page)
+    (waiting,) = outbox_items(page)
+    assert waiting["label"].endswith(": Rottneros Bygg AB")  # told apart from other visits
+    assert waiting["field_labels"]["details.business_name"] == "Företag"
 
     phone.go_online()
     wait_for_outbox_count(page, 0, timeout=30)

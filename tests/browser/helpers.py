@@ -98,7 +98,8 @@ def outbox_items(page: Page) -> list[dict[str, Any]]:
         """() => TryggOutbox.list().then(items => items.map(i => ({
               id: i.id, state: i.state, error_code: i.error_code, fields: i.fields,
               photos: i.photos.length, obs_sent: i.obs_sent, note: i.payload.note,
-              attempts: i.attempts, next_try_at: i.next_try_at})))"""
+              attempts: i.attempts, next_try_at: i.next_try_at, label: i.label,
+              field_labels: i.field_labels})))"""
     )
 
 
