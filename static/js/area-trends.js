@@ -84,7 +84,10 @@
 
   function table(area, weeks) {
     const details = el("details", null, "trend-table");
-    details.appendChild(el("summary", t.table));
+    // Each area has one: the area's name (hidden, it heads the card) tells them apart when read.
+    const summary = el("summary", t.table);
+    summary.appendChild(el("span", ": " + area.name, "visually-hidden"));
+    details.appendChild(summary);
     const wrap = el("div", null, "table-wrap");
     const tbl = el("table", null, "table");
     const caption = el("caption", area.name);

@@ -179,7 +179,21 @@
         keyboard: true, title, alt: title,
       });
       // Opening a cluster zooms in two levels: its cell then spans 4 x 4 cells.
-      marker.on("click", () => map.setView([cell.lat, cell.lon], Math.min(map.getMaxZoom(), map.getZoom() + 2)));
+      const open = () => map.setView([cell.lat, cell.lon], Math.min(map.getMaxZoom(), map.getZoom() + 2));
+      marker.on("click", open);
+      // By keyboard too (Leaflet gives a focusable marker no key action of its own): Enter or
+      // Space opens it, and the focus stays on the map, from where Tab reaches the new markers.
+      marker.on("keydown", (event) => {
+        const key = event.originalEvent.key;
+        if (key !== "Enter" && key !== " ") return;
+        event.originalEvent.preventDefault();
+        open();
+        map.getContainer().focus({ preventScroll: true });
+      });
+      marker.on("add", () => {
+        const icon = marker.getElement();
+        if (icon) icon.setAttribute("role", "button");
+      });
       return marker;
     }
 
