@@ -160,7 +160,7 @@ def test_marked_places_are_counted_per_area_and_per_square(app, dataset, surveys
         assert present.survey_place_rows(place) == [
             ["Sunne centrum", "2", "1", "+1\u00a0(+100%)"],
             ["Rest of Sunne tätort", "1", "2", "−1\u00a0(−50%)"],
-            ["Outside the tätort", "1", "0", "+1\u00a0(new)"],
+            ["Outside Sunne tätort", "1", "0", "+1\u00a0(new)"],
             ["Total", "4", "3", "+1\u00a0(+33%)"],
         ]
         # The heat map covers the tätort: Rottneros is beyond it, and said to be.
@@ -191,7 +191,7 @@ def test_the_council_page_shows_the_survey_with_tables_for_its_maps(app, as_user
     # The heat maps are images with a name, and the table beside them carries the same places.
     assert section.count('role="img" aria-label="Marked places: Trygghetsenkät') == 2
     assert "<caption>Places marked per area</caption>" in section
-    assert re.search(r'<th scope="row">Outside the tätort</th><td class="num">1</td>', section)
+    assert re.search(r'<th scope="row">Outside Sunne tätort</th><td class="num">1</td>', section)
     assert "1 place beyond this map is counted in the table." in section
 
 

@@ -10,7 +10,7 @@ from webapp.activities.kinds import get_kind
 AREA_LABELS = {
     "centrum": _l("Sunne centrum"),
     "tatort": _l("Rest of Sunne tätort"),
-    "outside": _l("Outside the tätort"),
+    "outside": _l("Outside Sunne tätort"),
 }
 MEASURE_CHANGES = {
     "decided": _l("Decided"),

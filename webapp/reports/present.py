@@ -110,7 +110,7 @@ def _business_visits(report: CouncilReport) -> KeyFigure:
     outside = report.total("business_visit", "outside_tatort")
     inside = report.total("business_visit", "inside_tatort")
     share = outside / (outside + inside) if outside + inside else None
-    note = _("%(share)s outside the tätort", share=fmt.share(share)) if share is not None else ""
+    note = _("%(share)s outside Sunne tätort", share=fmt.share(share)) if share is not None else ""
     return _counted(_("Business visits"), visits, visits_before, note)
 
 
