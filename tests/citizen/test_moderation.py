@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -112,6 +113,8 @@ def test_merging_with_an_observation_links_it_and_leaves_it_unpublished(
     client = as_user(coordinator)
     detail = client.get(f"/citizen/reports/{report_id}").get_data(as_text=True)
     assert observation_id in detail  # offered as a nearby observation
+    # with how far it lies, the order of the list (nearest first)
+    assert re.search(rf'<option value="{observation_id}">\d+ m (bort|away) · ', detail)
 
     _post(
         client,

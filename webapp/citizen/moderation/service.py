@@ -185,7 +185,7 @@ def nearby_observations(report: PublicReport, user: User, limit: int = 20) -> li
         .order_by(Observation.observed_at.desc())
         .limit(500)
     ).scalars()
-    scored = [(_distance(report, row.lat, row.lon), row) for row in rows]
+    scored = [(distance_to(report, row.lat, row.lon), row) for row in rows]
     near = sorted((pair for pair in scored if pair[0] <= NEARBY_M), key=lambda pair: pair[0])
     return [row for _d, row in near[:limit]]
 
@@ -205,10 +205,12 @@ def open_measures(report: PublicReport, user: User, limit: int = 100) -> list[Me
     def distance(measure: Measure) -> float:
         if measure.lat is None or measure.lon is None:
             return float("inf")
-        return _distance(report, measure.lat, measure.lon)
+        return distance_to(report, measure.lat, measure.lon)
 
     return sorted(rows, key=distance)
 
 
-def _distance(report: PublicReport, lat: float, lon: float) -> float:
+def distance_to(report: PublicReport, lat: float, lon: float) -> float:
+    """Metres from the report to a point."""
     return distance_m(report.lat, report.lon, lat, lon)
+

@@ -45,6 +45,8 @@ def detail(report_id: str) -> str:
         "citizen/moderation/detail.html",
         report=report,
         nearby=nearby,
+        # Nearest first: the distance says why an older record comes before a newer one.
+        metres={o.id: round(moderation.distance_to(report, o.lat, o.lon)) for o in nearby},
         measures=measures,
         map_data=_map_data(report, nearby, measures),
     )
