@@ -236,7 +236,8 @@
     } catch (error) {
       if (run !== generation) return;
       serverStatus.dataset.state = "failed";
-      serverStatus.textContent = text.serverFailed;
+      // Known to be offline (the header says so too): say when they show, not that it failed.
+      serverStatus.textContent = navigator.onLine ? text.serverFailed : text.serverOffline;
       serverStatus.hidden = false;
       moreButton.disabled = false;
       return;

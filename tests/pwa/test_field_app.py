@@ -99,6 +99,9 @@ def test_offline_entries_survive_a_reload_and_arrive_exactly_once(phone, app, of
     page.goto("/field/mine")
     expect(page.locator("#outbox-list > li[data-state=waiting]")).to_have_count(3)
     expect(page.locator("#server-status")).to_have_attribute("data-state", "failed")
+    expect(page.locator("#server-status")).to_have_text(
+        "Dina registreringar på servern visas när det finns nät."
+    )
     page.goto("/field/new")
 
     page.reload()  # still offline: the worker serves the page and the app shell from its caches
