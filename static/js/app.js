@@ -115,7 +115,9 @@
     if (result.stopped !== "unauthenticated" && (result.sent.length || result.rejected.length)) {
       showRelogin(false);
     }
-    if (result.sent.length) announce(say("sent", result.sent.length));
+    // A page that thanks for what it sent in its own words (the residents' report page) says so
+    // on <body data-outbox-own-news>: this toast would be a second, officers' message.
+    if (result.sent.length && !("outboxOwnNews" in body.dataset)) announce(say("sent", result.sent.length));
     showRejected(result.rejected).catch(() => {});
   });
 

@@ -21,6 +21,8 @@
   const statusBox = document.getElementById("report-status");
   const placeStatus = document.getElementById("place-status");
   const placePrompt = placeStatus.textContent;
+  const placeError = document.getElementById("place-error");
+  const categoryError = document.getElementById("category-error");
 
   const { show, dragPin } = window.TryggCommon;
 
@@ -38,6 +40,7 @@
     }
     placeStatus.textContent = text.placed;
     placeStatus.dataset.state = "manual";
+    show(placeError, "");
   }
 
   if (map) {
@@ -81,14 +84,36 @@
     window.setTimeout(() => outbox.flush().catch(() => {}), Math.max(0, wait));
   }
 
+  // A missing place or category is said where it is missing, not by the send button: on a
+  // phone the map is a screen above it and "Send" seemed to do nothing. The first problem
+  // scrolls into view and takes the focus, so a screen reader hears the error with it.
+  function showMissing(missingPlace, missingCategory) {
+    show(statusBox, ""); // the thanks for a previous report would read as news of this one
+    show(placeError, missingPlace ? text.noPlace : "");
+    show(categoryError, missingCategory ? text.noCategory : "");
+    if (missingPlace) {
+      document.getElementById("place-legend").scrollIntoView({ block: "start", behavior: "smooth" });
+      const target = positionButton.hidden ? document.getElementById("report-map") : positionButton;
+      target.focus({ preventScroll: true });
+    } else if (missingCategory) {
+      document.getElementById("category-legend").scrollIntoView({ block: "start", behavior: "smooth" });
+      form.querySelector("input[name=category]").focus({ preventScroll: true });
+    }
+  }
+  form.querySelectorAll("input[name=category]").forEach((radio) =>
+    radio.addEventListener("change", () => show(categoryError, ""))
+  );
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     show(errorBox, "");
     const category = form.querySelector("input[name=category]:checked");
     const feeling = form.querySelector("input[name=feeling]:checked");
-    if (!place) return show(errorBox, text.noPlace);
-    if (!category) return show(errorBox, text.noCategory);
+    if (!place || !category) return showMissing(!place, !category);
     const id = outbox.uuid4();
+    // A refusal is said in this form (showRefused), not by the officers' "open My records".
+    window.TryggOwnRejections = window.TryggOwnRejections || new Set();
+    window.TryggOwnRejections.add(id);
     const payload = {
       id,
       lat: Math.round(place.lat * 1e7) / 1e7,

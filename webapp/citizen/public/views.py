@@ -12,9 +12,26 @@ from webapp.citizen.api import OUTBOX_SCOPE
 from webapp.citizen.public.feedback import feedback_by_area
 from webapp.citizen.public.reports import FORM_NAME, public_categories
 from webapp.citizen.settings import setting
+from webapp.citizen.surveys.service import local_days, open_surveys
 
 bp = Blueprint("citizen", __name__)
 bp.context_processor(lambda: {"citizen_labels": citizen_labels})
+
+
+@bp.context_processor
+def _public_surveys() -> dict[str, Any]:
+    """The surveys open now, for the public pages' shared nav: a resident who comes to report a
+    place or see what was done also finds the survey, not only someone handed its QR code."""
+    return {
+        "public_surveys": [
+            {
+                "title": survey.title,
+                "url": url_for("survey.answer_page", code=survey.code),
+                "last_day": local_days(survey)[1],
+            }
+            for survey in open_surveys()
+        ]
+    }
 
 
 @bp.get("/report")

@@ -76,6 +76,27 @@ def response_count(survey: Survey) -> int:
     )
 
 
+def open_surveys(now: datetime | None = None) -> list[Survey]:
+    """The surveys residents can answer now, the one closing first first.
+
+    Open is `Survey.state()`'s open (inside its period), asked of the database; a survey with
+    no questions yet is left out too: its link would show an empty form. Drafts (no period),
+    scheduled and closed surveys are never listed, so a survey being prepared stays unfound.
+    """
+    now = now or datetime.now(UTC)
+    return list(
+        db.session.execute(
+            db.select(Survey)
+            .where(
+                Survey.opens_at <= now,
+                Survey.closes_at > now,
+                Survey.questions.any(),
+            )
+            .order_by(Survey.closes_at, Survey.id)
+        ).scalars()
+    )
+
+
 def all_surveys() -> list[Survey]:
     return list(
         db.session.execute(
