@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
 
 from tests.conftest import form_csrf_token
+from tests.map.helpers import add_observation
 from webapp.citizen.models import PublicReport
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
@@ -15,20 +15,7 @@ from webapp.observations.models import Observation
 
 
 def _observation(author, note: str, visibility: str = "shared") -> str:  # type: ignore[no-untyped-def]
-    observation = Observation(
-        id=str(uuid.uuid4()),
-        lat=59.8366,
-        lon=13.144,
-        observed_at=datetime.now(UTC) - timedelta(days=2),
-        category_code="belysning",
-        note=note,
-        visibility=visibility,
-        author_id=author.id,
-        content_hash="test",
-    )
-    db.session.add(observation)
-    db.session.commit()
-    return observation.id
+    return add_observation(author, note=note, visibility=visibility, hours_ago=48)
 
 
 def _measure_from(coordinator, *observation_ids: str, visibility: str = "shared") -> int:  # type: ignore[no-untyped-def]

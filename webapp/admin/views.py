@@ -88,34 +88,31 @@ def has_confirming_coordinator(user: User) -> bool:
     return any(c.may_log_in for c in coordinators)
 
 
+def _who_confirms(user: User) -> tuple[str, str]:
+    """The message (and its category) saying who confirms a data-role account."""
+    names = {"organisation": organisation_label(user.organisation), "name": user.username}
+    if has_confirming_coordinator(user):
+        return _(
+            "A coordinator of the %(organisation)s confirms the account and gives %(name)s a "
+            "one-time code for choosing a password.",
+            **names,
+        ), "info"
+    # Otherwise the account would wait for a coordinator nobody can reach in the app.
+    return _(
+        "There is no coordinator of the %(organisation)s in the app to confirm the "
+        "account yet. The first coordinator of an organisation is made on the server "
+        "(flask create-user, see Operate in the README); that coordinator then "
+        "confirms %(name)s.",
+        **names,
+    ), "error"
+
+
 def _after_grant(user: User, done: str) -> Response | str:
     """After a new account, a reset or a new role: who gives the owner their one-time code."""
     if user.has_data_role:
         db.session.commit()
         flash(done, "success")
-        if not has_confirming_coordinator(user):
-            # Otherwise the account waits for a coordinator nobody can reach in the app.
-            flash(
-                _(
-                    "There is no coordinator of the %(organisation)s in the app to confirm the "
-                    "account yet. The first coordinator of an organisation is made on the server "
-                    "(flask create-user, see Operate in the README); that coordinator then "
-                    "confirms %(name)s.",
-                    organisation=organisation_label(user.organisation),
-                    name=user.username,
-                ),
-                "error",
-            )
-            return redirect(url_for("admin.users"))
-        flash(
-            _(
-                "A coordinator of the %(organisation)s confirms the account and gives %(name)s a "
-                "one-time code for choosing a password.",
-                organisation=organisation_label(user.organisation),
-                name=user.username,
-            ),
-            "info",
-        )
+        flash(*_who_confirms(user))
         return redirect(url_for("admin.users"))
     code, row = codes.issue(user, current_user._get_current_object())
     db.session.flush()
