@@ -46,9 +46,11 @@ MARK = {"police": "POLICEMARK", "municipality": "MUNICIPALITYMARK", "shared": "S
 WALK_NAME = {v: v.upper() + "WALKNAME" for v in VISIBILITIES}
 # A resident's report before moderation (and any contact left with it): the coordinator's only.
 MODERATION = ("MODMARK", "CONTACTMARK")
-# A survey's text is public to whoever has its link, like a walk's name to its code holders.
+# A survey's text is public to whoever has its link, like a walk's name to its code holders;
+# while it is open, the residents' pages link it (its title) for everyone.
 SURVEY = "SURVEYMARK"
 CODE_PAGES = frozenset({"walk_participant.join_code", "survey.answer_page", "survey.submit"})
+OPEN_SURVEY_PAGES = frozenset({"citizen.report_page", "citizen.feedback"})
 MARKERS = (*MARK.values(), *WALK_NAME.values(), "PUBLICMARK", "OWNSPOTMARK", *MODERATION, SURVEY)
 # Markers each role may meet in a response; every other marker is a leak.
 ALLOWED_MARKERS: dict[str, frozenset[str]] = {
@@ -111,6 +113,8 @@ class World:
         strings = set(MARKERS) - ALLOWED_MARKERS[role]
         if endpoint in CODE_PAGES:
             strings.discard(self.disclosed_by_code.get(target, ""))
+        if endpoint in OPEN_SURVEY_PAGES:
+            strings.discard(SURVEY)
         for visibility, ids in self.uuids.items():
             if visibility not in READABLE_IDS[role]:
                 strings |= ids
