@@ -11,15 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from webapp.auth.models import User
 from webapp.core.access import Role, can_read, can_read_record
 from webapp.core.audit.service import record_police_count, record_police_reads
 from webapp.extensions import db
-from webapp.geo import point_in_geometry
 from webapp.geo.areas import Area
 from webapp.measures.models import Measure
+from webapp.observations.areas import area_ids_at, area_shapes
 from webapp.observations.models import Observation
 
 # The most telling name first: "Sunne centrum" says more than "Sunne kommun".
@@ -64,11 +62,16 @@ def readable_reports(measure: Measure, reader: User) -> list[Any]:
 
 
 def area_name(lat: float, lon: float) -> str | None:
-    """The most telling area around the point, or None outside every area."""
-    areas = db.session.scalars(select(Area).where(Area.kind.in_(AREA_KINDS))).all()
-    inside = [a for a in areas if point_in_geometry(lon, lat, a.geometry)]
-    inside.sort(key=lambda a: (AREA_KINDS.index(a.kind), a.name))
-    return inside[0].name if inside else None
+    """The most telling area around the point, or None outside every area (the outlines as
+    the submit path keeps them parsed: webapp/observations/areas.py)."""
+    shapes = area_shapes(db.session.connection())
+    ids = set(area_ids_at(lon, lat, shapes, rural=False))
+    inside = [
+        (AREA_KINDS.index(kind), i)
+        for i, _box, _geo, kind in shapes
+        if i in ids and kind in AREA_KINDS
+    ]
+    return db.session.get(Area, min(inside)[1]).name if inside else None
 
 
 def place_of(measure: Measure, sources: list[Any]) -> Place | None:

@@ -102,13 +102,16 @@ def default_promises(period: Period) -> list[Promise]:
     return overlapping or promises
 
 
-def _sections(period: Period, promises: list[Promise], user: User) -> list[PromiseSection]:
+def _sections(
+    period: Period, promises: list[Promise], user: User, walks_now: int
+) -> list[PromiseSection]:
+    """`walks_now`: walks held in `period` and not logged as an activity (counted once, by
+    the caller, which reports the same figure)."""
     ids = [p.id for p in promises]
     current = activities.figures_by_promise(period, ids, user)
     before = activities.figures_by_promise(period.year_before(), ids, user)
     monthly = activities.monthly_counts(period, ids, user)
     months = len(period.months())
-    walks_now = walks.walks_held(period, user, unlogged_only=True)
     walks_before = walks.walks_held(period.year_before(), user, unlogged_only=True)
     walks_monthly = walks.held_per_month(period, user, unlogged_only=True)
     sections = []
@@ -158,17 +161,18 @@ def build_council_report(
             db.select(ActivityType).where(ActivityType.id.in_(type_ids))
         ).scalars()
     }
+    walks_not_logged = walks.walks_held(period, user, unlogged_only=True)
     return CouncilReport(
         period=period,
         previous=previous,
         generated_at=now,
-        sections=_sections(period, promises, user),
+        sections=_sections(period, promises, user, walks_not_logged),
         totals=totals,
         previous_totals=previous_totals,
         types=types,
         walks_held=walks.walks_held(period, user),
         previous_walks_held=walks.walks_held(previous, user),
-        walks_not_logged=walks.walks_held(period, user, unlogged_only=True),
+        walks_not_logged=walks_not_logged,
         walk_ratings=walk_ratings,
         feeling_months=walks.feeling_per_month(period, walk_ratings),
         measures=measures.measure_figures(period, user, now),
