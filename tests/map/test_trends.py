@@ -111,7 +111,10 @@ def test_a_status_change_moves_the_record_between_filters(app, world, as_user):
 
 def test_empty_weeks_are_zeros_and_the_period_is_the_one_asked_for(app, officer, as_user):
     with app.app_context():
-        add_observation(officer, visibility="police", lat=CENTRUM[0], lon=CENTRUM[1], hours_ago=1)
+        # Half a minute ago: an hour ago lay in last week just after local midnight on Monday.
+        add_observation(
+            officer, visibility="police", lat=CENTRUM[0], lon=CENTRUM[1], hours_ago=0.01
+        )
         add_observation(
             officer, visibility="police", lat=CENTRUM[0], lon=CENTRUM[1], hours_ago=24 * 21 + 1
         )
