@@ -9,7 +9,7 @@ walk with a join code, stops, a spot and a rating, and an English-speaking coord
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Flask
 
@@ -22,6 +22,7 @@ from webapp.activities.models import ActivityType
 from webapp.auth.models import User
 from webapp.citizen.models import PublicReport, Survey
 from webapp.core.access import Role
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation
@@ -135,7 +136,7 @@ def _citizen(app: Flask, world: World, coordinator: User) -> None:
 
 
 def _measures(coordinator: User) -> tuple[int, int]:
-    today = date.today()
+    today = local_today()
     decided = Measure(
         title="Byt armaturer i gångtunneln",
         description="Belysningen i gångtunneln under riksväg 45 är trasig sedan september.",

@@ -23,6 +23,7 @@ from tests.browser.helpers import (
     wait_for_service_worker,
 )
 from webapp.activities.models import Activity
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -184,7 +185,7 @@ def test_meeting_saved_offline_syncs_its_follow_ups(phone, app, staff):
     page.fill("#f-details-cases_discussed", "3")
     page.fill("#f-details-follow_ups-0-what", "Kartlägga frånvaro")
     page.select_option("#f-details-follow_ups-0-owner", "skola")
-    due = (date.today() + timedelta(days=14)).isoformat()
+    due = (local_today() + timedelta(days=14)).isoformat()
     page.fill("#f-details-follow_ups-0-due_on", due)
     meeting_id = save_offline(page)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.activities.helpers import ago, load, meeting_payload
 from tests.conftest import api_post, form_csrf_token
 from webapp.activities.views import local_input
+from webapp.core.localtime import local_today
 
 URL = "/api/v1/activities"
 
@@ -54,7 +55,7 @@ def test_follow_up_text_with_an_identity_number_is_refused(staff_client):
 
 def test_follow_up_marked_done_and_listed_until_then(app, staff_client, coordinator_client):
     payload = meeting_payload()
-    payload["details"]["follow_ups"][0]["due_on"] = (date.today() - timedelta(days=3)).isoformat()
+    payload["details"]["follow_ups"][0]["due_on"] = (local_today() - timedelta(days=3)).isoformat()
     body = api_post(staff_client, URL, payload).get_json()
     listing = coordinator_client.get("/activities/follow-ups").get_data(as_text=True)
     assert "Kartlägga frånvaro" in listing and "overdue" in listing.lower()
@@ -65,7 +66,7 @@ def test_follow_up_marked_done_and_listed_until_then(app, staff_client, coordina
         data={"csrf_token": form_csrf_token(page), "done": "1"},
     )
     assert response.status_code == 302
-    assert load(app, body["id"]).follow_ups[0].done_on == date.today()
+    assert load(app, body["id"]).follow_ups[0].done_on == local_today()
     assert "Kartlägga frånvaro" not in coordinator_client.get("/activities/follow-ups").get_data(
         as_text=True
     )
@@ -75,7 +76,7 @@ def test_meeting_through_the_form_with_follow_up_rows(app, staff_client):
     html = staff_client.get("/activities/new/samverkan-skola-soc").get_data(as_text=True)
     assert "Do not write names" in html
     activity_id = re.search(r'name="id" value="([^"]+)"', html).group(1)
-    due = (date.today() + timedelta(days=10)).isoformat()
+    due = (local_today() + timedelta(days=10)).isoformat()
     form = {
         "csrf_token": form_csrf_token(html),
         "id": activity_id,
@@ -125,5 +126,5 @@ def test_editing_keeps_done_on_unchanged_follow_ups(app, staff_client):
     assert staff_client.post(f"/activities/{body['id']}/edit", data=form).status_code == 302
     meeting = load(app, body["id"])
     assert meeting.details["cases_discussed"] == 5
-    assert meeting.follow_ups[0].done_on == date.today()
+    assert meeting.follow_ups[0].done_on == local_today()
     assert meeting.follow_ups[1].done_on is None

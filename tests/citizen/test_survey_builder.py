@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
@@ -10,6 +10,7 @@ from babel.dates import format_date
 from tests.citizen.helpers import answer_survey, english, make_survey
 from tests.conftest import form_csrf_token
 from webapp.citizen.models import Survey
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 
 
@@ -27,7 +28,7 @@ def _survey(app, survey_id: int) -> Survey:  # type: ignore[no-untyped-def]
 
 def test_the_coordinator_builds_opens_and_shares_a_survey(app, as_user, coordinator, client):
     desk = english(as_user(coordinator))
-    today = date.today()
+    today = local_today()
     response = desk.post(
         "/citizen/surveys/new",
         data={

@@ -4,7 +4,7 @@ moderation, keys are checked, errors come in the spec's form."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import Result
@@ -14,6 +14,7 @@ from tests.conftest import csrf_token, login
 from tests.interop.schema_check import check
 from webapp.citizen.models import PublicReport
 from webapp.core.audit.models import AuditEntry
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.interop.open311.keys import create_key, digest
 from webapp.interop.open311.models import ApiKey
@@ -42,7 +43,7 @@ def world(app, coordinator):  # type: ignore[no-untyped-def]
         status_reason="STATUS-REASON-MARK",
         owner="municipality_technical",
         status="in_progress",
-        deadline=date.today() + timedelta(days=10),
+        deadline=local_today() + timedelta(days=10),
         visibility="shared",
         lat=CENTRUM[0],
         lon=CENTRUM[1],

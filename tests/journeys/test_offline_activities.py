@@ -8,13 +8,14 @@ in the activity list.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from babel.dates import format_date
 from playwright.sync_api import Page, expect
 
 from tests.journeys.helpers import open_menu_link
 from webapp.activities.models import Activity
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 
 ROTTNEROS = {"latitude": 59.7800, "longitude": 13.1200, "accuracy": 12}
@@ -86,7 +87,7 @@ def test_an_officer_logs_activities_offline_on_a_fresh_phone(people, demo):
     page.get_by_label("Skola", exact=True).check()
     page.get_by_label("Socialtjänst", exact=True).check()
     page.get_by_label("Antal ärenden som togs upp").fill("3")
-    due = (date.today() + timedelta(days=14)).isoformat()
+    due = (local_today() + timedelta(days=14)).isoformat()
     for index, (what, owner) in enumerate(
         [("Kartlägga frånvaro i årskurs 8", "skola"), ("Informera fritidsgården", "fritid")]
     ):
@@ -131,14 +132,14 @@ def test_an_officer_logs_activities_offline_on_a_fresh_phone(people, demo):
     agreed = page.get_by_role("link", name="Kartlägga frånvaro i årskurs 8")
     expect(agreed).to_have_count(1)
     row = page.get_by_role("row").filter(has=agreed)
-    expect(row).to_contain_text(format_date(date.today() + timedelta(days=14), "medium", "sv"))
+    expect(row).to_contain_text(format_date(local_today() + timedelta(days=14), "medium", "sv"))
     expect(row).to_contain_text("Skola")
     officer.shot("02-follow-ups-open", full_page=False)
     agreed.click()
     page.get_by_role("button", name="Markera som klar: Kartlägga frånvaro i årskurs 8").click()
     expect(page.get_by_text("Markerad som klar.")).to_be_visible()
     ticked = page.locator(".follow-up-list li").filter(has_text="Kartlägga frånvaro")
-    expect(ticked).to_contain_text("klar " + format_date(date.today(), "medium", "sv"))
+    expect(ticked).to_contain_text("klar " + format_date(local_today(), "medium", "sv"))
     expect(
         ticked.get_by_role("button", name="Öppna igen: Kartlägga frånvaro i årskurs 8")
     ).to_be_visible()

@@ -21,6 +21,7 @@ from tests.browser.helpers import poll
 from tests.journeys.conftest import SHOTS
 from tests.journeys.helpers import assert_menu_over_page
 from webapp.auth.models import User
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation
@@ -182,7 +183,7 @@ def test_coordinator_triages_merges_and_follows_a_measure_to_done(people, demo: 
     triage_two_records(page)
     look_and_come_back(page)
     merge_the_suggested_duplicate(page)
-    make_a_measure(page, date.today() + timedelta(days=14))
+    make_a_measure(page, local_today() + timedelta(days=14))
     move_through_states(page)
 
     # The next person: an officer on a phone finds the measure done in the list of measures.

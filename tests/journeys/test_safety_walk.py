@@ -24,6 +24,7 @@ from tests.browser.helpers import jpeg_bytes, wait_for_outbox_count, wait_for_po
 from tests.journeys.conftest import SHOTS, Person
 from tests.journeys.helpers import assert_menu_over_page, open_menu_link
 from webapp.auth.models import User
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.walks.models import FACTORS, SafetyWalk, WalkParticipant, WalkRating, WalkStop
 from webapp.walks.records import store_rating
@@ -307,14 +308,14 @@ def test_coordinator_plans_a_walk_on_the_map_participants_rate_it_and_the_protoc
         "Byt armaturer i gångtunneln vid Kyrkgatan",
         "Kommunen – tekniska förvaltningen",
         "hög",
-        date.today() + timedelta(days=60),
+        local_today() + timedelta(days=60),
         MEASURE_INTERNAL_NOTE,
     )
     page.get_by_role("row").filter(has_text="Klotter").get_by_role(
         "link", name="Besluta en åtgärd"
     ).click()
     decide_measure(
-        page, "Sanera klotter i tunneln", "Fastighetsägare", "medel", date.today() + timedelta(30)
+        page, "Sanera klotter i tunneln", "Fastighetsägare", "medel", local_today() + timedelta(30)
     )
 
     # The protocol in both versions, as PDFs for the council and for the public.
@@ -413,7 +414,7 @@ def test_a_follow_up_walk_shows_each_stops_ratings_before_and_after(people, demo
     coordinator.log_in("samordnare")
     page = coordinator.page
     open_walk(page, original)
-    page.get_by_label("Datum").fill(date.today().isoformat())
+    page.get_by_label("Datum").fill(local_today().isoformat())
     page.get_by_label("Börjar").fill("19:00")
     page.get_by_role("button", name="Planera en uppföljningsvandring med samma stopp").click()
     follow_up = f"Uppföljning: {original}"

@@ -8,7 +8,7 @@ reached innerHTML, a template literal or an attribute.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -17,6 +17,7 @@ from tests.browser.helpers import log_in, poll
 from tests.conftest import make_user
 from tests.map.helpers import add_observation
 from webapp.core.access import Role
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.geo.areas import Area
 from webapp.measures.models import Measure
@@ -49,7 +50,7 @@ def hostile_world(app):  # type: ignore[no-untyped-def]
             created_by_id=coordinator.id,
             lat=59.845,
             lon=13.17,
-            deadline=date.today() - timedelta(days=1),
+            deadline=local_today() - timedelta(days=1),
         )
         measure.change_status("decided", by=coordinator.id, comment=HOSTILE_NOTES[1])
         db.session.add(measure)

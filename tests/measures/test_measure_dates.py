@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.conftest import form_csrf_token
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.models import Measure
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 def _new_measure_form(**dates: date) -> dict[str, str]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.conftest import form_csrf_token
 from webapp.core.audit.models import AuditEntry
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.models import STATUSES, Measure
 
@@ -88,7 +89,7 @@ def test_editing_owner_and_deadline_is_kept_in_the_history(app, coordinator, as_
         measure_id = _measure(coordinator, owner="police")
     client = as_user(coordinator)
     page = client.get(f"/measures/{measure_id}/edit").get_data(as_text=True)
-    deadline = (date.today() + timedelta(days=30)).isoformat()
+    deadline = (local_today() + timedelta(days=30)).isoformat()
     response = client.post(
         f"/measures/{measure_id}/edit",
         data={
@@ -120,8 +121,8 @@ def test_only_the_coordinator_edits_measures(app, coordinator, officer, as_user)
 
 def test_due_rechecks_are_listed_on_the_measures_page(app, coordinator, staff, as_user):
     with app.app_context():
-        due = _measure(coordinator, recheck_on=date.today() - timedelta(days=1))
-        _measure(coordinator, recheck_on=date.today() + timedelta(days=10))
+        due = _measure(coordinator, recheck_on=local_today() - timedelta(days=1))
+        _measure(coordinator, recheck_on=local_today() + timedelta(days=10))
         db.session.get(Measure, due).title = "Kolla lampan igen"
         db.session.commit()
     page = as_user(staff).get("/measures/").get_data(as_text=True)

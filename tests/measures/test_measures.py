@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.conftest import form_csrf_token
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.models import Measure
 
@@ -52,7 +53,7 @@ def test_not_feasible_needs_a_reason(app, coordinator, as_user):
 
 def test_overdue_measures_stand_out(app, coordinator, staff, as_user):
     with app.app_context():
-        _measure(coordinator, deadline=date.today() - timedelta(days=3))
+        _measure(coordinator, deadline=local_today() - timedelta(days=3))
     page = as_user(staff).get("/measures/").get_data(as_text=True)
     assert 'class="overdue"' in page
     data = as_user(staff).get("/api/v1/measures.geojson").get_json()
@@ -61,10 +62,10 @@ def test_overdue_measures_stand_out(app, coordinator, staff, as_user):
 
 def test_done_measures_are_never_overdue(app, coordinator):
     with app.app_context():
-        measure_id = _measure(coordinator, deadline=date.today() - timedelta(days=3))
+        measure_id = _measure(coordinator, deadline=local_today() - timedelta(days=3))
         measure = db.session.get(Measure, measure_id)
         measure.change_status("done", by=coordinator.id)
-        assert not measure.is_overdue(date.today())
+        assert not measure.is_overdue(local_today())
 
 
 def test_police_measures_are_hidden_from_municipal_staff(app, coordinator, staff, officer, as_user):

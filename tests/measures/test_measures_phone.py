@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import log_in
 from tests.journeys.helpers import open_menu_link
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.models import Measure
 
@@ -35,7 +36,7 @@ def _measure(coordinator, title: str, deadline: date) -> None:  # type: ignore[n
 
 
 def test_the_measures_list_shows_each_deadline_and_overdue_tag_on_a_phone(phone, app, coordinator):  # type: ignore[no-untyped-def]
-    today = date.today()
+    today = local_today()
     passed = today - timedelta(days=3)
     with app.app_context():
         _measure(coordinator, "Klipp buskaget vid gångvägen mot skolan", passed)

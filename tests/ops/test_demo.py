@@ -294,7 +294,8 @@ def test_the_demo_council_report_compares_this_years_survey_with_last_years(app)
 
 
 def test_the_demo_council_report_counts_work_for_every_current_promise_and_a_year_before(app):
-    from webapp.reports.period import Period, local_today
+    from webapp.core.localtime import local_today
+    from webapp.reports.period import Period
     from webapp.reports.service import build_council_report, default_promises
 
     _seed(app)

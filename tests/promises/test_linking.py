@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from tests.activities.helpers import ago, andt_payload, iso, patrol_payload
 from tests.conftest import api_post, form_csrf_token
 from webapp.activities.models import Activity, ActivityType
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.promises.models import Promise
 
@@ -86,7 +87,7 @@ def test_a_patrol_logged_before_its_promise_existed_counts_once_the_promise_cove
     assert _linked(app, patrol) == set()  # only the 2016-2017 promises exist
 
     with app.app_context():
-        today = date.today()
+        today = local_today()
         promise_id = _new_promise(coordinator_client, today - timedelta(days=30), None)
         _serve(coordinator_client, "fotpatrull", [promise_id])
     assert _linked(app, patrol) == {TITLE}
@@ -107,7 +108,7 @@ def test_moving_a_promise_s_dates_links_and_unlinks_the_work_of_those_days(
     app, officer_client, coordinator_client
 ):
     patrol = _log_patrol(officer_client, started_at=iso(ago(days=10)))
-    today = date.today()
+    today = local_today()
     with app.app_context():
         promise_id = _new_promise(coordinator_client, today - timedelta(days=3), today)
         _serve(coordinator_client, "fotpatrull", [promise_id])
@@ -126,7 +127,7 @@ def test_a_type_that_stops_serving_a_promise_takes_its_unticked_work_along(
 ):
     patrol = _log_patrol(officer_client)
     with app.app_context():
-        promise_id = _new_promise(coordinator_client, date.today() - timedelta(days=30), None)
+        promise_id = _new_promise(coordinator_client, local_today() - timedelta(days=30), None)
         _serve(coordinator_client, "fotpatrull", [promise_id])
     assert _linked(app, patrol) == {TITLE}
     with app.app_context():
@@ -138,8 +139,8 @@ def test_hand_ticked_promises_stay_as_ticked_when_promises_change(
     app, officer_client, coordinator_client
 ):
     with app.app_context():
-        promise_id = _new_promise(coordinator_client, date.today() - timedelta(days=30), None)
-        other = Promise(title="Ett annat löfte", starts_on=date.today() - timedelta(days=30))
+        promise_id = _new_promise(coordinator_client, local_today() - timedelta(days=30), None)
+        other = Promise(title="Ett annat löfte", starts_on=local_today() - timedelta(days=30))
         db.session.add(other)
         db.session.commit()
         other_id = other.id
@@ -151,7 +152,7 @@ def test_hand_ticked_promises_stay_as_ticked_when_promises_change(
 
     with app.app_context():
         _edit_promise(
-            coordinator_client, promise_id, date.today() - timedelta(days=60), date.today()
+            coordinator_client, promise_id, local_today() - timedelta(days=60), local_today()
         )
     assert _linked(app, ticked.get_json()["id"]) == {"Ett annat löfte"}
     assert _linked(app, unticked.get_json()["id"]) == {TITLE, "Ett annat löfte"}
@@ -160,7 +161,7 @@ def test_hand_ticked_promises_stay_as_ticked_when_promises_change(
 def test_editing_an_unticked_activity_keeps_it_unticked(app, officer_client, coordinator_client):
     patrol = _log_patrol(officer_client)
     with app.app_context():
-        promise_id = _new_promise(coordinator_client, date.today() - timedelta(days=30), None)
+        promise_id = _new_promise(coordinator_client, local_today() - timedelta(days=30), None)
         _serve(coordinator_client, "fotpatrull", [promise_id])
     # The form offers the type's promises with none ticked: the default is shown as such.
     page = officer_client.get(f"/activities/{patrol}/edit").get_data(as_text=True)
@@ -183,7 +184,7 @@ def test_a_new_promise_period_entered_with_its_activities_counts_earlier_work(
         response = coordinator_client.post(
             "/promises/new",
             data={"csrf_token": form_csrf_token(page), "title": TITLE,
-                  "starts_on": date.today() - timedelta(days=30), "ends_on": "",
+                  "starts_on": local_today() - timedelta(days=30), "ends_on": "",
                   "activity_types_shown": "1", "activity_type_ids": [str(patrol_type)]},
         )  # fmt: skip
         assert response.status_code == 302
@@ -199,7 +200,7 @@ def test_a_new_promise_period_entered_with_its_activities_counts_earlier_work(
     response = coordinator_client.post(
         f"/promises/{promise_id}/edit",
         data={"csrf_token": form_csrf_token(edit), "title": TITLE,
-              "starts_on": date.today() - timedelta(days=30), "activity_types_shown": "1"},
+              "starts_on": local_today() - timedelta(days=30), "activity_types_shown": "1"},
     )  # fmt: skip
     assert response.status_code == 302
     assert _linked(app, patrol) == set()
@@ -212,11 +213,11 @@ def test_the_form_offers_the_promises_of_the_date_and_folds_the_others_away(
     lists the promises valid on the entry's date, the others apart under a folded heading (still
     tickable); an older entry's form lists its own period's promises, and a ticked one stays."""
     with app.app_context():
-        current_id = _new_promise(coordinator_client, date.today() - timedelta(days=30), None)
+        current_id = _new_promise(coordinator_client, local_today() - timedelta(days=30), None)
         ended = Promise(
             title="Förra perioden",
-            starts_on=date.today() - timedelta(days=300),
-            ends_on=date.today() - timedelta(days=100),
+            starts_on=local_today() - timedelta(days=300),
+            ends_on=local_today() - timedelta(days=100),
         )
         db.session.add(ended)
         db.session.commit()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl, quote, urljoin, urlsplit
@@ -22,6 +22,7 @@ from werkzeug.routing import Rule
 
 from tests.security.matrix import IGNORED_METHODS, build_url, default_targets
 from tests.security.world import World
+from webapp.core.localtime import local_today
 
 # Requests that end the very session the fuzzer uses: sending them would test nothing more
 # than their own tests do, and turn every later case of the role into a login redirect.
@@ -211,7 +212,7 @@ def hostile_text() -> st.SearchStrategy[str]:
 def plausible(item: FormField) -> Any:
     """A value a person could send for the field (so that other fields' checks are reached)."""
     if item.kind == "date":
-        return item.values[0] or date.today().isoformat()
+        return item.values[0] or local_today().isoformat()
     if item.kind == "time":
         return item.values[0] or "18:00"
     if item.kind == "datetime-local":

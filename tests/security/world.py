@@ -23,6 +23,7 @@ from tests.conftest import login
 from webapp.activities.models import Activity, ActivityType, FollowUp
 from webapp.auth.models import User
 from webapp.core.blobs import store
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation, Photo
@@ -273,7 +274,7 @@ def build_world(app: Flask, users: dict[str, User]) -> World:
                 FollowUp(
                     what=f"{mark} uppföljning",
                     owner="skola",
-                    due_on=date.today() + timedelta(days=7),
+                    due_on=local_today() + timedelta(days=7),
                 )
             )
             db.session.add_all([patrol, meeting])

@@ -4,7 +4,7 @@ internal and a public version."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from tests.conftest import form_csrf_token
 from tests.walks.helpers import join, make_walk, post_rating, post_spot, rating, spot
 from webapp.core.audit.models import AuditEntry
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.walks.models import WalkSpot
@@ -31,7 +32,7 @@ def _decide(client, walk_id: int, spot_ids: list[str], **fields):  # type: ignor
         "internal_note": INTERNAL,
         "owner": "municipality_technical",
         "owner_detail": "Gatuenheten",
-        "deadline": (date.today() + timedelta(days=60)).isoformat(),
+        "deadline": (local_today() + timedelta(days=60)).isoformat(),
         "priority": "high",
         "initial_status": "decided",
         "visibility": "shared",

@@ -30,6 +30,7 @@ from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import is_clean_text
 from webapp.core.idempotency import ConflictError
 from webapp.core.inputs import one_page, page_number, record_id
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.geo.areas import Area
 
@@ -179,7 +180,7 @@ def detail(activity_id: str) -> Response | str:
         activity=activity,
         kind=get_kind(activity.activity_type.kind),
         may_edit=may_edit(current_user, activity),
-        today=date.today(),
+        today=local_today(),
     )
 
 
@@ -220,7 +221,7 @@ def edit(activity_id: str) -> Response | str | tuple[str, int]:
 def follow_up_done(activity_id: str, follow_up_id: int) -> Response:
     follow_up = get_follow_up_or_404(activity_id, follow_up_id)
     done = request.form.get("done") == "1"
-    set_follow_up_done(follow_up, done, date.today())
+    set_follow_up_done(follow_up, done, local_today())
     flash(_("Marked as done.") if done else _("Opened again."), "success")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
@@ -245,7 +246,7 @@ def follow_ups() -> str:
         "activities/follow_ups.html",
         follow_ups=rows,
         owners=get_kind("meeting").options["organisations"],
-        today=date.today(),
+        today=local_today(),
     )
 
 

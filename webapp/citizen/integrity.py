@@ -17,8 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request
 from sqlalchemy import delete, update
@@ -27,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.citizen.guard import FormToken
 from webapp.citizen.models import DailyCount, UsedFormToken
 from webapp.citizen.settings import setting
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 
 # The answer a person gets for a used token: this form is no longer valid, send again.
@@ -89,11 +89,6 @@ def _count_today(scope: str) -> int:
         except IntegrityError:  # another request made today's row first: count in it
             continue
     raise RuntimeError("daily count could not be kept")  # pragma: no cover - needs 3 racers
-
-
-def local_today() -> date:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Stockholm"))
-    return datetime.now(zone).date()
 
 
 def _network() -> str:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 
+from webapp.core.localtime import local_today
 from webapp.core.privacy import contains_personal_identity_number
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -84,7 +85,7 @@ def unclean_text_message() -> str:
 
 
 def latest_date(today: date | None = None) -> date:
-    today = today or date.today()
+    today = today or local_today()
     return today.replace(year=today.year + YEARS_AHEAD, day=min(today.day, 28))
 
 

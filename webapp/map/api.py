@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app, request
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from webapp.core.audit.service import record_police_count, record_police_reads
 from webapp.core.errors import ApiProblem
 from webapp.core.inputs import record_id
 from webapp.core.labels import MEASURE_STATUS, label
+from webapp.core.localtime import local_today
 from webapp.core.routes import RouteTable
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
@@ -123,7 +124,7 @@ def areas_geojson():  # type: ignore[no-untyped-def]
 @routes.get("/measures.geojson")
 def measures_geojson():  # type: ignore[no-untyped-def]
     require_field_user()
-    today = date.today()
+    today = local_today()
     rows = list(
         db.session.execute(
             db.select(Measure)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import format_date
@@ -12,6 +11,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.core.forms import Form, free_text, no_identity_numbers, required_text
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
+from webapp.core.localtime import local_today
 from webapp.measures.models import Measure
 
 
@@ -45,7 +45,7 @@ class MeasureForm(Form):
         self.saved_deadline = saved.deadline if saved else None
         self.saved_recheck_on = saved.recheck_on if saved else None
         # The clock of is_overdue in the views, so an accepted deadline is never overdue.
-        self.today = date.today()
+        self.today = local_today()
 
     def validate_deadline(self, field: DateField) -> None:
         if field.data is None or field.data == self.saved_deadline:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +10,7 @@ from werkzeug.wrappers import Response
 from webapp.auth.session import roles_required
 from webapp.core.access import Role, readable_list
 from webapp.core.audit.service import record as audit
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import MeasureForm, StatusForm
@@ -36,7 +35,7 @@ def index() -> str:
         Measure.deadline,
         Measure.created_at.desc(),
     )
-    today = date.today()
+    today = local_today()
     open_ = [m for m in measures if m.status in OPEN_STATUSES]
     closed = [m for m in measures if m.status not in OPEN_STATUSES]
     # "Is it still a problem?": measures whose recheck day has come, open or closed.
@@ -92,7 +91,7 @@ def _detail_page(measure: Measure, form: StatusForm) -> str:
         measure=measure,
         sources=sources_of(measure, current_user),
         form=form,
-        today=date.today(),
+        today=local_today(),
     )
 
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from webapp.core.fieldinput import from_iso
+from webapp.core.localtime import local_today
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -29,10 +30,6 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 def local_midnight_utc(day: date) -> datetime:
     """The UTC moment local day `day` begins (zoneinfo resolves the DST gap and fold)."""
     return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
-
-
-def local_today() -> date:
-    return datetime.now(LOCAL_ZONE).date()
 
 
 @dataclass(frozen=True)

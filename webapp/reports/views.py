@@ -28,6 +28,7 @@ from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
 from webapp.core.inputs import record_ids
+from webapp.core.localtime import local_today
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.map.skeleton import MapParts, build_map_parts
@@ -41,7 +42,6 @@ from webapp.reports.period import (
     Period,
     PeriodError,
     default_period,
-    local_today,
     parse_period,
     week_ending,
 )

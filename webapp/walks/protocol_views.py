@@ -3,8 +3,6 @@ print or download the protocol (internal or public)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +13,7 @@ from webapp.core.audit.service import record as audit
 from webapp.core.blobs import blob_response, store
 from webapp.core.fieldinput import canonical_uuid
 from webapp.core.forms import require_valid
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import WalkMeasureForm
@@ -48,7 +47,7 @@ def review(walk: SafetyWalk) -> str:
         distance_m=current_app.config["WALK_DUPLICATE_DISTANCE_M"],
         measures=list(measures),
         action_form=ActionForm(),
-        today=date.today(),
+        today=local_today(),
     )
 
 
@@ -154,7 +153,7 @@ def protocol(walk_id: int) -> str:
         protocol=build_protocol(walk, current_user, public=public),
         factors=FACTORS,
         factor_labels=FACTOR,
-        today=date.today(),
+        today=local_today(),
         action_form=ActionForm(),
     )
 

@@ -213,4 +213,3 @@ def open_measures(report: PublicReport, user: User, limit: int = 100) -> list[Me
 def distance_to(report: PublicReport, lat: float, lon: float) -> float:
     """Metres from the report to a point."""
     return distance_m(report.lat, report.lon, lat, lon)
-

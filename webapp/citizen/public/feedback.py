@@ -11,6 +11,7 @@ from datetime import date
 
 from webapp.citizen.public.places import ELSEWHERE, NO_PLACE, load_zones
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.models import Measure
 
@@ -51,7 +52,7 @@ def public_measure(measure: Measure, today: date) -> PublicMeasure:
 
 def feedback_by_area(today: date | None = None) -> list[AreaFeedback]:
     """Shared measures that are decided or done, grouped by centrum, tätort, elsewhere."""
-    today = today or date.today()
+    today = today or local_today()
     rows = db.session.execute(
         db.select(Measure)
         .where(Measure.visibility == "shared")
