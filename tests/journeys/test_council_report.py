@@ -142,3 +142,46 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     with demo.app_context():  # the report counted promises that are really the current ones
         titles = set(db.session.scalars(db.select(Promise.title)))
     assert {title for title, _b, _c in CURRENT_PROMISES} <= titles
+
+
+# Each shown body cell of the tables whose right edge lies beyond the screen, named by section.
+CELLS_BEYOND = """(tables, width) => tables.flatMap(table =>
+  [...table.querySelectorAll('tbody th, tbody td')]
+    .filter(cell => cell.getClientRects().length)
+    .filter(cell => cell.getBoundingClientRect().right > width + 0.5)
+    .map(cell => table.closest('section').querySelector('h2').textContent
+                 + ': ' + cell.textContent.trim()))"""
+
+
+def test_a_council_member_reads_every_figure_of_the_report_on_a_phone(people, demo):  # type: ignore[no-untyped-def]
+    """At 360 px each table row is a card of "label  value" lines: no figure sits to the right
+    of the screen behind sideways scrolling (the comparison with last year and the previous
+    survey did), and a caption stays a line of text above its cards."""
+    reader = people("samordnare", phone=True)
+    page = reader.page
+    reader.log_in("samordnare")
+    open_from_menu(page, "Rapporter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rapport till Lokala rådet för trygghet"
+    )
+    page.wait_for_load_state("load")  # the long page parsed to its end
+    width = page.viewport_size["width"]
+    tables = page.locator("table.report-table:not(details table)")
+    assert tables.count() >= 6
+    cut_off = tables.evaluate_all(CELLS_BEYOND, width)
+    assert cut_off == []
+    first_row = page.locator("section.report-promise").first.locator("tbody tr").first
+    times = first_row.locator("td").first
+    label = times.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Antal gånger"'
+    assert times.bounding_box()["y"] > first_row.locator("th").bounding_box()["y"]
+    caption = page.get_by_text("Markerade platser per område", exact=True)
+    expect(caption).to_be_visible()
+    assert caption.bounding_box()["height"] < 40  # one line, not a letter per line
+    # The charts are drawn in millimetres for A4; on the phone a millimetre stays at least
+    # 3.5 px, so their smallest words (2.5 mm) are 9 px high, and the frame scrolls sideways.
+    scales = page.locator("svg.report-chart").evaluate_all(
+        "charts => charts.map(svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width)"
+    )
+    assert scales and min(scales) >= 3.5, scales
+    reader.shot("06-council-report-phone")

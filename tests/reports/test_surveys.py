@@ -191,7 +191,11 @@ def test_the_council_page_shows_the_survey_with_tables_for_its_maps(app, as_user
     # The heat maps are images with a name, and the table beside them carries the same places.
     assert section.count('role="img" aria-label="Marked places: Trygghetsenkät') == 2
     assert "<caption>Places marked per area</caption>" in section
-    assert re.search(r'<th scope="row">Outside Sunne tätort</th><td class="num">1</td>', section)
+    assert re.search(
+        r'<th scope="row">Outside Sunne tätort</th><td class="num" data-label="This survey">'
+        r'<span class="cell">1</span></td>',
+        section,
+    )
     assert "1 place beyond this map is counted in the table." in section
 
 
