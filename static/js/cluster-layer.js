@@ -30,6 +30,10 @@
     let generation = 0; // the newest view asked for
     let period = null; // {since, until} of the slider's week, or null for the form's period
     let lastView = null;
+    // What is drawn now. A single point still in the next drawing keeps its marker (and so its
+    // element, focus and open popup): every move redraws, and opening a popup may move the map.
+    let shownDiscs = [];
+    let shownPoints = new Map(); // id|category|status -> marker
 
     function viewParams() {
       const params = options.filterParams();
@@ -134,7 +138,8 @@
     }
 
     function draw(prefix, zoom, range) {
-      const layers = [];
+      const discs = [];
+      const points = new Map();
       const heatPoints = [];
       let total = 0;
       let maxCell = 1;
@@ -148,18 +153,34 @@
       for (const tile of tiles) for (const c of tile.cells) maxCell = Math.max(maxCell, c.count);
       for (const tile of tiles) {
         for (const cell of tile.cells) {
-          layers.push(clusterMarker(cell, maxCell));
+          discs.push(clusterMarker(cell, maxCell));
           heatPoints.push([cell.lat, cell.lon, Math.sqrt(cell.count / maxCell)]);
           total += cell.count;
         }
         for (const p of tile.points) {
-          layers.push(pointMarker(p));
+          const key = p.id + "|" + p.category + "|" + p.status;
+          if (!points.has(key)) points.set(key, shownPoints.get(key) || pointMarker(p));
           heatPoints.push([p.lat, p.lon, Math.sqrt(1 / maxCell)]);
           total += 1;
         }
       }
-      clusters.clearLayers();
-      for (const layer of layers) clusters.addLayer(layer);
+      // A marker with the focus that goes leaves it on the map, not at the top of the page.
+      const active = document.activeElement;
+      let focusLost = false;
+      const take = (layer) => {
+        const element = layer.getElement();
+        if (element && active && element.contains(active)) focusLost = true;
+        clusters.removeLayer(layer);
+      };
+      for (const layer of shownDiscs) take(layer);
+      for (const [key, marker] of shownPoints) if (points.get(key) !== marker) take(marker);
+      for (const layer of discs) clusters.addLayer(layer);
+      for (const marker of points.values()) if (!clusters.hasLayer(marker)) clusters.addLayer(marker);
+      shownDiscs = discs;
+      shownPoints = points;
+      const view = map.getBounds();
+      for (const marker of points.values()) setTabStop(marker, view);
+      if (focusLost) map.getContainer().focus({ preventScroll: true });
       // The heat map from the same aggregates: a cell weighs by its count.
       heat.setLatLngs(heatPoints);
       options.onDrawn(total);
@@ -222,30 +243,99 @@
       return c ? c.label : code;
     }
 
+    function statusLabel(status) {
+      return t.statuses[status] || status;
+    }
+
+    // Only the points in view are Tab stops: the tiles fetched around the view hold more, out of
+    // sight (the map's arrow keys bring them in; every redraw sets this again).
+    function setTabStop(marker, view) {
+      const path = marker.getElement();
+      if (path) path.setAttribute("tabindex", view.contains(marker.getLatLng()) ? "0" : "-1");
+    }
+
+    // A single record: a dot that is a button, like a disc. Click, tap, Enter or Space opens its
+    // popup; by keyboard the focus goes on into the popup, to its link, and Escape (or the close
+    // button) brings it back to the dot.
     function pointMarker(p) {
       const colour = (categories.get(p.category) || {}).color || "#555555";
       const marker = L.circleMarker([p.lat, p.lon], {
         radius: 8, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.95,
         className: "server-point",
       });
+      const name = categoryLabel(p.category) + " – " + statusLabel(p.status);
       // The note only on demand (the answer had no user text), fetched when the popup opens;
       // that read is checked and, for a police record, audited by the API.
       let box = null; // built once: Leaflet calls this again on popup.update()
+      let link = null;
       marker.bindPopup(() => {
         if (box) return box;
         box = el("div", null, "map-popup");
         box.appendChild(el("strong", categoryLabel(p.category)));
-        box.appendChild(el("p", t.statuses[p.status] || p.status, "muted"));
+        box.appendChild(el("p", statusLabel(p.status), "muted"));
         const note = el("p", t.loading, "map-popup-note");
         box.appendChild(note);
-        const link = el("a", t.open);
+        link = el("a", t.open);
         link.href = root.dataset.detailUrl.replace("__ID__", encodeURIComponent(p.id));
         box.appendChild(link);
         window.TryggCommon.getJson(root.dataset.observationUrl.replace("__ID__", encodeURIComponent(p.id)))
           .then((o) => { note.textContent = o.note || t.no_note; })
           .catch(() => { note.textContent = t.failed; })
-          .finally(() => { note.dataset.loaded = "1"; marker.getPopup() && marker.getPopup().update(); });
+          .finally(() => {
+            note.dataset.loaded = "1";
+            // update() puts the content in anew, which takes the focus off the link in it.
+            const focused = box.contains(document.activeElement) ? document.activeElement : null;
+            if (marker.getPopup()) marker.getPopup().update();
+            if (focused && document.activeElement !== focused) focused.focus({ preventScroll: true });
+          });
         return box;
+      });
+
+      const focusPoint = () => {
+        const path = marker.getElement();
+        if (path && path.isConnected) path.focus({ preventScroll: true });
+        else map.getContainer().focus({ preventScroll: true });
+      };
+      marker.on("add", () => {
+        const path = marker.getElement();
+        path.setAttribute("role", "button");
+        path.setAttribute("aria-label", name);
+        setTabStop(marker, map.getBounds());
+        // Reached by keyboard at the edge of the view: brought wholly into it, ring and all.
+        L.DomEvent.on(path, "focus", () => {
+          if (path.matches(":focus-visible")) map.panInside(marker.getLatLng(), { padding: [24, 24] });
+        });
+      });
+      // Leaflet opens a popup on Enter (keypress) but leaves the focus behind, and not on Space.
+      marker.on("keydown", (event) => {
+        const key = event.originalEvent.key;
+        if (key === "Escape" && marker.isPopupOpen()) {
+          event.originalEvent.preventDefault();
+          marker.closePopup();
+          return;
+        }
+        if (key !== "Enter" && key !== " ") return;
+        event.originalEvent.preventDefault(); // no page scroll, and no keypress: opened once
+        marker.openPopup();
+        if (link) link.focus({ preventScroll: true });
+      });
+      let popupKeys = false;
+      marker.on("popupopen", (event) => {
+        const container = event.popup.getElement();
+        if (popupKeys || !container) return;
+        popupKeys = true; // the popup and its element live as long as the marker
+        // The map's own Escape works only while the map itself has the focus.
+        L.DomEvent.on(container, "keydown", (e) => {
+          if (e.key !== "Escape") return;
+          L.DomEvent.stop(e);
+          marker.closePopup();
+        });
+      });
+      marker.on("popupclose", (event) => {
+        // The focus was in the popup (its link, its close button), which is going: back to the dot.
+        const container = event.popup.getElement();
+        const active = document.activeElement;
+        if (!active || active === document.body || (container && container.contains(active))) focusPoint();
       });
       return marker;
     }

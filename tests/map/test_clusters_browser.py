@@ -19,6 +19,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import BrowserNet, new_phone_context, tile_host
 from tests.browser.helpers import log_in, poll
+from tests.conftest import make_user
+from tests.map.helpers import add_observation
+from webapp.core.access import Role
 from webapp.extensions import db
 from webapp.observations.models import Observation
 from webapp.ops.demo.data import DEMO_PASSWORD, seed_demo
@@ -166,3 +169,101 @@ def test_coordinator_sees_clusters_zooms_to_points_and_plays_the_weeks(browser, 
         assert errors == []
         assert net.leaks == []
         context.close()
+
+
+# Three single records in the first view (Sunne centrum, zoom 15); the one to open lies about
+# 90 px below the map's top, so its popup has to pan the map to fit, and the map redraws under
+# it. Its note holds markup, which must show as text.
+KEYBOARD_RECORDS = [
+    ("belysning", "new", "Mörkt vid gångtunneln", 59.8366, 13.1360),
+    ("skadegorelse", "reviewed", "Klotter på <b>busskuren</b> & bänken", 59.8415, 13.1450),
+    ("nedskrapning", "closed", "Skräp vid badplatsen", 59.8340, 13.1530),
+]
+TARGET = "Skadegörelse/klotter – granskad"
+POINT_FOCUSED = "() => document.activeElement.matches('path.server-point[role=button]')"
+
+
+def test_a_single_point_opens_by_keyboard_and_gives_the_focus_back(browser, live_server, app):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        officer = make_user(Role.OFFICER, "patrull")
+        make_user(Role.COORDINATOR, "samordnare", organisation="municipality")
+        ids = [
+            add_observation(
+                officer, category=c, status=s, note=n, lat=lat, lon=lon, visibility="shared"
+            )
+            for c, s, n, lat, lon in KEYBOARD_RECORDS
+        ]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    net = BrowserNet(tile_host=tile_host(app))
+    context = new_phone_context(
+        browser, live_server, net, viewport={"width": 1366, "height": 900},
+        is_mobile=False, has_touch=False,
+    )  # fmt: skip
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, "samordnare")
+    page.goto("/review/map")
+    poll(page, "() => /visas/.test(document.getElementById('map-status').textContent)")
+    assert page.evaluate(POINTS_IN_VIEW) == 3
+
+    # Only a keyboard: from the last control above the map, Tab into the map and on (past the
+    # area outlines, which are Tab stops for their names) to the dots, each a named button.
+    page.get_by_role("button", name="Spela").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('leaflet-container')")
+    names: list[str] = []
+    for _stop in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate(POINT_FOCUSED):
+            names.append(page.evaluate("() => document.activeElement.getAttribute('aria-label')"))
+        if names and names[-1] == TARGET:
+            break
+    assert names and names[-1] == TARGET, names
+    point = page.get_by_role("button", name=TARGET)
+    expect(point).to_be_focused()
+    page.screenshot(path=str(SHOTS / "map-point-focused-1366.png"))
+    # A ring to see where the focus is (the dot's own white edge is not one).
+    ring = point.evaluate(
+        "e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).stroke"
+    )
+    assert ring.startswith("solid") and "255, 255, 255" not in ring, ring
+
+    # Enter opens the popup; its note comes from the server, and the focus is on its link.
+    views = page.evaluate(VIEWS)
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup .map-popup")
+    expect(popup).to_be_visible()
+    expect(popup.locator(".map-popup-note[data-loaded='1']")).to_have_text(KEYBOARD_RECORDS[1][2])
+    expect(popup.locator("strong")).to_have_text("Skadegörelse/klotter")
+    expect(popup.locator("p.muted")).to_have_text("granskad")
+    # The popup did not fit above the dot: the map moved and drew again, popup and focus stay.
+    poll(page, f"() => {VIEWS.removeprefix('() => ')} > {views}")
+    link = page.get_by_role("link", name="Öppna iakttagelsen")
+    expect(link).to_be_focused()
+    assert (link.get_attribute("href") or "").endswith("/" + ids[1])
+    expect(popup).to_be_visible()
+    page.screenshot(path=str(SHOTS / "map-point-popup-1366.png"))
+
+    # Escape closes it and puts the focus back on the dot, with its ring.
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(point).to_be_focused()
+    assert point.evaluate("e => e.matches(':focus-visible')")
+    # Space opens it as well; the popup's close button also leads back to the dot.
+    page.keyboard.press(" ")
+    expect(link).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('.leaflet-popup-close-button')")
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(point).to_be_focused()
+
+    # The mouse as before: a click opens a dot's popup, the focus is not pulled into it.
+    other = page.get_by_role("button", name="Belysning – ny")
+    other.click()
+    expect(popup.locator(".map-popup-note[data-loaded='1']")).to_have_text(KEYBOARD_RECORDS[0][2])
+    assert not page.evaluate("() => !!document.activeElement.closest('.leaflet-popup')")
+    assert errors == []
+    assert net.leaks == []
+    context.close()
