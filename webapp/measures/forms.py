@@ -5,7 +5,7 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -32,6 +32,8 @@ class MeasureForm(Form):
     priority = SelectField(_l("Priority"), choices=choices(PRIORITY), default="medium")
     visibility = SelectField(_l("Visible to"), choices=choices(VISIBILITY), default="shared")
     observation_ids = HiddenField()
+    # Asked only when a chosen place already belongs to a measure (webapp.measures.linked).
+    move_linked = BooleanField(_l("Move the places to the new measure"))
 
     def __init__(self, *args: Any, saved: Measure | None = None, **kwargs: Any) -> None:
         """`saved`: the measure being edited (None when creating one).

@@ -14,6 +14,7 @@ from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import MeasureForm, StatusForm
+from webapp.measures.linked import measures_of, refuse_unconfirmed_move
 from webapp.measures.loaders import get_measure_or_404
 from webapp.measures.models import OPEN_STATUSES, Measure
 from webapp.measures.sources import sources_of
@@ -58,9 +59,17 @@ def new() -> Response | str | tuple[str, int]:
     observations = review.readable_observations(
         (form.observation_ids.data or "").split(","), current_user
     )
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and refuse_unconfirmed_move(form, observations):
+        valid = False
+    if not valid:
         status = 422 if request.method == "POST" else 200
-        return render_template("measures/new.html", form=form, observations=observations), status
+        return render_template(
+            "measures/new.html",
+            form=form,
+            observations=observations,
+            linked=measures_of(observations),
+        ), status
     measure = Measure(created_by_id=current_user.id)
     for name in EDITABLE:
         setattr(measure, name, getattr(form, name).data)
