@@ -19,7 +19,7 @@
  *
  * Bump VERSION whenever SHELL or the caching rules change; old caches are deleted on activate.
  */
-const VERSION = "2026-12-06.3";
+const VERSION = "2026-12-07.1";
 const SHELL_CACHE = `trygg-shell-${VERSION}`;
 const FORMS_CACHE = `trygg-forms-${VERSION}`;
 // Earlier versions kept every visited page here; deleted on activate and on every purge.
@@ -36,6 +36,7 @@ const SHELL = [
   "/static/js/common.js",
   "/static/js/outbox.js",
   "/static/js/app.js",
+  "/static/js/unsent-form.js",
   "/static/js/field.js",
   "/static/js/mine.js",
   "/static/js/patrol.js",

@@ -138,3 +138,24 @@ def test_the_csrf_token_endpoint_is_never_cached(client):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert response.get_json()["authenticated"] is False
+
+
+def test_a_form_of_a_logged_in_page_sent_after_logout_says_the_login_ended(
+    app, coordinator, as_user
+):
+    client = as_user(coordinator)
+    token = form_csrf_token(client.get("/measures/new").get_data(as_text=True))
+    logout_token = form_csrf_token(client.get("/").get_data(as_text=True))
+    client.post("/logout", data={"csrf_token": logout_token})  # as another tab would
+    response = client.post("/measures/new", data={"csrf_token": token, "title": "Röj sly"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "<h1>Du är inte längre inloggad</h1>" in page
+    assert 'id="unsent-form-lost"' in page and 'id="unsent-form-login"' in page
+    assert CSRF_FAILED_SV not in page
+
+
+def test_a_public_form_without_token_does_not_talk_of_a_login(client):
+    page = client.post("/language", data={"locale": "en"}).get_data(as_text=True)
+    assert "<h1>Du är inte längre inloggad</h1>" not in page
+    assert 'id="unsent-form-back"' in page

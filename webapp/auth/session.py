@@ -150,6 +150,8 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
+        # Read by core.errors: a refused form of such a view means the login has ended.
+        wrapped.needs_login = True  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -134,7 +135,7 @@ def register_error_handlers(app: Flask) -> None:
             return other
         if wants_json():
             return problem_response("csrf_failed")
-        return render_error(400, "csrf_failed")
+        return render_form_lost()
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
@@ -161,6 +162,20 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return problem_response("server_error")
         return render_error(500, "server_error")
+
+
+def render_form_lost() -> tuple[str, int]:
+    """A form refused at its CSRF check: say whether the login has ended, and lead back to the
+    form, where static/js/unsent-form.js offers what was typed (the server never saw it)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    logged_out = getattr(view, "needs_login", False) and not current_user.is_authenticated
+    page = render_template(
+        "core/errors/form_lost.html",
+        status=400,
+        message=PROBLEMS["csrf_failed"][1],
+        logged_out=logged_out,
+    )
+    return page, 400
 
 
 def render_error(status: int, code: str) -> tuple[str, int]:
