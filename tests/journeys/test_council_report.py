@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from tests.journeys.helpers import open_menu_link
 from webapp.extensions import db
+from webapp.ops.demo.data import DEMO_WALK_NAME
 from webapp.ops.demo.promises import CURRENT_PROMISES
 from webapp.promises.models import Promise
 
@@ -89,6 +90,16 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     expect(choice.get_by_role("checkbox", name=re.compile(OLD_PROMISE))).not_to_be_checked()
     check_promise_sections(page)
     expect(page.locator("#safety-heading + p + figure svg")).to_be_visible()
+    # "Decided measures are carried out": the held walk's measures, each with today's status.
+    walk_measures = page.locator("section.report-walk-measures")
+    expect(walk_measures.get_by_role("heading", level=3)).to_contain_text(DEMO_WALK_NAME)
+    expect(walk_measures).to_contain_text(re.compile(r"\d+ åtgärder beslutade: "))
+    expect(
+        walk_measures.get_by_role("row").filter(has_text="Byt trasig belysning i gångtunneln")
+    ).to_contain_text("klar")
+    expect(
+        walk_measures.get_by_role("row").filter(has_text="Klipp buskaget vid gångvägen mot skolan")
+    ).to_contain_text("försenad")
     survey = page.locator("section.report-survey")
     expect(survey.get_by_role("heading", level=3).first).to_contain_text("Trygghetsenkät")
     expect(page.locator("svg.report-map-static").first).to_be_visible()
@@ -108,6 +119,7 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     for title, _body, _codes in CURRENT_PROMISES:
         assert title[:30] in council_pdf, title
     assert "Fotpatrullering i centrum" in council_pdf
+    assert "Byt trasig belysning i gångtunneln" in council_pdf  # a measure of the held walk
     assert "Trygghetsenkät" in council_pdf
 
     # The GIS files: SWEREF 99 TM points for QGIS, beside WGS 84 GeoJSON.

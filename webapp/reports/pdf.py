@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from webapp.auth.models import User
-from webapp.core.labels import MEASURE_OWNER, label
-from webapp.reports import fmt, present
+from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
+from webapp.reports import fmt, present, walk_measures
 from webapp.reports.measures import MeasureLine
 from webapp.reports.pdfdoc import ReportDocument
 from webapp.reports.service import CouncilReport, PromiseSection
@@ -49,6 +49,7 @@ def render_council_pdf(report: CouncilReport, user: User) -> bytes:
     for section in report.sections:
         _section(pdf, report, section)
     _safety(pdf, report)
+    _walk_measures(pdf, report)
     _surveys(pdf, report)
     _measures(pdf, report)
     _observations(pdf, report)
@@ -125,6 +126,28 @@ def _safety(pdf: ReportDocument, report: CouncilReport) -> None:
             ]
         )
     pdf.data_table(rows, (22, 40, 16, 17, 17, 17, 17, 17, 17), size=8, align=(L, L, *(R,) * 7))
+
+
+def _walk_measures(pdf: ReportDocument, report: CouncilReport) -> None:
+    """Per walk held, the measures decided from it and their status today."""
+    pdf.heading(_("Measures decided on the safety walks"))
+    if not report.walk_measures:
+        pdf.text_line(_("No safety walk was held in the period."))
+        return
+    pdf.text_line(walk_measures.status_note(report.today), muted=True)
+    for walk in report.walk_measures:
+        pdf.heading(walk_measures.walk_title(walk), level=2)
+        pdf.text_line(walk_measures.summary(walk), bold=True)
+        if not walk.measures:
+            continue
+        rows = [[_("Measure"), _("Owner"), _("Deadline"), _("Status today")]]
+        for m in walk.measures:
+            status = label(MEASURE_STATUS, m.status)
+            if m.overdue:
+                status += f" - {_('overdue').upper()}"
+            deadline = fmt.short_day(m.deadline) if m.deadline else "–"
+            rows.append([m.title, label(MEASURE_OWNER, m.owner), deadline, status])
+        pdf.data_table(rows, (70, 50, 25, 35))
 
 
 def _measures(pdf: ReportDocument, report: CouncilReport) -> None:

@@ -9,14 +9,15 @@ Only records the reader may see are counted (survey answers are anonymous aggreg
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from webapp.activities.models import ActivityType
 from webapp.auth.models import User
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.observations.models import Category
 from webapp.promises.models import Promise
-from webapp.reports import activities, measures, observations, walks
+from webapp.reports import activities, measures, observations, walk_measures, walks
 from webapp.reports.activities import TypeFigures
 from webapp.reports.mapdata import MapLayer, map_layers
 from webapp.reports.period import Month, Period
@@ -74,6 +75,13 @@ class CouncilReport:
     maps: list[MapLayer] = field(default_factory=list)
     # The annual safety survey(s) open in the period, each against the survey before it.
     surveys: list[SurveySection] = field(default_factory=list)
+    # Each walk held in the period with the measures decided from it, as they stand today.
+    walk_measures: list[walk_measures.WalkMeasures] = field(default_factory=list)
+
+    @property
+    def today(self) -> date:
+        """The local day the report was made: the day of "status today"."""
+        return local_today(self.generated_at)
 
     @property
     def promise_ids(self) -> list[int]:
@@ -183,4 +191,5 @@ def build_council_report(
         months=period.months(),
         maps=map_layers(period, ids, user) if with_maps else [],
         surveys=survey_sections(period),
+        walk_measures=walk_measures.measures_per_walk(walk_ratings, user, local_today(now)),
     )

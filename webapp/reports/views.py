@@ -33,7 +33,7 @@ from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.map.skeleton import MapParts, build_map_parts
 from webapp.promises.models import Promise
-from webapp.reports import exports, fmt, pdf_jobs, present
+from webapp.reports import exports, fmt, pdf_jobs, present, walk_measures
 from webapp.reports.drawing import to_svg
 from webapp.reports.labels import AREA_LABELS
 from webapp.reports.observations import AREA_KEYS
@@ -93,9 +93,12 @@ def council() -> tuple[str, int] | str:
         errors, period = error.fields, default_period()
     promises = _promises(request.args, period)
     with read_snapshot():  # a year of records: phones' submits must not wait for it
-        page = _council_page(build_council_report(period, promises, current_user), errors)
+        report = build_council_report(period, promises, current_user)
+        page = _council_page(report, errors)
+    # The walks' measures are named one by one: the entry says how many were police records.
     audit("report.view", target_type="report", kind="council", **period.query_args(),
-          promises=[p.id for p in promises])  # fmt: skip
+          promises=[p.id for p in promises],
+          police_walk_measures=walk_measures.police_measures(report.walk_measures))  # fmt: skip
     db.session.commit()
     return (page, 422) if errors else page
 
@@ -108,6 +111,7 @@ def _council_page(report: CouncilReport, errors: dict[str, str]) -> str:
         errors=errors,
         all_promises=db.session.execute(promises).scalars().all(),
         present=present,
+        walk_measures=walk_measures,
         fmt=fmt,
         to_svg=to_svg,
         map=_map_parts(),
@@ -137,7 +141,14 @@ def council_pdf() -> Response:
         report = build_council_report(period, promises, current_user)
         data = render_council_pdf(report, current_user)
     filename = f"radsrapport-{period.first}--{period.last}.pdf"
-    return _pdf(data, filename, "council_report", period, promises=[p.id for p in promises])
+    return _pdf(
+        data,
+        filename,
+        "council_report",
+        period,
+        promises=[p.id for p in promises],
+        police_walk_measures=walk_measures.police_measures(report.walk_measures),
+    )
 
 
 @bp.post("/council.pdf/job")
