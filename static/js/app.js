@@ -124,7 +124,7 @@
   // ---- personal identity numbers ----------------------------------------------------------------
   // The same rule as webapp/core/privacy.py, so a form refuses a personnummer on the phone, offline,
   // instead of queueing an entry the server will refuse hours later. The server still checks.
-  const PERSONNUMMER = /(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{3})(\d)(?!\d)/g;
+  const PERSONNUMMER = /(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})([-+ ]?)(\d{3})(\d)(?!\d)/g;
 
   function luhnOk(digits) {
     let total = 0;
@@ -137,10 +137,11 @@
 
   function containsPersonalIdentityNumber(text) {
     for (const match of String(text || "").matchAll(PERSONNUMMER)) {
-      const [, yy, mm, dd, serial, check] = match;
+      const [, yy, mm, dd, separator, serial, check] = match;
       const day = Number(dd) > 60 ? Number(dd) - 60 : Number(dd); // samordningsnummer
       if (!(Number(mm) >= 1 && Number(mm) <= 12 && day >= 1 && day <= 31)) continue;
-      if (luhnOk(yy + mm + dd + serial + check)) return true;
+      // Written like a personnummer (date, - or +, four digits): refused even if mistyped.
+      if (separator === "-" || separator === "+" || luhnOk(yy + mm + dd + serial + check)) return true;
     }
     return false;
   }
@@ -302,7 +303,7 @@
     });
   }
 
-  // ---- wide tables ----------------------------------------------------------------------------
+  // ---- wide tables and charts -----------------------------------------------------------------
   // A table wider than the phone scrolls inside its box: keyboard users need to reach that box
   // (WCAG 2.1.1), and screen readers need to know what it holds. Tables filled in later by a
   // script (the map's list) are caught by the ResizeObserver.
@@ -310,7 +311,7 @@
     const overflows = wrap.scrollWidth > wrap.clientWidth + 1;
     if (!overflows) {
       if (wrap.dataset.scrollRegion) {
-        ["tabindex", "role", "aria-labelledby", "data-scroll-region"].forEach((a) => wrap.removeAttribute(a));
+        ["tabindex", "role", "aria-labelledby", "aria-label", "data-scroll-region"].forEach((a) => wrap.removeAttribute(a));
       }
       return;
     }
@@ -319,16 +320,20 @@
     const caption = table && table.querySelector("caption");
     const section = wrap.closest("section, article, main");
     const heading = caption || (section && section.querySelector("h1, h2, h3"));
+    const chart = !table && wrap.querySelector("svg[aria-label]");
     wrap.dataset.scrollRegion = "1";
     wrap.tabIndex = 0;
     wrap.setAttribute("role", "group"); // not "region": the section around it is that landmark
-    if (heading) {
+    if (chart) {
+      wrap.setAttribute("aria-label", chart.getAttribute("aria-label")); // the chart's own title
+    } else if (heading) {
       if (!heading.id) heading.id = `table-title-${index + 1}`;
       wrap.setAttribute("aria-labelledby", heading.id);
     }
   }
 
-  document.querySelectorAll(".table-wrap").forEach((wrap, index) => {
+  // A report's chart keeps a readable size on a phone and scrolls the same way (reports.css).
+  document.querySelectorAll(".table-wrap, .report-figure").forEach((wrap, index) => {
     keyboardScroll(wrap, index);
     if ("ResizeObserver" in window) {
       const observer = new ResizeObserver(() => keyboardScroll(wrap, index));

@@ -61,4 +61,42 @@
   }
 
   window.TryggCommon = { localIso, stockholmTime, show, el, getJson, dragPin };
+
+  // Leaflet names its own buttons in English ("Zoom in", "Close popup") and makes an outline
+  // with a hover label a nameless Tab stop. Every map on every page (Folium's too) gets the
+  // page's words, and outlines, which nobody acts on, leave the Tab order; markers that are
+  // buttons (role set by their script) keep theirs.
+  const OUTLINE = "path.leaflet-interactive:not([role])";
+
+  // `root` and everything in it (an added node is looked at once, not its whole parent again).
+  function within(root, selector) {
+    const found = [...root.querySelectorAll(selector)];
+    if (root.matches && root.matches(selector)) found.push(root);
+    return found;
+  }
+
+  function localiseMaps(root) {
+    const words = (document.getElementById("map-strings") || {}).dataset;
+    if (!words || !root.querySelectorAll) return;
+    const name = (selector, text) => {
+      for (const node of within(root, selector)) {
+        node.title = text;
+        node.setAttribute("aria-label", text);
+      }
+    };
+    name(".leaflet-control-zoom-in", words.zoomIn);
+    name(".leaflet-control-zoom-out", words.zoomOut);
+    name(".leaflet-popup-close-button", words.closePopup);
+    for (const path of within(root, OUTLINE)) path.setAttribute("tabindex", "-1");
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!window.L) return; // a page without a map
+    localiseMaps(document);
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        for (const node of change.addedNodes) if (node.nodeType === 1) localiseMaps(node);
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
 })();

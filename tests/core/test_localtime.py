@@ -1,4 +1,4 @@
-""""Today" is Sunne's calendar day, whatever zone the server's clock is set to."""
+""" "Today" is Sunne's calendar day, whatever zone the server's clock is set to."""
 
 from __future__ import annotations
 

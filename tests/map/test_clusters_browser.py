@@ -207,11 +207,18 @@ def test_a_single_point_opens_by_keyboard_and_gives_the_focus_back(browser, live
     poll(page, "() => /visas/.test(document.getElementById('map-status').textContent)")
     assert page.evaluate(POINTS_IN_VIEW) == 3
 
-    # Only a keyboard: from the last control above the map, Tab into the map and on (past the
-    # area outlines, which are Tab stops for their names) to the dots, each a named button.
+    # Leaflet's own buttons speak the page's language.
+    expect(page.get_by_role("button", name="Zooma in")).to_be_visible()
+    expect(page.get_by_role("button", name="Zooma ut")).to_be_visible()
+
+    # Only a keyboard: from the last control above the map, Tab into the map and on to the
+    # dots, each a named button; the area outlines (nameless, nothing to do) are no Tab stops.
     page.get_by_role("button", name="Spela").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.classList.contains('leaflet-container')")
+    page.keyboard.press("Tab")
+    assert page.evaluate(POINT_FOCUSED)
+    page.keyboard.press("Shift+Tab")
     names: list[str] = []
     for _stop in range(12):
         page.keyboard.press("Tab")
@@ -255,6 +262,7 @@ def test_a_single_point_opens_by_keyboard_and_gives_the_focus_back(browser, live
     expect(link).to_be_focused()
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.matches('.leaflet-popup-close-button')")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Stäng"
     page.keyboard.press("Enter")
     expect(page.locator(".leaflet-popup")).to_have_count(0)
     expect(point).to_be_focused()

@@ -178,6 +178,9 @@ def test_note_at_the_default_limit_is_accepted_and_one_more_is_not(officer_clien
         f"Pojke med personnummer {PERSONNUMMER} sågs vid kiosken",
         "Pnr 8112189876 nämndes",
         "Ungdom 19811218-9876 på plats",
+        # Written as a personnummer is written, a wrong check digit does not make it harmless.
+        "Ungdom 19850101-1234 på plats",
+        "Pojke 811218-9875 vid kiosken",
     ],
 )
 def test_note_with_a_personal_identity_number_is_refused(app, officer_client, note):
@@ -190,7 +193,7 @@ def test_note_with_a_personal_identity_number_is_refused(app, officer_client, no
     "note",
     [
         "Ring 070-123 45 67 om lampan",
-        "Lampa nr 811218-9875 är trasig",  # wrong check digit: not a personal identity number
+        "Lampa nr 8112189875 är trasig",  # bare digits, wrong check digit: not a personnummer
         "Händelse 2024-05-01 kl 21:30",
     ],
 )

@@ -494,3 +494,27 @@ def test_my_records_pages_the_server_list_and_offers_send_now_only_when_an_entry
     expect(send_now).to_be_hidden()
     expect(records).to_have_count(35)
     expect(records.first.locator(".record-note")).to_have_text("Väntar på nät")
+
+
+IDENTITY_SAMPLES = [
+    "Pojke 640823-3234 vid kiosken",  # valid check digit
+    "Ungdom 19850101-1234 på plats",  # written as one, wrong check digit: still refused
+    "Pojke 811218+9875",  # over 100 years old, wrong check digit
+    "Pnr 6408233234",  # bare digits, valid check digit
+    "Lampa nr 8112189875 är trasig",  # bare digits, wrong check digit: a number, not a person
+    "Ring 070-123 45 67 om lampan",
+    "Händelse 2024-05-01 kl 21:30",
+    "Stolpe 991332-1234",  # no such month
+]
+
+
+def test_the_phone_refuses_the_same_identity_numbers_as_the_server(phone):  # type: ignore[no-untyped-def]
+    """The forms check offline with app.js's copy of webapp/core/privacy.py: the two agree, so
+    nothing the phone keeps is refused by the server hours later, and the reverse."""
+    phone.page.goto("/report")  # any page: app.js is on every one
+    on_phone = phone.page.evaluate(
+        "samples => samples.map(s => TryggPrivacy.containsPersonalIdentityNumber(s))",
+        IDENTITY_SAMPLES,
+    )
+    on_server = [contains_personal_identity_number(s) for s in IDENTITY_SAMPLES]
+    assert on_phone == on_server == [True, True, True, True, False, False, False, False]

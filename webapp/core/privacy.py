@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-# YYMMDD-NNNN, YYYYMMDD-NNNN, with -, + or nothing between; checked with the Luhn digit so dates
-# and phone numbers rarely trip it.
-_PERSONNUMMER = re.compile(r"(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{3})(\d)(?!\d)")
+# YYMMDD-NNNN, YYYYMMDD-NNNN, with -, + or nothing between. Written the way a personnummer is
+# written (a date, then - or + and four digits) it is refused even with a wrong check digit: a
+# mistyped number still points at a person. A bare run of digits (or one with a space) must also
+# pass the Luhn test, so dates, phone and lamp numbers rarely trip it.
+_PERSONNUMMER = re.compile(
+    r"(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})([-+ ]?)(\d{3})(\d)(?!\d)"
+)
 
 
 def luhn_ok(digits: str) -> bool:
@@ -20,10 +24,10 @@ def luhn_ok(digits: str) -> bool:
 
 def contains_personal_identity_number(text: str) -> bool:
     for match in _PERSONNUMMER.finditer(text or ""):
-        yy, mm, dd, serial, check = match.groups()
+        yy, mm, dd, separator, serial, check = match.groups()
         day = int(dd) - 60 if int(dd) > 60 else int(dd)  # samordningsnummer add 60 to the day
         if not (1 <= int(mm) <= 12 and 1 <= day <= 31):
             continue
-        if luhn_ok(yy + mm + dd + serial + check):
+        if separator in ("-", "+") or luhn_ok(yy + mm + dd + serial + check):
             return True
     return False
