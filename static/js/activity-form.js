@@ -191,24 +191,43 @@
       el.removeAttribute("aria-invalid");
       el.removeAttribute("data-client-invalid");
     });
+    form.querySelectorAll("[data-client-describedby]").forEach((el) => {
+      const kept = (el.getAttribute("aria-describedby") || "")
+        .split(/\s+/)
+        .filter((token) => token && token !== el.dataset.clientDescribedby);
+      if (kept.length) el.setAttribute("aria-describedby", kept.join(" "));
+      else el.removeAttribute("aria-describedby");
+      el.removeAttribute("data-client-describedby");
+    });
   }
 
-  function showErrors(fields) {
+  // `perInput`: the server's messages, each about one value. Latitude and longitude are then
+  // marked one by one, and as they share one row each message says which of them it is about.
+  // (Said by this page, "lat" is the position as a whole: the group is marked.)
+  function showErrors(fields, { perInput = false } = {}) {
     clearErrors();
     let first = null;
     Object.entries(fields || {}).forEach(([name, message]) => {
       const id = "f-" + name.replace(/\./g, "-");
-      const target = document.getElementById(id) || document.getElementById(id + "-input") || status;
+      const input = document.getElementById(id + "-input");
+      const target = (perInput && input) || document.getElementById(id) || input || status;
       const p = document.createElement("p");
       p.className = "error";
       p.dataset.client = "1";
       p.id = id + "-client-error";
-      p.textContent = message;
       const row = target.closest(".field") || target;
+      const label = row !== target && row.tagName === "FIELDSET" && target.labels && target.labels[0];
+      p.textContent = label ? `${label.textContent.trim()}: ${message}` : message;
       row.appendChild(p);
       if (target.matches("input, select, textarea, fieldset")) {
         target.setAttribute("aria-invalid", "true");
         target.dataset.clientInvalid = "1";
+        if (!target.dataset.clientDescribedby) {
+          // A screen reader reads the message with the field.
+          const before = target.getAttribute("aria-describedby");
+          target.setAttribute("aria-describedby", before ? `${before} ${p.id}` : p.id);
+          target.dataset.clientDescribedby = p.id;
+        }
       }
       first = first || target;
     });
@@ -284,9 +303,15 @@
     return found;
   }
 
+  // How long the form waits for the server's answer before it says the entry waits on the
+  // phone (as long as the service worker waits before it serves a stored page). The request
+  // goes on: an answer that comes later still lands here while the page is open.
+  const SEND_PATIENCE_MS = 6000;
+  let busy = false;
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (form.dataset.state === "sending") return; // one tap, one entry
+    if (busy) return; // one tap, one entry
     const personal = personalNumberFields();
     if (Object.keys(personal).length) {
       setState("rejected", text.textPersonnummer);
@@ -303,6 +328,9 @@
     payload.id = form.elements.id.value;
     window.TryggOwnRejections = window.TryggOwnRejections || new Set();
     window.TryggOwnRejections.add(payload.id); // a refusal is shown in this form
+    busy = true;
+    submit.disabled = true;
+    // On the phone first: if the page is left while it is sent, the outbox still has it.
     const kept = await outbox.keep({
       id: payload.id,
       payload,
@@ -312,13 +340,19 @@
       fieldLabels: fieldLabels(),
     });
     if (!kept) {
+      busy = false;
+      submit.disabled = false;
       setState("failed", text.textStorageFailed);
       return;
     }
     clearErrors();
-    submit.disabled = true;
-    setState("sending", text.textQueued);
-    const sent = await outbox.sendNow(payload.id);
+    // Said as it is: sending. "Saved on this phone" only once there is no answer in time.
+    setState("sending", text.textSending);
+    const patience = window.setTimeout(() => setState("slow", text.textQueued), SEND_PATIENCE_MS);
+    const token = form.elements.csrf_token ? form.elements.csrf_token.value : null;
+    const sent = await outbox.sendNow(payload.id, { csrfToken: token });
+    window.clearTimeout(patience);
+    busy = false;
     submit.disabled = false;
     if (sent) {
       setState("sent", text.textSent);
@@ -327,10 +361,11 @@
     }
     const item = await outbox.get(payload.id).catch(() => null);
     if (item && item.state === "rejected" && item.error_code === "validation") {
-      // Refused while the user is still here: nothing was stored, so fix it in the form.
+      // Refused while the user is still here: nothing was stored, so fix it in the form, where
+      // everything typed still is.
       await outbox.discard(payload.id);
       setState("rejected", item.last_error);
-      showErrors(item.fields);
+      showErrors(item.fields, { perInput: true });
       form.elements.id.value = outbox.uuid4();
       return;
     }

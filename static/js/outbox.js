@@ -14,6 +14,10 @@
  * a report queued offline from an old page still goes through once.
  * ("sent" items are deleted at once, so "sent" never lingers in the store.)
  *
+ * flush() sends whatever waits, one flush at a time; sendNow(id) sends the one entry its page
+ * just kept, at once, beside any flush. Each item is sent under its own lock, so two senders
+ * never send the same item at once nor undo each other's answer.
+ *
  * Events on window: "trygg:outbox-change" {count}, "trygg:outbox-flushed" {result},
  * "trygg:outbox-unauthenticated".
  */
@@ -96,6 +100,37 @@
     return withStore("readwrite", (store) => store.put(item));
   }
 
+  const PENDING = new Set(["waiting", "sending"]);
+
+  // Writes of a sender, after its request: two senders may hold copies of one item (a form's
+  // sendNow and a flush started by Background Sync), and a copy must never bring back an item
+  // the other one has finished meanwhile (sent, or refused and then discarded by its form).
+  function putIfKept(item) {
+    return withStore("readwrite", (store) => {
+      const request = store.get(item.id);
+      request.onsuccess = () => {
+        if (request.result) store.put(item);
+      };
+      return request;
+    });
+  }
+
+  // Change the stored item only while it still waits to be sent (a refusal or a send written by
+  // another sender stays as it is). One transaction, so nothing slips in between.
+  function patchPending(id, change) {
+    return withStore("readwrite", (store) => {
+      const request = store.get(id);
+      request.onsuccess = () => {
+        const item = request.result;
+        if (item && PENDING.has(item.state)) {
+          change(item);
+          store.put(item);
+        }
+      };
+      return request;
+    });
+  }
+
   async function count() {
     if (!dbName) return 0;
     return withStore("readonly", (store) => store.count());
@@ -118,9 +153,13 @@
     return { state: "waiting", attempts: 0, next_try_at: 0, last_error: "", error_code: "", fields: {} };
   }
 
-  async function add({
-    id, payload, photos, kind, url, method, label, after, photoUrl, tokenUrl, fieldLabels,
-  }) {
+  // `backgroundSync: false`: the caller sends it at once (sendNow), which asks for a
+  // Background Sync only if the entry is left waiting; asked for here, the worker's wake-up
+  // started a second, full flush beside that send.
+  async function add(
+    { id, payload, photos, kind, url, method, label, after, photoUrl, tokenUrl, fieldLabels },
+    { backgroundSync = true } = {}
+  ) {
     const item = {
       id,
       payload,
@@ -139,26 +178,80 @@
     };
     await put(item);
     await notifyChange();
-    requestBackgroundSync();
+    if (backgroundSync) requestBackgroundSync();
     return item;
   }
 
   // add() for a page that says what happened: true once the entry is kept on the phone, false
   // when the phone could not store it (storage full or blocked), which the page then says.
+  // The page sends it next, with sendNow.
   async function keep(entry) {
     try {
-      await add(entry);
+      await add(entry, { backgroundSync: false });
       return true;
     } catch (error) {
       return false;
     }
   }
 
-  // Send what was just kept, now: true when the server took item `id` in this flush (false when
-  // it waits for a connection, or was refused).
-  async function sendNow(id) {
-    const result = await flush({ force: true }).catch(() => null);
-    return Boolean(result && result.sent.includes(id));
+  // Send what was just kept, now, while its page waits for the answer: true once the server
+  // has item `id` (false when it waits for a connection, or was refused: see its state).
+  //
+  // Only this item, in one request. A whole flush first waited for any flush running in this
+  // or another tab, fetched a fresh CSRF token and then /me (two more round trips, through the
+  // service worker) and sent every older entry before this one: on a weak signal the form
+  // waited 6–10 s for its answer. `csrfToken` is the page's own token: it is bound to the login
+  // that rendered the page (logging in or out replaces it, webapp/auth/views.py), so when the
+  // server takes it the session is this outbox's owner and no /me is needed. A refused token
+  // (a form stored for offline use, an older login) costs the fresh token and the owner check,
+  // as in a flush. Without a token the session is checked first, as a flush does.
+  async function sendNow(id, { csrfToken = null } = {}) {
+    const first = await get(id).catch(() => null);
+    if (!first) return false;
+    // Entries that must wait for another one, or go out in batches, take the flush's road.
+    const blocked = first.after && (await get(first.after).catch(() => null));
+    if (blocked || batchable(first)) {
+      const outcome = await flush({ force: true }).catch(() => null);
+      if (outcome && outcome.sent.includes(id)) return true;
+      await syncIfWaiting(id);
+      return false;
+    }
+    const result = { sent: [], rejected: [], retry: [], stopped: null };
+    try {
+      // A flush sending this very item now (Background Sync, another tab) is waited for: one
+      // item, one request at a time.
+      await withItemLock(id, false, async () => {
+        const item = await get(id);
+        if (!item || !PENDING.has(item.state)) return; // a flush has answered it meanwhile
+        const session = new Session(csrfToken);
+        if (!csrfToken) {
+          const state = await session.open();
+          if (state !== "ok") {
+            await holdBack([item], state, result);
+            return;
+          }
+        }
+        item.state = "sending";
+        await putIfKept(item);
+        await settle(item, await sendItem(item, session), result);
+      });
+    } catch (error) {
+      return false; // storage trouble: the entry stays; the next flush tries again
+    }
+    await afterSending(result);
+    if (result.sent.includes(id)) return true;
+    // Not sent here: gone all the same when a flush sent it meanwhile (nothing else deletes it
+    // while its page waits).
+    const left = await get(id).then((item) => !item, () => false);
+    if (!left) await syncIfWaiting(id);
+    return left;
+  }
+
+  // An entry left waiting: the browser wakes the open pages to send it once there is a
+  // connection (Background Sync, where there is one).
+  async function syncIfWaiting(id) {
+    const item = await get(id).catch(() => null);
+    if (item && PENDING.has(item.state)) requestBackgroundSync();
   }
 
   // After the user fixed a refused item: new content, a clean slate, and send again.
@@ -212,10 +305,17 @@
   // ---- talking to the server -------------------------------------------------------------
 
   // Holds the CSRF token for one flush. Tokens may have expired while the phone was offline, so
-  // every flush starts by fetching a fresh one.
-  function Session() {
-    this.token = null;
+  // every flush starts by fetching a fresh one (open); sendNow starts with its page's token.
+  function Session(token) {
+    this.token = token || null;
   }
+
+  // A fresh token, and a session that belongs to this outbox's owner: "ok", "offline",
+  // "server", "unauthenticated" or "other-user".
+  Session.prototype.open = async function () {
+    const state = await this.refreshToken();
+    return state === "ok" ? this.checkOwner() : state;
+  };
 
   Session.prototype.refreshToken = async function () {
     let response;
@@ -253,7 +353,8 @@
     return String(me.id) === userId ? "ok" : "other-user";
   };
 
-  // One request; a refused CSRF token is refreshed and the request retried once.
+  // One request; a refused CSRF token is refreshed and the request retried once. The fresh
+  // token is only used once the session is known to be the outbox owner's (see checkOwner).
   Session.prototype.send = async function (method, url, content, contentType) {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       let response;
@@ -271,8 +372,10 @@
       const data = await response.json().catch(() => ({}));
       const problem = (data && data.error) || {};
       if (response.status === 400 && problem.code === "csrf_failed" && attempt === 0) {
-        const state = await this.refreshToken();
-        if (state === "unauthenticated") return { status: 401, problem: { code: "unauthenticated" } };
+        const state = await this.open();
+        if (state === "unauthenticated" || state === "other-user") {
+          return { status: 401, problem: { code: "unauthenticated" } }; // log in again
+        }
         if (state !== "ok") return { status: 0, network: state === "offline" };
         continue;
       }
@@ -325,7 +428,7 @@
       if (outcome.kind !== "ok") return outcome;
       // Recorded at once: the observation is on the server even if a photo fails next.
       item.obs_sent = true;
-      await put(item);
+      await putIfKept(item);
     }
     for (const photo of item.photos) {
       if (photo.sent) continue;
@@ -336,7 +439,7 @@
       if (outcome.kind !== "ok") return outcome;
       photo.sent = true;
       photo.blob = null; // confirmed: the phone's copy is no longer needed
-      await put(item);
+      await putIfKept(item);
     }
     return { kind: "ok" };
   }
@@ -411,10 +514,48 @@
     return { handled };
   }
 
+  // What one send means for the item, written to the outbox and noted in `result`.
+  async function settle(item, outcome, result) {
+    if (outcome.kind === "ok") {
+      await withStore("readwrite", (store) => store.delete(item.id));
+      result.sent.push(item.id);
+    } else if (outcome.kind === "rejected") {
+      item.state = "rejected";
+      item.error_code = outcome.code;
+      item.last_error = outcome.message || "";
+      item.fields = outcome.fields || {};
+      await putIfKept(item);
+      result.rejected.push(item.id);
+    } else if (outcome.kind === "unauthenticated") {
+      item.state = "waiting";
+      await putIfKept(item);
+      result.stopped = "unauthenticated";
+    } else {
+      backoff(item, outcome);
+      await putIfKept(item);
+      result.retry.push(item.id);
+      if (outcome.network) result.stopped = "network";
+    }
+  }
+
+  // No session to send with (`state` from Session.open): the items wait, as the reason says.
+  async function holdBack(items, state, result) {
+    if (state === "unauthenticated" || state === "other-user") {
+      result.stopped = "unauthenticated"; // either way: this user has to log in again
+      return;
+    }
+    const outcome = { code: state === "offline" ? "network" : "server" };
+    for (const item of items) {
+      await patchPending(item.id, (stored) => backoff(stored, outcome));
+      result.retry.push(item.id);
+    }
+    result.stopped = outcome.code;
+  }
+
   async function runFlush(force) {
     const result = { sent: [], rejected: [], retry: [], stopped: null };
     const all = await list();
-    const pending = all.filter((i) => i.state === "waiting" || i.state === "sending");
+    const pending = all.filter((i) => PENDING.has(i.state));
     // An item with `after` waits until that item has left the outbox (a patrol's stop after
     // its start), whatever their back-offs say.
     const unsent = new Set(all.map((i) => i.id));
@@ -424,20 +565,9 @@
     if (!due.some((i) => !i.after || !unsent.has(i.after))) return result;
 
     const session = new Session();
-    let tokenState = await session.refreshToken();
-    if (tokenState === "ok") tokenState = await session.checkOwner();
-    if (tokenState === "unauthenticated" || tokenState === "other-user") {
-      result.stopped = "unauthenticated"; // either way: this user has to log in again
-      return result;
-    }
+    const tokenState = await session.open();
     if (tokenState !== "ok") {
-      const outcome = { code: tokenState === "offline" ? "network" : "server" };
-      for (const item of due) {
-        backoff(item, outcome);
-        await put(item);
-        result.retry.push(item.id);
-      }
-      result.stopped = outcome.code;
+      await holdBack(due, tokenState, result);
       return result;
     }
 
@@ -448,47 +578,65 @@
     }
 
     for (let index = 0; index < due.length; index += 1) {
-      const item = due[index];
-      if (done.handled.has(item.id)) continue;
-      if (item.after && unsent.has(item.after)) continue;
-      item.state = "sending";
-      await put(item);
-      const outcome = await sendItem(item, session);
-      if (outcome.kind === "ok") {
-        await withStore("readwrite", (store) => store.delete(item.id));
-        unsent.delete(item.id);
-        result.sent.push(item.id);
-      } else if (outcome.kind === "rejected") {
-        item.state = "rejected";
-        item.error_code = outcome.code;
-        item.last_error = outcome.message || "";
-        item.fields = outcome.fields || {};
-        await put(item);
-        result.rejected.push(item.id);
-      } else if (outcome.kind === "unauthenticated") {
-        item.state = "waiting";
-        await put(item);
-        result.stopped = "unauthenticated";
-        break;
-      } else {
-        backoff(item, outcome);
-        await put(item);
-        result.retry.push(item.id);
-        if (outcome.network) {
-          // The network is gone: the rest would fail the same way; let them wait as long.
-          for (const rest of due.slice(index + 1)) {
-            rest.next_try_at = item.next_try_at;
-            rest.error_code = "network";
-            await put(rest);
-            result.retry.push(rest.id);
-          }
-          result.stopped = "network";
-          break;
+      const listed = due[index];
+      if (done.handled.has(listed.id)) continue;
+      if (listed.after && unsent.has(listed.after)) continue;
+      // Its page may be sending it right now (sendNow): that one answers for it. Otherwise the
+      // item is read again under its lock, as a sender may have finished it since the list.
+      const outcome = await withItemLock(listed.id, true, async () => {
+        const item = await get(listed.id);
+        if (!item) {
+          unsent.delete(listed.id); // sent meanwhile: whatever waited for it may go now
+          return null;
         }
-      }
+        if (!PENDING.has(item.state)) return null;
+        item.state = "sending";
+        await putIfKept(item);
+        const answer = await sendItem(item, session);
+        await settle(item, answer, result);
+        if (answer.kind === "ok") unsent.delete(item.id);
+        return { answer, item };
+      });
+      if (!outcome || outcome === BUSY) continue;
       await notifyChange();
+      if (result.stopped === "unauthenticated") break;
+      if (outcome.answer.network) {
+        // The network is gone: the rest would fail the same way; let them wait as long.
+        for (const rest of due.slice(index + 1)) {
+          if (done.handled.has(rest.id)) continue; // answered in a batch already
+          await patchPending(rest.id, (stored) => {
+            stored.next_try_at = outcome.item.next_try_at;
+            stored.error_code = "network";
+          });
+          result.retry.push(rest.id);
+        }
+        break;
+      }
     }
     return result;
+  }
+
+  // ---- one sender per item -----------------------------------------------------------------
+
+  const BUSY = { busy: true };
+  const localItemLocks = new Map(); // without Web Locks: this tab only
+
+  // Run fn while holding item `id`'s lock (in every tab, with Web Locks). `ifAvailable`: when
+  // another sender holds it, resolve with BUSY at once instead of waiting.
+  function withItemLock(id, ifAvailable, fn) {
+    const name = `trygg-outbox-item-${dbName}-${id}`;
+    if (navigator.locks && navigator.locks.request) {
+      return navigator.locks.request(name, { ifAvailable }, (lock) => (lock ? fn() : BUSY));
+    }
+    const previous = localItemLocks.get(name);
+    if (previous && ifAvailable) return Promise.resolve(BUSY);
+    const run = (previous || Promise.resolve()).then(fn);
+    const tail = run.catch(() => {});
+    localItemLocks.set(name, tail);
+    tail.then(() => {
+      if (localItemLocks.get(name) === tail) localItemLocks.delete(name);
+    });
+    return run;
   }
 
   // ---- one flush at a time -----------------------------------------------------------------
@@ -513,14 +661,19 @@
     queued = entry;
     chain = entry.promise.catch(() => {});
     return entry.promise.then(async (result) => {
-      await notifyChange();
-      await scheduleRetry();
-      window.dispatchEvent(new CustomEvent("trygg:outbox-flushed", { detail: { result } }));
-      if (result.stopped === "unauthenticated") {
-        window.dispatchEvent(new CustomEvent("trygg:outbox-unauthenticated"));
-      }
+      await afterSending(result);
       return result;
     });
+  }
+
+  // The news of a flush or a sendNow, for the count, the retry timer and the pages.
+  async function afterSending(result) {
+    await notifyChange();
+    await scheduleRetry();
+    window.dispatchEvent(new CustomEvent("trygg:outbox-flushed", { detail: { result } }));
+    if (result.stopped === "unauthenticated") {
+      window.dispatchEvent(new CustomEvent("trygg:outbox-unauthenticated"));
+    }
   }
 
   function withLock(fn) {
