@@ -6,8 +6,38 @@
   "use strict";
 
   const form = document.getElementById("walk-form");
+  if (!form) return;
+
+  // ---- errors the server sent back --------------------------------------------------------
+  // Each goes once its field is changed (as activity-form.js clears its messages): a red line
+  // under a field already put right reads as if it were still wrong.
+  function clearFieldError(field) {
+    const row = field && field.closest ? field.closest(".field.has-error") : null;
+    if (!row) return;
+    row.classList.remove("has-error");
+    row.querySelectorAll(".error").forEach((element) => element.remove());
+    row.querySelectorAll("[aria-invalid]").forEach((element) => {
+      element.removeAttribute("aria-invalid");
+      // field_row pointed the field at its error instead of its hint: back to the hint.
+      const hint = document.getElementById(`${element.id}-hint`);
+      if (hint) element.setAttribute("aria-describedby", hint.id);
+      else element.removeAttribute("aria-describedby");
+    });
+  }
+  form.addEventListener("input", (event) => clearFieldError(event.target));
+  form.addEventListener("change", (event) => clearFieldError(event.target));
+
+  // The route's and the stops' messages stand in the box at the top; "route" or "stops".
+  const errorBox = document.getElementById("walk-form-errors");
+  function clearDrawingError(part) {
+    if (!errorBox) return;
+    errorBox.querySelectorAll(`[data-error-for="${part}"]`).forEach((element) => element.remove());
+    if (!errorBox.querySelector("p")) errorBox.hidden = true;
+  }
+
+  // ---- the map editor ---------------------------------------------------------------------
   const data = window.TryggWalkMap && window.TryggWalkMap.readJson("walk-plan-data");
-  if (!form || !data || !window.L) return;
+  if (!data || !window.L) return;
 
   const WM = window.TryggWalkMap;
   const strings = document.getElementById("walk-plan-strings").dataset;
@@ -32,7 +62,7 @@
   let tool = "route";
 
   const map = WM.create(document.getElementById("walk-plan-map"), data.map);
-  const line = window.L.polyline(points, { color: "#0b3d5c", weight: 5 }).addTo(map);
+  const line = WM.routeLine(points).addTo(map);
   const stopLayer = window.L.layerGroup().addTo(map);
 
   function metres() {
@@ -64,6 +94,7 @@
     const target = index + delta;
     if (target < 0 || target >= stops.length) return;
     [stops[index], stops[target]] = [stops[target], stops[index]];
+    clearDrawingError("stops");
     sync();
   }
 
@@ -89,12 +120,14 @@
       input.addEventListener("input", () => {
         stop.name = input.value;
         stopsInput.value = JSON.stringify(stops);
+        clearDrawingError("stops");
       });
       item.append(number, label, input,
         button(strings.up, () => move(index, -1)),
         button(strings.down, () => move(index, 1)),
         button(strings.remove, () => {
           stops.splice(index, 1);
+          clearDrawingError("stops");
           sync();
         }));
       list.appendChild(item);
@@ -107,6 +140,7 @@
         stop.lat = at.lat;
         stop.lon = at.lng;
         stopsInput.value = JSON.stringify(stops);
+        clearDrawingError("stops");
       });
     });
   }
@@ -118,6 +152,7 @@
     } else {
       stops.push({ id: null, name: strings.defaultName.replace("{n}", String(stops.length + 1)), lat: at.lat, lon: at.lng });
     }
+    clearDrawingError(tool === "route" ? "route" : "stops");
     sync();
   });
 
@@ -129,10 +164,12 @@
   });
   form.querySelector("[data-action=undo-route]").addEventListener("click", () => {
     points.pop();
+    clearDrawingError("route");
     sync();
   });
   form.querySelector("[data-action=clear-route]").addEventListener("click", () => {
     points = [];
+    clearDrawingError("route");
     sync();
   });
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+
+import pytest
 
 from tests.conftest import api_post, form_csrf_token
 from tests.walks.helpers import join, make_walk, post_rating, rating
@@ -119,3 +122,56 @@ def test_participants_of_the_follow_up_see_and_check_the_shared_measures(app, co
         .get_data(as_text=True)
     )
     assert "Ny belysning i parken" in public and "Bättre, men en lampa saknas" not in public
+
+
+def _plan_follow_up(app, client, original_id: int) -> SafetyWalk:  # type: ignore[no-untyped-def]
+    token = form_csrf_token(client.get(f"/walks/{original_id}").get_data(as_text=True))
+    response = client.post(
+        f"/walks/{original_id}/follow-up",
+        data={"csrf_token": token, "day": "2031-04-10", "start_time": "20:00"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        walk = db.session.execute(
+            db.select(SafetyWalk).filter_by(follow_up_of_id=original_id)
+        ).scalar_one()
+        db.session.expunge(walk)
+    return walk
+
+
+def _list_row(page: str, walk_id: int) -> str:
+    """The visible text of the walk's row in the list of walks."""
+    link = page.index(f'href="/walks/{walk_id}"')
+    row = page[page.rindex("<tr", 0, link) : page.index("</tr>", link)]
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+@pytest.mark.parametrize("language, word", [("sv", "uppföljning"), ("en", "follow-up")])
+def test_the_list_of_walks_says_follow_up_once_for_a_follow_up_walk(
+    app, coordinator, as_user, language, word
+):
+    original = make_walk(app, coordinator.id, name="Trygghetsvandring Sunne centrum")
+    client = as_user(coordinator)
+    with client.session_transaction() as session:
+        session["locale"] = language
+    follow_up = _plan_follow_up(app, client, original.id)
+    row = _list_row(client.get("/walks/").get_data(as_text=True), follow_up.id)
+    assert row.casefold().count(word) == 1, row
+    # The other language's list reads it once too: the name was made in the planner's language.
+    with client.session_transaction() as session:
+        session["locale"] = "en" if language == "sv" else "sv"
+    row = _list_row(client.get("/walks/").get_data(as_text=True), follow_up.id)
+    assert "Trygghetsvandring Sunne centrum" in row
+    assert row.casefold().count("uppföljning") + row.casefold().count("follow-up") == 1, row
+
+
+def test_a_renamed_follow_up_walk_is_still_marked_as_one_in_the_list(app, coordinator, as_user):
+    original = make_walk(app, coordinator.id)
+    client = as_user(coordinator)
+    follow_up = _plan_follow_up(app, client, original.id)
+    with app.app_context():
+        db.session.get(SafetyWalk, follow_up.id).name = "Höstvandring i centrum"
+        db.session.commit()
+    page = client.get("/walks/").get_data(as_text=True)
+    assert "Höstvandring i centrum uppföljning" in _list_row(page, follow_up.id)
+    assert "uppföljning" not in _list_row(page, original.id).casefold()

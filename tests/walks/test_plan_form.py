@@ -130,6 +130,9 @@ def test_the_join_form_offers_prefer_not_to_say_once_per_question(app, coordinat
 
 def test_walk_pages_name_the_ratings_table_once(app, coordinator, as_user):
     walk = make_walk(app, coordinator.id)
+    # With a rating: before the first one the pages say "no ratings yet" instead of a table.
+    phone = join(app, walk.join_code)
+    assert post_rating(phone, walk.id, walk.stops[0].id, rating()).status_code == 201
     client = as_user(coordinator)
     for url in (f"/walks/{walk.id}", f"/walks/{walk.id}/protocol"):
         page = client.get(url).get_data(as_text=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -22,8 +24,12 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 
 from webapp.core.forms import Form, free_text, no_identity_numbers, required_text
 from webapp.core.labels import VISIBILITY, choices
+from webapp.core.localtime import local_today
 from webapp.walks.labels import AGE_BAND, DIMENSION_LABELS, GENDER, GROUP, WALK_STATUS
 from webapp.walks.models import HEADCOUNT_DIMENSIONS
+
+if TYPE_CHECKING:
+    from webapp.walks.models import SafetyWalk
 
 LIGHT = {"daylight": _l("In daylight"), "after_dark": _l("After dark")}
 
@@ -45,6 +51,27 @@ def combine(day, at: time | None) -> datetime | None:  # type: ignore[no-untyped
     return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
 
 
+def refuse_past_planned_day(
+    day: date | None, saved_day: date | None = None, hint_status: bool = False
+) -> None:
+    """A planned walk lies today or later: one in the past could never take place.
+
+    `saved_day`: the stored day of the walk being edited. Keeping it is allowed, as for a
+    measure's deadline: a walk whose day passed before anyone marked it held must still take
+    a note. `hint_status`: the form has a status field, so say how to record a held walk.
+    """
+    if day is None or day == saved_day or day >= local_today():
+        return
+    if hint_status:
+        raise ValidationError(
+            _(
+                "A planned walk cannot be in the past. Choose today or a later date, "
+                "or set the status to held if the walk has taken place."
+            )
+        )
+    raise ValidationError(_("A planned walk cannot be in the past. Choose today or a later date."))
+
+
 class WalkForm(Form):
     name = required_text(_l("Name"), _l("Give the walk a name."), 200, no_identity_numbers)
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a date."))])
@@ -59,6 +86,21 @@ class WalkForm(Form):
     status = SelectField(_l("Status"), choices=choices(WALK_STATUS), default="planned")
     summary = free_text(_l("Summary for the protocol (public)"), 8000)
     notes = free_text(_l("Internal notes (police and municipality only)"), 8000)
+
+    def __init__(self, *args: Any, saved: SafetyWalk | None = None, **kwargs: Any) -> None:
+        """`saved`: the walk being edited (None when planning a new one)."""
+        super().__init__(*args, **kwargs)
+        self.saved = saved
+
+    def validate_day(self, field: DateField) -> None:
+        # A walk recorded as held (or closed) may lie in the past: it took place.
+        if self.status.data != "planned":
+            return
+        saved = self.saved
+        unchanged = None
+        if saved is not None and saved.status == "planned":
+            unchanged = saved.starts_at.astimezone(local_zone()).date()
+        refuse_past_planned_day(field.data, unchanged, hint_status=saved is not None)
 
     def validate_end_time(self, field) -> None:  # type: ignore[no-untyped-def]
         if field.data and self.start_time.data and field.data <= self.start_time.data:
@@ -136,6 +178,9 @@ def headcount_form(walk) -> Form:  # type: ignore[no-untyped-def]
 class FollowUpForm(Form):
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose a date."))])
     start_time = TimeField(_l("Starts at"), validators=[DataRequired(message=_l("Choose a time."))])
+
+    def validate_day(self, field: DateField) -> None:
+        refuse_past_planned_day(field.data)  # the follow-up walk is planned
 
 
 class ActionForm(Form):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 FACTOR = {
@@ -61,3 +64,22 @@ CHECK_ANSWER = {
     "partly": _l("Partly solved"),
     "still_a_problem": _l("Still a problem"),
 }
+
+
+def follow_up_name(original_name: str) -> str:
+    """The name a follow-up walk starts with, in the planner's language (it can be changed)."""
+    return _("Follow-up: %(name)s", name=original_name)[:200]
+
+
+def follow_up_name_prefixes() -> tuple[str, ...]:
+    """How follow_up_name begins in each of the app's languages, casefolded.
+
+    A list that marks follow-up walks leaves the mark off where the name already says so, or it
+    reads "Uppföljning: … uppföljning". Every language counts: the name was made in the language
+    of whoever planned the walk, not of whoever reads the list.
+    """
+    prefixes = set()
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            prefixes.add(follow_up_name("").strip().casefold())
+    return tuple(prefixes)

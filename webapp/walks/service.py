@@ -15,6 +15,7 @@ from webapp.core.outbox.service import emit
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.walks import joincode
+from webapp.walks.labels import follow_up_name
 from webapp.walks.models import (
     SafetyWalk,
     WalkMeasureCheck,
@@ -156,7 +157,7 @@ def renew_code(walk: SafetyWalk, user: User) -> None:
 def create_follow_up(original: SafetyWalk, user: User, starts_at: datetime) -> SafetyWalk:
     """A new walk along the same stops and route, to see whether the measures helped."""
     walk = SafetyWalk(
-        name=_("Follow-up: %(name)s", name=original.name)[:200],
+        name=follow_up_name(original.name),
         starts_at=starts_at,
         after_dark=original.after_dark,
         meeting_point=original.meeting_point,

@@ -33,6 +33,11 @@ class Headcount:
         # The coordinator's count by group is the best estimate of people without phones.
         return self.joined + self.counted
 
+    @property
+    def anyone(self) -> bool:
+        """Whether anyone took part or was counted (a count by gender or age alone counts)."""
+        return self.total > 0 or any(n for values in self.by.values() for n in values.values())
+
 
 def clean_headcount(raw: object) -> dict[str, dict[str, int]]:
     """Manual counts as stored: known codes only, whole numbers 0–9999."""

@@ -21,7 +21,7 @@ from webapp.observations.models import Category
 from webapp.walks import joincode, participant, service
 from webapp.walks.blueprint import READ_ROLES, bp
 from webapp.walks.forms import ActionForm, FollowUpForm, WalkForm, combine, headcount_form
-from webapp.walks.labels import FACTOR
+from webapp.walks.labels import FACTOR, follow_up_name_prefixes
 from webapp.walks.loaders import coordinator_walk, get_walk_or_404
 from webapp.walks.models import FACTORS, HEADCOUNT_DIMENSIONS, SafetyWalk, WalkSpot
 from webapp.walks.qr import qr_svg
@@ -33,8 +33,15 @@ from webapp.walks.validation import organisations, parse_route, parse_stops
 @roles_required(*READ_ROLES)
 def index() -> str:
     walks = readable_list(SafetyWalk, "walk.list", SafetyWalk.starts_at.desc())
+    prefixes = follow_up_name_prefixes()
     return render_template(
-        "walks/index.html", walks=walks, may_join=current_user.has_role(*participant.JOIN_ROLES)
+        "walks/index.html",
+        walks=walks,
+        may_join=current_user.has_role(*participant.JOIN_ROLES),
+        # Follow-ups whose name does not say so already (renamed ones) get a "follow-up" tag.
+        tag_follow_up={
+            w.id for w in walks if w.follow_up_of_id and not w.name.casefold().startswith(prefixes)
+        },
     )
 
 
@@ -60,7 +67,7 @@ def new() -> WerkzeugResponse | tuple[str, int] | str:
 @roles_required(Role.COORDINATOR)
 def edit(walk_id: int) -> WerkzeugResponse | tuple[str, int] | str:
     walk = get_walk_or_404(walk_id, write=True)
-    form = WalkForm()
+    form = WalkForm(saved=walk)
     if not form.is_submitted():
         form.fill_from(walk)
     values, stops, errors = _plan_values(form)
@@ -79,12 +86,14 @@ def edit(walk_id: int) -> WerkzeugResponse | tuple[str, int] | str:
 
 def _plan_values(form: WalkForm) -> tuple[dict[str, Any] | None, list, dict[str, str]]:
     """The plan from the form, or (None, [], errors) to show the form (again)."""
-    if not form.validate_on_submit():
+    if not form.is_submitted():
         return None, [], {}
+    valid = form.validate_on_submit()
+    # The drawing is checked along with the fields, so one round trip names every mistake.
     errors: dict[str, str] = {}
     route = parse_route(form.route.data, errors)
     stops = parse_stops(form.stops.data, errors)
-    if errors:
+    if not valid or errors:
         return None, [], errors
     starts_at, ends_at = form.times()
     values = {
@@ -332,7 +341,9 @@ def headcount_page(walk: SafetyWalk) -> WerkzeugResponse | tuple[str, int] | str
 def follow_up(walk: SafetyWalk) -> WerkzeugResponse:
     form = FollowUpForm()
     if not form.validate_on_submit():
-        flash(_("Choose a date and time for the follow-up walk."), "error")
+        # A past day has its own reason; anything else is a missing date or time.
+        past = form.day.data is not None and form.day.errors
+        flash(past[0] if past else _("Choose a date and time for the follow-up walk."), "error")
         return redirect(url_for("walks.detail", walk_id=walk.id))
     starts_at = combine(form.day.data, form.start_time.data) or datetime.now(UTC)
     new_walk = service.create_follow_up(walk, current_user, starts_at)
