@@ -341,7 +341,7 @@
     const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     const FRAME_MS = reduced ? 2500 : 1200;
     let weeks = [];
-    let index = 0;
+    let index = -1; // none yet: the latest week once the weeks are known
     let timer = null;
     let playing = false;
 
@@ -416,7 +416,9 @@
         weeks = list;
         range.min = "0";
         range.max = String(Math.max(0, weeks.length - 1));
-        if (index >= weeks.length) index = Math.max(0, weeks.length - 1);
+        // "One week at a time" opens on the latest week, the one a coordinator asks about
+        // (the oldest was often empty); Play still runs from the first week on.
+        if (index < 0 || index >= weeks.length) index = Math.max(0, weeks.length - 1);
         show();
       },
     };

@@ -13,6 +13,7 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -147,6 +148,10 @@ def test_coordinator_sees_clusters_zooms_to_points_and_plays_the_weeks(browser, 
         page.locator("#f-since").fill(since)
         page.get_by_role("button", name="Visa").click()
         poll(page, "() => /visas/.test(document.getElementById('map-status').textContent)")
+        # One week at a time opens on the latest week (the question is "what happened lately").
+        page.get_by_label("En vecka i taget").check()
+        this_week = datetime.now(ZoneInfo("Europe/Stockholm")).isocalendar().week
+        expect(page.locator("#week-label")).to_contain_text(f"Vecka {this_week} ")
         play = page.get_by_role("button", name="Spela")
         play.click()
         expect(page.get_by_role("button", name="Pausa")).to_have_attribute("aria-pressed", "true")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.core.forms import Form, free_text, no_identity_numbers, required_text
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, VISIBILITY, choices
@@ -23,7 +23,13 @@ class MeasureForm(Form):
     internal_note = free_text(
         _l("Internal note (police and municipality only, never in the public protocol)"), 4000
     )
-    owner = SelectField(_l("Owner"), choices=choices(MEASURE_OWNER))
+    # No default owner: one tap on "Create" made every measure the police's without anyone
+    # choosing it. The coordinator names who carries it out.
+    owner = SelectField(
+        _l("Owner"),
+        choices=[SelectChoice("", _l("Choose who carries it out")), *choices(MEASURE_OWNER)],
+        validators=[DataRequired(_l("Choose who carries out the measure."))],
+    )
     owner_detail = StringField(
         _l("Owner, in detail (department, company)"), validators=[Length(max=120)]
     )

@@ -104,10 +104,12 @@ def _detail_page(measure: Measure, form: StatusForm) -> str:
     )
 
 
-@bp.post("/<int:measure_id>/status")
+@bp.route("/<int:measure_id>/status", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def change_status(measure_id: int) -> Response | tuple[str, int]:
     measure = get_measure_or_404(measure_id)
+    if request.method == "GET":  # a reload of the refused form's page: the measure itself
+        return redirect(url_for("measures.detail", measure_id=measure.id))
     form = StatusForm()
     if not form.validate_on_submit():
         return _detail_page(measure, form), 422
