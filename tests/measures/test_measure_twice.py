@@ -78,3 +78,16 @@ def test_moving_the_places_on_purpose_makes_the_new_measure_theirs(
     assert moved.status_code == 302
     (_first, _t), (second_id, _t2) = _measures(app)
     assert _measure_of(app, observation_id) == second_id
+
+
+def test_a_measure_needs_its_owner_chosen(app, coordinator, as_user):
+    """No owner is preselected: one tap on Create made every measure the police's."""
+    client = as_user(coordinator)
+    page = client.get("/measures/new").get_data(as_text=True)
+    assert '<option value="">Välj vem som utför den</option><option value="police">' in page
+    assert "selected" not in page.split('id="owner"', 1)[1].split("</select>", 1)[0]
+    data = {"csrf_token": form_csrf_token(page), **FORM, "owner": ""}
+    response = client.post("/measures/new", data=data)
+    assert response.status_code == 422
+    assert "Välj vem som utför åtgärden." in response.get_data(as_text=True)
+    assert _measures(app) == []

@@ -154,3 +154,37 @@ def test_the_pdf_survives_characters_outside_latin_1(app, coordinator, as_user):
     walk = make_walk(app, coordinator.id, name="Vandring – “Centrum” 🚶 Ωmega")
     response = as_user(coordinator).get(f"/walks/{walk.id}/protocol.pdf")
     assert 'Vandring - "Centrum"' in _pdf_text(response)
+
+
+def test_deciding_again_on_spots_that_have_a_measure_names_it_and_keeps_the_spots(
+    app, coordinator, as_user
+):
+    """Back and "Create measure" again on a phone: no second measure takes the spots silently."""
+    walk = make_walk(app, coordinator.id)
+    tunnel = spot()
+    post_spot(join(app, walk.join_code), walk.id, tunnel)
+    client = as_user(coordinator)
+    assert _decide(client, walk.id, [tunnel["id"]]).status_code == 302
+    with app.app_context():
+        first = db.session.get(WalkSpot, tunnel["id"]).measure_id
+    again = _decide(client, walk.id, [tunnel["id"]], title="Byt armaturer igen")
+    assert again.status_code == 422
+    page = again.get_data(as_text=True)
+    assert "Platserna hör redan till en åtgärd" in page
+    assert f'href="/measures/{first}"' in page and "Byt armaturer igen" in page
+    moved = _decide(client, walk.id, [tunnel["id"]], title="Byt armaturer igen", move_linked="y")
+    assert moved.status_code == 302
+    with app.app_context():
+        titles = db.session.execute(db.select(Measure.title).order_by(Measure.id)).scalars()
+        assert list(titles) == ["Byt armaturer i gångtunneln", "Byt armaturer igen"]
+        assert db.session.get(WalkSpot, tunnel["id"]).measure_id != first
+
+
+def test_one_measure_for_no_chosen_spot_leads_back_to_the_list(app, coordinator, as_user):
+    walk = make_walk(app, coordinator.id)
+    client = as_user(coordinator)
+    response = client.get(f"/walks/{walk.id}/measures/new?chosen=1")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/walks/{walk.id}/review")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kryssa först i minst en plats i listan." in page

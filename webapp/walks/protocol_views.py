@@ -17,6 +17,7 @@ from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import WalkMeasureForm
+from webapp.measures.linked import measures_of, refuse_unconfirmed_move
 from webapp.measures.models import Measure
 from webapp.walks import service
 from webapp.walks.blueprint import READ_ROLES, bp
@@ -92,12 +93,27 @@ def new_measure(walk: SafetyWalk) -> Response | tuple[str, int] | str:
         form.observation_ids.data = ",".join(request.args.getlist("spot"))
         form.visibility.data = walk.visibility
     spots = _walk_spots(walk, (form.observation_ids.data or "").split(","))
+    if request.method == "GET" and request.args.get("chosen") and not spots:
+        # "One measure for the chosen spots" with none ticked: back to the list, not a measure
+        # about nothing.
+        flash(_("Tick at least one spot in the list first."), "error")
+        return redirect(url_for("walks.review", walk_id=walk.id))
     if request.method == "GET" and spots and not form.title.data:
         form.title.data = spots[0].category.label()
         form.description.data = "\n".join(s.note for s in spots if s.note)[:4000]
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and refuse_unconfirmed_move(form, spots):
+        valid = False
+    if not valid:
         status = 422 if request.method == "POST" else 200
-        return render_template("walks/measure_new.html", walk=walk, form=form, spots=spots), status
+        page = render_template(
+            "walks/measure_new.html",
+            walk=walk,
+            form=form,
+            spots=spots,
+            linked=measures_of(spots),
+        )
+        return page, status
     measure = Measure(created_by_id=current_user.id, walk_id=walk.id)
     for name in ("title", "description", "internal_note", "owner", "owner_detail", "deadline",
                  "recheck_on", "priority", "visibility"):  # fmt: skip
