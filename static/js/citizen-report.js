@@ -3,7 +3,9 @@
  * Like the field app, the report gets its UUID when it is made and goes into the outbox
  * (IndexedDB, a store of its own for residents) first, so no signal or a closed tab loses
  * nothing; the server stores each UUID once. Published reports are drawn from GeoJSON; every
- * text from people goes into the page through textContent, never as HTML.
+ * text from people goes into the page through textContent, never as HTML. The reports sent from
+ * this browser are listed ("Your reports"), each linking to the page where its UUID shows what
+ * became of it.
  */
 (function () {
   "use strict";
@@ -24,7 +26,7 @@
   const placeError = document.getElementById("place-error");
   const categoryError = document.getElementById("category-error");
 
-  const { show, dragPin } = window.TryggCommon;
+  const { show, dragPin, el } = window.TryggCommon;
 
   // ---- the place -------------------------------------------------------------------------
   const map = WM.create(document.getElementById("report-map"), data.map);
@@ -139,6 +141,8 @@
     } catch (error) {
       return show(errorBox, text.storageFailed);
     }
+    remember(id, category.value);
+    showMine();
     form.reset();
     place = null;
     if (pin && map) {
@@ -162,12 +166,26 @@
       // The form holds what was sent: the resident fixes it and sends anew.
       restore(item.payload);
       await outbox.discard(id);
+      forget(id); // not stored: sending the fixed report makes a new one
     }
+    showMine();
+  }
+
+  // The thanks, with the way to follow the report (the newest one if several went at once;
+  // "Your reports" lists them all).
+  function thank(sentIds) {
+    show(statusBox, text.sent);
+    const sent = new Set(sentIds);
+    const newest = readMine().find((report) => sent.has(report.id));
+    if (!newest || !data.urls.follow) return;
+    const link = el("a", text.follow);
+    link.href = followUrl(newest.id);
+    statusBox.append(" ", link);
   }
 
   window.addEventListener("trygg:outbox-flushed", (event) => {
     const result = event.detail.result;
-    if (result.sent.length) show(statusBox, text.sent);
+    if (result.sent.length) thank(result.sent);
     showRefused(result.rejected);
   });
 
@@ -176,6 +194,115 @@
     .list()
     .then((items) => showRefused(items.filter((i) => i.state === "rejected").map((i) => i.id)))
     .catch(() => {});
+
+  // ---- your reports -----------------------------------------------------------------------
+  // Kept in localStorage, newest first: the UUID (the key to the report's follow-up page), the
+  // day on Sunne's calendar and the category code. Never the text or the contact details. A
+  // report still in the outbox has no page yet and says that it waits.
+  const MINE_KEY = "trygg-citizen-reports";
+  const MINE_MAX = 20;
+  const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+  // A page cached before the list existed may meet this script: it then lists nothing.
+  const mineSection = document.getElementById("my-reports");
+  const mineList = document.getElementById("my-reports-list");
+  const forgetButton = document.getElementById("forget-reports");
+  const listing = Boolean(mineSection && mineList && forgetButton && data.urls.follow);
+
+  function readMine() {
+    try {
+      const stored = JSON.parse(window.localStorage.getItem(MINE_KEY) || "[]");
+      if (!Array.isArray(stored)) return [];
+      return stored
+        .filter((r) => r && UUID_RE.test(r.id) && DAY_RE.test(r.day) && typeof r.category === "string")
+        .slice(0, MINE_MAX);
+    } catch (error) {
+      return []; // storage blocked, or not ours: nothing to list
+    }
+  }
+
+  function writeMine(reports) {
+    try {
+      if (reports.length) window.localStorage.setItem(MINE_KEY, JSON.stringify(reports.slice(0, MINE_MAX)));
+      else window.localStorage.removeItem(MINE_KEY);
+    } catch (error) {
+      // Private mode or full storage: the report is sent all the same, only the list lacks it.
+    }
+  }
+
+  function remember(id, category) {
+    const others = readMine().filter((report) => report.id !== id);
+    writeMine([{ id, day: stockholmDay(new Date()), category }, ...others]);
+  }
+
+  function forget(id) {
+    writeMine(readMine().filter((report) => report.id !== id));
+  }
+
+  // YYYY-MM-DD on Sunne's calendar, the day the follow-up page counts too.
+  function stockholmDay(date) {
+    const format = new Intl.DateTimeFormat("en", {
+      timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit",
+    });
+    const parts = Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  }
+
+  function dayText(day) {
+    const [year, month, date] = day.split("-").map(Number);
+    const locale = document.documentElement.lang === "en" ? "en-GB" : "sv-SE";
+    return new Date(Date.UTC(year, month - 1, date)).toLocaleDateString(locale, {
+      timeZone: "UTC", day: "numeric", month: "long", year: "numeric",
+    });
+  }
+
+  function followUrl(id) {
+    return data.urls.follow.replace("__ID__", encodeURIComponent(id));
+  }
+
+  function mineItem(report, waiting) {
+    const item = document.createElement("li");
+    const category = categories[report.category];
+    const name = `${dayText(report.day)} – ${category ? category.label : text.someReport}`;
+    item.dataset.state = waiting ? "waiting" : "sent";
+    if (waiting) {
+      item.append(el("span", name), " ", el("span", text.waiting, "state-badge"));
+    } else {
+      const link = el("a", name);
+      link.href = followUrl(report.id);
+      item.appendChild(link);
+    }
+    return item;
+  }
+
+  async function showMine() {
+    if (!listing) return;
+    const reports = readMine();
+    const waiting = new Set((await outbox.list().catch(() => [])).map((item) => item.id));
+    mineList.replaceChildren(...reports.map((report) => mineItem(report, waiting.has(report.id))));
+    mineSection.hidden = reports.length === 0;
+  }
+
+  // Come from a follow-up page's "Your reports": the list was hidden when the browser looked
+  // for the #my-reports it was sent to, so go there once it is shown.
+  showMine().then(() => {
+    if (listing && window.location.hash === "#my-reports" && !mineSection.hidden) {
+      mineSection.scrollIntoView();
+    }
+  });
+
+  if (forgetButton) {
+    forgetButton.addEventListener("click", () => {
+      if (!window.confirm(text.forgetConfirm)) return;
+      writeMine([]);
+      showMine();
+    });
+  }
+  // Sent, refused or listed in another tab: the list follows.
+  window.addEventListener("trygg:outbox-change", () => showMine());
+  window.addEventListener("storage", (event) => {
+    if (event.key === MINE_KEY || event.key === null) showMine();
+  });
 
   // ---- published reports ------------------------------------------------------------------
   const publishedMap = WM.create(document.getElementById("published-map"), data.map);

@@ -70,7 +70,9 @@ def test_nothing_of_an_unmoderated_report_appears_on_any_public_page_or_json(
 
     for url, body in _bodies(app.test_client(), urls).items():
         for secret in ("HOSTILE-MARK", CONTACT, hostile_report):
-            assert secret not in body, f"{secret} leaked on {url}"
+            # As in the access matrix, an id the caller put in the URL may come back: the
+            # report's follow-up page sends the language and theme switches back to itself.
+            assert secret in url or secret not in body, f"{secret} leaked on {url}"
 
 
 @pytest.mark.parametrize("persona", ["officer", "staff", "admin", "outsider"])

@@ -51,7 +51,7 @@ MODERATION = ("MODMARK", "CONTACTMARK")
 # while it is open, the residents' pages link it (its title) for everyone.
 SURVEY = "SURVEYMARK"
 CODE_PAGES = frozenset({"walk_participant.join_code", "survey.answer_page", "survey.submit"})
-OPEN_SURVEY_PAGES = frozenset({"citizen.report_page", "citizen.feedback"})
+OPEN_SURVEY_PAGES = frozenset({"citizen.report_page", "citizen.feedback", "citizen.follow_report"})
 MARKERS = (*MARK.values(), *WALK_NAME.values(), "PUBLICMARK", "OWNSPOTMARK", *MODERATION, SURVEY)
 # Markers each role may meet in a response; every other marker is a leak.
 ALLOWED_MARKERS: dict[str, frozenset[str]] = {

@@ -168,3 +168,7 @@ def survey_limit() -> str:
 
 def form_refresh_limit() -> str:
     return setting("CITIZEN_FORM_REFRESH_LIMIT")
+
+
+def follow_limit() -> str:
+    return setting("CITIZEN_FOLLOW_LIMIT")

@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "CITIZEN_FORM_MAX_AGE_SECONDS": 2 * 3600,
     # Fresh tokens for a phone's outbox per address (one per report it sends, plus retries).
     "CITIZEN_FORM_REFRESH_LIMIT": "60 per hour",
+    # Follow-up pages (/report/<uuid>) per address. A household looks at a few reports now and
+    # then; guessing UUIDs is hopeless anyway, but the open map's ids could be walked in bulk.
+    "CITIZEN_FOLLOW_LIMIT": "30 per minute;300 per hour",
     # Reports stored per address and day, and answers per survey, address and day (counted in
     # the database, so they hold across processes and nodes). Several phones may share an
     # address (a household, a school, a mobile operator's NAT): a cap, not a one-per-person rule.

@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
+from werkzeug.wrappers import Response
 
 from webapp.citizen import guard
 from webapp.citizen import labels as citizen_labels
 from webapp.citizen.api import OUTBOX_SCOPE
 from webapp.citizen.public.feedback import feedback_by_area
+from webapp.citizen.public.follow import follow_up
 from webapp.citizen.public.reports import FORM_NAME, public_categories
 from webapp.citizen.settings import setting
 from webapp.citizen.surveys.service import local_days, open_surveys
+from webapp.core.apiwrite import no_store
+from webapp.extensions import limiter
 
 bp = Blueprint("citizen", __name__)
 bp.context_processor(lambda: {"citizen_labels": citizen_labels})
@@ -46,6 +50,19 @@ def feedback() -> str:
     return render_template("citizen/feedback.html", groups=feedback_by_area())
 
 
+@bp.get("/report/<report_id>")
+@limiter.limit(guard.follow_limit)
+def follow_report(report_id: str) -> Response:
+    """What became of a report, for whoever holds its UUID (public/follow.py).
+
+    The address is the key: no cache keeps the page and no search engine lists it. Every
+    answer is 200, an unknown UUID's the same as a pending report's.
+    """
+    response = no_store(render_template("citizen/follow_report.html", follow=follow_up(report_id)))
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def _report_page_data() -> dict[str, Any]:
     """What report.js needs, embedded as JSON (never HTML)."""
     config = current_app.config
@@ -64,6 +81,7 @@ def _report_page_data() -> dict[str, Any]:
             "create": url_for("api.citizen_create_report"),
             "token": url_for("api.citizen_form_token"),
             "published": url_for("api.citizen_reports_geojson"),
+            "follow": url_for("citizen.follow_report", report_id="__ID__"),
         },
         "text_max": int(setting("CITIZEN_TEXT_MAX_LENGTH")),
     }
