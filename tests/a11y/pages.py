@@ -74,6 +74,13 @@ def page_types(w: World) -> list[PageType]:
             "citizen-feedback", "anonymous", "/feedback", field=True, endpoint="citizen.feedback"
         ),
         PageType(
+            "citizen-follow",
+            "anonymous",
+            f"/report/{w.citizen_report}",
+            field=True,
+            endpoint="citizen.follow_report",
+        ),
+        PageType(
             "citizen-moderation", "coordinator", "/citizen/reports/", endpoint="moderation.queue"
         ),
         PageType("surveys", "coordinator", "/citizen/surveys/", endpoint="surveys.index"),
