@@ -8,9 +8,7 @@ import re
 # written (a date, then - or + and four digits) it is refused even with a wrong check digit: a
 # mistyped number still points at a person. A bare run of digits (or one with a space) must also
 # pass the Luhn test, so dates, phone and lamp numbers rarely trip it.
-_PERSONNUMMER = re.compile(
-    r"(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})([-+ ]?)(\d{3})(\d)(?!\d)"
-)
+_PERSONNUMMER = re.compile(r"(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})([-+ ]?)(\d{3})(\d)(?!\d)")
 
 
 def luhn_ok(digits: str) -> bool:
