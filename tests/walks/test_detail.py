@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from tests.walks.helpers import join, make_walk, post_rating, rating
 from webapp.extensions import db
@@ -43,3 +46,15 @@ def test_a_count_by_gender_alone_still_shows_the_counts(app, coordinator, as_use
     page = as_user(coordinator).get(f"/walks/{walk.id}").get_data(as_text=True)
     assert "Inga deltagare ännu." not in page
     assert "Kvinna 4" in page
+
+
+def test_the_pdf_protocol_of_a_walk_nobody_has_taken_part_in_says_so(app, coordinator, as_user):
+    walk = make_walk(app, coordinator.id)
+    client = as_user(coordinator)
+    response = client.get(f"/walks/{walk.id}/protocol.pdf")
+    assert response.mimetype == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Inga deltagare ännu." in text and "Inga betyg ännu." in text
+    assert "0 deltagare" not in text
+    page = client.get(f"/walks/{walk.id}").get_data(as_text=True)
+    assert "Inga platser markerade ännu." in page and "0 platser" not in page

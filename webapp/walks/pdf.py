@@ -122,6 +122,9 @@ def _facts(pdf: FPDF, protocol: Protocol) -> None:
 def _participants(pdf: FPDF, protocol: Protocol) -> None:
     count = protocol.headcount
     _heading(pdf, _("Who took part"))
+    if not count.anyone:  # a walk only planned: a sentence, as on its page, not "0 participants"
+        _line(pdf, _("No participants yet."))
+        return
     summary = ngettext(
         "%(num)s participant: %(joined)s joined by phone, %(counted)s counted by the walk leader.",
         "%(num)s participants: %(joined)s joined by phone, %(counted)s counted by the walk leader.",
@@ -146,6 +149,9 @@ def _stops(pdf: FPDF, protocol: Protocol) -> None:
     if not walk.stops:
         return
     _heading(pdf, _("Ratings per stop (average, 0 = bad, 3 = good)"))
+    if not sum(protocol.stop_ratings[stop.id].count for stop in walk.stops):
+        _line(pdf, _("No ratings yet."))  # a table of dashes read like a walk that went badly
+        return
     rows = [[_("Stop"), *[str(FACTOR[f]) for f in FACTORS], _("Ratings")]]
     for stop in walk.stops:
         ratings = protocol.stop_ratings[stop.id]
