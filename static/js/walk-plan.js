@@ -24,8 +24,14 @@
       else element.removeAttribute("aria-describedby");
     });
   }
-  form.addEventListener("input", (event) => clearFieldError(event.target));
-  form.addEventListener("change", (event) => clearFieldError(event.target));
+  // The end's "must come after the start" is put right by moving either time (or the day).
+  const TIMES = ["day", "start_time", "end_time"];
+  function clearFor(field) {
+    clearFieldError(field);
+    if (field && TIMES.includes(field.name)) clearFieldError(form.elements.end_time);
+  }
+  form.addEventListener("input", (event) => clearFor(event.target));
+  form.addEventListener("change", (event) => clearFor(event.target));
 
   // The route's and the stops' messages stand in the box at the top; "route" or "stops".
   const errorBox = document.getElementById("walk-form-errors");

@@ -25,6 +25,7 @@ def test_a_field_error_goes_when_the_field_is_changed(phone, coordinator):
     expect(page.locator("#day-error")).to_contain_text("bakåt i tiden")
     expect(page.locator("[data-error-for=route]")).to_be_visible()
     expect(name).to_have_attribute("aria-invalid", "true")
+    page.wait_for_load_state("load")  # the page's scripts run (a person reads first)
 
     name.fill("Kvällsvandring i centrum")
     expect(page.locator("#name-error")).to_have_count(0)
@@ -49,3 +50,19 @@ def test_a_field_error_goes_when_the_field_is_changed(phone, coordinator):
         page.wait_for_timeout(350)  # not a double click
     expect(page.locator("[data-error-for=route]")).to_have_count(0)
     expect(page.locator("#walk-form-errors")).to_be_hidden()
+
+
+def test_an_end_before_the_start_is_put_right_by_moving_the_start(phone, coordinator):
+    page = phone.page
+    log_in(page, "coordinator")
+    page.goto("/walks/new")
+    page.fill("#name", "Kvällsvandring i centrum")
+    page.fill("#day", "2031-10-01")
+    page.fill("#start_time", "21:00")
+    page.fill("#end_time", "20:00")
+    page.locator("#walk-form button[type=submit]").click()
+    expect(page.locator("#end_time-error")).to_be_visible()
+    page.wait_for_load_state("load")  # the page's scripts run (a person reads first)
+    page.fill("#start_time", "19:00")  # the end is right now; its field was not touched
+    expect(page.locator("#end_time-error")).to_have_count(0)
+    expect(page.locator("#end_time")).not_to_have_attribute("aria-invalid", "true")
