@@ -12,6 +12,7 @@ from webapp.core.access import Role, readable_list
 from webapp.core.audit.service import record as audit
 from webapp.core.localtime import local_today
 from webapp.extensions import db
+from webapp.measures import history
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import MeasureForm, StatusForm
 from webapp.measures.linked import measures_of, refuse_unconfirmed_move
@@ -21,6 +22,7 @@ from webapp.measures.sources import sources_of
 from webapp.observations import review as review
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
+bp.add_app_template_filter(history.worded, "history_comment")
 VIEW_ROLES = (Role.OFFICER, Role.STAFF, Role.COORDINATOR)
 EDITABLE = ("title", "description", "internal_note", "owner", "owner_detail", "deadline",
             "recheck_on", "priority", "visibility")  # fmt: skip
@@ -75,7 +77,7 @@ def new() -> Response | str | tuple[str, int]:
         setattr(measure, name, getattr(form, name).data)
     if observations:
         measure.lat, measure.lon = observations[0].lat, observations[0].lon
-    measure.change_status("proposed", by=current_user.id, comment=_("Created"))
+    measure.change_status("proposed", by=current_user.id, comment=history.CREATED)
     db.session.add(measure)
     db.session.flush()
     audit("measure.create", measure)
@@ -139,8 +141,7 @@ def edit(measure_id: int) -> Response | tuple[str, int] | str:
             changed.append(name)
             setattr(measure, name, new_value)
     if changed:
-        labels = ", ".join(str(getattr(form, name).label.text) for name in changed)
-        measure.note_change(by=current_user.id, comment=_("Changed: %(fields)s", fields=labels))
+        measure.note_change(by=current_user.id, comment=history.changed(changed))
         audit("measure.update", measure, changed=changed)
         db.session.commit()
         flash(_("Saved."), "success")

@@ -15,6 +15,7 @@ from webapp.core.fieldinput import canonical_uuid
 from webapp.core.forms import require_valid
 from webapp.core.localtime import local_today
 from webapp.extensions import db
+from webapp.measures import history
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import WalkMeasureForm
 from webapp.measures.linked import measures_of, refuse_unconfirmed_move
@@ -123,7 +124,7 @@ def new_measure(walk: SafetyWalk) -> Response | tuple[str, int] | str:
     measure.change_status(
         form.initial_status.data,
         by=current_user.id,
-        comment=_("Decided in the protocol of the walk"),
+        comment=history.WALK_PROTOCOL,
     )
     db.session.add(measure)
     db.session.flush()
