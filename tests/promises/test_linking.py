@@ -101,7 +101,7 @@ def test_a_patrol_logged_before_its_promise_existed_counts_once_the_promise_cove
         },  # fmt: skip
     ).get_data(as_text=True)
     row = report.split("Fotpatrullering i centrum", 1)[1].split("</tr>", 1)[0]
-    assert '<td class="num">1</td>' in row
+    assert '<td class="num" data-label="Times done"><span class="cell">1</span></td>' in row
 
 
 def test_moving_a_promise_s_dates_links_and_unlinks_the_work_of_those_days(
