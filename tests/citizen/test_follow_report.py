@@ -238,7 +238,12 @@ def _comparable(body: str) -> str:
 
 
 def _headers(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    varying = ("Content-Security-Policy", "Content-Length", "Date", "Set-Cookie", "X-RateLimit")
+    # Per request, not per report: the nonce, the clock and the limiter's countdown (Retry-After
+    # reads 59 or 60 depending on when the second turned).
+    varying = (
+        "Content-Security-Policy", "Content-Length", "Date", "Set-Cookie", "X-RateLimit",
+        "Retry-After",
+    )  # fmt: skip
     return {k: v for k, v in response.headers.items() if not k.startswith(varying)}
 
 
