@@ -75,9 +75,8 @@
     return found;
   }
 
-  function localiseMaps(root) {
-    const words = (document.getElementById("map-strings") || {}).dataset;
-    if (!words || !root.querySelectorAll) return;
+  function localiseMaps(root, words) {
+    if (!root.querySelectorAll) return;
     const name = (selector, text) => {
       for (const node of within(root, selector)) {
         node.title = text;
@@ -91,11 +90,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    if (!window.L) return; // a page without a map
-    localiseMaps(document);
+    const words = (document.getElementById("map-strings") || {}).dataset;
+    if (!window.L || !words) return; // a page without a map
+    localiseMaps(document, words);
+    // Looked up once: a map's redraw adds hundreds of nodes.
     new MutationObserver((changes) => {
       for (const change of changes) {
-        for (const node of change.addedNodes) if (node.nodeType === 1) localiseMaps(node);
+        for (const node of change.addedNodes) if (node.nodeType === 1) localiseMaps(node, words);
       }
     }).observe(document.body, { childList: true, subtree: true });
   });

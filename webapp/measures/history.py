@@ -29,12 +29,12 @@ def worded(comment: str) -> str:
         return _("Decided in the protocol of the walk")
     if comment.startswith(_CHANGED):
         names = [name for name in comment.removeprefix(_CHANGED).split(",") if name]
-        return _("Changed: %(fields)s", fields=", ".join(_field_label(name) for name in names))
+        return _("Changed: %(fields)s", fields=", ".join(_field_labels(names)))
     return comment
 
 
-def _field_label(name: str) -> str:
+def _field_labels(names: list[str]) -> list[str]:
     from webapp.measures.forms import MeasureForm  # the form's own labels, in this language
 
-    field = MeasureForm(meta={"csrf": False})._fields.get(name)
-    return str(field.label.text) if field is not None else name
+    fields = MeasureForm(meta={"csrf": False})._fields  # one form for all the names
+    return [str(fields[name].label.text) if name in fields else name for name in names]
