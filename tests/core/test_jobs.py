@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -149,7 +150,9 @@ def test_calendar_keys_name_the_period() -> None:
 def test_a_daily_job_is_made_once_a_day_after_its_time(app: Flask, kinds) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         jobs.register_schedule("t.daily", daily_at=(3, 15), handler=kinds_handler(kinds))
-        local = datetime.now().astimezone().replace(hour=3, minute=14, second=0, microsecond=0)
+        local = datetime.now(ZoneInfo("Europe/Stockholm")).replace(
+            hour=3, minute=14, second=0, microsecond=0
+        )
         schedule = jobs.SCHEDULES["t.daily"]
         assert jobs.period_key(schedule, local) is None
         assert jobs.period_key(schedule, local + timedelta(minutes=1)) == (

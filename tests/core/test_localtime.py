@@ -38,7 +38,8 @@ def test_no_code_asks_the_servers_own_clock_zone_for_today():
         for path in Path("webapp").rglob("*.py")
         if path.name != "localtime.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if re.search(r"\bdate\.today\(\)", line)
+        # date.today(), datetime.now() and .astimezone() with no zone read the server's zone
+        if re.search(r"\bdate\.today\(\)|datetime\.now\(\)|\.astimezone\(\)", line)
     ]
     assert offenders == []
 
@@ -85,3 +86,14 @@ def test_a_deadline_is_judged_against_the_swedish_day_not_the_servers(
         measure = db.session.execute(db.select(Measure)).scalar_one()
         assert measure.deadline == swedish_today
         assert not measure.is_overdue(local_today())
+
+
+def test_a_daily_job_runs_at_sunnes_hour_on_sunnes_day(app, server_zone_off_by_a_day):
+    from webapp.core import jobs
+
+    with app.app_context():
+        schedule = jobs.Schedule("t.daily", None, (3, 15), None)
+        sunne = datetime.now(STOCKHOLM).replace(hour=3, minute=14, second=0, microsecond=0)
+        assert jobs.period_key(schedule, sunne.astimezone(UTC)) is None
+        later = (sunne + timedelta(minutes=1)).astimezone(UTC)
+        assert jobs.period_key(schedule, later) == f"t.daily:{sunne:%Y-%m-%d}"

@@ -13,15 +13,19 @@ from datetime import date
 import pytest
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.datastructures import MultiDict
 
 from tests.reports.conftest import NOW, OCTOBER, Dataset
 from tests.reports.helpers import add_measure, local
 from tests.reports.test_pages import COUNCIL, normalise
 from tests.reports.test_pdf import pdf_text
+from tests.reports.test_pdf_job import background_form
+from webapp.core import jobs
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.promises.models import Promise
+from webapp.reports import pdf_jobs
 from webapp.reports.pdf import render_council_pdf
 from webapp.reports.period import Period
 from webapp.reports.service import CouncilReport, build_council_report
@@ -210,3 +214,23 @@ def test_the_pdf_lists_each_walks_measures(app: Flask, as_user, walked: Dataset)
     assert "FÖRSENAD" in text
     assert "Ingen åtgärd beslutades på den här vandringen." in text
     assert "Från en planerad vandring" not in text
+
+
+def test_the_background_pdf_counts_the_police_measures_it_names(
+    app: Flask, as_user, walked: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(app.config, "REPORT_PDF_JOB_DAYS", 7)  # October is then a long period
+    client = as_user(walked.coordinator)
+    html = client.get(COUNCIL).get_data(as_text=True)
+    response = client.post("/reports/council.pdf/job", data=MultiDict(background_form(html)))
+    location = response.headers["Location"]
+    with app.app_context():
+        assert jobs.execute(pdf_jobs.job_key(location.rsplit("/", 1)[1])) == "done"
+    download = client.get(f"{location}/download")
+    assert "Polisens egen åtgärd" in pdf_text(download.data)
+    with app.app_context():
+        entry = db.session.execute(
+            db.select(AuditEntry).filter_by(action="export.download")
+        ).scalar_one()
+    assert entry.detail["kind"] == "council_report"
+    assert entry.detail["police_walk_measures"] == 1

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.dbtypes import HistoryEntry, UTCDateTime, new_uuid, utcnow
+from webapp.core.localtime import SUNNE_ZONE
 from webapp.extensions import db
 from webapp.observations.links import register_link, uuid_key
 
 if TYPE_CHECKING:
     from webapp.promises.models import Promise
 
-LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+LOCAL_ZONE = SUNNE_ZONE
 ORGANISATIONS = ("police", "municipality", "joint")
 KINDS = ("patrol", "business_visit", "andt", "meeting", "safety_walk", "other")
 

@@ -71,6 +71,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.core.dbtypes import UTCDateTime, utcnow
+from webapp.core.localtime import local_zone
 from webapp.extensions import db
 
 log = logging.getLogger("trygg.jobs")
@@ -159,7 +160,9 @@ def period_key(schedule: Schedule, now: datetime) -> str | None:
     if isinstance(at, str):
         at = current_app.config[at]
     hour, minute = at  # type: ignore[misc]
-    local = now.astimezone()  # the server's TZ (Europe/Stockholm in production)
+    # Sunne's clock, not the server's: on a UTC server "03:00" would otherwise be 04:00 or 05:00
+    # in Sunne, and the day's key would change at the wrong midnight.
+    local = now.astimezone(local_zone())
     if (local.hour, local.minute) < (int(hour), int(minute)):
         return None
     return f"{schedule.kind}:{local:%Y-%m-%d}"

@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 
 DEFAULT_ZONE = "Europe/Stockholm"
+# For code that runs without the app's config (models, demo data, SQL week numbers): weeks and
+# days are Swedish whatever the server's zone. Everything else asks local_zone().
+SUNNE_ZONE = ZoneInfo(DEFAULT_ZONE)
 
 
 @lru_cache(maxsize=8)

@@ -14,11 +14,13 @@ import math
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from webapp.core.localtime import DEFAULT_ZONE
+
 FINE_ZOOM = 24  # 2^24 units around the world: fits a 32-bit INTEGER on both databases
 TILE_PX = 256
 CELL_PX = 64  # one cluster cell = 64 x 64 screen px, 4 x 4 cells per tile
 MAX_LAT = 85.05112878  # web mercator's edge
-WEEK_ZONE = "Europe/Stockholm"  # weeks are Swedish weeks, whatever the server's zone
+WEEK_ZONE = DEFAULT_ZONE  # weeks are Swedish weeks, whatever the server's zone
 WEEK_EPOCH = date(1970, 1, 5)  # a Monday: week 0 starts then, local time
 
 

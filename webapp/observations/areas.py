@@ -46,6 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from webapp.core.dbtypes import UTCDateTime
+from webapp.core.localtime import DEFAULT_ZONE
 from webapp.extensions import db
 from webapp.geo import point_in_geometry
 from webapp.geo.areas import Area
@@ -53,7 +54,7 @@ from webapp.observations.models import Observation
 
 # Monday 1970-01-05: week 0. A week is a local (Europe/Stockholm) Monday-to-Sunday week.
 EPOCH_MONDAY = date(1970, 1, 5)
-TIMEZONE = "Europe/Stockholm"
+TIMEZONE = DEFAULT_ZONE
 
 observation_areas = db.Table(
     "observation_areas",

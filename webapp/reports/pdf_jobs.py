@@ -35,6 +35,7 @@ from webapp.promises.models import Promise
 from webapp.reports.pdf import render_council_pdf
 from webapp.reports.period import Period
 from webapp.reports.service import build_council_report
+from webapp.reports.walk_measures import police_measures
 
 KIND = "reports.pdf"
 RETRY_SCHEDULE = (30, 120, 600)
@@ -128,6 +129,9 @@ def render_pdf_job(job: BackgroundJob) -> None:
         with force_locale(payload.get("locale") or "sv"):
             report = build_council_report(period, load_promises(payload["promises"]), user)
             data = render_council_pdf(report, user)
+    # Kept for the download's audit entry, like the direct PDF's: how many police records the
+    # file names one by one.
+    job.payload = {**payload, "police_walk_measures": police_measures(report.walk_measures)}
     store().put(blob_key(token), data)  # same key on a re-run: overwritten, never doubled
 
 

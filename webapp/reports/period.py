@@ -10,18 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from webapp.core.fieldinput import from_iso
-from webapp.core.localtime import local_today
+from webapp.core.localtime import SUNNE_ZONE, local_today
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
-LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+LOCAL_ZONE = SUNNE_ZONE
 # A council report covers a year or two; longer periods are more likely a typo than a wish.
 MAX_DAYS = 3 * 366
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -103,8 +102,14 @@ class PeriodError(ValueError):
 
 
 def default_period(today: date | None = None) -> Period:
-    """The current calendar year up to today: what the council usually asks about."""
+    """The current calendar year up to today: what the council usually asks about.
+
+    In January it is the whole year before: a few days of a new year say nothing yet, and
+    January is when the council follows up the year that ended.
+    """
     today = today or local_today()
+    if today.month == 1:
+        return Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
     return Period(today.replace(month=1, day=1), today)
 
 

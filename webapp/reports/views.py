@@ -199,7 +199,14 @@ def pdf_job_download(token: str) -> Response | tuple[str, int]:
     if data is None:  # the file is gone: asking again makes it anew
         return _pdf_gone()
     filename = f"radsrapport-{period.first}--{period.last}.pdf"
-    return _pdf(data, filename, "council_report", period, promises=promises)
+    return _pdf(
+        data,
+        filename,
+        "council_report",
+        period,
+        promises=promises,
+        police_walk_measures=job.payload.get("police_walk_measures"),
+    )
 
 
 def _pdf_gone() -> tuple[str, int]:

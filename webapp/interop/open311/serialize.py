@@ -21,10 +21,12 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from webapp.core.localtime import SUNNE_ZONE
+
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MIME = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 FORMATS = ("json", "xml")
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+STOCKHOLM = SUNNE_ZONE
 
 # ---------------------------------------------------------------------------------------------
 # Documents (what the views hand to render()).
