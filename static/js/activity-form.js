@@ -73,6 +73,13 @@
       if (lat !== null && lon !== null) place(lat, lon, true);
     }
 
+    form.addEventListener("trygg:position-restored", () => {
+      const lat = number(latInput);
+      const lon = number(lonInput);
+      if (lat !== null && lon !== null) place(lat, lon, true);
+      statusEl.textContent = manualInput.value === "1" ? text.textManual : "";
+    });
+
     [latInput, lonInput].forEach((input) =>
       input.addEventListener("change", () => {
         const lat = number(latInput);
@@ -236,6 +243,53 @@
 
   const submit = form.querySelector("button[type=submit]");
 
+  // ---- fixing a refused entry ("Fix in its form" in My records) ------------------------------
+  // /activities/new/<type>?fix=<id>: the entry the server refused is put back into its form,
+  // with the server's reasons at the fields; sending it again replaces it in the outbox (same
+  // id: the server stored nothing under it). Also offline: the form is stored on the phone.
+  let fixing = null;
+
+  function getPath(source, path) {
+    return path.split(".").reduce((node, part) => (node == null ? undefined : node[part]), source);
+  }
+
+  function fillForm(payload) {
+    for (const element of form.elements) {
+      const name = element.name;
+      if (!name || name === "csrf_token" || name === "id") continue;
+      const value = getPath(payload, name);
+      if (element.type === "checkbox" || element.type === "radio") {
+        const chosen = Array.isArray(value) ? value.map(String) : value == null ? [] : [String(value)];
+        element.checked = chosen.includes(element.value);
+      } else if (name === "manual_position") {
+        element.value = value ? "1" : "";
+      } else if (value == null) {
+        element.value = "";
+      } else if (element.type === "datetime-local") {
+        const date = new Date(value);
+        element.value = Number.isNaN(date.getTime()) ? String(value) : localInput(date);
+      } else {
+        element.value = String(value);
+      }
+    }
+    // The map's marker follows the restored position (not a "change": that marks it manual).
+    form.dispatchEvent(new CustomEvent("trygg:position-restored"));
+  }
+
+  async function restoreRefused(id) {
+    const item = await outbox.get(id).catch(() => null);
+    const here = item && item.form_url === window.location.pathname;
+    if (!here || item.state !== "rejected" || item.error_code !== "validation") return;
+    fixing = item;
+    fillForm(item.payload);
+    form.elements.id.value = item.id;
+    setState("rejected", item.last_error || text.textMissing);
+    showErrors(item.fields, { perInput: true });
+  }
+
+  const fixId = new URLSearchParams(window.location.search).get("fix");
+  if (fixId) restoreRefused(fixId);
+
   // How the entry reads in "My records" while it waits: its kind and, where the form has one,
   // what tells two apart (the business visited, the place), not only "Företagsbesök" twice.
   function entryLabel(payload) {
@@ -338,6 +392,7 @@
       url: text.apiUrl,
       label: entryLabel(payload),
       fieldLabels: fieldLabels(),
+      formUrl: window.location.pathname,
     });
     if (!kept) {
       busy = false;
@@ -367,9 +422,12 @@
       setState("rejected", item.last_error);
       showErrors(item.fields, { perInput: true });
       form.elements.id.value = outbox.uuid4();
+      fixing = null; // the refused entry was discarded: what is in the form is all there is
       return;
     }
     // Waiting for a connection: the entry is safe on the phone; the form is free for the next.
+    if (fixing) window.history.replaceState(null, "", window.location.pathname);
+    fixing = null;
     form.reset();
     form.elements.id.value = outbox.uuid4();
     setState("queued", text.textQueued);

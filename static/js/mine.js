@@ -71,9 +71,13 @@
     if (item.state === "rejected") {
       if (item.obs_sent) return text.reasonPhoto;
       if (item.error_code === "conflict") return text.reasonConflict;
-      // Only an observation can be fixed here; another entry is recorded again in its form.
+      // Only an observation can be fixed here; another entry is fixed in its own form.
       const isObservation = !item.kind || item.kind === "observation";
-      const advice = isObservation ? text.reasonValidation : text.reasonValidationElsewhere;
+      const advice = isObservation
+        ? text.reasonValidation
+        : item.form_url
+          ? text.reasonValidationForm
+          : text.reasonValidationElsewhere;
       return item.last_error ? `${item.last_error} ${advice}` : advice;
     }
     if (item.error_code === "network") return text.reasonNetwork;
@@ -121,6 +125,15 @@
     const canEdit = isObservation && item.state === "rejected" && !item.obs_sent;
     const editButton = node.querySelector("[data-action=edit]");
     editButton.hidden = !canEdit;
+    // Another kind opens in its own form, filled in with what was kept and the server's reasons
+    // (activity-form.js), also offline: the forms are stored on the phone.
+    const formLink = node.querySelector("[data-action=open-form]");
+    if (!isObservation && item.state === "rejected" && item.error_code === "validation" && item.form_url) {
+      const url = new URL(item.form_url, window.location.href);
+      url.searchParams.set("fix", item.id);
+      formLink.href = url.pathname + url.search;
+      formLink.hidden = false;
+    }
     node.querySelector("[data-action=discard]").disabled = item.state === "sending";
 
     const form = node.querySelector(".record-edit");

@@ -157,7 +157,7 @@
   // Background Sync only if the entry is left waiting; asked for here, the worker's wake-up
   // started a second, full flush beside that send.
   async function add(
-    { id, payload, photos, kind, url, method, label, after, photoUrl, tokenUrl, fieldLabels },
+    { id, payload, photos, kind, url, method, label, after, photoUrl, tokenUrl, fieldLabels, formUrl },
     { backgroundSync = true } = {}
   ) {
     const item = {
@@ -170,6 +170,7 @@
       method: method || "POST",
       label: label || "",
       field_labels: fieldLabels || null, // the form's names of its fields, for a refusal
+      form_url: formUrl || null, // where a refused entry is fixed (its form, filled in again)
       after: after || null,
       photos: (photos || []).map((p) => ({ id: p.id, blob: p.blob, sent: false })),
       ...cleanSlate(),

@@ -233,3 +233,48 @@ def test_leaving_while_it_is_sent_loses_nothing(phone, app, officer, weak_signal
     (item,) = outbox_items(page)
     assert item["state"] == "rejected" and set(item["fields"]) >= {"lat", "lon", "ended_at"}
     assert activities(app) == []
+
+
+def test_a_refused_entry_opens_again_in_its_form_and_is_sent_from_there(
+    phone, app, officer, weak_signal
+):
+    """Refused after the officer left the form: "Rätta i formuläret" in "My records" puts the
+    entry back into its form with the reasons at the fields, so nothing is typed twice."""
+    page = open_andt_form(phone)
+    weak_signal.delay = lambda method, path: 2.0 if method == "POST" else WEAK_SIGNAL_S
+    fill_andt(page, start=yesterday_at(10), end=yesterday_at(9), lat="91", lon="abc")
+    page.fill("#f-details-actions", "Samtal om snus vid skateparken")
+    page.locator("#activity-form button[type=submit]").tap()
+    expect(page.locator("[data-save-status]")).to_contain_text("Skickar")
+    page.goto("/field/mine")
+    record = page.locator("#outbox-list .record")
+    expect(record).to_have_attribute("data-state", "rejected", timeout=10_000)
+    expect(record).to_contain_text("Rätta i formuläret")
+    (refused,) = outbox_items(page)
+    page.screenshot(path=str(SHOTS / "mine-refused-activity-360.png"), full_page=True)
+    weak_signal.delay = lambda method, path: WEAK_SIGNAL_S
+
+    record.get_by_role("link", name="Rätta i formuläret").tap()
+    expect(page).to_have_url(re.compile(r"/activities/new/andt\?fix="))
+    # Everything typed is back, with the server's reasons at the fields.
+    expect(page.locator("#f-place")).to_have_value("Skateparken")
+    expect(page.locator("#f-details-actions")).to_have_value("Samtal om snus vid skateparken")
+    expect(page.locator("#f-started_at")).to_have_value(yesterday_at(10))
+    expect(page.locator("#f-details-reached-age_15_17")).to_have_value("6")
+    expect(page.locator("input[name='details.intervention'][value=samtal]")).to_be_checked()
+    expect(page.locator("input[name='details.substances'][value=tobak]")).to_be_checked()
+    expect(page.locator("#f-lon-input")).to_have_value("abc")
+    expect(page.locator("#f-lat-client-error")).to_be_visible()
+    expect(page.locator("[data-form-alert]")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "activity-fix-in-form-360.png"), full_page=True)
+
+    page.fill("#f-ended_at", yesterday_at(11))
+    page.fill("#f-lat-input", "59.8366")
+    page.fill("#f-lon-input", "13.1440")
+    page.locator("#activity-form button[type=submit]").tap()
+    expect(page).to_have_url(re.compile(r"/activities/[0-9a-f-]{36}$"), timeout=5_000)
+    expect(page.get_by_text("Sparat.")).to_be_visible()
+    (row,) = activities(app)
+    assert row.id == refused["id"]  # the same entry, not a second one
+    assert row.place == "Skateparken" and row.details["actions"].startswith("Samtal om snus")
+    assert outbox_items(page) == []
