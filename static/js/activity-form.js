@@ -430,6 +430,19 @@
     fixing = null;
     form.reset();
     form.elements.id.value = outbox.uuid4();
+    queuedId = payload.id;
     setState("queued", text.textQueued);
+  });
+
+  // The entry that waited is sent later (the signal came back while the page is open): "Saved
+  // on this phone" would stay on screen as if it still waited.
+  let queuedId = null;
+  window.addEventListener("trygg:outbox-flushed", (event) => {
+    const { sent, rejected } = event.detail.result;
+    if (!queuedId || !["queued", "slow"].includes(form.dataset.state)) return;
+    if (sent.includes(queuedId)) setState("sent", text.textSentLater);
+    else if (rejected.includes(queuedId)) setState("rejected", text.textRejectedLater);
+    else return;
+    queuedId = null;
   });
 })();

@@ -124,7 +124,9 @@
   // ---- personal identity numbers ----------------------------------------------------------------
   // The same rule as webapp/core/privacy.py, so a form refuses a personnummer on the phone, offline,
   // instead of queueing an entry the server will refuse hours later. The server still checks.
-  const PERSONNUMMER = /(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})([-+ ]?)(\d{3})(\d)(?!\d)/g;
+  // A hyphen may be an en dash or a minus sign (a phone's keyboard), and may split the date too.
+  const PERSONNUMMER = /(?<!\d)(?:19|20)?(\d{2})-?(\d{2})-?(\d{2})([-+ \u2013\u2212]?)(\d{3})(\d)(?!\d)/g;
+  const WRITTEN_AS_ONE = ["-", "+", "\u2013", "\u2212"];
 
   function luhnOk(digits) {
     let total = 0;
@@ -141,7 +143,7 @@
       const day = Number(dd) > 60 ? Number(dd) - 60 : Number(dd); // samordningsnummer
       if (!(Number(mm) >= 1 && Number(mm) <= 12 && day >= 1 && day <= 31)) continue;
       // Written like a personnummer (date, - or +, four digits): refused even if mistyped.
-      if (separator === "-" || separator === "+" || luhnOk(yy + mm + dd + serial + check)) return true;
+      if (WRITTEN_AS_ONE.includes(separator) || luhnOk(yy + mm + dd + serial + check)) return true;
     }
     return false;
   }

@@ -106,12 +106,34 @@
     radio.addEventListener("change", () => show(categoryError, ""))
   );
 
+  // A personnummer in the text is said at the text, before anything is kept (offline too): the
+  // server refuses it anyway, and its answer came back in a box under the form. Same rule (app.js).
+  const textInput = document.getElementById("report-text");
+  const textError = document.getElementById("report-text-error");
+  function personnummerInText() {
+    const privacy = window.TryggPrivacy;
+    const found = Boolean(privacy && privacy.containsPersonalIdentityNumber(textInput.value));
+    show(textError, found ? text.personnummer : "");
+    if (found) textInput.setAttribute("aria-invalid", "true");
+    else textInput.removeAttribute("aria-invalid");
+    return found;
+  }
+  textInput.addEventListener("input", () => {
+    if (!textError.hidden) personnummerInText();
+  });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     show(errorBox, "");
     const category = form.querySelector("input[name=category]:checked");
     const feeling = form.querySelector("input[name=feeling]:checked");
     if (!place || !category) return showMissing(!place, !category);
+    if (personnummerInText()) {
+      show(statusBox, "");
+      textInput.scrollIntoView({ block: "center", behavior: "smooth" });
+      textInput.focus({ preventScroll: true });
+      return;
+    }
     const id = outbox.uuid4();
     // A refusal is said in this form (showRefused), not by the officers' "open My records".
     window.TryggOwnRejections = window.TryggOwnRejections || new Set();

@@ -208,11 +208,31 @@
     radio.addEventListener("change", () => showCategoryError(""))
   );
 
-  // Refused by the server: an error with the server's reason, not a status line.
+  // A personnummer in the note is refused here, before the entry is kept (offline too), at the
+  // note with everything typed kept: queued, it came back refused from the server later, with the
+  // form already emptied for the next entry. The same rule as the server (app.js).
+  const noteInput = document.getElementById("obs-note");
+  const noteError = document.getElementById("obs-note-error");
+  function showNoteError(text) {
+    noteError.textContent = text;
+    noteError.hidden = !text;
+    if (text) noteInput.setAttribute("aria-invalid", "true");
+    else noteInput.removeAttribute("aria-invalid");
+    if (!text) return;
+    more.open = true;
+    noteInput.scrollIntoView({ block: "center", behavior: "smooth" });
+    noteInput.focus({ preventScroll: true });
+  }
+  noteInput.addEventListener("input", () => {
+    if (!noteError.hidden) showNoteError("");
+  });
+
+  // Refused by the server: the reasons in the error box, and a short word in the save bar, which
+  // is always on screen (the box is under the form, below a phone's screen).
   async function showRefused(id) {
     const item = await outbox.get(id).catch(() => null);
     const reasons = item ? outbox.reasons(item) : [];
-    setStatus("rejected", "");
+    setStatus("rejected", msg.msgRejectedShort);
     showError([msg.msgRejected, ...reasons].join(" "));
   }
 
@@ -232,6 +252,14 @@
     }
     return document.body.dataset.openPatrolId || null;
   }
+
+  // Say which patrol the entries belong to, with the way back to it (its page records the route).
+  function showPatrolContext() {
+    const params = new URLSearchParams(window.location.search);
+    const patrol = params.get("walk_id") ? null : params.get("activity_id") || openPatrolId();
+    document.getElementById("patrol-context").hidden = !patrol;
+  }
+  showPatrolContext();
 
   function linkParams(payload) {
     // A form opened from a patrol or a safety walk carries its id in the address; otherwise an
@@ -297,6 +325,15 @@
     renderPosition();
   }
 
+  // The entry saved offline is sent later, by a flush of its own (the signal came back): the
+  // save bar said "will be sent" until the next entry.
+  window.addEventListener("trygg:outbox-flushed", (event) => {
+    const { sent, rejected } = event.detail.result;
+    if (!lastSaved || saveStatus.dataset.state !== "queued") return;
+    if (sent.includes(lastSaved)) setStatus("sent", msg.msgSent);
+    else if (rejected.includes(lastSaved)) showRefused(lastSaved);
+  });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (busy) return;
@@ -304,6 +341,11 @@
     const category = (form.querySelector("input[name=category]:checked") || {}).value;
     if (!category) {
       showCategoryError(msg.msgNoCategory);
+      return;
+    }
+    const privacy = window.TryggPrivacy;
+    if (privacy && privacy.containsPersonalIdentityNumber(noteInput.value)) {
+      showNoteError(msg.msgPersonnummer);
       return;
     }
     const position = manual || gps;

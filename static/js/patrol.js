@@ -243,7 +243,23 @@
     });
   }
 
+  // Asked before it is done: one tap that missed "New observation" ended the patrol.
+  const stopButton = document.getElementById("patrol-stop");
+  const stopConfirm = document.getElementById("patrol-stop-confirm");
+  function askToStop(open) {
+    stopConfirm.hidden = !open;
+    stopButton.hidden = open;
+    (open ? document.getElementById("patrol-stop-confirmed") : stopButton).focus();
+  }
+  document.getElementById("patrol-stop-cancel").addEventListener("click", () => askToStop(false));
+
   stopForm.addEventListener("submit", async (event) => {
+    if (event.submitter === stopButton) {
+      event.preventDefault();
+      askToStop(true);
+      return;
+    }
+    askToStop(false);
     const state = load();
     if (!outbox || !outbox.enabled || !state) return; // plain form post (server-known patrol)
     event.preventDefault();

@@ -100,7 +100,14 @@ def test_patrol_started_and_stopped_offline_with_a_route_syncs(phone, app, offic
     # A reload offline keeps the running patrol (the page comes from the worker's cache).
     page.reload()
     expect(page.locator("#patrol-running")).to_be_visible()
-    page.locator("#patrol-stop-form button[type=submit]").tap()
+    # "Avsluta patrull" asks first; "Fortsätt patrullera" changes nothing.
+    page.get_by_role("button", name="Avsluta patrull").tap()
+    page.get_by_role("button", name="Fortsätt patrullera").tap()
+    expect(page.get_by_role("button", name="Avsluta patrull")).to_be_focused()
+    expect(page.locator("#patrol-running")).to_be_visible()
+    assert [item["id"] for item in outbox_items(page)] == [patrol_id]
+    page.get_by_role("button", name="Avsluta patrull").tap()
+    page.get_by_role("button", name="Ja, avsluta patrullen").tap()
     expect(page.locator("#patrol-app")).to_have_attribute("data-state", "queued")
     expect(page.locator("#patrol-start-form")).to_be_visible()
     expect(indicator).to_be_hidden()
@@ -125,7 +132,8 @@ def test_patrol_online_ends_on_its_map(phone, app, officer):
     for lat, lon in WALK[1:]:
         phone.context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 8})
         page.wait_for_timeout(300)
-    page.locator("#patrol-stop-form button[type=submit]").tap()
+    page.get_by_role("button", name="Avsluta patrull").tap()
+    page.get_by_role("button", name="Ja, avsluta patrullen").tap()
     expect(page).to_have_url(re.compile(r"/patrols/[0-9a-f-]{36}$"))
     # The route is drawn (an SVG path in Leaflet's overlay pane); tiles are never fetched.
     expect(page.locator("#patrol-map .leaflet-overlay-pane path").first).to_be_visible()

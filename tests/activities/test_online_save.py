@@ -278,3 +278,19 @@ def test_a_refused_entry_opens_again_in_its_form_and_is_sent_from_there(
     assert row.id == refused["id"]  # the same entry, not a second one
     assert row.place == "Skateparken" and row.details["actions"].startswith("Samtal om snus")
     assert outbox_items(page) == []
+
+
+def test_an_entry_saved_offline_says_so_when_it_has_been_sent(phone, app, officer):
+    """Back online with the form still open: "Saved on this phone" must not stay on screen as if
+    the entry still waited."""
+    page = open_andt_form(phone)
+    phone.go_offline()
+    fill_andt(page, start=yesterday_at(10), end=yesterday_at(11), lat="59.8366", lon="13.1440")
+    page.locator("#activity-form button[type=submit]").tap()
+    status = page.locator("[data-save-status]")
+    expect(status).to_contain_text(QUEUED)
+    phone.go_online()
+    expect(status).to_have_text(
+        "Registreringen som sparades i telefonen har skickats.", timeout=20_000
+    )
+    assert len(activities(app)) == 1

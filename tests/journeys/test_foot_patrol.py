@@ -49,6 +49,7 @@ def test_a_foot_patrol_with_observations_reaches_the_coordinators_map(people, de
     # An observation with a photo, online.
     page.get_by_role("link", name="Ny iakttagelse under patrullen").click()
     expect(page.locator("#gps-status")).to_have_attribute("data-state", "fix")
+    expect(page.get_by_text("Registreras på den pågående patrullen.")).to_be_visible()
     choose_category(page, "Belysning")
     page.get_by_text("Mer (anteckning, bedömning, foto)").click()
     page.get_by_label("Anteckning").fill("Trasig gatlampa vid busshållplatsen")
@@ -78,11 +79,13 @@ def test_a_foot_patrol_with_observations_reaches_the_coordinators_map(people, de
     expect(page.locator("#net-status [data-outbox-count]")).to_have_text("1")
 
     # Back on the patrol page (stored on the phone), online again, and the patrol ends.
-    open_menu_link(page, "Patrull")
+    page.get_by_role("link", name="Tillbaka till patrullen").click()
     expect(page.locator("#patrol-running")).to_be_visible()
     officer.go_online()
     expect(page.locator("#net-status .outbox-count")).to_be_hidden(timeout=30_000)
     page.get_by_role("button", name="Avsluta patrull").click()
+    expect(page.get_by_text("Avsluta patrullen nu?")).to_be_visible()  # one slip must not end it
+    page.get_by_role("button", name="Ja, avsluta patrullen").click()
     expect(page).to_have_url(re.compile(r"/patrols/[0-9a-f-]{36}$"))
     expect(page.locator(".flash-success")).to_have_text("Patrullen har avslutats.")
     officer.shot("01-patrol-stopped-phone")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 
-# YYMMDD-NNNN, YYYYMMDD-NNNN, with -, + or nothing between. Written the way a personnummer is
-# written (a date, then - or + and four digits) it is refused even with a wrong check digit: a
-# mistyped number still points at a person. A bare run of digits (or one with a space) must also
-# pass the Luhn test, so dates, phone and lamp numbers rarely trip it.
-_PERSONNUMMER = re.compile(r"(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})([-+ ]?)(\d{3})(\d)(?!\d)")
+# YYMMDD-NNNN, YYYYMMDD-NNNN, with -, + or nothing between; the date's parts may be split by
+# hyphens too (10-05-12-1234). A phone's keyboard may turn the hyphen into an en dash or a minus
+# sign: they count as hyphens. Written the way a personnummer is written (a date, then a hyphen
+# or + and four digits) it is refused even with a wrong check digit: a mistyped number still
+# points at a person. A bare run of digits (or one with a space) must also pass the Luhn test, so
+# dates, phone and lamp numbers rarely trip it.
+_PERSONNUMMER = re.compile(
+    r"(?<!\d)(?:19|20)?(\d{2})-?(\d{2})-?(\d{2})([-+ \u2013\u2212]?)(\d{3})(\d)(?!\d)"
+)
+_WRITTEN_AS_ONE = ("-", "+", "\u2013", "\u2212")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -26,6 +31,6 @@ def contains_personal_identity_number(text: str) -> bool:
         day = int(dd) - 60 if int(dd) > 60 else int(dd)  # samordningsnummer add 60 to the day
         if not (1 <= int(mm) <= 12 and 1 <= day <= 31):
             continue
-        if separator in ("-", "+") or luhn_ok(yy + mm + dd + serial + check):
+        if separator in _WRITTEN_AS_ONE or luhn_ok(yy + mm + dd + serial + check):
             return True
     return False

@@ -109,6 +109,31 @@ def test_a_missing_place_or_category_is_said_at_the_map_and_the_categories(phone
     assert outbox_items(page) == []
 
 
+def test_a_personnummer_in_the_text_is_said_at_the_text_and_nothing_is_kept(phone, app):
+    """On the phone, offline too: before, the server's refusal came back in a box under the
+    form. Everything the resident chose and typed stays."""
+    page = phone.page
+    page.goto("/report")
+    wait_for_outbox(page)
+    phone.go_offline()
+    _fill_report(page, "Killen 100512-1234 brukar stå här")
+
+    text = page.locator("#report-text")
+    expect(page.locator("#report-text-error")).to_contain_text("personnummer")
+    expect(text).to_be_focused()
+    expect(text).to_be_in_viewport()
+    expect(text).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("input[name=category][value='belysning']")).to_be_checked()
+    expect(page.locator("#place-status")).to_have_attribute("data-state", "manual")
+    assert outbox_items(page) == []
+
+    text.fill("Ungdomar brukar stå här på kvällen")
+    expect(page.locator("#report-text-error")).to_be_hidden()
+    page.locator("#report-save").tap()
+    wait_for_outbox_count(page, 1)
+    assert _rows(app) == []
+
+
 def test_the_report_page_works_offline_after_any_page_of_the_app_was_opened(phone, app):
     """The worker stores /report when it installs: no earlier visit to /report is needed."""
     page = phone.page
