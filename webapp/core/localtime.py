@@ -8,7 +8,7 @@ yesterday would be accepted as a new deadline. Everything asks this module inste
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -34,3 +34,8 @@ def local_zone() -> ZoneInfo:
 def local_today(now: datetime | None = None) -> date:
     """The local calendar day at `now` (default: this moment)."""
     return (now or datetime.now(UTC)).astimezone(local_zone()).date()
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """The UTC moment Sunne's day `day` begins (zoneinfo resolves the DST gap and fold)."""
+    return datetime.combine(day, time(0), tzinfo=SUNNE_ZONE).astimezone(UTC)

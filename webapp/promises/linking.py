@@ -11,17 +11,14 @@ activity pages and the promise list all read the same links. Hand-picked links s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, insert, literal, select
 
-from webapp.activities.models import LOCAL_ZONE, Activity, ActivityType
+from webapp.activities.models import Activity, ActivityType
+from webapp.core.localtime import local_midnight_utc
 from webapp.extensions import db
 from webapp.promises.models import Promise, activity_promises
-
-
-def local_midnight_utc(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
 
 
 def relink_activities(type_ids: Iterable[int]) -> int:

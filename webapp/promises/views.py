@@ -17,6 +17,7 @@ from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
 from webapp.extensions import db
 from webapp.promises.forms import ORGANISATION_LABELS, ActivityTypeForm, PromiseForm, slugify
+from webapp.promises.held import held_counts
 from webapp.promises.linking import relink_activities
 from webapp.promises.models import Promise, activity_promises
 
@@ -38,6 +39,7 @@ def index() -> str:
         promises=promises,
         types=types,
         counts=activity_counts(),
+        held=held_counts(promises, current_user),
         organisations=ORGANISATION_LABELS,
     )
 

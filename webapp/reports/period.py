@@ -8,14 +8,14 @@ Months are local months, bucketed by their UTC bounds so the database needs no t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from webapp.core.fieldinput import from_iso
-from webapp.core.localtime import SUNNE_ZONE, local_today
+from webapp.core.localtime import SUNNE_ZONE, local_midnight_utc, local_today
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -24,11 +24,6 @@ LOCAL_ZONE = SUNNE_ZONE
 # A council report covers a year or two; longer periods are more likely a typo than a wish.
 MAX_DAYS = 3 * 366
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-def local_midnight_utc(day: date) -> datetime:
-    """The UTC moment local day `day` begins (zoneinfo resolves the DST gap and fold)."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,8 @@ from webapp.core.access import visibility_filter
 from webapp.extensions import db
 from webapp.reports.period import LOCAL_ZONE, Period
 from webapp.reports.sqlexpr import bucket
+from webapp.walks.held import HELD
 from webapp.walks.models import FACTORS, SafetyWalk, WalkRating
-
-HELD = ("held", "closed")
 
 
 @dataclass

@@ -18,7 +18,12 @@ from webapp.auth.session import roles_required
 from webapp.core.access import Role, readable_list, visibility_filter
 from webapp.extensions import db, limiter
 from webapp.observations.models import Category
-from webapp.walks import joincode, participant, service
+from webapp.walks import (
+    held,  # noqa: F401  (counts held walks for their promise)
+    joincode,
+    participant,
+    service,
+)
 from webapp.walks.blueprint import READ_ROLES, bp
 from webapp.walks.forms import ActionForm, FollowUpForm, WalkForm, combine, headcount_form
 from webapp.walks.labels import FACTOR, follow_up_name_prefixes
