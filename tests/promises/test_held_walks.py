@@ -55,10 +55,10 @@ def test_held_walks_count_for_their_promise_as_the_reader_may_see_them(
         " Trygghetsvandringar genomförs och följs upp, beslutade åtgärder utförs (Police and municipality together) "
         "– 1 logged · 3 safety walks held "
     )
-    assert "– 1 logged · 3 safety walks held" in _promise_item(
+    assert "– 1 logged that you may see · 3 safety walks held" in _promise_item(
         as_user(officer).get("/promises/").get_data(as_text=True)
     )
     # Staff do not see the police walk.
-    assert "– 1 logged · 2 safety walks held" in _promise_item(
+    assert "– 1 logged that you may see · 2 safety walks held" in _promise_item(
         as_user(staff).get("/promises/").get_data(as_text=True)
     )
