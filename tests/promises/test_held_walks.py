@@ -52,8 +52,8 @@ def test_held_walks_count_for_their_promise_as_the_reader_may_see_them(
         db.session.commit()
 
     assert _promise_item(as_user(coordinator).get("/promises/").get_data(as_text=True)) == (
-        " Trygghetsvandringar genomförs och följs upp, beslutade åtgärder utförs (Police and municipality together) "
-        "– 1 logged · 3 safety walks held "
+        " Trygghetsvandringar genomförs och följs upp, beslutade åtgärder utförs"
+        " (Police and municipality together) – 1 logged · 3 safety walks held "
     )
     assert "– 1 logged that you may see · 3 safety walks held" in _promise_item(
         as_user(officer).get("/promises/").get_data(as_text=True)
