@@ -156,7 +156,8 @@
   window.TryggOwnRejections = window.TryggOwnRejections || new Set();
 
   async function showRejected(ids) {
-    if (!alertBox || !outbox) return;
+    // My records lists each refused entry with its reasons and the way to fix it.
+    if (!alertBox || !outbox || body.classList.contains("page-field-mine")) return;
     const items = await Promise.all(
       ids.filter((id) => !window.TryggOwnRejections.has(id)).map((id) => outbox.get(id).catch(() => null))
     );

@@ -97,6 +97,8 @@
       // Patrol starts, activities, …: their own short label and the time they were made.
       fillCommon(node, "", new Date(item.created_at).toISOString(), payload.note, item.label || item.kind);
       node.querySelector(".category-swatch").hidden = true;
+      // Their text is in their own fields (result, actions): "(no note)" would say it is empty.
+      node.querySelector(".record-note").hidden = !payload.note;
     }
     const stateKey = "state" + item.state.charAt(0).toUpperCase() + item.state.slice(1);
     node.querySelector(".state-badge").textContent = text[stateKey] || item.state;

@@ -250,6 +250,10 @@ def test_a_refused_entry_opens_again_in_its_form_and_is_sent_from_there(
     record = page.locator("#outbox-list .record")
     expect(record).to_have_attribute("data-state", "rejected", timeout=10_000)
     expect(record).to_contain_text("Rätta i formuläret")
+    # The list says it all here: no "(ingen anteckning)" for text kept in the form's own fields,
+    # and no banner sending the officer to the page already open.
+    expect(record.locator(".record-note")).to_be_hidden()
+    expect(page.locator("#outbox-alert")).to_be_hidden()
     (refused,) = outbox_items(page)
     page.screenshot(path=str(SHOTS / "mine-refused-activity-360.png"), full_page=True)
     weak_signal.delay = lambda method, path: WEAK_SIGNAL_S
