@@ -30,6 +30,9 @@ def page_types(w: World) -> list[PageType]:
         PageType("review-map", "coordinator", "/review/map"),
         PageType("review-queue", "coordinator", "/review/"),
         PageType("review-detail", "coordinator", f"/review/observations/{w.observation}"),
+        PageType(
+            "observation-correct", "coordinator", f"/review/observations/{w.observation}/correct"
+        ),
         PageType("measures", "coordinator", "/measures/"),
         PageType("measure-detail", "coordinator", f"/measures/{w.measure}"),
         PageType("measure-new", "coordinator", "/measures/new"),

@@ -40,7 +40,7 @@ def form_post(client: FlaskClient, path: str, **data: object):  # type: ignore[n
     return client.post(path, data={"csrf_token": csrf_token(client), **data})
 
 
-# ---- the six events, each from the action a person takes -------------------------------------
+# ---- every event, each from the action a person takes -----------------------------------------
 
 
 def new_observation(client: FlaskClient, **overrides: object) -> str:
@@ -60,7 +60,7 @@ def new_measure(client: FlaskClient, **overrides: object) -> int:
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
 
-def all_six_events(app: Flask, as_user, officer, coordinator) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def every_event(app: Flask, as_user, officer, coordinator) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Each event made through the app's views and API; returns type -> record id."""
     police_phone, desk = as_user(officer), as_user(coordinator)
     made: dict[str, str] = {}
@@ -70,6 +70,14 @@ def all_six_events(app: Flask, as_user, officer, coordinator) -> dict[str, str]:
     )
     assert response.status_code == 302
     made["observation.status_changed"] = made["observation.created"]
+    response = form_post(
+        desk,
+        f"/review/observations/{made['observation.created']}/correct",
+        category="belysning",
+        note="Trasig lampa vid kiosken",
+    )
+    assert response.status_code == 302
+    made["observation.updated"] = made["observation.created"]
     measure_id = new_measure(desk)
     made["measure.created"] = str(measure_id)
     response = form_post(desk, f"/measures/{measure_id}/status", status="decided", comment="")
@@ -91,10 +99,10 @@ def test_every_event_arrives_signed_retried_and_exactly_once_after_deduplication
 ):
     with receiver(fail_first(2)) as rx:
         endpoint_id = register(app, rx, list(EVENT_TYPES))
-        made = all_six_events(app, as_user, officer, coordinator)
+        made = every_event(app, as_user, officer, coordinator)
         attempts = run_worker(app)
 
-    assert attempts == 18  # six events, each 500, 500, then 204
+    assert attempts == 3 * len(EVENT_TYPES)  # each event: 500, 500, then 204
     assert all(r.verified for r in rx.received), "a signature did not verify"
     unique = rx.unique()
     assert sorted(p["type"] for p in unique.values()) == sorted(EVENT_TYPES)
@@ -117,7 +125,7 @@ def test_every_event_arrives_signed_retried_and_exactly_once_after_deduplication
             .where(WebhookDelivery.endpoint_id == endpoint_id)
             .order_by(WebhookAttempt.delivery_id, WebhookAttempt.number)
         ).scalars()
-        assert list(log) == [500, 500, 204] * 6
+        assert list(log) == [500, 500, 204] * len(EVENT_TYPES)
         statuses = db.session.execute(db.select(WebhookDelivery.status)).scalars()
         assert set(statuses) == {"succeeded"}
 

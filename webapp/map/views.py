@@ -159,6 +159,7 @@ def bulk() -> Response:
 @login_required
 def detail(observation_id: str) -> str:
     require_field_user()
+    from webapp.observations.correct import may_correct
     from webapp.observations.loaders import get_observation_or_404
     from webapp.observations.service import visible_links
 
@@ -183,7 +184,52 @@ def detail(observation_id: str) -> str:
         place=_queue_place(request.args, observation.status) if coordinator else None,
         tile_url=config["TILE_URL"],
         tile_attribution=config["TILE_ATTRIBUTION"],
+        correct_url=(
+            url_for("review.correct", observation_id=observation.id, **_opened_from())
+            if may_correct(current_user, observation)
+            else None
+        ),
     )
+
+
+@bp.route("/observations/<observation_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct(observation_id: str) -> Response | str | tuple[str, int]:
+    """The author (until the record is reviewed) or the coordinator corrects the note, the
+    category or the photos: a name or a face that should not be there can be taken out."""
+    require_field_user()
+    from webapp.observations import correct as correction
+    from webapp.observations.loaders import get_observation_or_404
+
+    observation = get_observation_or_404(observation_id, write=True)
+    allowed = correction.may_correct(current_user, observation)
+    values: dict[str, object] = {"category": observation.category_code,
+                                 "note": observation.note or "", "remove_photos": []}  # fmt: skip
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not allowed:
+            abort(403)
+        values, errors = correction.clean_correction(observation, request.form)
+        if not errors:
+            changed = correction.apply_correction(observation, values, current_user)
+            flash(_("The observation is corrected.") if changed else _("Nothing was changed."),
+                  "success")  # fmt: skip
+            return redirect(_detail_url(observation))
+    page = render_template(
+        "map/correct.html",
+        observation=observation,
+        allowed=allowed,
+        values=values,
+        errors=errors,
+        # Active ones, and the one it has even if retired since (keeping it is no new choice).
+        category_options={
+            c.code: c.label()
+            for c in _categories()
+            if c.active or c.code == observation.category_code
+        },
+        back=_detail_url(observation),
+    )
+    return (page, 422) if errors else page
 
 
 @bp.post("/observations/<observation_id>/duplicate")
@@ -222,7 +268,14 @@ def merge(observation_id: str) -> Response:
     return redirect(_detail_url(original))
 
 
-def _detail_url(observation: Observation) -> str:
-    """A record's review page, keeping the queue place the form was posted from."""
+def _opened_from() -> dict[str, str | int]:
+    """Where a record's page was opened from: a queue place, or My records."""
     place = _queue_place(request.args)
-    return url_for("review.detail", observation_id=observation.id, **place)
+    if request.args.get("from") == "mine":
+        place = {**place, "from": "mine"}
+    return place
+
+
+def _detail_url(observation: Observation) -> str:
+    """A record's review page, keeping where it was opened from (the form was posted there)."""
+    return url_for("review.detail", observation_id=observation.id, **_opened_from())

@@ -97,7 +97,7 @@ def validate_observation(
     for key in sorted(set(payload) - ALLOWED_FIELDS):
         errors[key] = _("Unknown field.")
     point = point_fields(payload, errors)
-    note = _note(payload.get("note", ""), errors)
+    note = note_text(payload.get("note", ""), errors)
     rating = _rating(payload.get("rating"), errors)
     activity_id = linked_record("activity_id", payload.get("activity_id"), user, errors)
     walk_id = linked_record("walk_id", payload.get("walk_id"), user, errors)
@@ -188,7 +188,7 @@ def active_category(value: Any, errors: dict[str, str]) -> str | None:
     return value
 
 
-def _note(value: Any, errors: dict[str, str]) -> str:
+def note_text(value: Any, errors: dict[str, str]) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):

@@ -17,6 +17,7 @@ from webapp.extensions import db
 EVENT_TYPES = (
     "observation.created",
     "observation.status_changed",
+    "observation.updated",  # its note, category or photos corrected
     "measure.created",
     "measure.status_changed",
     "citizen_report.published",
