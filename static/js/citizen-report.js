@@ -47,6 +47,26 @@
 
   if (map) {
     map.on("click", (event) => setPlace(event.latlng.lat, event.latlng.lng));
+    // Without a pointer the map is moved with the arrow keys (Leaflet) and the pin goes to the
+    // cross in its middle: by the button, or Enter on the map.
+    const mapElement = document.getElementById("report-map");
+    const centreButton = document.getElementById("pin-at-centre");
+    const pinAtCentre = () => {
+      // A key pressed during the arrow keys' pan: the pin goes where the map stands now, under
+      // the cross, not where the pan was still heading.
+      map.stop();
+      const centre = map.getCenter();
+      setPlace(centre.lat, centre.lng);
+    };
+    mapElement.classList.add("has-crosshair");
+    centreButton.hidden = false;
+    document.getElementById("pin-at-centre-hint").hidden = false;
+    centreButton.addEventListener("click", pinAtCentre);
+    mapElement.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || event.target !== mapElement) return;
+      event.preventDefault(); // not the form's submit
+      pinAtCentre();
+    });
   } else {
     document.getElementById("report-map").hidden = true;
   }

@@ -225,3 +225,60 @@ def test_reports_made_offline_on_an_old_cached_page_each_arrive_once(phone, app)
     ]
     assert answers.count(201) == 2, answers
     assert set(answers) <= {200, 201}, answers
+
+
+def test_a_keyboard_puts_the_pin_where_the_cross_is(phone, app):  # type: ignore[no-untyped-def]
+    """No pointer: the map moves with the arrow keys and Enter puts the pin at its cross (before,
+    a keyboard could only use the phone's own position, not the place being reported)."""
+    page = phone.page
+    page.goto("/report")
+    wait_for_outbox(page)
+    map_element = page.locator("#report-map")
+    map_element.focus()
+    expect(map_element).to_be_focused()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    status = page.locator("#place-status")
+    expect(status).to_have_attribute("data-state", "manual")
+    expect(page.locator("#report-map .leaflet-marker-icon")).to_have_count(1)
+    expect(page.locator("#report-error")).to_be_hidden()  # Enter did not send the form
+    assert outbox_items(page) == []
+
+    assert_pin_at_the_cross(page)
+
+    # The button does the same after the map was moved again.
+    map_element.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert_pin_off_the_cross(page)
+    page.get_by_role("button", name="Sätt nålen vid krysset").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#report-map .leaflet-marker-icon")).to_have_count(1)
+    assert_pin_at_the_cross(page)
+
+
+def _pin_offset(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Where the pin's tip is, from the middle of the map (CSS pixels)."""
+    pin = page.locator("#report-map .leaflet-marker-icon").bounding_box()
+    box = page.locator("#report-map").bounding_box()
+    assert pin and box
+    return (
+        pin["x"] + pin["width"] / 2 - (box["x"] + box["width"] / 2),
+        pin["y"] + pin["height"] - (box["y"] + box["height"] / 2),
+    )
+
+
+def assert_pin_at_the_cross(page) -> None:  # type: ignore[no-untyped-def]
+    dx, dy = _pin_offset(page)
+    assert abs(dx) < 3 and abs(dy) < 3, (dx, dy)
+
+
+def assert_pin_off_the_cross(page) -> None:  # type: ignore[no-untyped-def]
+    """The map moved under the pin (the arrow keys pan with an animation: waited for)."""
+    for _ in range(40):
+        dx, _dy = _pin_offset(page)
+        if abs(dx) > 20:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the map did not move: {dx}")
