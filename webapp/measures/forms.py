@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import format_date
@@ -79,6 +80,13 @@ class MeasureForm(Form):
 class StatusForm(Form):
     status = SelectField(_l("New status"), choices=choices(MEASURE_STATUS))
     comment = free_text(_l("Comment"), 2000)
+
+    def __init__(self, *args: Any, allowed: Sequence[str] | None = None, **kwargs: Any) -> None:
+        """`allowed`: the statuses this user may set (webapp.measures.owners.status_choices);
+        the select offers only those, and a posted status outside them is refused."""
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.status.choices = [SelectChoice(code, MEASURE_STATUS[code]) for code in allowed]
 
     def validate_comment(self, field) -> None:  # type: ignore[no-untyped-def]
         if (field.data or "").strip():

@@ -8,16 +8,18 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.auth.session import roles_required
-from webapp.core.access import Role, readable_list
+from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
+from webapp.core.labels import MEASURE_OWNER
 from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.measures import history
 from webapp.measures.events import emit_measure
 from webapp.measures.forms import MeasureForm, StatusForm
 from webapp.measures.linked import measures_of, refuse_unconfirmed_move
-from webapp.measures.loaders import get_measure_or_404
+from webapp.measures.loaders import get_measure_or_404, readable_measures
 from webapp.measures.models import OPEN_STATUSES, Measure
+from webapp.measures.owners import owners_of_role, status_choices, who_changes_status
 from webapp.measures.sources import sources_of
 from webapp.observations import review as review
 
@@ -31,9 +33,10 @@ EDITABLE = ("title", "description", "internal_note", "owner", "owner_detail", "d
 @bp.get("/")
 @roles_required(*VIEW_ROLES)
 def index() -> str:
-    measures = readable_list(
-        Measure,
-        "measure.list",
+    owner = request.args.get("owner", "")
+    owners = _owner_filter(owner)
+    measures = readable_measures(
+        owners,
         Measure.deadline.is_(None),
         Measure.deadline,
         Measure.created_at.desc(),
@@ -49,7 +52,17 @@ def index() -> str:
         closed_measures=closed,
         rechecks=rechecks,
         today=today,
+        owner=owner if owners is not None else "",
+        owns_measures=bool(owners_of_role(current_user.role)),
     )
+
+
+def _owner_filter(owner: str) -> tuple[str, ...] | None:
+    """The owner codes the list shows: "mine" is the user's organisation (police or the
+    municipality's departments), a code is that owner; anything else (or nothing) is all."""
+    if owner == "mine":
+        return owners_of_role(current_user.role) or None
+    return (owner,) if owner in MEASURE_OWNER else None
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -93,31 +106,47 @@ def new() -> Response | str | tuple[str, int]:
 @roles_required(*VIEW_ROLES)
 def detail(measure_id: int) -> str:
     measure = get_measure_or_404(measure_id)
-    return _detail_page(measure, StatusForm(status=measure.status))
+    allowed = status_choices(current_user, measure)
+    return _detail_page(measure, StatusForm(status=measure.status, allowed=allowed))
 
 
 def _detail_page(measure: Measure, form: StatusForm) -> str:
+    may_change = bool(status_choices(current_user, measure))
     return render_template(
         "measures/detail.html",
         measure=measure,
         sources=sources_of(measure, current_user),
         form=form,
         today=local_today(),
+        may_change_status=may_change,
+        as_owner=may_change and not current_user.has_role(Role.COORDINATOR),
+        who_changes_status=None if may_change else who_changes_status(measure),
     )
 
 
 @bp.route("/<int:measure_id>/status", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR)
+@roles_required(*VIEW_ROLES)
 def change_status(measure_id: int) -> Response | tuple[str, int]:
-    measure = get_measure_or_404(measure_id)
+    """The coordinator sets any status; the owner's organisation reports progress
+    (webapp.measures.owners). Both land in the same history and audit trail."""
     if request.method == "GET":  # a reload of the refused form's page: the measure itself
+        measure = get_measure_or_404(measure_id)
         return redirect(url_for("measures.detail", measure_id=measure.id))
-    form = StatusForm()
+    measure = get_measure_or_404(measure_id, report=True)
+    form = StatusForm(allowed=status_choices(current_user, measure))
     if not form.validate_on_submit():
         return _detail_page(measure, form), 422
     old = measure.status
     measure.change_status(form.status.data, by=current_user.id, comment=form.comment.data or "")
-    audit("measure.status_change", measure, from_status=old, to_status=measure.status)
+    # as_owner: allowed by the owner rule, not as the coordinator (webapp.measures.owners).
+    as_owner = not current_user.has_role(Role.COORDINATOR)
+    audit(
+        "measure.status_change",
+        measure,
+        from_status=old,
+        to_status=measure.status,
+        as_owner=as_owner,
+    )
     if old != measure.status:
         emit_measure("measure.status_changed", measure)
     db.session.commit()
