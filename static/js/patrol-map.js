@@ -45,7 +45,7 @@
     const marker = L.circleMarker([observation.lat, observation.lon], {
       radius: 7,
       color: "#0b3d5c",
-      fillColor: "#E69F00",
+      fillColor: observation.color || "#555555",
       fillOpacity: 0.9,
     }).addTo(map);
     marker.bindPopup(() => popup(observation));

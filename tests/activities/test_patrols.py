@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import uuid
@@ -153,6 +154,10 @@ def test_observation_made_during_a_patrol_attaches_to_it(officer_client, started
     assert response.get_json()["activity_id"] == started_patrol["id"]
     detail = officer_client.get(f"/patrols/{started_patrol['id']}").get_data(as_text=True)
     assert "Trasig gatlampa" in detail
+    # On the patrol's map in its category's colour (all were one orange), as in its list.
+    map_data = json.loads(html.unescape(re.search(r'data-map="([^"]*)"', detail).group(1)))
+    assert [o["color"] for o in map_data["observations"]] == ["#E69F00"]  # belysning
+    assert 'style="--cat-color: #E69F00"' in detail
 
 
 def test_no_open_patrol_attribute_after_the_stop(officer_client, started_patrol):

@@ -212,6 +212,7 @@ def map_data(patrol: Activity, observations: list[Observation]) -> dict[str, Any
                 "lat": o.lat,
                 "lon": o.lon,
                 "label": o.category.label(),
+                "color": o.category.color,  # as everywhere else; the list says each category
                 "note": o.note,
                 "url": url_for("review.detail", observation_id=o.id),
             }
