@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from webapp.activities.models import ActivityType
 from webapp.auth.session import roles_required
 from webapp.core.access import Role, require_field_user, visibility_filter
+from webapp.core.audit.service import record as audit
 from webapp.core.audit.service import record_police_reads
 from webapp.core.inputs import MAX_PAGE, page_number, record_id
 from webapp.core.redirects import safe_next
@@ -215,6 +216,10 @@ def correct(observation_id: str) -> Response | str | tuple[str, int]:
             flash(_("The observation is corrected.") if changed else _("Nothing was changed."),
                   "success")  # fmt: skip
             return redirect(_detail_url(observation))
+    if observation.visibility == "police":
+        # The form shows the record (the write loader does not audit reads): as its page does.
+        audit("observation.read", observation)
+        db.session.commit()
     page = render_template(
         "map/correct.html",
         observation=observation,
