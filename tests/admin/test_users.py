@@ -48,7 +48,11 @@ def test_disabling_a_user_ends_their_session_at_once(app, admin, officer, as_use
     officer_client = as_user(officer)
     assert officer_client.get("/field/mine").status_code == 200
     admin_client = as_user(admin)
-    response = _post_form(admin_client, f"/admin/users/{officer.id}/status", {"action": "disable"})
+    response = _post_form(
+        admin_client,
+        f"/admin/users/{officer.id}/status",
+        {"action": "disable", "confirm": "disable"},
+    )
     assert response.status_code == 302
     after = officer_client.get("/field/mine")
     assert after.status_code == 302 and "/login" in after.headers["Location"]

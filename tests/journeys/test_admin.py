@@ -85,6 +85,10 @@ def test_admin_creates_resets_and_disables_users(people, demo):
     # 3. The new colleague leaves: the admin disables the account; the open session ends too.
     admin.page.reload()
     user_row(admin.page, "ny-kommun").get_by_role("button", name="Stäng av").click()
+    # Asked first, on a page of its own: one slip in the list must not end a colleague's access.
+    expect(admin.page.get_by_role("heading", level=1)).to_contain_text("ny-kommun")
+    admin.shot("08-admin-confirm-disable")
+    admin.page.get_by_role("button", name="Stäng av ny-kommun").click()
     expect(user_row(admin.page, "ny-kommun")).to_contain_text("Avstängd")
     admin.shot("08-admin-users")
 

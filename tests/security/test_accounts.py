@@ -52,7 +52,9 @@ def test_disabling_a_user_ends_all_their_sessions_at_once_and_keeps_them_out(app
     admin_client = real_login(app, "admin")
     assert is_logged_in(phone) and is_logged_in(desktop)
 
-    response = admin_post(admin_client, f"/admin/users/{officer.id}/status", action="disable")
+    response = admin_post(
+        admin_client, f"/admin/users/{officer.id}/status", action="disable", confirm="disable"
+    )
 
     assert response.status_code == 302
     assert phone.get("/api/v1/me").status_code == 401
@@ -71,7 +73,9 @@ def test_disabling_a_user_ends_all_their_sessions_at_once_and_keeps_them_out(app
 def test_enabling_again_needs_a_new_login(app, officer, admin):
     phone = real_login(app, "officer")
     admin_client = real_login(app, "admin")
-    admin_post(admin_client, f"/admin/users/{officer.id}/status", action="disable")
+    admin_post(
+        admin_client, f"/admin/users/{officer.id}/status", action="disable", confirm="disable"
+    )
     admin_post(admin_client, f"/admin/users/{officer.id}/status", action="enable")
 
     assert not is_logged_in(phone)
@@ -80,7 +84,7 @@ def test_enabling_again_needs_a_new_login(app, officer, admin):
 
 def test_an_admin_cannot_disable_their_own_account(app, admin):
     admin_client = real_login(app, "admin")
-    admin_post(admin_client, f"/admin/users/{admin.id}/status", action="disable")
+    admin_post(admin_client, f"/admin/users/{admin.id}/status", action="disable", confirm="disable")
     assert is_logged_in(admin_client)
 
 

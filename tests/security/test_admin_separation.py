@@ -137,7 +137,7 @@ def test_giving_an_existing_admin_account_a_data_role_needs_a_coordinator(app, a
     admin_client = logged_in(app, "admin")
     changed = post(
         admin_client, "/admin/users", "/admin/users/role",
-        user_id=str(helper.id), role="coordinator", organisation="municipality",
+        user_id=str(helper.id), role="coordinator", organisation="municipality", confirm="role",
     )  # fmt: skip
     assert changed.status_code == 302
     assert login_form(app.test_client(), "blivande-samordnare").status_code == 401
@@ -155,7 +155,7 @@ def test_an_admin_cannot_change_their_own_role(app, admin):
     admin_client = logged_in(app, "admin")
     post(
         admin_client, "/admin/users", "/admin/users/role",
-        user_id=str(admin.id), role="coordinator", organisation="police",
+        user_id=str(admin.id), role="coordinator", organisation="police", confirm="role",
     )  # fmt: skip
     with app.app_context():
         assert db.session.get(User, admin.id).role == "admin"

@@ -111,7 +111,8 @@ def test_disabling_kills_copies_of_the_cookie(app, officer, admin):
     admin_client = logged_in(app, "admin")
     token = form_csrf_token(admin_client.get("/admin/users").get_data(as_text=True))
     admin_client.post(
-        f"/admin/users/{officer.id}/status", data={"csrf_token": token, "action": "disable"}
+        f"/admin/users/{officer.id}/status",
+        data={"csrf_token": token, "action": "disable", "confirm": "disable"},
     )
     assert_dead(thief)
 

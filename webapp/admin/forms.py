@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
-from wtforms.validators import Length, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Regexp
 
 from webapp.core.forms import Form, required_text
+from webapp.core.inputs import record_id
 from webapp.core.labels import choices
 
 ROLE_CHOICES = {
@@ -33,16 +37,49 @@ class NewUserForm(Form):
     )
 
 
+def chosen_id(value: Any) -> int | None:
+    """A select's record id; the empty placeholder (or anything that is no id) is None."""
+    return record_id(value) if isinstance(value, int | str) else None
+
+
 class RoleForm(Form):
+    """Nothing is chosen in advance: a careless click on "Change role" must change nobody.
+
+    The user choices (with each account's current role) are set by the view.
+    """
+
     # Own element ids: the new-user form on the same page has role and organisation fields too.
-    user_id = SelectField(_l("User"), coerce=int, choices=[], id="change-user")
-    role = SelectField(_l("New role"), choices=choices(ROLE_CHOICES), id="change-role")
+    user_id = SelectField(
+        _l("User"),
+        coerce=chosen_id,
+        choices=[],
+        validators=[DataRequired(message=_l("Choose the user whose role you want to change."))],
+        id="change-user",
+    )
+    role = SelectField(
+        _l("New role"),
+        choices=[SelectChoice("", _l("Choose a role…")), *choices(ROLE_CHOICES)],
+        validators=[DataRequired(message=_l("Choose the new role."))],
+        id="change-role",
+    )
     organisation = SelectField(
         _l("Organisation (for coordinators and administrators)"),
-        choices=choices(ORGANISATION_CHOICES),
+        choices=[
+            SelectChoice("", _l("Keep the current organisation")),
+            *choices(ORGANISATION_CHOICES),
+        ],
         id="change-organisation",
     )
 
 
 class UserStatusForm(Form):
     action = SelectField(choices=choices({"disable": "disable", "enable": "enable"}))
+
+
+def focus_first_error(form: Form) -> None:
+    """Put the focus on the first field the server refused when the page loads (no script
+    needed): otherwise a keyboard or screen reader user starts at the top of a long page."""
+    for field in form:
+        if field.errors and field.type != "CSRFTokenField":
+            field.render_kw = {**(field.render_kw or {}), "autofocus": True}
+            return

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
-from webapp.admin.forms import ORGANISATION_CHOICES, NewUserForm, RoleForm, UserStatusForm
+from webapp.admin.audit_labels import action_choices, action_label, target_labels
+from webapp.admin.forms import (
+    ORGANISATION_CHOICES,
+    NewUserForm,
+    RoleForm,
+    UserStatusForm,
+    focus_first_error,
+)
 from webapp.admin.user_export import as_json, as_zip, user_data
 from webapp.auth import codes
 from webapp.auth.cli import new_user
-from webapp.auth.models import ORGANISATION_BY_ROLE, OneTimeCode, User
+from webapp.auth.models import DATA_ROLES, ORGANISATION_BY_ROLE, OneTimeCode, User
 from webapp.auth.session import roles_required
 from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
 from webapp.core.audit.service import record as audit
 from webapp.core.forms import Form
+from webapp.core.i18n import ROLE_LABELS
 from webapp.core.inputs import bounded_int, one_page, page_number
-from webapp.core.labels import choices
 from webapp.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,22 +41,49 @@ def organisation_label(organisation: str) -> str:
     return str(ORGANISATION_CHOICES.get(organisation, organisation)).lower()
 
 
+ROLE_FORM_FIELDS = ("user_id", "role", "organisation")
+
+
 @bp.get("/users")
 @roles_required(Role.ADMIN)
 def users() -> str:
-    return _users_page(NewUserForm())
+    """The accounts; `?user_id=&role=&organisation=` is a refused role change coming back."""
+    rows = all_users()
+    change = None
+    if any(name in request.args for name in ROLE_FORM_FIELDS):
+        change = role_form(rows, formdata=request.args)
+        role_change(change)  # puts what is missing or wrong on the fields
+        focus_first_error(change)
+    return _users_page(NewUserForm(), change, rows)
 
 
-def _users_page(form: NewUserForm) -> str:
-    rows = list(db.session.execute(db.select(User).order_by(User.username)).scalars())
-    return render_template("admin/users.html", users=rows, form=form, role_form=role_form(rows))
+def all_users() -> list[User]:
+    return list(db.session.execute(db.select(User).order_by(User.username)).scalars())
 
 
-def role_form(users: list[User]) -> RoleForm:
-    """The role form offers every account but the admin's own."""
-    form = RoleForm()
-    form.user_id.choices = choices({u.id: u.username for u in users if u.id != current_user.id})
+def _users_page(form: NewUserForm, change: RoleForm | None = None, rows: Any = None) -> str:
+    rows = rows if rows is not None else all_users()
+    # Not bound to this request: a refused new user's role must not fill in the role change.
+    change = change or role_form(rows, formdata=None)
+    return render_template("admin/users.html", users=rows, form=form, role_form=change)
+
+
+def role_form(users: list[User], **kwargs: Any) -> RoleForm:
+    """The role form offers every account but the admin's own, each with its current role."""
+    form = RoleForm(**kwargs)
+    form.user_id.choices = [SelectChoice("", _("Choose a user…"))] + [
+        SelectChoice(u.id, _user_choice(u)) for u in users if u.id != current_user.id
+    ]
     return form
+
+
+def _user_choice(user: User) -> str:
+    return _(
+        "%(name)s (now %(role)s, %(organisation)s)",
+        name=user.username,
+        role=ROLE_LABELS.get(user.role, user.role),
+        organisation=organisation_label(user.organisation),
+    )
 
 
 @bp.post("/users")
@@ -71,6 +107,7 @@ def create_user() -> Response | tuple[str, int] | str:
             db.session.flush()
             audit("user.create", user, role=role.value, organisation=user.organisation)
             return _after_grant(user, _("User %(name)s created.", name=username))
+    focus_first_error(form)
     return _users_page(form), 422
 
 
@@ -124,12 +161,17 @@ def _after_grant(user: User, done: str) -> Response | str:
 
 @bp.post("/users/<int:user_id>/status")
 @roles_required(Role.ADMIN)
-def set_status(user_id: int) -> Response:
+def set_status(user_id: int) -> Response | str:
+    """Enable at once; disable only after a page that says what it ends (works without script)."""
     user = db.get_or_404(User, user_id)
     form = UserStatusForm()
     if form.validate_on_submit():
         if user.id == current_user.id:
             flash(_("You cannot disable your own account."), "error")
+        elif form.action.data == "disable" and request.form.get("confirm") != "disable":
+            return render_template(
+                "admin/confirm_disable.html", user=user, organisation_label=organisation_label
+            )
         elif form.action.data == "disable":
             sessions = user.disable()
             codes.revoke_all(user)
@@ -167,22 +209,53 @@ def reset_password(user_id: int) -> Response | str:
 @bp.post("/users/role")
 @roles_required(Role.ADMIN)
 def change_role() -> Response | str:
-    """A new role or organisation; a data role waits for a coordinator's confirmation."""
-    form = role_form(list(db.session.execute(db.select(User)).scalars()))
-    if not form.validate_on_submit():
-        if request.form.get("user_id") == str(current_user.id):
-            flash(_("You cannot change your own role."), "error")
+    """A new role or organisation, in two steps: the form, then a page that says what the change
+    ends and asks to confirm it (without script too). A data role then waits for a coordinator.
+
+    A refused form goes back to the user list with the choices made in the query string, where
+    the fields say what is missing (a redirect, so reloading the list never re-sends a post).
+    """
+    form = role_form(all_users())
+    if request.form.get("user_id") == str(current_user.id):
+        flash(_("You cannot change your own role."), "error")
         return redirect(url_for("admin.users"))
-    user = db.get_or_404(User, form.user_id.data)
-    role = Role(form.role.data)
-    organisation = ORGANISATION_BY_ROLE.get(role) or form.organisation.data or user.organisation
-    if (role.value, organisation) == (user.role, user.organisation):
-        return redirect(url_for("admin.users"))
+    change = role_change(form) if form.validate_on_submit() else None
+    if change is None:
+        back = {name: request.form.get(name, "")[:64] for name in ROLE_FORM_FIELDS}
+        # No #fragment: browsers skip autofocus (the first wrong field) on a fragment target.
+        return redirect(url_for("admin.users", **back))
+    user, role, organisation = change
+    if request.form.get("confirm") != "role":
+        return render_template(
+            "admin/confirm_role.html",
+            user=user,
+            form=form,
+            role=role.value,
+            organisation_name=organisation_label(organisation),
+            organisation_label=organisation_label,
+            data_role=role.value in DATA_ROLES,
+        )
     before = {"role": user.role, "organisation": user.organisation}
     user.role, user.organisation = role.value, organisation
     _withdraw_credentials(user, "role_change")
     audit("user.role_change", user, before=before, role=role.value, organisation=organisation)
     return _after_grant(user, _("User %(name)s has a new role.", name=user.username))
+
+
+def role_change(form: RoleForm) -> tuple[User, Role, str] | None:
+    """The account, role and organisation the role form asks for; None, with the reasons on the
+    form's fields, when it asks for nothing that can be done (the CSRF token is not checked)."""
+    if not all([field.validate(form) for field in (form.user_id, form.role, form.organisation)]):
+        return None
+    user = db.session.get(User, form.user_id.data)
+    if user is None:
+        return None
+    role = Role(form.role.data)
+    organisation = ORGANISATION_BY_ROLE.get(role) or form.organisation.data or user.organisation
+    if (role.value, organisation) == (user.role, user.organisation):
+        form.role.errors.append(_("%(name)s already has this role.", name=user.username))
+        return None
+    return user, role, organisation
 
 
 def _withdraw_credentials(user: User, reason: str) -> None:
@@ -208,8 +281,12 @@ def render_code_page(user: User, code: str, row: OneTimeCode, back: str) -> str:
 @bp.get("/audit")
 @roles_required(Role.ADMIN, Role.COORDINATOR)
 def audit_log() -> str:
-    """Read-only view of the trail, filterable by action prefix, user and period."""
+    """Read-only view of the trail, filterable by action (a label, or a code prefix from a URL),
+    user and period."""
     query = db.select(AuditEntry).order_by(AuditEntry.at.desc())
+    event = request.args.get("event", "").strip()
+    if event:
+        query = query.where(AuditEntry.action == event[:64])
     action = request.args.get("action", "").strip()
     if action:
         query = query.where(AuditEntry.action.startswith(action[:64]))
@@ -226,8 +303,12 @@ def audit_log() -> str:
     return render_template(
         "admin/audit.html",
         entries=entries,
+        targets=target_labels(entries),
+        action_label=action_label,
+        events=action_choices(),
         has_more=has_more,
         page=page,
+        event=event,
         action=action,
         actor=actor,
         days=days,
