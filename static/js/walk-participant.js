@@ -73,6 +73,7 @@
   let manual = null;
   let pin = null;
   const gpsStatus = document.getElementById("gps-status");
+  const positionError = document.getElementById("spot-position-error");
 
   if (map) {
     const layers = [WM.routeLayer(data.route)];
@@ -99,6 +100,7 @@
 
   function setManual(latlng) {
     manual = { lat: latlng.lat, lon: latlng.lng };
+    show(positionError, "");
     placePin(manual.lat, manual.lon);
     gpsStatus.textContent = text.manual;
     gpsStatus.dataset.state = "manual";
@@ -106,6 +108,7 @@
 
   function onFix(position) {
     gps = { lat: position.coords.latitude, lon: position.coords.longitude, accuracy: position.coords.accuracy };
+    show(positionError, "");
     if (manual) return;
     placePin(gps.lat, gps.lon);
     const metres = String(Math.round(gps.accuracy));
@@ -140,6 +143,38 @@
   }
 
   const spotForm = document.getElementById("spot-form");
+  const spotError = document.getElementById("spot-error");
+  const categoryGroup = document.getElementById("spot-category");
+  const categoryError = document.getElementById("spot-category-error");
+  const photoInput = document.getElementById("spot-photo");
+  const photoError = document.getElementById("spot-photo-error");
+
+  // A refusal is said at the field it is about (tied to it by aria-describedby), and that field
+  // gets the focus and comes into view: on a phone the sticky save button is far from most
+  // fields, and a message out of sight looks like nothing happened.
+  function refuse(errorElement, message, field, view) {
+    show(errorElement, message);
+    const target = field && !field.hidden ? field : errorElement;
+    if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) target.tabIndex = -1;
+    target.focus({ preventScroll: true });
+    (view || target).scrollIntoView({ block: "start" });
+  }
+
+  function clearSpotErrors() {
+    [spotError, categoryError, positionError, photoError].forEach((element) => show(element, ""));
+    categoryGroup.classList.remove("has-error");
+    photoInput.removeAttribute("aria-invalid");
+  }
+
+  spotForm.addEventListener("change", (event) => {
+    if (event.target.name === "category") {
+      show(categoryError, "");
+      categoryGroup.classList.remove("has-error");
+    } else if (event.target === photoInput) {
+      show(photoError, "");
+      photoInput.removeAttribute("aria-invalid");
+    }
+  });
 
   // A refused spot comes back into the form (a photo has to be chosen again).
   function restoreSpot(payload, id) {
@@ -153,20 +188,24 @@
   }
   spotForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const error = document.getElementById("spot-error");
     const status = document.getElementById("spot-status");
     const chosen = spotForm.querySelector("input[name=category]:checked");
     const position = manual || gps;
-    if (!chosen) return show(error, text.noCategory);
-    if (!position) return show(error, text.noPosition);
+    clearSpotErrors();
+    if (!chosen) {
+      categoryGroup.classList.add("has-error");
+      return refuse(categoryError, text.noCategory, categoryGroup);
+    }
+    if (!position) return refuse(positionError, text.noPosition, map ? mapElement : null, gpsStatus);
     const id = outbox.uuid4();
     const photos = [];
-    const file = document.getElementById("spot-photo").files[0];
+    const file = photoInput.files[0];
     if (file) {
       try {
         photos.push({ id: outbox.uuid4(), blob: await downscale(file) });
       } catch (problem) {
-        return show(error, text.photoFailed);
+        photoInput.setAttribute("aria-invalid", "true");
+        return refuse(photoError, text.photoFailed, photoInput, photoInput.closest(".field"));
       }
     }
     const payload = {
@@ -190,9 +229,9 @@
         photos,
       },
       status,
-      error
+      spotError
     );
-    if (!saved) return;
+    if (!saved) return refuse(spotError, spotError.textContent, null);
     if (map) pending.set(id, spotLayer({ ...payload, mine: true }, true).addTo(map));
     spotForm.reset();
     manual = null;
@@ -200,6 +239,24 @@
   });
 
   // ---- rating a stop ----------------------------------------------------------------------
+  function markRated(card) {
+    if (card) card.querySelector("[data-stop-done]").hidden = false;
+  }
+
+  // The page marks the stops the server has a rating of (participant_views._page_data); ratings
+  // still waiting on this phone count as done too (this participant's own outbox store).
+  outbox
+    .list()
+    .then((items) =>
+      items
+        .filter((item) => item.kind === "walk_rating")
+        .forEach((item) => {
+          const match = /\/stops\/(\d+)\/ratings$/.exec(item.url || "");
+          if (match) markRated(document.querySelector(`.stop-card[data-stop-id="${match[1]}"]`));
+        })
+    )
+    .catch(() => {});
+
   document.querySelectorAll(".rating-form").forEach((form) => {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -222,7 +279,7 @@
       if (!saved) return;
       // Done here: fold the stop away (its ✓ stays in view) so the next stop is close at hand.
       const card = form.closest(".stop-card");
-      card.querySelector("[data-stop-done]").hidden = false;
+      markRated(card);
       card.open = false;
       card.querySelector("summary").scrollIntoView({ block: "nearest" });
     });

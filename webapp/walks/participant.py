@@ -25,6 +25,8 @@ from webapp.extensions import db
 from webapp.walks.models import SafetyWalk, WalkParticipant
 
 SESSION_KEY = "walk_participant"
+# The walk whose participant session this browser had until it ended (see ended_on).
+ENDED_KEY = "walk_participant_ended"
 # Logged-in users who take part from the walk's page, and the group they are counted in. The
 # coordinator plans and leads the walk (the code and poster are theirs); admins see no walks.
 GROUP_OF_ROLE = {Role.OFFICER: "police", Role.STAFF: "municipality"}
@@ -78,6 +80,7 @@ def join(
     )
     db.session.commit()
     expires = walk.join_closes_at(hours_after())
+    session.pop(ENDED_KEY, None)
     session[SESSION_KEY] = {
         "walk_id": walk.id,
         "participant_id": participant.id,
@@ -133,8 +136,15 @@ def current_participant() -> WalkParticipant | None:
         or not _login_still_holds(data.get("user_id"))
     ):
         session.pop(SESSION_KEY, None)
+        session[ENDED_KEY] = data.get("walk_id")
         return None
     return participant
+
+
+def ended_on(walk_id: int) -> bool:
+    """Whether this browser had a participant session on `walk_id` that has ended since (said
+    once): such a visitor is told to join again, not to "join first"."""
+    return session.pop(ENDED_KEY, None) == walk_id
 
 
 def _login_still_holds(user_id: object) -> bool:

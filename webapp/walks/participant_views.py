@@ -10,8 +10,10 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from webapp.core.access import can_read
 from webapp.extensions import db, limiter
 from webapp.measures.models import Measure
 from webapp.observations.models import Category
@@ -19,8 +21,9 @@ from webapp.walks import joincode, participant
 from webapp.walks import labels as walk_labels
 from webapp.walks.forms import JoinCodeForm, JoinForm
 from webapp.walks.labels import CHECK_ANSWER, FACTOR, FACTOR_HINT, SCALE
-from webapp.walks.models import FACTORS, SafetyWalk, WalkSpot
+from webapp.walks.models import FACTORS, SafetyWalk, WalkRating, WalkSpot
 from webapp.walks.records import spot_json
+from webapp.walks.views import CLOSED_MESSAGES as WALK_PAGE_CLOSED_MESSAGES
 
 bp = Blueprint("walk_participant", __name__, url_prefix="/walk")
 bp.context_processor(lambda: {"walk_labels": walk_labels})
@@ -87,8 +90,7 @@ def join_code(code: str) -> Response | tuple[str, int] | str:
 def walk_page(walk_id: int) -> Response | str:
     current = participant.current_participant()
     if current is None:
-        flash(_("Join the walk with its code first."), "info")
-        return redirect(url_for("walk_participant.join"))
+        return _not_on_the_walk(walk_id)
     if current.walk_id != walk_id:
         abort(404)
     walk = current.walk
@@ -105,6 +107,48 @@ def walk_page(walk_id: int) -> Response | str:
     )
 
 
+def _not_on_the_walk(walk_id: int) -> Response:
+    """Where a visitor without a valid participant session on this walk is sent, and why:
+    officers and staff to the walk's page (see _back_to_the_walk_page), everyone else to the
+    code page, told whether to join again or for the first time."""
+    ended = participant.ended_on(walk_id)
+    back = _back_to_the_walk_page(walk_id)
+    if back is not None:
+        return back
+    if ended:
+        flash(
+            _("Your session on this walk has ended. Join again with the walk's code or link."),
+            "info",
+        )
+    else:
+        flash(
+            _(
+                "Join the walk with its code or link first. If you joined from the walk's page "
+                "in the app, log in first."
+            ),
+            "info",
+        )
+    return redirect(url_for("walk_participant.join"))
+
+
+def _back_to_the_walk_page(walk_id: int) -> Response | None:
+    """Officers and staff may have joined with the walk page's button and never had a code: if
+    they may read the walk, back to that page, whose button checks the join rules again (no
+    joining on a GET). None for everyone else."""
+    if not (current_user.is_authenticated and current_user.has_role(*participant.JOIN_ROLES)):
+        return None
+    walk = db.session.get(SafetyWalk, walk_id)
+    if walk is None or not can_read(current_user, walk.visibility, walk.created_by_id):
+        return None
+    state = participant.join_state(walk)
+    if state == "open":
+        message = _("Your session on this walk has ended. Tap “Join the walk” to take part again.")
+    else:
+        message = WALK_PAGE_CLOSED_MESSAGES[state]()
+    flash(message, "info")
+    return redirect(url_for("walks.detail", walk_id=walk_id))
+
+
 @bp.post("/leave")
 def leave() -> Response:
     participant.leave()
@@ -119,6 +163,11 @@ def _page_data(walk: SafetyWalk, current) -> dict[str, Any]:  # type: ignore[no-
         db.select(Category).filter_by(active=True).order_by(Category.sort_order)
     ).scalars()
     spots = db.session.execute(db.select(WalkSpot).filter_by(walk_id=walk.id)).scalars()
+    # Stops this participant has rated keep their ✓ after a reload; rating again stays possible
+    # (the latest rating counts, webapp.walks.stats.latest_ratings).
+    rated = db.session.execute(
+        db.select(WalkRating.stop_id).filter_by(participant_id=current.id).distinct()
+    ).scalars()
     return {
         "walk_id": walk.id,
         "route": walk.route,
@@ -128,6 +177,7 @@ def _page_data(walk: SafetyWalk, current) -> dict[str, Any]:  # type: ignore[no-
         ],
         "categories": [{"code": c.code, "label": c.label(), "color": c.color} for c in categories],
         "spots": [spot_json(s, current) for s in spots if s.status != "duplicate"],
+        "rated_stops": sorted(rated),
         "measures": [_measure_json(m) for m in follow_up_measures(walk)],
         "map": {
             "tile_url": config["TILE_URL"],
