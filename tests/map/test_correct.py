@@ -35,6 +35,15 @@ def _post(client, observation_id: str, **form):  # type: ignore[no-untyped-def]
     )
 
 
+def _post_without_the_form(client, observation_id: str):  # type: ignore[no-untyped-def]
+    """A correction posted by someone the form is not offered to (a token from another page)."""
+    token = form_csrf_token(client.get("/field/new").get_data(as_text=True))
+    return client.post(
+        f"/review/observations/{observation_id}/correct",
+        data={"csrf_token": token, "category": "belysning", "note": "x"},
+    )
+
+
 def _row(app: Flask, observation_id: str) -> Observation:
     with app.app_context():
         row = db.session.get(Observation, observation_id)
@@ -106,12 +115,7 @@ def test_once_reviewed_only_the_coordinator_corrects(app, officer, coordinator, 
     assert "/correct" not in detail
     page = _page(client, record["id"]).get_data(as_text=True)
     assert "bara samordnaren" in page and "Spara rättelsen" not in page
-    token = form_csrf_token(client.get("/field/new").get_data(as_text=True))
-    refused = client.post(
-        f"/review/observations/{record['id']}/correct",
-        data={"csrf_token": token, "category": "belysning", "note": "x"},
-    )
-    assert refused.status_code == 403
+    assert _post_without_the_form(client, record["id"]).status_code == 403
     assert _row(app, record["id"]).note == record["note"]
 
     desk = as_user(coordinator)
@@ -126,12 +130,7 @@ def test_nobody_else_may_correct_it(app, officer, staff, as_user):  # type: igno
     for other in (as_user(colleague), as_user(staff)):
         assert other.get(f"/review/observations/{record['id']}").status_code == 200  # may read
         assert _page(other, record["id"]).status_code == 404
-        token = form_csrf_token(other.get("/field/new").get_data(as_text=True))
-        answer = other.post(
-            f"/review/observations/{record['id']}/correct",
-            data={"csrf_token": token, "category": "belysning", "note": "x"},
-        )
-        assert answer.status_code == 404
+        assert _post_without_the_form(other, record["id"]).status_code == 404
     assert _row(app, record["id"]).note == record["note"]
 
 

@@ -561,11 +561,7 @@ def test_a_personnummer_in_the_note_is_refused_on_the_phone_with_everything_kept
     """Offline too, at the note, before the entry is kept: queued, it came back refused from the
     server later, with the form already emptied for the next entry."""
     page = phone.page
-    log_in(page, "officer")
-    wait_for_service_worker(page)
-    page.goto("/field/new")
-    wait_for_position(page)
-    phone.go_offline()
+    open_entry_form_and_go_offline(phone)
     page.locator("input[name=category][value=ungdomssamling]").locator("..").tap()
     page.locator("#obs-more > summary").tap()
     page.fill("#obs-note", "Pojke 100512\u20131234 vid kiosken")  # the keyboard's en dash
@@ -591,11 +587,7 @@ def test_a_personnummer_in_the_note_is_refused_on_the_phone_with_everything_kept
 
 def test_an_observation_saved_offline_says_sent_once_the_signal_is_back(phone, app, officer):
     page = phone.page
-    log_in(page, "officer")
-    wait_for_service_worker(page)
-    page.goto("/field/new")
-    wait_for_position(page)
-    phone.go_offline()
+    open_entry_form_and_go_offline(phone)
     save_observation(page, "belysning", note="Lampan vid kiosken är trasig")
     status = page.locator("#save-status")
     expect(status).to_have_attribute("data-state", "queued")
