@@ -20,6 +20,7 @@ from webapp.core.inputs import record_id
 from webapp.extensions import db
 
 ACTIONS = {
+    "activity.create": _l("Activity recorded"),
     "activity.list": _l("Activity list read"),
     "activity.read": _l("Activity read"),
     "activity.update": _l("Activity changed"),

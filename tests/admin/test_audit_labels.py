@@ -1,0 +1,43 @@
+"""Every action the app writes to the audit trail has a label in the log's words.
+
+A code without one is shown as the code (never hidden), but an administrator should not have to
+read "activity.create": a new audit call without a label fails here, not in the log.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from webapp.admin.audit_labels import ACTIONS
+
+# The functions that write an audit entry with an action code as their first argument.
+AUDIT_CALLS = {"audit", "record", "record_police_reads", "readable_list", "audit_list"}
+CODE = re.compile(r"[a-z_]+\.[a-z_]+")
+
+
+def audited_actions() -> dict[str, str]:
+    """Action code -> the first file that writes it."""
+    found: dict[str, str] = {}
+    for path in sorted(Path("webapp").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            first = node.args[0]
+            if (
+                name in AUDIT_CALLS
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+                and CODE.fullmatch(first.value)
+            ):
+                found.setdefault(first.value, str(path))
+    return found
+
+
+def test_every_audited_action_has_a_label():
+    found = audited_actions()
+    assert len(found) > 50  # the scan finds the app's audit calls
+    assert {code: path for code, path in found.items() if code not in ACTIONS} == {}
