@@ -121,6 +121,31 @@
     showRejected(result.rejected).catch(() => {});
   });
 
+  // ---- long texts ---------------------------------------------------------------------------
+  // A text box says how much room is left once it is nearly full: a browser cuts a longer paste
+  // at the limit without a word (a resident's 1,740 characters became 1,000 unnoticed).
+  function watchLength(area) {
+    const max = Number(area.getAttribute("maxlength"));
+    if (!max || area.dataset.lengthWatched) return;
+    area.dataset.lengthWatched = "1";
+    const note = document.createElement("p");
+    note.className = "hint char-count";
+    note.setAttribute("aria-live", "polite");
+    note.hidden = true;
+    area.insertAdjacentElement("afterend", note);
+    const number = new Intl.NumberFormat(document.documentElement.lang || "sv");
+    const update = () => {
+      const used = area.value.length;
+      note.hidden = used < max * 0.8;
+      note.textContent = (used >= max ? strings.textFull : strings.textLeft)
+        .replace("{max}", number.format(max))
+        .replace("{n}", number.format(max - used));
+    };
+    area.addEventListener("input", update);
+    update();
+  }
+  if (strings.textLeft) document.querySelectorAll("textarea[maxlength]").forEach(watchLength);
+
   // ---- personal identity numbers ----------------------------------------------------------------
   // The same rule as webapp/core/privacy.py, so a form refuses a personnummer on the phone, offline,
   // instead of queueing an entry the server will refuse hours later. The server still checks.

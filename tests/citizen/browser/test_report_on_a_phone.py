@@ -282,3 +282,26 @@ def assert_pin_off_the_cross(page) -> None:  # type: ignore[no-untyped-def]
             return
         page.wait_for_timeout(50)
     raise AssertionError(f"the map did not move: {dx}")
+
+
+def test_a_text_cut_at_its_limit_says_so(phone, app):  # type: ignore[no-untyped-def]
+    """A paste longer than the limit was cut without a word: the box now says it is full, and
+    how much room is left once it is nearly full."""
+    page = phone.page
+    page.goto("/report")
+    wait_for_outbox(page)
+    text = page.locator("#report-text")
+    limit = int(text.get_attribute("maxlength") or 0)
+    count = page.locator("#report-text + .char-count")
+    expect(count).to_be_hidden()
+    text.fill("Mörk gångtunnel. " * 10)
+    expect(count).to_be_hidden()  # far from the limit: nothing to say
+    text.fill("x" * (limit - 50))
+    expect(count).to_have_text("50 tecken kvar.")
+    text.fill("Mörk gångtunnel under järnvägen. " * 60)  # ~2,000 characters pasted
+    expect(text).to_have_value(re.compile(rf"^.{{{limit}}}$", re.S))
+    expect(count).to_have_text(
+        f"Texten har nått gränsen på {limit:,} tecken. Det som var längre kom inte med.".replace(
+            ",", "\u00a0"
+        )
+    )
