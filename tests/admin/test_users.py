@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.conftest import form_csrf_token
 from webapp.auth.models import User
 from webapp.auth.passwords import password_problem
@@ -67,6 +69,13 @@ def test_an_admin_reset_takes_no_password(app, admin, officer, as_user):
     _post_form(client, url, {"password": "nytt-lösen-för-patrull"})
     with app.app_context():
         assert db.session.get(User, officer.id).has_password  # no confirm=reset: nothing happens
+    # The list's button asks first: a page that says what the reset ends, and nothing changes.
+    asked = _post_form(client, url, {"confirm": "ask"})
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "Återställa lösenordet för officer?" in page and 'value="reset"' in page
+    with app.app_context():
+        assert db.session.get(User, officer.id).has_password
     _post_form(client, url, {"confirm": "reset", "password": "nytt-lösen-för-patrull"})
     with app.app_context():
         user = db.session.get(User, officer.id)
@@ -106,3 +115,18 @@ def test_an_account_no_coordinator_can_confirm_is_said_at_once(app, admin, coord
     )  # the municipality's coordinator confirms it
     assert "Det finns ännu ingen samordnare" not in municipal
     assert "En samordnare för kommunen bekräftar kontot" in municipal
+
+
+def test_a_new_user_gets_no_role_unless_one_is_chosen(app, admin, as_user):
+    """The role select starts at "Välj roll …": the police role was pre-chosen before."""
+    client = as_user(admin)
+    page = client.get("/admin/users").get_data(as_text=True)
+    create_form = page.split('action="/admin/users"', 1)[1].split("</form>", 1)[0]
+    role_select = re.search(r'<select id="role".*?</select>', create_form, re.S).group(0)
+    assert role_select.index('<option value="">') < role_select.index('value="officer"')
+    assert "selected" not in role_select  # the placeholder, first, is what the browser shows
+    response = _post_form(client, "/admin/users", {"username": "ny-person", "role": ""})
+    assert response.status_code == 422
+    assert "Välj vilken roll den nya användaren ska ha." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(db.select(User).filter_by(username="ny-person")).scalar() is None

@@ -76,6 +76,10 @@ def test_admin_creates_resets_and_disables_users(people, demo):
     user_row(admin.page, "kommun").get_by_role(
         "button", name="Återställ lösenordet för kommun"
     ).click()
+    expect(admin.page.get_by_role("heading", level=1)).to_have_text(
+        "Återställa lösenordet för kommun?"
+    )
+    admin.page.get_by_role("button", name="Återställ lösenordet för kommun").click()
     expect(admin.page.get_by_text("Lösenordet för kommun fungerar inte längre.")).to_be_visible()
     assert admin.page.locator("[data-code]").count() == 0
     kommun_code = confirm_and_read_code(coordinator, "kommun")

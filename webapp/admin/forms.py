@@ -30,7 +30,12 @@ class NewUserForm(Form):
         ),
     )
     display_name = StringField(_l("Display name"), validators=[Length(max=120)])
-    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
+    # No role in advance: the first one offered was the police's, taken by whoever did not look.
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice("", _l("Choose a role…")), *choices(ROLE_CHOICES)],
+        validators=[DataRequired(message=_l("Choose the role of the new user."))],
+    )
     organisation = SelectField(
         _l("Organisation (for coordinators and administrators)"),
         choices=choices(ORGANISATION_CHOICES),

@@ -195,12 +195,18 @@ def reset_password(user_id: int) -> Response | str:
     """
     user = db.get_or_404(User, user_id)
     form = Form()
-    # The button sends confirm=reset: a request without it (a stray or forged POST) changes nothing.
-    if not form.validate_on_submit() or request.form.get("confirm") != "reset":
+    # The list's button asks (confirm=ask) for a page that says what the reset ends; that page's
+    # button sends confirm=reset. A request with neither (a stray or forged POST) changes nothing.
+    confirm = request.form.get("confirm")
+    if not form.validate_on_submit() or confirm not in ("ask", "reset"):
         return redirect(url_for("admin.users"))
     if user.id == current_user.id:
         flash(_("Change your own password on your account page."), "error")
         return redirect(url_for("admin.users"))
+    if confirm == "ask":
+        return render_template(
+            "admin/confirm_reset.html", user=user, organisation_label=organisation_label
+        )
     _withdraw_credentials(user, "password_reset")
     audit("user.password_reset", user)
     return _after_grant(user, _("The password of %(name)s no longer works.", name=user.username))
