@@ -253,19 +253,20 @@
     return document.body.dataset.openPatrolId || null;
   }
 
-  // Say which patrol the entries belong to, with the way back to it (its page records the route).
-  function showPatrolContext() {
-    const params = new URLSearchParams(window.location.search);
-    const patrol = params.get("walk_id") ? null : params.get("activity_id") || openPatrolId();
-    document.getElementById("patrol-context").hidden = !patrol;
+  // A form opened from a patrol or a safety walk carries its id in the address; otherwise an
+  // observation made while a patrol runs belongs to that patrol.
+  function linkedActivityId(params) {
+    return params.get("activity_id") || (params.get("walk_id") ? null : openPatrolId());
   }
-  showPatrolContext();
+
+  // Say which patrol the entries belong to, with the way back to it (its page records the route).
+  document.getElementById("patrol-context").hidden = !linkedActivityId(
+    new URLSearchParams(window.location.search)
+  );
 
   function linkParams(payload) {
-    // A form opened from a patrol or a safety walk carries its id in the address; otherwise an
-    // observation made while a patrol runs belongs to that patrol.
     const params = new URLSearchParams(window.location.search);
-    const activity = params.get("activity_id") || (params.get("walk_id") ? null : openPatrolId());
+    const activity = linkedActivityId(params);
     if (activity) payload.activity_id = activity;
     const walk = Number(params.get("walk_id"));
     if (Number.isInteger(walk) && walk > 0) payload.walk_id = walk;

@@ -47,7 +47,8 @@ def clean_correction(observation: Observation, form: Any) -> tuple[dict[str, Any
 def apply_correction(observation: Observation, values: dict[str, Any], user: User) -> list[str]:
     """Store the correction with its audit entry and event; returns the fields that changed.
     Commits; photo files of a folder store are deleted after the commit."""
-    changed = [f for f in ("category", "note") if _current(observation, f) != values[f]]
+    current = {"category": observation.category_code, "note": observation.note or ""}
+    changed = [field for field, value in current.items() if value != values[field]]
     observation.category_code = values["category"]
     observation.note = values["note"]
     photos = [photo for photo in observation.photos if photo.id in values["remove_photos"]]
@@ -71,7 +72,3 @@ def apply_correction(observation: Observation, values: dict[str, Any], user: Use
         for name in files:
             blobs.delete(name)
     return changed
-
-
-def _current(observation: Observation, field: str) -> Any:
-    return observation.category_code if field == "category" else (observation.note or "")
