@@ -382,6 +382,8 @@ def civic(app: Flask, officer, coordinator) -> Civic:  # type: ignore[no-untyped
             participant = WalkParticipant(
                 id=str(uuid.uuid4()), walk_id=walk.id, join_code="KOD" + key[:3], group=group,
                 gender=gender, age_band=age_band, joined_at=walk.starts_at,
+                # An officer who joined from the walk's page is linked to the account.
+                user_id=officer.id if key in ("old_a", "young") else None,
             )  # fmt: skip
             db.session.add(participant)
             result.participants[key] = participant.id
@@ -530,6 +532,7 @@ def test_walk_notes_go_and_participants_are_unlinked_with_the_same_headcount(app
         participants = {p.id: p for p in db.session.execute(db.select(WalkParticipant)).scalars()}
     old = [participants[civic.participants[key]] for key in ("old_a", "old_b", "old_c")]
     assert {p.join_code for p in old} == {""}
+    assert {p.user_id for p in old} == {None}
     # Each dimension dealt out in sorted order over the participants sorted by id.
     old.sort(key=lambda p: p.id)
     assert [p.group for p in old] == ["business", "residents", "youth"]
@@ -537,6 +540,7 @@ def test_walk_notes_go_and_participants_are_unlinked_with_the_same_headcount(app
     assert [p.age_band for p in old] == ["18_29", "65_plus", "under_18"]
     young = participants[civic.participants["young"]]
     assert (young.join_code, young.group, young.gender) == ("KODyou", "business", "woman")
+    assert young.user_id is not None
 
 
 def test_survey_answers_keep_every_figure_but_not_who_answered_what(app, civic):

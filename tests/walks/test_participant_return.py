@@ -152,3 +152,68 @@ def test_a_visitor_without_a_session_is_told_how_to_join(app, coordinator):
     assert NEVER_JOINED in page and VISITOR_ENDED not in page
     with app.app_context():
         assert db.session.query(WalkParticipant).count() == 0
+
+
+# ---- officers and staff joining again are the same participant ---------------------------------
+
+
+def staff_participants(app: Flask, walk_id: int) -> list[WalkParticipant]:
+    with app.app_context():
+        return list(db.session.scalars(db.select(WalkParticipant).filter_by(walk_id=walk_id)))
+
+
+def test_staff_who_join_again_after_a_logout_are_counted_once_and_keep_their_ticks(
+    app, coordinator, staff, as_user
+):
+    walk = make_walk(app, coordinator.id)
+    stop = walk.stops[0].id
+    client = as_user(staff)
+    press_join(client, walk.id)
+    assert post_rating(client, walk.id, stop, rating()).status_code == 201
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    login(client, staff)
+    again = press_join(client, walk.id)
+    assert again.headers["Location"].endswith(f"/walk/{walk.id}")
+
+    [participant] = staff_participants(app, walk.id)
+    assert participant.user_id == staff.id
+    assert done_stops(client.get(f"/walk/{walk.id}").get_data(as_text=True)) == {stop}
+
+
+def test_staff_who_left_the_walk_take_part_again_as_the_same_participant(
+    app, coordinator, staff, as_user
+):
+    walk = make_walk(app, coordinator.id)
+    client = as_user(staff)
+    press_join(client, walk.id)
+    client.post("/walk/leave", data={"csrf_token": csrf_token(client)})
+    assert client.get(f"/walk/{walk.id}").status_code == 302
+    press_join(client, walk.id)
+    assert client.get(f"/walk/{walk.id}").status_code == 200
+    [participant] = staff_participants(app, walk.id)
+    assert participant.left_at is None
+
+
+def test_after_a_new_code_staff_join_again_as_the_same_participant(
+    app, coordinator, staff, as_user
+):
+    walk = make_walk(app, coordinator.id)
+    client = as_user(staff)
+    press_join(client, walk.id)
+    change_walk(app, walk.id, join_code="NYKOD234")
+    assert client.get(f"/walk/{walk.id}").status_code == 302  # the old code's session ended
+    press_join(client, walk.id)
+    assert client.get(f"/walk/{walk.id}").status_code == 200
+    [participant] = staff_participants(app, walk.id)
+    assert participant.join_code == "NYKOD234"
+
+
+def test_two_colleagues_are_two_participants_and_residents_stay_unlinked(
+    app, coordinator, staff, officer, as_user
+):
+    walk = make_walk(app, coordinator.id)
+    press_join(as_user(staff), walk.id)
+    press_join(as_user(officer), walk.id)
+    join(app, walk.join_code)  # a resident with the code
+    links = {(p.group, p.user_id) for p in staff_participants(app, walk.id)}
+    assert links == {("municipality", staff.id), ("police", officer.id), (None, None)}

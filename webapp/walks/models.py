@@ -153,6 +153,12 @@ class WalkParticipant(db.Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Leaving ends the participant's session on the server: a copied cookie stops working too.
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Officers and staff who joined from the walk's page: joining again (after a logout, a new
+    # code or leaving) takes up the same participant, so they are counted once and keep their
+    # ratings. Residents join without an account and stay unlinked.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     walk: Mapped[SafetyWalk] = relationship()
 

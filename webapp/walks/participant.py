@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from flask import current_app, session
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from webapp.auth.models import User
@@ -69,6 +70,7 @@ def join(
         group=group or None,
         gender=gender or None,
         age_band=age_band or None,
+        user_id=user.id if user is not None else None,
     )
     db.session.add(participant)
     db.session.flush()
@@ -79,6 +81,11 @@ def join(
         participant_id=participant.id,
     )
     db.session.commit()
+    _start_session(walk, participant, user)
+    return participant
+
+
+def _start_session(walk: SafetyWalk, participant: WalkParticipant, user: User | None) -> None:
     expires = walk.join_closes_at(hours_after())
     session.pop(ENDED_KEY, None)
     session[SESSION_KEY] = {
@@ -88,16 +95,44 @@ def join(
         "user_id": user.id if user is not None else None,
     }
     session.permanent = True
-    return participant
 
 
 def join_as_user(walk: SafetyWalk, user: User) -> WalkParticipant:
     """Join from the walk's page: the same participant and session as the QR link, counted in
-    the user's group. Pressing again (another tab, the back button) keeps the one participant.
-    The caller has checked the user's role and that the code is open."""
-    return session_participant(walk) or join(
-        walk, group=GROUP_OF_ROLE[Role(user.role)], gender=None, age_band=None, user=user
+    the user's group. Pressing again (another tab, the back button) keeps the one participant,
+    and so does joining again after a logout, a renewed code or leaving: the person is counted
+    once and finds their ratings. The caller has checked the user's role and that the code is
+    open."""
+    current = session_participant(walk)
+    if current is not None:
+        return current
+    earlier = db.session.scalars(
+        select(WalkParticipant)
+        .where(WalkParticipant.walk_id == walk.id, WalkParticipant.user_id == user.id)
+        .order_by(WalkParticipant.joined_at)
+        .limit(1)
+    ).first()
+    if earlier is None:
+        return join(
+            walk, group=GROUP_OF_ROLE[Role(user.role)], gender=None, age_band=None, user=user
+        )
+    return _rejoin(walk, earlier, user)
+
+
+def _rejoin(walk: SafetyWalk, participant: WalkParticipant, user: User) -> WalkParticipant:
+    """Take up `participant` again: a new session for it, valid under the walk's current code."""
+    participant.join_code = walk.join_code or ""
+    participant.left_at = None
+    audit(
+        "walk.join",
+        walk,
+        actor_label=f"participant {participant.id[:8]}",
+        participant_id=participant.id,
+        rejoined=True,
     )
+    db.session.commit()
+    _start_session(walk, participant, user)
+    return participant
 
 
 def leave() -> None:

@@ -131,8 +131,11 @@ def anonymise_walk_participants(cutoff: datetime) -> Found:
                     setattr(participant, dimension, value)
                     changed.add(participant.id)
         for participant in participants:
-            if participant.join_code:
+            # The code and the account link (of officers and staff who joined from the walk's
+            # page) go too: once retention has run, no row says who rated what.
+            if participant.join_code or participant.user_id is not None:
                 participant.join_code = ""
+                participant.user_id = None
                 changed.add(participant.id)
     return sorted(changed), []
 
