@@ -92,12 +92,14 @@ def test_a_hidden_report_is_reviewed_not_shown_and_kept_with_the_local_day_it_ca
     app, client, coordinator
 ):
     report_id = make_report(app, received_at=LATE_EVENING_UTC)
-    _decide(app, report_id, moderation.hide, coordinator)
+    _decide(app, report_id, moderation.hide, coordinator, "identifies")
 
     _response, body = _follow(client, report_id)
 
     page = _main(body)
     assert KEPT in page and "The municipality keeps it" in page
+    # The reason, from the fixed list in the resident's words, with what to do instead.
+    assert "It describes or could identify a person. Report the place again" in page
     assert "Lighting – Feels unsafe" in page
     assert re.search(r"Received</dt>\s*<dd>2 March 2026</dd>", page), page
     assert "published-heading" not in page
@@ -303,7 +305,7 @@ def test_the_residents_text_contact_and_the_coordinators_notes_never_show(
     )
     decisions = {
         "publish": (moderation.publish, "PUBLICTEXTMARK"),
-        "hide": (moderation.hide,),
+        "hide": (moderation.hide, "identifies"),
         "merge": (moderation.merge_with_measure, (Measure, measure_id)),
         "convert": (moderation.convert_to_review_item,),
     }

@@ -85,10 +85,45 @@ def test_hiding_a_published_report_takes_it_off_the_public_map(app, as_user, coo
     report_id = make_report(app, status="published", public_text="Trasig lampa")
     assert len(client.get("/api/v1/public/reports.geojson").get_json()["features"]) == 1
 
-    _post(as_user(coordinator), f"/citizen/reports/{report_id}/hide")
+    _post(as_user(coordinator), f"/citizen/reports/{report_id}/hide", reason="offensive")
 
-    assert _report(app, report_id).status == "hidden"
+    report = _report(app, report_id)
+    assert (report.status, report.hidden_reason) == ("hidden", "offensive")
     assert client.get("/api/v1/public/reports.geojson").get_json()["features"] == []
+    with app.app_context():
+        entry = db.session.execute(
+            db.select(AuditEntry).filter_by(action="citizen_report.hide")
+        ).scalar_one()
+        assert entry.detail["reason"] == "offensive"
+
+
+def test_hiding_without_a_reason_is_refused_and_changes_nothing(app, as_user, coordinator):
+    report_id = make_report(app)
+    client = as_user(coordinator)
+
+    response = _post(client, f"/citizen/reports/{report_id}/hide", reason="")
+
+    assert response.headers["Location"].endswith(f"/citizen/reports/{report_id}")
+    assert _report(app, report_id).status == "pending"
+    page = client.get(f"/citizen/reports/{report_id}").get_data(as_text=True)
+    assert "Välj varför synpunkten döljs." in page
+
+
+def test_the_detail_page_asks_why_and_says_why_once_hidden(app, as_user, coordinator):
+    report_id = make_report(app)
+    client = as_user(coordinator)
+    page = client.get(f"/citizen/reports/{report_id}").get_data(as_text=True)
+    assert '<select id="hide-reason" name="reason" required' in page
+    assert "Pekar ut eller kan identifiera en person" in page
+
+    _post(client, f"/citizen/reports/{report_id}/hide", reason="duplicate")
+    page = client.get(f"/citizen/reports/{report_id}").get_data(as_text=True)
+    assert "Dold eftersom" in page and "Samma sak som en annan synpunkt" in page
+    assert 'id="hide-reason"' not in page  # already hidden: no second hide form
+
+    # Published later after all: the reason goes with the hidden state.
+    _post(client, f"/citizen/reports/{report_id}/publish", public_text="Text")
+    assert _report(app, report_id).hidden_reason is None
 
 
 def test_merging_with_an_observation_links_it_and_leaves_it_unpublished(

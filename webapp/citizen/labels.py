@@ -18,6 +18,24 @@ REPORT_STATUS = {
     "merged": _l("merged"),
     "converted": _l("turned into a review item"),
 }
+# Why a coordinator hides a report: the coordinator's words, then what the resident reads.
+HIDE_REASON = {
+    "identifies": _l("It points out or could identify a person"),
+    "offensive": _l("Offensive or threatening content"),
+    "not_ours": _l("Not a matter for the municipality or the police"),
+    "duplicate": _l("The same as another report"),
+    "other": _l("Another reason"),
+}
+HIDE_REASON_FOR_RESIDENT = {
+    "identifies": _l(
+        "It describes or could identify a person. Report the place again, without anything "
+        "about who was there."
+    ),
+    "offensive": _l("It contains something offensive or threatening."),
+    "not_ours": _l("It is not a matter for the municipality or the police."),
+    "duplicate": _l("Someone has already reported the same thing."),
+    "other": _l("The coordinator decided not to show it."),
+}
 QUESTION_KIND = {
     "scale": _l("Scale 1–5"),
     "single": _l("One choice"),

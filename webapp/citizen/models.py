@@ -71,6 +71,9 @@ class PublicReport(db.Model):
     public_text: Mapped[str] = mapped_column(Text, default="")
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # Why a hidden report is not shown (a code of citizen.labels.HIDE_REASON): the coordinator
+    # answers for the decision, and the resident's follow-up page says it in plain words.
+    hidden_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
     # Merged into an existing observation, or the review item made from it.
     observation_id: Mapped[str | None] = mapped_column(
         ForeignKey("observations.id", ondelete="SET NULL"), nullable=True, index=True

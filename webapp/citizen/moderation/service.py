@@ -16,6 +16,7 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 
 from webapp.auth.models import User
+from webapp.citizen.labels import HIDE_REASON
 from webapp.citizen.models import REPORT_STATUSES, PublicReport
 from webapp.citizen.settings import setting
 from webapp.core.access import visibility_filter
@@ -73,6 +74,8 @@ def _decide(report: PublicReport, status: str, by: User, **detail: object) -> No
     report.status = status
     report.moderated_at = datetime.now(UTC)
     report.moderated_by_id = by.id
+    if status != "hidden":
+        report.hidden_reason = None  # a hidden report published or taken up later
 
 
 def _link(report: PublicReport, status: str, by: User, **detail: object) -> None:
@@ -106,8 +109,12 @@ def publish(report: PublicReport, public_text: str, by: User) -> None:
     db.session.commit()
 
 
-def hide(report: PublicReport, by: User) -> None:
-    _decide(report, "hidden", by)
+def hide(report: PublicReport, reason: str, by: User) -> None:
+    """Keep the report off the open map, for `reason` (a code of HIDE_REASON)."""
+    if reason not in HIDE_REASON:
+        raise ModerationError(_("Choose why the report is hidden."))
+    _decide(report, "hidden", by, reason=reason)
+    report.hidden_reason = reason
     db.session.commit()
 
 

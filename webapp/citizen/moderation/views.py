@@ -67,7 +67,12 @@ def publish(report_id: str) -> Response:
 @bp.post("/<report_id>/hide")
 @roles_required(Role.COORDINATOR)
 def hide(report_id: str) -> Response:
-    moderation.hide(moderation.get_report_or_404(report_id), current_user)
+    report = moderation.get_report_or_404(report_id)
+    try:
+        moderation.hide(report, request.form.get("reason", ""), current_user)
+    except moderation.ModerationError as problem:
+        flash(str(problem), "error")
+        return _back(report.id)
     return _done(_("The report is hidden."))
 
 

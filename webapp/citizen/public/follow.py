@@ -7,6 +7,8 @@ resident may learn and nothing a stranger who found the address could use:
 - once reviewed, the category and the feeling the resident chose, and the local day it came
   in. Not for a published report: its UUID is on the open map and in Open311, where a report's
   arrival is never shown (interop/open311/mapping.py gives the publication day instead);
+- why a kept report is not shown, as one of a fixed list of reasons (never words a coordinator
+  typed);
 - the measure taken on it, only if that measure is shared with residents (the rule of
   public_report_json and Open311's report_request): a police or municipal measure's existence
   stays hidden.
@@ -22,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from webapp.citizen.labels import FEELING
+from webapp.citizen.labels import FEELING, HIDE_REASON_FOR_RESIDENT
 from webapp.citizen.models import PublicReport
 from webapp.citizen.public.feedback import DONE
 from webapp.citizen.public.reports import what_became_of
@@ -58,6 +60,7 @@ class FollowUp:
     category_label: str = ""
     feeling_label: str = ""
     measure: SharedMeasure | None = None
+    reason: str = ""  # why a kept report is not shown, in the resident's words
 
 
 WAITING = FollowUp("waiting")
@@ -76,7 +79,13 @@ def follow_up(report_id: str, today: date | None = None) -> FollowUp:
         category_label=report.category.label(),
         feeling_label=str(FEELING.get(report.feeling, "")),
         measure=shared_measure(what_became_of(report), today or local_today()),
+        reason=_kept_reason(report) if state == "kept" else "",
     )
+
+
+def _kept_reason(report: PublicReport) -> str:
+    # Reports hidden before a reason was asked for have none: the page then gives none.
+    return str(HIDE_REASON_FOR_RESIDENT.get(report.hidden_reason or "", ""))
 
 
 def shared_measure(measure: Measure | None, today: date) -> SharedMeasure | None:

@@ -87,6 +87,8 @@ def _reports(coordinator: User, rng: random.Random, now: datetime) -> None:
         if status != "pending":
             report.moderated_at = received + timedelta(hours=20)
             report.moderated_by_id = coordinator.id
+        if status == "hidden":
+            report.hidden_reason = "not_ours"  # an advert
         report.measure = _measure(public_text, lat, lon, coordinator, now)
         db.session.add(report)
 
