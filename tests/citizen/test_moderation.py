@@ -370,3 +370,43 @@ def test_a_report_merged_with_an_observation_is_not_also_turned_into_a_review_it
 
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Observation)) == 1
+
+
+def test_a_report_can_be_merged_with_a_measure_finished_this_year_and_the_list_says_how_far(
+    app, as_user, coordinator
+):
+    from datetime import timedelta
+
+    from tests.citizen.helpers import CENTRUM
+
+    report_id = make_report(app)
+    done = make_measure(
+        app, coordinator.id, title="Nya lampor", status="done", lat=CENTRUM[0] + 0.001,
+        lon=CENTRUM[1],
+    )  # fmt: skip
+    make_measure(
+        app, coordinator.id, title="Gammalt klart", status="done",
+        updated_at=datetime.now(UTC) - timedelta(days=400),
+    )  # fmt: skip
+    make_measure(app, coordinator.id, title="Omöjligt", status="not_feasible")
+    client = as_user(coordinator)
+
+    page = client.get(f"/citizen/reports/{report_id}").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d+)">([^<]*)</option>', page)
+    labels = {int(value): text for value, text in options}
+    assert labels[done] == "111 m bort · Nya lampor (klar)"
+    assert "Gammalt klart" not in page and "Omöjligt" not in page
+
+    _post(client, f"/citizen/reports/{report_id}/merge", target="measure", measure_id=done)
+    assert _report(app, report_id).measure_id == done
+
+
+def test_published_reports_are_listed_by_their_published_words(app, as_user, coordinator):
+    report_id = make_report(
+        app, status="published", text="ORIGINALTEXT med namn", public_text="Trasig lampa"
+    )
+    client = as_user(coordinator)
+    listing = client.get("/citizen/reports/?status=published").get_data(as_text=True)
+    assert "Trasig lampa" in listing and "ORIGINALTEXT" not in listing
+    page = client.get(f"/citizen/reports/{report_id}").get_data(as_text=True)
+    assert "Uppdatera den publicerade texten" in page

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -87,7 +88,14 @@ def _too_soon(form: LoginForm, username: str, wait: int) -> tuple[str, int, dict
     """Too many wrong passwords for this name from this address: wait, growing each time."""
     throttle.audit_refused(username, "throttled", retry_after=wait)
     db.session.commit()
-    flash(_("Too many attempts. Wait %(seconds)s seconds and try again.", seconds=wait), "error")
+    flash(
+        ngettext(
+            "Too many attempts. Wait %(num)s second and try again.",
+            "Too many attempts. Wait %(num)s seconds and try again.",
+            wait,
+        ),
+        "error",
+    )
     return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
 
 

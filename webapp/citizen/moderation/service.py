@@ -9,7 +9,7 @@ with what was done about it. Contact details never travel with a report into an 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
@@ -197,12 +197,22 @@ def nearby_observations(report: PublicReport, user: User, limit: int = 20) -> li
     return [row for _d, row in near[:limit]]
 
 
-def open_measures(report: PublicReport, user: User, limit: int = 100) -> list[Measure]:
-    """Open measures the coordinator may see; those with a place near the report first."""
+# A report about a place already fixed can be merged with the measure that fixed it, so the
+# resident's follow-up page says so: measures finished within this many days are offered too.
+RECENTLY_DONE_DAYS = 365
+
+
+def linkable_measures(report: PublicReport, user: User, limit: int = 100) -> list[Measure]:
+    """Open measures and those done within RECENTLY_DONE_DAYS that the coordinator may see;
+    those with a place near the report first."""
+    since = datetime.now(UTC) - timedelta(days=RECENTLY_DONE_DAYS)
     rows = list(
         db.session.execute(
             db.select(Measure)
-            .where(Measure.status.in_(OPEN_STATUSES))
+            .where(
+                Measure.status.in_(OPEN_STATUSES)
+                | ((Measure.status == "done") & (Measure.updated_at >= since))
+            )
             .where(visibility_filter(user, Measure.visibility, Measure.created_by_id))
             .order_by(Measure.created_at.desc())
             .limit(limit)

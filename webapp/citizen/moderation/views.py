@@ -40,7 +40,7 @@ def queue() -> str:
 def detail(report_id: str) -> str:
     report = moderation.get_report_or_404(report_id, reading=True)
     nearby = moderation.nearby_observations(report, current_user)
-    measures = moderation.open_measures(report, current_user)
+    measures = moderation.linkable_measures(report, current_user)
     return render_template(
         "citizen/moderation/detail.html",
         report=report,
@@ -48,6 +48,11 @@ def detail(report_id: str) -> str:
         # Nearest first: the distance says why an older record comes before a newer one.
         metres={o.id: round(moderation.distance_to(report, o.lat, o.lon)) for o in nearby},
         measures=measures,
+        measure_metres={
+            m.id: round(moderation.distance_to(report, m.lat, m.lon))
+            for m in measures
+            if m.lat is not None and m.lon is not None
+        },
         map_data=_map_data(report, nearby, measures),
     )
 
