@@ -129,3 +129,28 @@ def test_due_rechecks_are_listed_on_the_measures_page(app, coordinator, staff, a
     section = page.split('id="rechecks"', 1)[1].split("</section>", 1)[0]
     assert "Kolla lampan igen" in section
     assert section.count("<li>") == 1
+
+
+def test_the_coordinator_starts_a_measure_from_the_list_without_an_observation(
+    app, coordinator, staff, as_user
+):
+    client = as_user(coordinator)
+    listing = client.get("/measures/").get_data(as_text=True)
+    assert 'href="/measures/new">Ny åtgärd</a>' in listing
+    form = client.get("/measures/new").get_data(as_text=True)
+    response = client.post(
+        "/measures/new",
+        data={
+            "csrf_token": form_csrf_token(form),
+            "title": "Fler vuxna ute i centrum på fredagskvällar",
+            "owner": "municipality_social",
+            "priority": "medium",
+            "visibility": "shared",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        measure = db.session.execute(db.select(Measure)).scalar_one()
+        assert (measure.title, measure.lat) == ("Fler vuxna ute i centrum på fredagskvällar", None)
+    # Staff report progress on their organisation's measures but do not start new ones.
+    assert "/measures/new" not in as_user(staff).get("/measures/").get_data(as_text=True)
