@@ -62,3 +62,26 @@ def test_held_walks_count_for_their_promise_as_the_reader_may_see_them(
     assert "– 1 logged that you may see · 2 safety walks held" in _promise_item(
         as_user(staff).get("/promises/").get_data(as_text=True)
     )
+
+
+def test_held_walks_stand_alone_when_nothing_is_logged_and_an_ended_promise_says_so(
+    app, coordinator, as_user
+):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        walks = activity_type("trygghetsvandring")
+        db.session.add(
+            Promise(
+                title=TITLE,
+                starts_on=date(2026, 3, 1),
+                ends_on=date(2026, 10, 31),
+                activity_types=[walks],
+            )
+        )
+        add_walk(coordinator.id, local(2026, 6, 1))
+        db.session.commit()
+
+    page = as_user(coordinator).get("/promises/").get_data(as_text=True)
+    # Not "0 logged · 1 safety walk held", which read as if the walk did not count.
+    assert _promise_item(page).endswith("– 1 safety walk held ")
+    article = re.search(rf"<article[^>]*>\s*<h2>{TITLE}</h2>.*?</article>", page, re.S)
+    assert '<span class="tag">ended</span>' in article.group(0)

@@ -15,6 +15,7 @@ from webapp.auth.session import roles_required
 from webapp.core.access import Role, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.promises.forms import ORGANISATION_LABELS, ActivityTypeForm, PromiseForm, slugify
 from webapp.promises.held import held_counts
@@ -41,6 +42,7 @@ def index() -> str:
         counts=activity_counts(),
         held=held_counts(promises, current_user),
         organisations=ORGANISATION_LABELS,
+        today=local_today(),
     )
 
 
