@@ -41,3 +41,35 @@ def test_every_audited_action_has_a_label():
     found = audited_actions()
     assert len(found) > 50  # the scan finds the app's audit calls
     assert {code: path for code, path in found.items() if code not in ACTIONS} == {}
+
+
+def test_the_log_shows_each_entrys_details_in_words(app, coordinator, as_user):
+    from webapp.core.audit.models import AuditEntry
+    from webapp.extensions import db
+
+    with app.app_context():
+        db.session.add(
+            AuditEntry(
+                action="export.download",
+                actor_id=coordinator.id,
+                actor_label="samordnare-test",
+                target_type="report",
+                detail={"kind": "activities", "from": "2026-07-01", "to": "2026-09-30",
+                        "format": "csv", "rows": 11, "police_records": 0, "edited": True},
+            )
+        )  # fmt: skip
+        db.session.commit()
+    client = as_user(coordinator)
+    page = client.get("/admin/audit?event=export.download").get_data(as_text=True)
+    assert (
+        "slag: activities · från: 2026-07-01 · till: 2026-09-30 · format: csv · rader: 11"
+        " · polisens uppgifter: 0 · edited: ja"
+    ) in page
+
+
+def test_long_details_are_cut():
+    from webapp.admin.audit_labels import DETAIL_MAX, detail_text
+
+    text = detail_text({"filters": {"q": "x" * 500}})
+    assert len(text) == DETAIL_MAX and text.endswith("…")
+    assert detail_text(None) == detail_text({}) == ""

@@ -176,3 +176,46 @@ def _user_id(entry: AuditEntry) -> int | None:
     if entry.target_type != "users":
         return None
     return record_id(entry.target_id or "")
+
+
+# The details an entry keeps (its `detail`), named for a reader: which period a report covered,
+# in what format and how many rows an export had, why a report was hidden. Details hold codes,
+# counts and dates by design (never a record's text), so they are shown as stored; a key
+# without a name here is shown as its code.
+DETAIL_KEYS = {
+    "from": _l("from"),
+    "to": _l("to"),
+    "kind": _l("kind"),
+    "format": _l("format"),
+    "rows": _l("rows"),
+    "police_records": _l("police records"),
+    "police_walk_measures": _l("police measures from walks"),
+    "reason": _l("reason"),
+    "from_status": _l("earlier status"),
+    "filters": _l("filters"),
+    "visibility": _l("visible to"),
+    "fields": _l("fields"),
+    "week": _l("week"),
+    "version": _l("version"),
+    "retry_after": _l("wait (s)"),
+}
+DETAIL_MAX = 240  # characters shown of one entry's details
+
+
+def detail_text(detail: object) -> str:
+    """An entry's details on one line ("from: 2026-01-01 · rows: 53"), cut at DETAIL_MAX."""
+    if not isinstance(detail, dict) or not detail:
+        return ""
+    parts = [f"{DETAIL_KEYS.get(key, key)}: {_value(value)}" for key, value in detail.items()]
+    text = " · ".join(parts)
+    return text if len(text) <= DETAIL_MAX else text[: DETAIL_MAX - 1] + "…"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_value(v)}" for k, v in value.items()) or "–"
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value) or "–"
+    return str(value)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from webapp.admin.audit_labels import action_choices, action_label, target_labels
+from webapp.admin.audit_labels import action_choices, action_label, detail_text, target_labels
 from webapp.admin.forms import (
     ORGANISATION_CHOICES,
     NewUserForm,
@@ -311,6 +311,7 @@ def audit_log() -> str:
         entries=entries,
         targets=target_labels(entries),
         action_label=action_label,
+        detail_text=detail_text,
         events=action_choices(),
         has_more=has_more,
         page=page,
