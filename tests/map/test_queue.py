@@ -108,6 +108,27 @@ def test_marking_a_duplicate_points_to_the_original(app, officer, coordinator, a
         assert row.status == "duplicate" and row.duplicate_of_id == original
 
 
+def test_a_duplicate_is_marked_by_the_other_records_pasted_address(
+    app, officer, coordinator, as_user
+):
+    with app.app_context():
+        original = add_observation(officer)
+        copy = add_observation(officer)
+    client = as_user(coordinator)
+    page = client.get(f"/review/observations/{copy}").get_data(as_text=True)
+    assert "kopiera adressen" in page
+    client.post(
+        f"/review/observations/{copy}/duplicate",
+        data={
+            "csrf_token": form_csrf_token(page),
+            "original_id": f" https://trygg.sunne.se/review/observations/{original}?from=map ",
+        },
+    )
+    with app.app_context():
+        row = db.session.get(Observation, copy)
+        assert row.status == "duplicate" and row.duplicate_of_id == original
+
+
 def test_only_coordinators_triage(app, officer, staff, as_user):
     with app.app_context():
         observation_id = add_observation(officer, visibility="shared")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
@@ -243,14 +245,25 @@ def duplicate(observation_id: str) -> Response:
     from webapp.observations.loaders import get_observation_or_404
 
     observation = get_observation_or_404(observation_id)
-    original_id = (request.form.get("original_id") or "").strip()
-    originals = service.readable_observations([original_id], current_user)
+    originals = service.readable_observations(
+        [_record_id_in(request.form.get("original_id") or "")], current_user
+    )
     if not originals or originals[0].id == observation.id:
-        flash(_("Give the id of another record you can see."), "error")
+        flash(_("Give the address or id of another record you can see."), "error")
     else:
         service.mark_duplicate(observation, originals[0], current_user)
         flash(_("Marked as a duplicate."), "success")
     return redirect(_detail_url(observation))
+
+
+def _record_id_in(text: str) -> str:
+    """The record id in what was pasted: the id itself, or the other record's address (which
+    is what a coordinator can copy: no page shows an id on its own)."""
+    found = _UUID.findall(text)
+    return found[-1] if found else text.strip()
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @bp.post("/observations/<observation_id>/merge")
