@@ -161,3 +161,21 @@ def test_reading_a_police_record_is_audited(app, officer, coordinator, as_user):
             db.select(AuditEntry).filter_by(action="observation.read")
         ).scalar_one()
         assert entry.target_id == police_only and entry.actor_label == "coordinator"
+
+
+def test_each_tab_says_how_many_records_wait_there_and_police_counts_are_audited(
+    app, officer, coordinator, as_user
+):
+    with app.app_context():
+        for _ in range(3):
+            add_observation(officer, visibility="shared")
+        add_observation(officer, visibility="police", status="closed")
+    page = as_user(coordinator).get("/review/").get_data(as_text=True)
+    assert 'aria-current="page">ny <span class="tab-count">(3)</span>' in page
+    assert 'avslutad <span class="tab-count">(1)</span>' in page
+    with app.app_context():
+        entry = db.session.execute(
+            db.select(AuditEntry).filter_by(action="observation.list")
+        ).scalar_one()
+        # The police record is in no row of this tab, but in a count the page shows.
+        assert entry.detail == {"police_records": 0, "police_records_counted": 1}

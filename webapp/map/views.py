@@ -80,19 +80,47 @@ def queue() -> str:
         .offset((page - 1) * QUEUE_PAGE_SIZE)
     )
     rows = list(db.session.execute(query).scalars())
-    record_police_reads("observation.list", "observations", (o.visibility for o in rows))
+    counts, police_counted = _status_counts()
+    listed = rows[:QUEUE_PAGE_SIZE]
+    # One entry for the page: the police records listed, and those its tab counts are made of.
+    police_listed = sum(1 for o in listed if o.visibility == "police")
+    if police_listed or police_counted:
+        audit(
+            "observation.list",
+            target_type="observations",
+            police_records=police_listed,
+            police_records_counted=police_counted,
+        )
+        db.session.commit()
     measures = _open_measures()
     return render_template(
         "map/queue.html",
-        observations=rows[:QUEUE_PAGE_SIZE],
+        observations=listed,
         has_more=len(rows) > QUEUE_PAGE_SIZE,
         page=page,
         status=status,
         statuses=STATUSES,
+        counts=counts,
         measures=measures,
         # Each record's link carries this tab and page, so its page can lead back here.
         place={"status": status, **({"page": page} if page > 1 else {})},
     )
+
+
+def _status_counts() -> tuple[dict[str, int], int]:
+    """How many records the reader may see in each review status (for the tabs: the size of
+    the pile to triage), and how many of them are police records (for the audit entry)."""
+    rows = db.session.execute(
+        db.select(Observation.status, Observation.visibility, db.func.count())
+        .where(visibility_filter(current_user, Observation.visibility, Observation.author_id))
+        .group_by(Observation.status, Observation.visibility)
+    ).all()
+    counts: dict[str, int] = {}
+    police = 0
+    for status, visibility, n in rows:
+        counts[status] = counts.get(status, 0) + n
+        police += n if visibility == "police" else 0
+    return counts, police
 
 
 def _queue_place(
