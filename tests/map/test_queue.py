@@ -171,8 +171,8 @@ def test_each_tab_says_how_many_records_wait_there_and_police_counts_are_audited
             add_observation(officer, visibility="shared")
         add_observation(officer, visibility="police", status="closed")
     page = as_user(coordinator).get("/review/").get_data(as_text=True)
-    assert 'aria-current="page">ny <span class="tab-count">(3)</span>' in page
-    assert 'avslutad <span class="tab-count">(1)</span>' in page
+    assert 'aria-current="page">ny&nbsp;<span class="tab-count">(3)</span>' in page
+    assert 'avslutad&nbsp;<span class="tab-count">(1)</span>' in page
     with app.app_context():
         entry = db.session.execute(
             db.select(AuditEntry).filter_by(action="observation.list")
