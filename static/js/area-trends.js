@@ -51,6 +51,11 @@
     return params.toString();
   }
 
+  // A calendar day plus n days, in UTC: no time zone can shift it.
+  function addDays(day, n) {
+    return new Date(Date.parse(day + "T00:00:00Z") + n * 86400000).toISOString().slice(0, 10);
+  }
+
   function format(text, values) {
     return text.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
   }
@@ -104,7 +109,9 @@
     const body = el("tbody");
     weeks.forEach((week, i) => {
       const row = el("tr");
-      const th = el("th", week.starts);
+      // A week the period cuts through counts only its days inside it: say which.
+      const cut = week.from && (week.from !== week.starts || week.to !== addDays(week.starts, 6));
+      const th = el("th", cut ? week.starts + " (" + format(t.counted, week) + ")" : week.starts);
       th.scope = "row";
       row.appendChild(th);
       row.appendChild(el("td", area.counts[i]));
@@ -128,8 +135,11 @@
       if (data.weeks.length) {
         const range = el("p", null, "trend-range");
         range.setAttribute("aria-hidden", "true");
-        range.appendChild(el("span", data.weeks[0].starts));
-        range.appendChild(el("span", data.weeks[data.weeks.length - 1].starts));
+        // The period's first and last days counted (the same as the map's), not week starts.
+        const first = data.weeks[0];
+        const last = data.weeks[data.weeks.length - 1];
+        range.appendChild(el("span", first.from || first.starts));
+        range.appendChild(el("span", last.to || last.starts));
         figure.appendChild(range);
       }
       figure.appendChild(
@@ -176,5 +186,9 @@
   } else {
     start();
   }
-  if (form) form.addEventListener("submit", () => { if (shown) load(); });
+  if (form) {
+    form.addEventListener("submit", () => { if (shown) load(); });
+    // The map put an earlier entry's filters back into the form (Back, Forward).
+    form.addEventListener("filters-restored", () => { if (shown) load(); });
+  }
 })();

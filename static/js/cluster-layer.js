@@ -8,7 +8,9 @@
  * cell is small, and the heat map from the same cells. No answer carries user text: a point's
  * note comes from GET /api/v1/observations/<id> when it is opened, and goes in by textContent.
  *
- * window.TryggClusterLayer(map, root, { filterParams, onDrawn }) -> { clusters, heat, reload }
+ * window.TryggClusterLayer(map, root, { filterParams, onDrawn, alsoHere }) -> { clusters, heat, reload,
+ * points, ... }; alsoHere(marker), if given, returns what else lies at a point's spot (an element
+ * for its popup, or null).
  */
 (function () {
   "use strict";
@@ -264,12 +266,22 @@
         className: "server-point",
       });
       const name = categoryLabel(p.category) + " – " + statusLabel(p.status);
+      marker.hereLabel = t.observation + ": " + name; // in the popup of whatever shares its spot
       // The note only on demand (the answer had no user text), fetched when the popup opens;
       // that read is checked and, for a police record, audited by the API.
       let box = null; // built once: Leaflet calls this again on popup.update()
       let link = null;
+      let here = null; // what else lies at the spot: looked at anew each time the popup opens
+      const withHere = () => {
+        if (here && here.contains(document.activeElement)) return box; // keep the focus there
+        const now = options.alsoHere ? options.alsoHere(marker) : null;
+        if (here) here.remove();
+        here = now;
+        if (here) box.appendChild(here);
+        return box;
+      };
       marker.bindPopup(() => {
-        if (box) return box;
+        if (box) return withHere();
         box = el("div", null, "map-popup");
         box.appendChild(el("strong", categoryLabel(p.category)));
         box.appendChild(el("p", statusLabel(p.status), "muted"));
@@ -288,7 +300,7 @@
             if (marker.getPopup()) marker.getPopup().update();
             if (focused && document.activeElement !== focused) focused.focus({ preventScroll: true });
           });
-        return box;
+        return withHere();
       });
 
       const focusPoint = () => {
@@ -350,6 +362,8 @@
       clusters,
       heat,
       reload: loadView,
+      // The single records drawn now (their markers), e.g. to find what shares a spot.
+      points() { return Array.from(shownPoints.values()); },
       // The slider's frame: a local week as [since, until), or null for the form's own period.
       setPeriod(value) { period = value; },
       prefetch(value) {

@@ -23,6 +23,7 @@
   const observations = window.TryggClusterLayer(map, root, {
     filterParams: () => new URLSearchParams(queryString()),
     onDrawn: showCount,
+    alsoHere: (marker) => alsoHere(marker),
   });
   const clusters = observations.clusters;
   const heat = observations.heat;
@@ -112,15 +113,16 @@
     return props.category_label[root.dataset.locale === "en" ? "en" : "sv"];
   }
 
+  // The form's filters as the API reads them. Dates from the form are local days, sent as
+  // "YYYY-MM-DDT00:00:00" (the server reads a time without offset as Swedish time); the "until"
+  // day is included, so the API gets the next day's start. Calendar arithmetic in UTC: no time
+  // zone of the browser can shift a day (toISOString of a local midnight did, east of UTC).
   function queryString() {
     const params = new URLSearchParams();
     for (const [key, value] of new FormData(form)) {
       if (!value) continue;
-      // Dates from the form are local days; the "until" day is included.
       if (key === "until") {
-        const next = new Date(value + "T00:00:00");
-        next.setDate(next.getDate() + 1);
-        params.set(key, next.toISOString().slice(0, 10) + "T00:00:00");
+        params.set(key, addDays(value, 1) + "T00:00:00");
       } else if (key === "since") {
         params.set(key, value + "T00:00:00");
       } else {
@@ -182,18 +184,58 @@
         dashArray: p.overdue ? "4 3" : null,
         className: p.overdue ? "measure-overdue" : "measure",
       });
+      marker.hereLabel = t.measure + ": " + p.title;
       marker.bindPopup(() => {
         const box = el("div", null, "map-popup");
         box.appendChild(el("strong", p.title));
         box.appendChild(el("p", p.status_label + (p.overdue ? " – " + t.overdue : "")));
+        const owner = p.owner_label + (p.owner_detail ? " – " + p.owner_detail : "");
+        if (owner) box.appendChild(el("p", t.owner + ": " + owner));
         if (p.deadline) box.appendChild(el("p", t.deadline + ": " + formatDay(p.deadline)));
         const link = el("a", t.open_measure);
         link.href = p.url;
         box.appendChild(link);
-        return box;
+        return withHere(marker, box);
       });
       measures.addLayer(marker);
     }
+  }
+
+  // What else is drawn at a marker's spot: measures and single records whose dots overlap it.
+  // A measure sits on top of the record it was made from and would catch every click and tap;
+  // so each popup lists the others there, each a button that opens that one's own popup.
+  function alsoHere(marker) {
+    if (!marker._map) return null;
+    const at = map.latLngToLayerPoint(marker.getLatLng());
+    const dots = [measures, walks, visits].flatMap((group) => group.getLayers());
+    const others = [...dots, ...observations.points()].filter((other) =>
+      other !== marker && other._map && other.hereLabel && other.getRadius &&
+      at.distanceTo(map.latLngToLayerPoint(other.getLatLng())) <= marker.getRadius() + other.getRadius() + 2);
+    if (!others.length) return null;
+    const section = el("div", null, "map-popup-here");
+    section.appendChild(el("p", t.also_here, "map-popup-here-title"));
+    const list = el("ul");
+    for (const other of others) {
+      const button = el("button", other.hereLabel, "link-button");
+      button.type = "button";
+      button.addEventListener("click", () => {
+        other.openPopup(); // closes this one (one popup at a time)
+        const popup = other.getPopup() && other.getPopup().getElement();
+        const target = popup && popup.querySelector(".map-popup a, .map-popup button");
+        if (target) target.focus({ preventScroll: true });
+      });
+      const item = el("li");
+      item.appendChild(button);
+      list.appendChild(item);
+    }
+    section.appendChild(list);
+    return section;
+  }
+
+  function withHere(marker, box) {
+    const here = alsoHere(marker);
+    if (here) box.appendChild(here);
+    return box;
   }
 
   function showAreas(collection) {
@@ -204,7 +246,14 @@
       kommun: { color: "#333333", weight: 1.5, fillOpacity: 0 },
     };
     for (const feature of collection.features) {
-      const layer = L.geoJSON(feature, { style: styles[feature.properties.kind] || styles.kommun });
+      const style = styles[feature.properties.kind] || styles.kommun;
+      // A light casing under the outline, shown in dark mode only (review.css): the dark line
+      // alone all but vanished on the dark map where no tile is drawn.
+      areas.addLayer(L.geoJSON(feature, {
+        style: { color: "#ffffff", weight: style.weight + 3, opacity: 0.75, fill: false, className: "map-area-casing" },
+        interactive: false,
+      }));
+      const layer = L.geoJSON(feature, { style });
       const name = feature.properties.name + (feature.properties.approximate ? " (" + t.approximate + ")" : "");
       layer.bindTooltip(() => el("span", name), { sticky: true });
       areas.addLayer(layer);
@@ -243,7 +292,8 @@
         radius: 9, color: "#ffffff", weight: 2, fillColor: feelingColour(p.feeling), fillOpacity: 1,
       });
       const rating = p.feeling === null ? t.not_rated : t.feeling + ": " + p.feeling.toLocaleString(locale);
-      marker.bindPopup(() => linkBox(p.name, [p.walk + " – " + when, rating], p.url));
+      marker.hereLabel = p.name + " (" + p.walk + ")";
+      marker.bindPopup(() => withHere(marker, linkBox(p.name, [p.walk + " – " + when, rating], p.url)));
       walks.addLayer(marker);
     }
   }
@@ -265,13 +315,50 @@
           radius: 8, color: "#5c3d00", weight: 2, fillColor: "#ffb000", fillOpacity: 1,
         });
         const where = p.outside_tatort === null ? "" : p.outside_tatort ? t.outside : t.inside;
-        marker.bindPopup(() => linkBox(p.business || p.name, [when, p.place, where], p.url));
+        marker.hereLabel = p.business || p.name;
+        marker.bindPopup(() => withHere(marker, linkBox(p.business || p.name, [when, p.place, where], p.url)));
         visits.addLayer(marker);
       }
     }
   }
 
-  async function load() {
+  // ---- the filters in the address: a filtered view can be bookmarked, sent and got back ----
+  // The page's own query holds the form's values as typed (days, codes, ids); "Show" adds a
+  // history entry, so Back returns to the filters before. Values are checked against the form:
+  // an unknown option or a malformed day is left out, never put into the page.
+  const fields = Array.from(form.elements).filter((field) => field.name);
+  function formState() {
+    const params = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) if (value) params.set(key, value);
+    return params;
+  }
+  function fillForm(params) {
+    let more = false;
+    for (const field of fields) {
+      let value = params.get(field.name) || "";
+      if (field.type === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value)) value = "";
+      if (field.tagName === "SELECT" && !Array.from(field.options).some((o) => o.value === value)) value = "";
+      field.value = value;
+      if (value && moreFilters && moreFilters.contains(field)) more = true;
+    }
+    if (more) moreFilters.open = true;
+  }
+  const filtered = () => formState().toString() !== "";
+
+  // Zoom to what the filters keep (after "Show", or a filtered address opened), not beyond a
+  // street's level; a plain pan or zoom never moves the map by itself.
+  const FIT_MAX_ZOOM = 17;
+  async function fitToRecords(qs) {
+    const answer = await getJson(root.dataset.extentUrl + "?" + qs);
+    if (!answer.count || !answer.bbox) return;
+    const [minLon, minLat, maxLon, maxLat] = answer.bbox;
+    const small = window.innerWidth < 600;
+    map.fitBounds([[minLat, minLon], [maxLat, maxLon]], {
+      maxZoom: FIT_MAX_ZOOM, padding: small ? [24, 24] : [48, 48], animate: false,
+    });
+  }
+
+  async function load({ fit = false } = {}) {
     statusEl.textContent = t.loading;
     try {
       const qs = queryString();
@@ -285,6 +372,7 @@
       listQs.set("limit", String(LIST_LIMIT));
       observations.clearCache();
       slider.setWeeks(periodWeeks(new URLSearchParams(qs)));
+      if (fit && filtered()) await fitToRecords(qs);
       // The map's clusters first: what the coordinator looks at; the rest after (on two cores
       // the list's 500 records would otherwise compete with them).
       await observations.reload();
@@ -298,6 +386,8 @@
       showMeasures(measureData);
       showWalks(walkData);
       showActivities(activityData);
+      // Measures over the routes and stops drawn after them, as after every redraw.
+      measures.eachLayer((marker) => marker.bringToFront());
     } catch (error) {
       statusEl.textContent = t.failed;
     }
@@ -305,23 +395,29 @@
 
   // ---- the week slider: one local week per frame over the chosen period ------------------
   const DAY = 86400000;
-  const isoDay = (d) => d.toISOString().slice(0, 10);
   // Calendar days as UTC midnights: no time zone can shift them. The server reads a time
-  // without offset as Swedish time, so "YYYY-MM-DDT00:00:00" is the local Monday's start.
+  // without offset as Swedish time, so "YYYY-MM-DDT00:00:00" is that local day's start.
+  const isoDay = (d) => d.toISOString().slice(0, 10);
+  const dayTime = (day) => new Date(day + "T00:00:00Z").getTime();
+  function addDays(day, n) {
+    return isoDay(new Date(dayTime(day) + n * DAY));
+  }
   function monday(day) {
     const d = new Date(day + "T00:00:00Z");
-    return new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * DAY);
+    return isoDay(new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * DAY));
   }
 
+  // The period's weeks, each cut to the period: {start: its Monday, from: the first day counted,
+  // until: the day after the last one counted}. A week the period's edge cuts through counts
+  // only its days inside the period (the map shows the period's records, so must its weeks).
   function periodWeeks(params) {
     const today = isoDay(new Date(Date.now() + 3600000)); // about Swedish time
-    const until = (params.get("until") || "").slice(0, 10) || isoDay(new Date(monday(today).getTime() + 7 * DAY));
-    const since = (params.get("since") || "").slice(0, 10) ||
-      isoDay(new Date(new Date(until + "T00:00:00Z").getTime() - 52 * 7 * DAY));
+    const until = (params.get("until") || "").slice(0, 10) || addDays(monday(today), 7);
+    const since = (params.get("since") || "").slice(0, 10) || addDays(until, -52 * 7);
     const weeks = [];
-    const end = new Date(until + "T00:00:00Z").getTime();
-    for (let w = monday(since).getTime(); w < end && weeks.length < 520; w += 7 * DAY) {
-      weeks.push(isoDay(new Date(w)));
+    for (let w = monday(since); w < until && weeks.length < 520; w = addDays(w, 7)) {
+      const next = addDays(w, 7);
+      weeks.push({ start: w, from: w < since ? since : w, until: next > until ? until : next });
     }
     return weeks;
   }
@@ -346,17 +442,19 @@
     let playing = false;
 
     const on = () => byWeek.checked && weeks.length > 0;
+    // Records inside both the week and the period.
     function frame(i) {
-      const start = weeks[i];
-      const next = weeks[i + 1] || isoDay(new Date(new Date(start + "T00:00:00Z").getTime() + 7 * DAY));
-      return { since: start + "T00:00:00", until: next + "T00:00:00" };
+      return { since: weeks[i].from + "T00:00:00", until: weeks[i].until + "T00:00:00" };
     }
+    // "Week 48 (24 Nov 2026 – 30 Nov 2026)": the days counted, and whether the period cut them.
     function label() {
-      const start = weeks[index];
-      if (!start) return "";
+      const week = weeks[index];
+      if (!week) return "";
       const day = (iso) => new Date(iso + "T00:00:00Z").toLocaleDateString(locale, { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" });
-      const end = isoDay(new Date(new Date(start + "T00:00:00Z").getTime() + 6 * DAY));
-      return t.week.replace("{n}", isoWeekNumber(start)) + " (" + day(start) + " – " + day(end) + ")";
+      const last = addDays(week.until, -1);
+      const days = week.from === last ? day(last) : day(week.from) + " – " + day(last);
+      const cut = week.from !== week.start || week.until !== addDays(week.start, 7);
+      return t.week.replace("{n}", isoWeekNumber(week.start)) + " (" + days + (cut ? ", " + t.week_part : "") + ")";
     }
     function show() {
       range.value = String(index);
@@ -427,8 +525,20 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     slider.stop();
-    load();
+    const qs = formState().toString();
+    if (qs !== window.location.search.replace(/^\?/, "")) {
+      window.history.pushState(null, "", window.location.pathname + (qs ? "?" + qs : ""));
+    }
+    load({ fit: true });
+  });
+  // Back and Forward: the filters of that entry, on the map and in the trends.
+  window.addEventListener("popstate", () => {
+    slider.stop();
+    fillForm(new URLSearchParams(window.location.search));
+    form.dispatchEvent(new Event("filters-restored"));
+    load({ fit: true });
   });
   getJson(root.dataset.areasUrl).then(showAreas).catch(() => {});
-  load();
+  fillForm(new URLSearchParams(window.location.search));
+  load({ fit: true });
 })();

@@ -20,13 +20,14 @@ def add_observation(
     lon: float = 13.1440,
     status: str = "new",
     hours_ago: float = 1,
+    observed_at: datetime | None = None,
 ) -> str:
     observation = Observation(
         id=str(uuid.uuid4()),
         lat=lat,
         lon=lon,
         accuracy_m=8.0,
-        observed_at=datetime.now(UTC) - timedelta(hours=hours_ago),
+        observed_at=observed_at or datetime.now(UTC) - timedelta(hours=hours_ago),
         category_code=category,
         note=note,
         visibility=visibility or ("police" if author.role == "officer" else "municipality"),

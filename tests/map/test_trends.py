@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -272,3 +273,23 @@ def test_bad_input_is_a_422_naming_the_parameter(app, as_user, params, field):
 def test_only_field_users_may_ask(app, client, admin, as_user):
     assert client.get(URL).status_code == 401
     assert as_user(admin).get(URL).status_code == 403
+
+
+def test_a_week_cut_by_the_period_names_the_days_it_counts(app, officer, as_user):
+    """Wednesday 2025-11-05 to Wednesday 2025-11-26 (until the 27th): the first and last weeks
+    count only their days inside, and say which (the map's week slider counts the same)."""
+    stockholm = ZoneInfo("Europe/Stockholm")
+    with app.app_context():
+        for day, hour in ((3, 12), (5, 8), (26, 23), (27, 9)):  # Mon before, in, in, Thu after
+            at = datetime(2025, 11, day, hour, 30, tzinfo=stockholm)
+            add_observation(officer, lat=CENTRUM[0], lon=CENTRUM[1], observed_at=at)
+    answer = get(as_user(officer), since="2025-11-05T00:00:00", until="2025-11-27T00:00:00")
+    weeks = answer["weeks"]
+    assert [(w["starts"], w["from"], w["to"]) for w in weeks] == [
+        ("2025-11-03", "2025-11-05", "2025-11-09"),
+        ("2025-11-10", "2025-11-10", "2025-11-16"),
+        ("2025-11-17", "2025-11-17", "2025-11-23"),
+        ("2025-11-24", "2025-11-24", "2025-11-26"),
+    ]
+    # Monday the 3rd and Thursday the 27th lie in those weeks but outside the period.
+    assert by_code(answer)["sunne-centrum"] == [1, 0, 0, 1]

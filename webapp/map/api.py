@@ -16,7 +16,7 @@ from webapp.core.audit.service import record as audit
 from webapp.core.audit.service import record_police_count, record_police_reads
 from webapp.core.errors import ApiProblem
 from webapp.core.inputs import record_id
-from webapp.core.labels import MEASURE_STATUS, label
+from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
 from webapp.core.localtime import local_today
 from webapp.core.routes import RouteTable
 from webapp.core.storage import read_snapshot
@@ -28,6 +28,7 @@ from webapp.map.geojson import (
     Cursor,
     build_feature_collection,
     counted_answer,
+    extent,
     parse_filters,
     shaping,
 )
@@ -73,6 +74,19 @@ def clusters_json():  # type: ignore[no-untyped-def]
         body, police = cluster_view(filters, tiles, current_user)
     # The page's tile cache keeps the audit entries to one per new view.
     return counted_answer(body, "observation.aggregate", police, CLUSTER_PARAMETERS)
+
+
+EXTENT_PARAMETERS = (*FILTER_PARAMETERS, "visibility", "activity_type", "promise")
+
+
+@routes.get("/map/extent")
+def extent_json():  # type: ignore[no-untyped-def]
+    """The box around the records the filters keep: the map fits itself to them."""
+    require_field_user()
+    filters = parse_filters(request.args)
+    with read_snapshot():
+        body, police = extent(filters, current_user)
+    return counted_answer(body, "observation.aggregate", police, EXTENT_PARAMETERS)
 
 
 MAX_LIMIT = 10_000
@@ -144,6 +158,10 @@ def measures_geojson():  # type: ignore[no-untyped-def]
                     "title": measure.title,
                     "status": measure.status,
                     "status_label": label(MEASURE_STATUS, measure.status),
+                    # Who carries it out: the organisation, and the detail typed for it (user
+                    # text: the page sets it with textContent).
+                    "owner_label": label(MEASURE_OWNER, measure.owner),
+                    "owner_detail": measure.owner_detail or "",
                     "deadline": measure.deadline.isoformat() if measure.deadline else None,
                     "overdue": measure.is_overdue(today),
                     "url": f"/measures/{measure.id}",

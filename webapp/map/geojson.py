@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, case, func, or_
 from werkzeug.datastructures import MultiDict
 
 from webapp.activities.models import Activity
@@ -235,6 +235,25 @@ def build_feature_collection(
         police += row.visibility == "police"
         collection["features"].append(_feature(row, user))
     return json.dumps(collection, ensure_ascii=False), police
+
+
+def extent(filters: Filters, user: User) -> tuple[dict[str, Any], int]:
+    """How many records the filters keep and the box around them ([min lon, min lat, max lon,
+    max lat], null when none): the map zooms to what a filter shows. And how many of them are
+    police records, for the audit (a box around them tells where they are, as counts do)."""
+    query = db.select(
+        func.count(Observation.id),
+        func.min(Observation.lon),
+        func.min(Observation.lat),
+        func.max(Observation.lon),
+        func.max(Observation.lat),
+        func.sum(case((Observation.visibility == "police", 1), else_=0)),
+    ).where(visibility_filter(user, Observation.visibility, Observation.author_id))
+    count, min_lon, min_lat, max_lon, max_lat, police = db.session.execute(
+        _apply_filters(query, filters, user)
+    ).one()
+    box = [min_lon, min_lat, max_lon, max_lat] if count else None
+    return {"count": int(count), "bbox": box}, int(police or 0)
 
 
 def _apply_filters(query, filters: Filters, user: User):  # type: ignore[no-untyped-def]

@@ -20,6 +20,18 @@ TRENDS: dict[str, Any] = {
                 "properties": {
                     "week": {"type": "integer", "description": "Weeks since Monday 1970-01-05"},
                     "starts": {"type": "string", "format": "date"},
+                    "from": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "First local day counted: later than `starts` when the "
+                        "period begins within the week",
+                    },
+                    "to": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "Last local day counted (included): before the week's "
+                        "Sunday when the period ends within it",
+                    },
                 },
             },
         },
@@ -96,6 +108,34 @@ def map_paths() -> dict[str, Any]:
         ),
         "/map/trends": _trends(),
         "/map/clusters": {"get": _clusters()},
+        "/map/extent": {"get": _extent()},
+    }
+
+
+def _extent() -> dict[str, Any]:
+    box = {
+        "type": ["array", "null"],
+        "items": {"type": "number"},
+        "minItems": 4,
+        "maxItems": 4,
+        "description": "[min lon, min lat, max lon, max lat]; null when no record matches",
+    }
+    return {
+        "summary": "How many records the filters keep, and the box around them",
+        "description": "The map zooms to the records a filter shows. Counts only what the caller "
+        "may read; counting police records is audited like listing them.",
+        "parameters": list(GEOJSON_FILTERS),
+        "responses": {
+            "200": json_response(
+                "Count and bounding box",
+                {
+                    "type": "object",
+                    "required": ["count", "bbox"],
+                    "properties": {"count": {"type": "integer", "minimum": 0}, "bbox": box},
+                },
+            ),  # fmt: skip
+            **error_responses(401, 403, 422),
+        },
     }
 
 

@@ -99,6 +99,7 @@ def default_since(until: datetime, tz: str) -> datetime:
 def area_trends(filters: Filters, area_codes: list[str] | None, user: User) -> tuple[dict, int]:
     """The answer of GET /api/v1/map/trends, and how many police records it counted."""
     tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    asked = (filters.since, filters.until)
     until = filters.until or datetime.now(UTC)
     since = filters.since or default_since(until, tz)
     first, last = week_index(since, tz), week_index(until - timedelta(microseconds=1), tz)
@@ -147,10 +148,27 @@ def area_trends(filters: Filters, area_codes: list[str] | None, user: User) -> t
             }
         )
     # Police records counted in the answer (a record counts once per area it lies in).
-    return {
-        "weeks": [{"week": w, "starts": week_start(w).isoformat()} for w in range(first, last + 1)],
-        "areas": answer_areas,
-    }, police_total
+    return {"weeks": _weeks(first, last, *asked, tz), "areas": answer_areas}, police_total
+
+
+def _weeks(
+    first: int, last: int, since: datetime | None, until: datetime | None, tz: str
+) -> list[dict[str, Any]]:
+    """Each week with the local days it counts: a week cut by the period asked for counts only
+    its days inside it (`from`, `to`, both included), as the map's week slider does."""
+    zone = ZoneInfo(tz)
+    low = since.astimezone(zone).date() if since else None
+    high = (until - timedelta(microseconds=1)).astimezone(zone).date() if until else None
+    weeks = []
+    for w in range(first, last + 1):
+        start = week_start(w)
+        end = start + timedelta(days=6)
+        weeks.append({
+            "week": w, "starts": start.isoformat(),
+            "from": max(start, low).isoformat() if low else start.isoformat(),
+            "to": min(end, high).isoformat() if high else end.isoformat(),
+        })  # fmt: skip
+    return weeks
 
 
 def map_trends():  # type: ignore[no-untyped-def]
