@@ -266,11 +266,11 @@
     return ["#b00020", "#e66100", "#c9a100", "#1b7f3b"][Math.max(0, Math.min(3, Math.round(value)))];
   }
 
-  function linkBox(title, lines, url) {
+  function linkBox(title, lines, url, linkText) {
     const box = el("div", null, "map-popup");
     box.appendChild(el("strong", title));
     for (const line of lines) if (line) box.appendChild(el("p", line));
-    const link = el("a", t.open);
+    const link = el("a", linkText);
     link.href = url;
     box.appendChild(link);
     return box;
@@ -283,7 +283,7 @@
       const when = formatTime(p.starts_at);
       if (p.kind === "route") {
         const line = L.geoJSON(feature, { style: { color: "#1b7f3b", weight: 4, dashArray: "8 6" } });
-        line.bindPopup(() => linkBox(p.walk, [when], p.url));
+        line.bindPopup(() => linkBox(p.walk, [when], p.url, t.open_walk));
         walks.addLayer(line);
         continue;
       }
@@ -293,7 +293,7 @@
       });
       const rating = p.feeling === null ? t.not_rated : t.feeling + ": " + p.feeling.toLocaleString(locale);
       marker.hereLabel = p.name + " (" + p.walk + ")";
-      marker.bindPopup(() => withHere(marker, linkBox(p.name, [p.walk + " – " + when, rating], p.url)));
+      marker.bindPopup(() => withHere(marker, linkBox(p.name, [p.walk + " – " + when, rating], p.url, t.open_walk)));
       walks.addLayer(marker);
     }
   }
@@ -307,7 +307,7 @@
       if (feature.geometry.type === "LineString") {
         const line = L.geoJSON(feature, { style: { color: "#6a3d9a", weight: 3, opacity: 0.8 } });
         const length = p.length_m ? Math.round(p.length_m).toLocaleString(locale) + " m" : "";
-        line.bindPopup(() => linkBox(p.name, [when, length], p.url));
+        line.bindPopup(() => linkBox(p.name, [when, length], p.url, t.open_activity));
         patrols.addLayer(line);
       } else if (p.kind === "business_visit") {
         const [lon, lat] = feature.geometry.coordinates;
@@ -316,7 +316,7 @@
         });
         const where = p.outside_tatort === null ? "" : p.outside_tatort ? t.outside : t.inside;
         marker.hereLabel = p.business || p.name;
-        marker.bindPopup(() => withHere(marker, linkBox(p.business || p.name, [when, p.place, where], p.url)));
+        marker.bindPopup(() => withHere(marker, linkBox(p.business || p.name, [when, p.place, where], p.url, t.open_activity)));
         visits.addLayer(marker);
       }
     }
