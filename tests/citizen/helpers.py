@@ -112,6 +112,7 @@ def make_survey(
     opens: datetime | None = None,
     closes: datetime | None = None,
     code: str | None = None,
+    annual: bool = False,
 ) -> tuple[int, str, dict[str, int]]:
     """An open survey (unless told), one question of each kind: (id, code, question ids)."""
     now = datetime.now(UTC)
@@ -122,6 +123,7 @@ def make_survey(
             code=code or uuid.uuid4().hex[:12],
             opens_at=opens or now - timedelta(days=1),
             closes_at=closes or now + timedelta(days=13),
+            annual=annual,
             created_by_id=creator_id,
         )
         survey.questions = [

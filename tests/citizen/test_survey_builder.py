@@ -194,3 +194,29 @@ def test_a_period_with_only_one_day_is_refused(app, as_user, coordinator):
     assert response.status_code == 422
     with app.app_context():
         assert db.session.execute(db.select(Survey)).first() is None
+
+
+def test_a_new_survey_is_outside_the_yearly_series_until_ticked(app, as_user, coordinator):
+    desk = english(as_user(coordinator))
+    form = desk.get("/citizen/surveys/new").get_data(as_text=True)
+    assert "Part of the yearly safety survey" in form
+    details = {"title": "Busstationen", "intro": "", "opens_on": "", "closes_on": ""}
+
+    response = desk.post(
+        "/citizen/surveys/new", data={"csrf_token": _form(desk, "/citizen/surveys/new"), **details}
+    )
+    url = response.headers["Location"]
+    survey_id = int(url.rstrip("/").rsplit("/", 1)[1])
+    assert _survey(app, survey_id).annual is False
+
+    ticked = {"csrf_token": _form(desk, url), **details, "title": "Trygghetsenkät", "annual": "y"}
+    assert desk.post(url, data=ticked).status_code == 302
+    assert _survey(app, survey_id).annual is True
+    # Next year's copy of the yearly survey stays in the series.
+    copied = desk.post(f"{url}/copy", data={"csrf_token": _form(desk, url)})
+    copy_id = int(copied.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert _survey(app, copy_id).annual is True
+
+    unticked = {"csrf_token": _form(desk, url), **details}
+    desk.post(url, data=unticked)
+    assert _survey(app, survey_id).annual is False

@@ -39,6 +39,7 @@ def surveys(app, coordinator):  # type: ignore[no-untyped-def]
         title="Trygghetsenkät 2025",
         opens=NOW - timedelta(days=400),
         closes=NOW + timedelta(days=1),
+        annual=True,
     )
     _answer(app, last_code, last_q, scale=2, single=0, multiple=[1], points=[(59.8366, 13.144)])
     _answer(app, last_code, last_q, scale=2, single=0)
@@ -46,7 +47,7 @@ def surveys(app, coordinator):  # type: ignore[no-untyped-def]
         db.session.get(Survey, last_id).closes_at = NOW - timedelta(days=300)
         db.session.commit()
 
-    this_id, code, q = make_survey(app, coordinator.id, title="Trygghetsenkät 2026")
+    this_id, code, q = make_survey(app, coordinator.id, title="Trygghetsenkät 2026", annual=True)
     _answer(app, code, q, scale=5, single=2, multiple=[0, 1], points=[(59.8370, 13.1450)])
     _answer(
         app,
@@ -111,7 +112,7 @@ def test_a_question_reworded_since_last_time_has_nothing_to_compare_with(app, su
 
 
 def test_the_first_survey_has_no_previous(app, coordinator):
-    survey_id, _code, _q = make_survey(app, coordinator.id)
+    survey_id, _code, _q = make_survey(app, coordinator.id, annual=True)
     with app.app_context():
         results = survey_results(db.session.get(Survey, survey_id))
 
@@ -194,3 +195,62 @@ def test_share_is_a_proportion_in_the_table_and_a_verb_on_the_survey_page(
 
     assert '<th scope="col">Andel</th>' in results and ">Dela<" not in results
     assert '<h2 id="share-heading">Dela</h2>' in detail
+
+
+def _topical_survey(app, coordinator, answers: int):  # type: ignore[no-untyped-def]
+    """A survey about one place, opened between last year's yearly survey and this year's."""
+    survey_id, code, q = make_survey(
+        app,
+        coordinator.id,
+        title="Trygghet vid busstationen",
+        opens=NOW - timedelta(days=100),
+        closes=NOW + timedelta(days=10),
+    )
+    for _ in range(answers):
+        _answer(app, code, q, scale=1, points=[(59.8379, 13.1423)])
+    return survey_id
+
+
+def test_a_topical_survey_is_never_compared_nor_compared_with(app, as_user, coordinator, surveys):
+    last_id, this_id = surveys
+    topical_id = _topical_survey(app, coordinator, answers=2)
+    today = NOW.date()
+    with app.app_context():
+        topical = survey_results(db.session.get(Survey, topical_id))
+        yearly = survey_results(db.session.get(Survey, this_id))
+        summary = survey_summary(Period(today - timedelta(days=30), today))
+
+    assert topical.previous_survey is None
+    assert all(r.previous is None for r in topical.questions)
+    # The yearly survey skips the topical one that opened after last year's.
+    assert yearly.previous_survey.id == last_id
+    assert [s.survey.id for s in summary] == [this_id]
+    page = english(as_user(coordinator)).get(f"/citizen/surveys/{topical_id}/results")
+    body = page.get_data(as_text=True)
+    assert "not part of the yearly safety survey" in body
+    assert "compared with Trygghetsenkät" not in body and "last time" not in body
+
+
+def test_the_results_page_says_an_open_survey_is_preliminary_and_few_answers(
+    app, as_user, coordinator, surveys
+):  # type: ignore[no-untyped-def]
+    _last_id, this_id = surveys  # open until 13 days from now, 4 answers
+
+    body = english(as_user(coordinator)).get(f"/citizen/surveys/{this_id}/results")
+    text = body.get_data(as_text=True)
+
+    assert "Preliminary:" in text and "so more answers may come" in text
+    assert "Few answers (under 30" in text
+
+
+def test_thirty_answers_on_both_sides_are_not_few(app, coordinator):
+    last_id, _code, _q = make_survey(app, coordinator.id, annual=True)
+    with app.app_context():
+        survey = db.session.get(Survey, last_id)
+        survey.closes_at = NOW - timedelta(hours=1)  # closed: final
+        results = survey_results(survey, compare=False)
+        results.responses = 30
+        assert not results.few_answers
+        assert not results.preliminary(NOW)
+        results.previous_survey, results.previous_responses = survey, 29
+        assert results.few_answers

@@ -11,7 +11,7 @@ from tests.reports.conftest import NOW, Dataset
 from tests.reports.helpers import add_observation, local
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
-from webapp.reports.period import week_ending
+from webapp.reports.period import iso_week
 from webapp.reports.weekly import build_weekly
 
 COUNCIL = "/reports/?from=2026-10-01&to=2026-10-31"
@@ -112,7 +112,8 @@ def test_weekly_picture_counts_by_category_and_area(app: Flask, as_user, dataset
     response = as_user(dataset.coordinator).get("/reports/weekly?to=2026-10-25")
     assert response.status_code == 200
     html = normalise(response.get_data(as_text=True))
-    assert "19 oktober 2026 – 25 oktober 2026" in html
+    assert "Lägesbild vecka 43 2026" in html
+    assert "Måndag 19 oktober 2026 – söndag 25 oktober 2026" in html
     assert "Klipp häcken vid skolan" in html  # overdue now
 
 
@@ -123,15 +124,15 @@ def test_weekly_picture_counts_per_area_by_point_in_polygon(app: Flask, dataset:
             dataset.staff.id, local(2026, 10, 16, 9), category="trafik", position=(59.8450, 13.1600)
         )
         db.session.commit()
-        picture = build_weekly(week_ending(date(2026, 10, 17)), dataset.coordinator, now=NOW)
-        # 11–17 October: Rottneros (outside), the new one (tätort); the duplicate does not count.
+        picture = build_weekly(iso_week(date(2026, 10, 17)), dataset.coordinator, now=NOW)
+        # Week 42, 12–18 October: Rottneros (outside), the new one (tätort); not the duplicate.
         assert picture.areas.counts == {
             "otrygg-plats": {"centrum": 0, "tatort": 0, "outside": 1},
             "trafik": {"centrum": 0, "tatort": 1, "outside": 0},
         }
         assert (picture.observations_total, picture.previous_total) == (2, 0)
-        picture = build_weekly(week_ending(date(2026, 10, 25)), dataset.coordinator, now=NOW)
-        # 19–25 October: the police record at Stortorget in the night of the DST change.
+        picture = build_weekly(iso_week(date(2026, 10, 25)), dataset.coordinator, now=NOW)
+        # Week 43, 19–25 October: the police record at Stortorget in the night of the DST change.
         assert picture.areas.counts == {"skadegorelse": {"centrum": 1, "tatort": 0, "outside": 0}}
         assert picture.previous_total == 2
         assert [m.title for m in picture.overdue] == ["Klipp häcken vid skolan"]
@@ -141,7 +142,7 @@ def test_weekly_picture_counts_per_area_by_point_in_polygon(app: Flask, dataset:
 
 def test_weekly_picture_for_staff_has_no_police_records(app: Flask, dataset: Dataset) -> None:
     with app.app_context():
-        picture = build_weekly(week_ending(date(2026, 10, 25)), dataset.staff, now=NOW)
+        picture = build_weekly(iso_week(date(2026, 10, 25)), dataset.staff, now=NOW)
     assert picture.areas.counts == {}
 
 

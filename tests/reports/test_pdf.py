@@ -81,8 +81,8 @@ def test_weekly_pdf_is_one_page_with_areas_and_overdue_measures(
     assert response.status_code == 200
     assert len(PdfReader(io.BytesIO(response.data)).pages) == 1
     text = pdf_text(response.data)
-    assert "19 oktober 2026 - 25 oktober 2026" in text
-    assert "43" in text  # ISO week 43
+    assert "Lägesbild vecka 43 2026" in text  # ISO week 43 is 19–25 October
+    assert "Måndag 19 oktober 2026 - söndag 25 oktober 2026" in text
     assert "Klipp häcken vid skolan" in text
     with app.app_context():
         entry = db.session.execute(
@@ -144,3 +144,34 @@ def test_chart_legends_give_long_activity_names_whole():
     whole, whole_height = legend(["Insats mot ungdomar gällande ANDT", long_name, "Fotpatrull"])
     assert whole == ["Insats mot ungdomar gällande ANDT", long_name, "Fotpatrull"]
     assert whole_height > short_height  # three rows of one column, not two of two
+
+
+def test_the_council_pdf_says_whose_access_the_figures_follow(
+    app: Flask, as_user, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    response = as_user(dataset.coordinator).get(
+        "/reports/council.pdf?from=2026-10-01&to=2026-10-31"
+    )
+    text = pdf_text(response.data)
+    # Read by the council, "du" would be the council member: name the maker and their role.
+    assert "Bara uppgifter som du får se räknas" not in text
+    assert (
+        "Siffrorna omfattar bara uppgifter som coordinator, som tog fram rapporten, får läsa "
+        "(roll: trygghetssamordnare)." in text
+    )
+
+
+def test_a_map_without_observations_does_not_speak_of_observations(app: Flask) -> None:
+    from webapp.reports.drawing import Text
+    from webapp.reports.mapdata import Cell, Extent, MapLayer
+    from webapp.reports.mapdraw import draw_map
+
+    extent = Extent(13.10, 59.82, 13.20, 59.86)
+    andt_only = MapLayer("kommun", extent, [], [Cell(13.145, 59.837, 3, "andt")])
+    empty = MapLayer("kommun", extent, [], [])
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        texts = [s.text for s in draw_map(andt_only, "Sunne kommun") if isinstance(s, Text)]
+        empty_texts = [s.text for s in draw_map(empty, "Sunne kommun") if isinstance(s, Text)]
+    assert "Iakttagelser" not in texts
+    assert "Cirkelns yta = antal uppgifter av slagen ovan per ruta (största: 3)." in texts
+    assert not any("Cirkelns yta" in t for t in empty_texts)

@@ -11,7 +11,7 @@ import io
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -39,12 +39,13 @@ class Surveys:
     last_year: int
 
 
-def _survey(creator_id: int, title: str, opens: Any, closes: Any) -> Survey:
+def _survey(creator_id: int, title: str, opens: Any, closes: Any, *, annual: bool = True) -> Survey:
     survey = Survey(
         title=title,
         code=uuid.uuid4().hex[:12],
         opens_at=opens,
         closes_at=closes,
+        annual=annual,
         created_by_id=creator_id,
     )
     survey.questions = [
@@ -202,7 +203,7 @@ def test_the_council_page_shows_the_survey_with_tables_for_its_maps(app, as_user
 def test_the_council_page_says_when_no_survey_was_open(app, as_user, dataset):  # type: ignore[no-untyped-def]
     response = english(as_user(dataset.coordinator)).get(COUNCIL)
 
-    assert "No safety survey was open in the period." in response.get_data(as_text=True)
+    assert "No yearly safety survey was open in the period." in response.get_data(as_text=True)
 
 
 def test_the_council_pdf_carries_the_survey(app, as_user, dataset, surveys):  # type: ignore[no-untyped-def]
@@ -267,3 +268,78 @@ def test_a_hostile_survey_title_stays_text_on_the_page_in_its_maps_and_in_the_pd
     assert pdf.status_code == 200
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert '<img src=x onerror="alert(1)">Enkät' in " ".join(text.split())
+
+
+@pytest.fixture
+def topical(app: Flask, dataset, surveys) -> int:  # type: ignore[no-untyped-def]
+    """A two-answer survey about the bus station, open in October after the yearly one."""
+    with app.app_context():
+        survey = _survey(
+            dataset.coordinator.id,
+            "Trygghet vid busstationen",
+            local(2026, 10, 20, 0),
+            local(2026, 11, 1, 0),
+            annual=False,
+        )
+        _respond(survey, scale=1, points=[STORTORGET])
+        _respond(survey, scale=1)
+        db.session.commit()
+        return survey.id
+
+
+def test_a_topical_survey_is_named_but_never_compared_with_the_yearly_one(
+    app, as_user, dataset, surveys, topical
+):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        report = build_council_report(Period(*OCTOBER), [], dataset.coordinator, now=NOW)
+        assert [s.results.survey.id for s in report.surveys] == [surveys.this_year]
+        assert [(s.id, n) for s, n in report.other_surveys] == [(topical, 2)]
+
+    body = english(as_user(dataset.coordinator)).get(COUNCIL).get_data(as_text=True)
+    section = body.split('aria-labelledby="survey-heading"')[1].split("</section>")[0]
+    assert "Compared with Trygghetsenkät 2025: 2 answers." in section
+    assert "Compared with Trygghetsenkät 2026" not in section
+    assert "Marked places: Trygghet vid busstationen" not in section
+    assert (
+        "Other surveys open in the period, not part of the yearly survey and not compared: "
+        "Trygghet vid busstationen (2 answers)." in section
+    )
+    pdf = as_user(dataset.coordinator).get(COUNCIL.replace("/?", "/council.pdf?"))
+    text = " ".join(
+        " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.data)).pages).split()
+    )
+    assert "Jämfört med Trygghetsenkät 2026" not in text
+    assert "Trygghet vid busstationen (2 svar)" in text
+
+
+def test_a_yearly_survey_still_open_is_preliminary_and_few_answers_are_flagged(
+    app, dataset, surveys
+):  # type: ignore[no-untyped-def]
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
+        (section,) = survey_sections(Period(*OCTOBER))
+        while_open = present.survey_notes(section, local(2026, 10, 20, 12))
+        after = present.survey_notes(section, NOW)
+
+    assert while_open[0] == (
+        "Preliminary: the survey is open until 26 October 2026, so more answers may come."
+    )
+    # 4 and 2 answers: a share moves by 25 points with each person.
+    few = (
+        "Few answers (under 30 in this survey or in the survey it is compared with): "
+        "compare with care."
+    )
+    assert while_open[1:] == [few]
+    assert after == [few]
+
+
+def test_the_council_pdf_says_the_survey_is_preliminary(app, as_user, dataset, surveys):  # type: ignore[no-untyped-def]
+    with app.app_context():  # this year's survey is kept open past the moment of the report
+        db.session.get(Survey, surveys.this_year).closes_at = datetime.now(UTC) + timedelta(days=9)
+        db.session.commit()
+
+    response = as_user(dataset.coordinator).get(COUNCIL.replace("/?", "/council.pdf?"))
+    text = " ".join(
+        " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(response.data)).pages).split()
+    )
+    assert "Preliminärt: enkäten är öppen till och med" in text
+    assert "Få svar (under 30" in text

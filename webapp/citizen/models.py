@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -103,6 +104,10 @@ class Survey(db.Model):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Part of the yearly safety survey (Trygghetsenkät), the only series the council report and
+    # the results page compare year on year. Off for a survey on one place or topic: its few
+    # answers against last year's whole survey would read as a trend that is not there.
+    annual: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -12,8 +12,11 @@ AREA_LABELS = {
     "tatort": _l("Rest of Sunne tätort"),
     "outside": _l("Outside Sunne tätort"),
 }
+# Row labels of the status table: the measures that reached each status in the period.
 MEASURE_CHANGES = {
+    "proposed": _l("Proposed"),
     "decided": _l("Decided"),
+    "in_progress": _l("In progress"),
     "done": _l("Done"),
     "partly_done": _l("Partly done"),
     "not_feasible": _l("Not feasible"),

@@ -194,15 +194,23 @@ def _empty_note(drawing: Drawing, frame: _Frame, note: str) -> None:
 def _legend(drawing: Drawing, layer: MapLayer, top: float) -> None:
     from webapp.reports.labels import kind_label  # the labels need a request (translations)
 
-    kinds = ["observation"] + sorted({c.kind for c in layer.cells} - {"observation"})
+    # Only what the map draws: a key for observations on a map without any reads as if some
+    # were there, and an empty map has nothing to size.
+    drawn = {c.kind for c in layer.cells}
+    kinds = sorted(drawn, key=lambda kind: (kind != "observation", kind))
     for index, kind in enumerate(kinds):
         x, y = (index % 2) * WIDTH / 2, top + (index // 2) * 4.5
         drawing.add(
             Circle(x + 1.5, y + 1.3, 1.3, fill=KIND_COLOURS.get(kind, "#555555"), opacity=0.8)
         )
         drawing.add(Text(x + 4, y + 2.3, kind_label(kind), size=2.7))
-    biggest = max((c.count for c in layer.cells), default=0)
-    note = _("Circle area = records per grid square (largest: %(n)s).", n=biggest)
+    if not kinds:
+        return
+    biggest = max(c.count for c in layer.cells)
+    # The circles count every kind in the key, not only observations: the words say so.
+    note = _(
+        "Circle area = records of the kinds above per grid square (largest: %(n)s).", n=biggest
+    )
     drawing.add(
         Text(0, top + math.ceil(len(kinds) / 2) * 4.5 + 2.5, note, size=2.4, fill="#4a5866")
     )

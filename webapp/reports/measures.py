@@ -16,10 +16,12 @@ from sqlalchemy import func, or_
 from webapp.auth.models import User
 from webapp.core.access import visibility_filter
 from webapp.extensions import db
-from webapp.measures.models import OPEN_STATUSES, Measure, MeasureEvent
+from webapp.measures.models import OPEN_STATUSES, STATUSES, Measure, MeasureEvent
 from webapp.reports.period import LOCAL_ZONE, Period
 
-# Status changes the council asks about, in the order the report lists them.
+# Status changes the council always asks about: listed even at 0. Other statuses reached in a
+# period (proposed, in progress) are listed when they occur, so no measure counted in the
+# period is missing from the table.
 TRACKED = ("decided", "done", "partly_done", "not_feasible", "other_owner")
 
 
@@ -32,14 +34,18 @@ class MeasureLine:
     status: str  # today's status
     reason: str = ""  # why not feasible / who owns it instead
     days_overdue: int = 0
+    reached: tuple[str, ...] = ()  # statuses it moved into during the period, in STATUSES order
+    visibility: str = ""
 
 
 @dataclass
 class MeasureFigures:
-    changed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TRACKED, 0))
+    changed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     created: int = 0
     overdue: list[MeasureLine] = field(default_factory=list)
     not_feasible: list[MeasureLine] = field(default_factory=list)
+    # Every measure counted in `changed`, by name: the council asks "which ones?".
+    changed_measures: list[MeasureLine] = field(default_factory=list)
 
     @property
     def decided(self) -> int:
@@ -54,26 +60,62 @@ def _readable(user: User):  # type: ignore[no-untyped-def]
     return visibility_filter(user, Measure.visibility, Measure.created_by_id)
 
 
+def _status_changes(period: Period, user: User):  # type: ignore[no-untyped-def]
+    """The conditions of a readable status change in the period."""
+    return (
+        period.covers(MeasureEvent.at),
+        # A note on an unchanged status (owner, deadline edited) is no status change.
+        or_(
+            MeasureEvent.from_status.is_(None),
+            MeasureEvent.from_status != MeasureEvent.to_status,
+        ),
+        _readable(user),
+    )
+
+
 def _changes(period: Period, user: User) -> dict[str, int]:
-    """Measures moved into each tracked status during the period (each measure once per status)."""
+    """Measures moved into each status during the period (each measure once per status)."""
     query = (
         db.select(MeasureEvent.to_status, func.count(func.distinct(MeasureEvent.measure_id)))
         .join(Measure, Measure.id == MeasureEvent.measure_id)
-        .where(
-            period.covers(MeasureEvent.at),
-            MeasureEvent.to_status.in_(TRACKED),
-            # A note on an unchanged status (owner, deadline edited) is no status change.
-            or_(
-                MeasureEvent.from_status.is_(None),
-                MeasureEvent.from_status != MeasureEvent.to_status,
-            ),
-            _readable(user),
-        )
+        .where(*_status_changes(period, user))
         .group_by(MeasureEvent.to_status)
     )
-    counts = dict.fromkeys(TRACKED, 0)
+    counts = dict.fromkeys(STATUSES, 0)
     counts.update(dict(db.session.execute(query).all()))
     return counts
+
+
+def _changed_measures(period: Period, user: User) -> list[MeasureLine]:
+    """The measures behind `_changes`, each once, with the statuses it reached in the period;
+    the same rows, so the list and the counts can never disagree."""
+    rows = db.session.execute(
+        db.select(
+            Measure.id,
+            Measure.title,
+            Measure.owner,
+            Measure.deadline,
+            Measure.status,
+            Measure.visibility,
+            MeasureEvent.to_status,
+        )
+        .join(MeasureEvent, MeasureEvent.measure_id == Measure.id)
+        .where(*_status_changes(period, user))
+        .order_by(Measure.title, Measure.id)
+    ).all()
+    lines: dict[int, MeasureLine] = {}
+    reached: dict[int, set[str]] = {}
+    for row in rows:
+        lines.setdefault(
+            row.id,
+            MeasureLine(
+                row.id, row.title, row.owner, row.deadline, row.status, visibility=row.visibility
+            ),
+        )
+        reached.setdefault(row.id, set()).add(row.to_status)
+    for measure_id, line in lines.items():
+        line.reached = tuple(s for s in STATUSES if s in reached[measure_id])
+    return list(lines.values())
 
 
 def _created(period: Period, user: User) -> int:
@@ -155,4 +197,10 @@ def measure_figures(period: Period, user: User, now: datetime) -> MeasureFigures
         created=_created(period, user),
         overdue=overdue_at(min(period.end, now), user),
         not_feasible=_not_feasible(period, user),
+        changed_measures=_changed_measures(period, user),
     )
+
+
+def police_measures(figures: MeasureFigures) -> int:
+    """How many police records the list of changed measures names, for the audit entry."""
+    return sum(1 for line in figures.changed_measures if line.visibility == "police")

@@ -53,7 +53,7 @@ def render_council_pdf(report: CouncilReport, user: User) -> bytes:
     _surveys(pdf, report)
     _measures(pdf, report)
     _observations(pdf, report)
-    _notes(pdf)
+    _notes(pdf, user)
     return bytes(pdf.output())
 
 
@@ -163,6 +163,7 @@ def _measures(pdf: ReportDocument, report: CouncilReport) -> None:
     ]
     rows += present.measure_rows(report)
     pdf.data_table(rows, (80, 30, 35, 35), align=(L, R, R, R))
+    _changed_measures(pdf, report)
     if m.not_feasible:
         pdf.heading(_("Not feasible, and why"), level=2)
         pdf.data_table(
@@ -176,6 +177,39 @@ def _measures(pdf: ReportDocument, report: CouncilReport) -> None:
     if m.overdue:
         pdf.heading(_("Overdue at the end of the period"), level=2)
         pdf.data_table(_overdue_rows(m.overdue), (70, 55, 30, 25), align=(L, L, L, R))
+
+
+def _changed_measures(pdf: ReportDocument, report: CouncilReport) -> None:
+    """Each measure behind the status table by name, as on the page."""
+    pdf.heading(_("The measures counted in the period"), level=2)
+    lines = report.measures.changed_measures
+    if not lines:
+        pdf.text_line(_("No measure changed status in the period."))
+        return
+    pdf.text_line(
+        _(
+            "Every measure that reached a status in the period, from safety walks and from "
+            "elsewhere, with its status today (%(day)s).",
+            day=fmt.day(report.today),
+        ),
+        muted=True,
+        size=9,
+    )
+    rows = [
+        [_("Measure"), _("Owner"), _("Reached in the period"), _("Status today"), _("Deadline")]
+    ]
+    for line in lines:
+        deadline = fmt.short_day(line.deadline) if line.deadline else "–"
+        rows.append(
+            [
+                line.title,
+                label(MEASURE_OWNER, line.owner),
+                present.reached_in_period(line),
+                label(MEASURE_STATUS, line.status),
+                deadline,
+            ]
+        )
+    pdf.data_table(rows, (58, 40, 32, 26, 24), size=8.5)
 
 
 def _overdue_rows(lines: list[MeasureLine]) -> list[list[str]]:
@@ -198,9 +232,9 @@ def _observations(pdf: ReportDocument, report: CouncilReport) -> None:
         pdf.drawings_side_by_side(present.map_drawings(report))
 
 
-def _notes(pdf: ReportDocument) -> None:
+def _notes(pdf: ReportDocument, user: User) -> None:
     pdf.heading(_("About the figures"), level=2)
-    for note in present.data_notes():
+    for note in present.data_notes(user):
         pdf.text_line(f"- {note}", size=8.5, muted=True)
 
 
@@ -208,14 +242,18 @@ def _surveys(pdf: ReportDocument, report: CouncilReport) -> None:
     pdf.add_page()
     pdf.heading(_("Annual safety survey"))
     if not report.surveys:
-        pdf.text_line(_("No safety survey was open in the period."))
+        pdf.text_line(_("No yearly safety survey was open in the period."))
     for section in report.surveys:
-        _survey(pdf, section)
+        _survey(pdf, report, section)
+    if report.other_surveys:
+        pdf.text_line(present.other_surveys(report), muted=True, size=9)
 
 
-def _survey(pdf: ReportDocument, section: SurveySection) -> None:
+def _survey(pdf: ReportDocument, report: CouncilReport, section: SurveySection) -> None:
     pdf.heading(section.results.survey.title, level=2)
     pdf.text_line(present.survey_intro(section))
+    for note in present.survey_notes(section, report.generated_at):
+        pdf.text_line(note, bold=True)
     for number, result in enumerate(section.results.questions, start=1):
         pdf.ensure_space(30)
         pdf.text_line(f"{number}. {result.question.text}", bold=True)

@@ -32,6 +32,7 @@ from webapp.core.jobs import BackgroundJob
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.promises.models import Promise
+from webapp.reports import measures
 from webapp.reports.pdf import render_council_pdf
 from webapp.reports.period import Period
 from webapp.reports.service import build_council_report
@@ -131,7 +132,11 @@ def render_pdf_job(job: BackgroundJob) -> None:
             data = render_council_pdf(report, user)
     # Kept for the download's audit entry, like the direct PDF's: how many police records the
     # file names one by one.
-    job.payload = {**payload, "police_walk_measures": police_measures(report.walk_measures)}
+    job.payload = {
+        **payload,
+        "police_walk_measures": police_measures(report.walk_measures),
+        "police_measures": measures.police_measures(report.measures),
+    }
     store().put(blob_key(token), data)  # same key on a re-run: overwritten, never doubled
 
 

@@ -139,6 +139,65 @@ def parse_period(args: MultiDict, default: Period | None = None) -> Period:
     return Period(first, last)
 
 
-def week_ending(last: date) -> Period:
-    """The seven local days ending with `last` (the weekly situational picture)."""
-    return Period(last - timedelta(days=6), last)
+# ---- the weekly situational picture: ISO weeks ----------------------------------------------
+
+
+def iso_week(day: date) -> Period:
+    """The ISO week that holds `day`, Monday to Sunday: weeks as they are numbered in Sweden,
+    so "week 49" on the picture is the week 49 in everybody's calendar."""
+    monday = day - timedelta(days=day.weekday())
+    return Period(monday, monday + timedelta(days=6))
+
+
+def week_number(week: Period) -> tuple[int, int]:
+    """(ISO year, week number) of a week from `iso_week`: 29 December 2025 is in 2026's week 1."""
+    year, number, _weekday = week.first.isocalendar()
+    return year, number
+
+
+def week_code(week: Period) -> str:
+    """The week as ISO 8601 writes it, "2026-W49": for links and file names."""
+    year, number = week_number(week)
+    return f"{year}-W{number:02d}"
+
+
+def _parse_week_code(value: str) -> Period | None:
+    """ "2026-W49" (or "2026-w49") as a week; None for anything else."""
+    year, sep, number = value.strip().upper().partition("-W")
+    if not (sep and year.isdigit() and number.isdigit()):
+        return None
+    try:
+        return iso_week(date.fromisocalendar(int(year), int(number), 1))
+    except ValueError:  # week 53 of a year with 52, week 0, a year out of range
+        return None
+
+
+def chosen_week(args: MultiDict, today: date | None = None) -> Period:
+    """The week to show: `week` ("2026-W49"), else the week of `day` (or `to`, the form's field
+    before weeks were ISO weeks), else the last complete week.
+
+    The default is the last complete week: the picture is read on Monday morning, and the
+    week that began that morning has nothing in it yet. A week that has not begun is refused;
+    the current week may be chosen (the page says it is not over).
+    """
+    today = today or local_today()
+    errors: dict[str, str] = {}
+    week = iso_week(today - timedelta(days=7))
+    if args.get("week"):
+        parsed = _parse_week_code(args["week"])
+        if parsed is None:
+            errors["day"] = _("Write the week as YYYY-Www, for example 2026-W49.")
+        week = parsed or week
+    elif args.get("day") or args.get("to"):
+        day = _day(args.get("day") or args.get("to"), "day", errors)
+        week = iso_week(day) if day else week
+    if not errors and week.first > today:
+        year, number = week_number(week)
+        errors["day"] = _(
+            "Week %(week)s %(year)s has not begun yet. Choose a day up to today.",
+            week=number,
+            year=year,
+        )
+    if errors:
+        raise PeriodError(errors)
+    return week

@@ -6,20 +6,25 @@ Both show the same words and numbers: the PDF is the page on paper, not a second
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from webapp.activities.kinds.andt import AGE_BANDS
+from webapp.auth.models import User
 from webapp.citizen.surveys.service import local_days
-from webapp.citizen.surveys.stats import QuestionResult
+from webapp.citizen.surveys.stats import FEW_ANSWERS, QuestionResult
+from webapp.core.i18n import ROLE_LABELS
+from webapp.core.labels import MEASURE_STATUS
+from webapp.measures.models import STATUSES
 from webapp.promises.models import Promise
 from webapp.reports import charts, fmt
 from webapp.reports.activities import TypeFigures
 from webapp.reports.drawing import Drawing
 from webapp.reports.labels import AREA_LABELS, MEASURE_CHANGES
 from webapp.reports.mapdraw import draw_heat_map, draw_map
-from webapp.reports.measures import TRACKED
+from webapp.reports.measures import TRACKED, MeasureLine
 from webapp.reports.observations import AREA_KEYS
 from webapp.reports.service import CouncilReport, PromiseSection
 from webapp.reports.surveys import PlaceQuestion, SurveySection
@@ -258,8 +263,12 @@ def map_drawings(report: CouncilReport) -> list[Drawing]:
     return [draw_map(layer, titles[layer.name]) for layer in report.maps]
 
 
-def data_notes() -> list[str]:
-    """How the figures were counted, printed under the report so nobody has to guess."""
+def data_notes(author: User) -> list[str]:
+    """How the figures were counted, printed under the report so nobody has to guess.
+
+    `author` made the report: the figures follow what they may read, and a council member
+    reading the PDF must see whose access that was, not take it for their own.
+    """
     return [
         _(
             "Days are local Swedish days (Europe/Stockholm): a period runs from midnight of its "
@@ -291,21 +300,33 @@ def data_notes() -> list[str]:
             "with a passed deadline at the end of the period."
         ),
         _("Observations marked as duplicates are not counted."),
-        _("Only records you may see are counted."),
+        _(
+            "Figures include only records that %(who)s, who made the report, may read "
+            "(role: %(role)s).",
+            who=author.display_name or author.username,
+            role=ROLE_LABELS.get(author.role, author.role),
+        ),
     ]
 
 
 def measure_rows(report: CouncilReport) -> list[list[str]]:
     """Status changes in the period against the previous one, then overdue measures."""
     m, before = report.measures, report.previous_measures
+    # Every status a measure reached in either period, so each counted measure has its row.
+    shown = [s for s in STATUSES if s in TRACKED or m.changed[s] or before.changed[s]]
     rows = [
         _compared(str(MEASURE_CHANGES[status]), m.changed[status], before.changed[status])
-        for status in TRACKED
+        for status in shown
     ]
     rows.append(
         _compared(_("Overdue at the end of the period"), len(m.overdue), len(before.overdue))
     )
     return rows
+
+
+def reached_in_period(line: MeasureLine) -> str:
+    """The statuses a measure reached in the period, in the order of the status table."""
+    return ", ".join(str(MEASURE_STATUS[status]) for status in line.reached)
 
 
 def observation_rows(report: CouncilReport) -> list[list[str]]:
@@ -360,6 +381,46 @@ def survey_intro(section: SurveySection) -> str:
         answers=answers,
         title=results.previous_survey.title,
         previous=survey_answers(results.previous_responses),
+    )
+
+
+def survey_notes(section: SurveySection, at: datetime) -> list[str]:
+    """What to know before reading the figures: not final yet, or too few answers."""
+    results = section.results
+    notes = []
+    if results.preliminary(at):
+        _first, last = local_days(results.survey)
+        notes.append(
+            _("Preliminary:")
+            + " "
+            + _(
+                "the survey is open until %(day)s, so more answers may come.",
+                day=fmt.day(last) if last else "",
+            )
+        )
+    if results.few_answers:
+        notes.append(
+            _(
+                "Few answers (under %(n)s in this survey or in the survey it is compared with): "
+                "compare with care.",
+                n=FEW_ANSWERS,
+            )
+        )
+    return notes
+
+
+def other_surveys(report: CouncilReport) -> str:
+    """The surveys outside the yearly series, named so nobody looks for them, never compared
+    ("" when there is none)."""
+    if not report.other_surveys:
+        return ""
+    names = "; ".join(
+        f"{survey.title} ({survey_answers(count)})" for survey, count in report.other_surveys
+    )
+    return _(
+        "Other surveys open in the period, not part of the yearly survey and not compared: "
+        "%(surveys)s. Their results are on each survey's results page.",
+        surveys=names,
     )
 
 

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 
 from webapp.activities.models import ActivityType
 from webapp.auth.models import User
+from webapp.citizen.models import Survey
+from webapp.citizen.surveys.stats import other_surveys
 from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.observations.models import Category
@@ -73,8 +75,10 @@ class CouncilReport:
     categories: list[Category]
     months: list[Month]
     maps: list[MapLayer] = field(default_factory=list)
-    # The annual safety survey(s) open in the period, each against the survey before it.
+    # The yearly safety survey(s) open in the period, each against the yearly survey before it.
     surveys: list[SurveySection] = field(default_factory=list)
+    # Other surveys open in the period and their answers: named, never compared.
+    other_surveys: list[tuple[Survey, int]] = field(default_factory=list)
     # Each walk held in the period with the measures decided from it, as they stand today.
     walk_measures: list[walk_measures.WalkMeasures] = field(default_factory=list)
 
@@ -191,5 +195,6 @@ def build_council_report(
         months=period.months(),
         maps=map_layers(period, ids, user) if with_maps else [],
         surveys=survey_sections(period),
+        other_surveys=other_surveys(period),
         walk_measures=walk_measures.measures_per_walk(walk_ratings, user, local_today(now)),
     )

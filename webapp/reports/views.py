@@ -28,12 +28,11 @@ from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
 from webapp.core.inputs import record_ids
-from webapp.core.localtime import local_today
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
 from webapp.map.skeleton import MapParts, build_map_parts
 from webapp.promises.models import Promise
-from webapp.reports import exports, fmt, pdf_jobs, present, walk_measures
+from webapp.reports import exports, fmt, measures, pdf_jobs, present, walk_measures
 from webapp.reports.drawing import to_svg
 from webapp.reports.labels import AREA_LABELS
 from webapp.reports.observations import AREA_KEYS
@@ -41,12 +40,22 @@ from webapp.reports.pdf import render_council_pdf
 from webapp.reports.period import (
     Period,
     PeriodError,
+    chosen_week,
     default_period,
+    iso_week,
     parse_period,
-    week_ending,
+    week_code,
+    week_number,
 )
 from webapp.reports.service import CouncilReport, build_council_report, default_promises
-from webapp.reports.weekly import build_weekly, police_import_line, weekly_title
+from webapp.reports.weekly import (
+    WeeklyPicture,
+    build_weekly,
+    incomplete_note,
+    police_import_line,
+    weekly_dates,
+    weekly_title,
+)
 from webapp.reports.weekly_pdf import MAX_LINES, render_weekly_pdf
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -95,12 +104,19 @@ def council() -> tuple[str, int] | str:
     with read_snapshot():  # a year of records: phones' submits must not wait for it
         report = build_council_report(period, promises, current_user)
         page = _council_page(report, errors)
-    # The walks' measures are named one by one: the entry says how many were police records.
+    # Measures are named one by one: the entry says how many were police records.
     audit("report.view", target_type="report", kind="council", **period.query_args(),
-          promises=[p.id for p in promises],
-          police_walk_measures=walk_measures.police_measures(report.walk_measures))  # fmt: skip
+          promises=[p.id for p in promises], **_named_police_records(report))  # fmt: skip
     db.session.commit()
     return (page, 422) if errors else page
+
+
+def _named_police_records(report: CouncilReport) -> dict[str, int]:
+    """How many police records the report names one by one, for its audit entries."""
+    return {
+        "police_walk_measures": walk_measures.police_measures(report.walk_measures),
+        "police_measures": measures.police_measures(report.measures),
+    }
 
 
 def _council_page(report: CouncilReport, errors: dict[str, str]) -> str:
@@ -147,7 +163,7 @@ def council_pdf() -> Response:
         "council_report",
         period,
         promises=[p.id for p in promises],
-        police_walk_measures=walk_measures.police_measures(report.walk_measures),
+        **_named_police_records(report),
     )
 
 
@@ -206,6 +222,7 @@ def pdf_job_download(token: str) -> Response | tuple[str, int]:
         period,
         promises=promises,
         police_walk_measures=job.payload.get("police_walk_measures"),
+        police_measures=job.payload.get("police_measures"),
     )
 
 
@@ -216,42 +233,57 @@ def _pdf_gone() -> tuple[str, int]:
     return render_template("reports/pdf_job_gone.html", days=pdf_jobs.kept_days()), 404
 
 
-def _week(args: MultiDict) -> Period:
-    """The seven local days ending with `to` (default: today)."""
-    last = local_today()
-    if args.get("to"):
-        last = _period(MultiDict({"from": args["to"], "to": args["to"]})).last
-    return week_ending(last)
-
-
 @bp.get("/weekly")
 @roles_required(Role.COORDINATOR)
-def weekly() -> str:
+def weekly() -> str | tuple[str, int]:
+    errors: dict[str, str] = {}
+    try:
+        week = chosen_week(request.args)
+    except PeriodError as error:  # the page says why, over the last complete week
+        errors, week = error.fields, chosen_week(MultiDict())
     with read_snapshot():
-        picture = build_weekly(_week(request.args), current_user)
-        page = render_template(
-            "reports/weekly.html",
-            picture=picture,
-            fmt=fmt,
-            area_labels=AREA_LABELS,
-            area_keys=AREA_KEYS,
-            title=weekly_title(picture),
-            max_lines=MAX_LINES,
-            police_import_line=police_import_line,
-        )
-    audit("report.view", target_type="report", kind="weekly", **picture.period.query_args())
+        picture = build_weekly(week, current_user)
+        page = _weekly_page(picture, errors)
+    audit("report.view", target_type="report", kind="weekly", week=picture.week_code,
+          **picture.period.query_args())  # fmt: skip
     db.session.commit()
-    return page
+    return (page, 422) if errors else page
+
+
+def _weekly_page(picture: WeeklyPicture, errors: dict[str, str]) -> str:
+    following = iso_week(picture.period.last + timedelta(days=1))
+    return render_template(
+        "reports/weekly.html",
+        picture=picture,
+        errors=errors,
+        fmt=fmt,
+        area_labels=AREA_LABELS,
+        area_keys=AREA_KEYS,
+        title=weekly_title(picture),
+        dates=weekly_dates(picture),
+        incomplete_note=incomplete_note(picture) if picture.incomplete else "",
+        before=iso_week(picture.period.first - timedelta(days=1)),
+        # A week that has not begun is refused: no link leads there.
+        after=following if following.first <= picture.today else None,
+        week_code=week_code,
+        week_number=week_number,
+        max_lines=MAX_LINES,
+        police_import_line=police_import_line,
+    )
 
 
 @bp.get("/weekly.pdf")
 @roles_required(Role.COORDINATOR)
 def weekly_pdf() -> Response:
+    try:
+        week = chosen_week(request.args)
+    except PeriodError as error:
+        raise ApiProblem("validation_failed", fields=error.fields) from error
     with read_snapshot():
-        picture = build_weekly(_week(request.args), current_user)
+        picture = build_weekly(week, current_user)
         data = render_weekly_pdf(picture, current_user)
-    filename = f"lagesbild-{picture.period.last}.pdf"
-    return _pdf(data, filename, "weekly_picture", picture.period)
+    filename = f"lagesbild-{picture.week_code}.pdf"
+    return _pdf(data, filename, "weekly_picture", picture.period, week=picture.week_code)
 
 
 @bp.get("/exports/<name>.<extension>")

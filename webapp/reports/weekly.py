@@ -1,14 +1,15 @@
 """The weekly situational picture (lägesbild) for the police–municipality meeting (EST method).
 
-The last seven local days: what was observed, by category and by area (Sunne centrum, the rest
-of the tätort, outside), against the week before; which measures are new and which are overdue
-now; what was done. One page, to be read in five minutes.
+One ISO week, Monday to Sunday (weeks as Swedish calendars number them), against the week before:
+what was observed, by category and by area (Sunne centrum, the rest of the tätort, outside);
+which measures are new and which are overdue now; what was done. One page, to be read in five
+minutes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,13 +17,14 @@ from flask_babel import lazy_gettext as _l
 from webapp.activities.models import ActivityType
 from webapp.auth.models import User
 from webapp.core.access import visibility_filter
+from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.interop.police_events.service import EventLine, events_between, import_state
 from webapp.measures.models import Measure
 from webapp.observations.models import Category
 from webapp.reports import activities, fmt, measures, observations, walks
 from webapp.reports.observations import AreaTable
-from webapp.reports.period import Period
+from webapp.reports.period import Period, week_code, week_number
 
 
 @dataclass
@@ -37,12 +39,26 @@ class WeeklyPicture:
     overdue: list[measures.MeasureLine]
     activity_counts: list[tuple[ActivityType, int, int]]  # type, this week, week before
     walks_held: int
+    previous_walks_held: int
     # The police's public events in the kommun this week (polisen.se), newest first: listed,
     # never drawn (their point is the centre of an area). Read from the database only.
     police_events: list[EventLine] = field(default_factory=list)
     police_imported_at: datetime | None = None  # the end of the last successful import
     police_import_problem: str | None = None  # the last attempt's outcome, if it failed
     police_import_status: int | None = None
+
+    @property
+    def today(self) -> date:
+        return local_today(self.generated_at)
+
+    @property
+    def incomplete(self) -> bool:
+        """The week is not over: its figures run up to the moment the picture was made."""
+        return self.period.last >= self.today
+
+    @property
+    def week_code(self) -> str:
+        return week_code(self.period)
 
     @property
     def observations_total(self) -> int:
@@ -99,6 +115,7 @@ def build_weekly(period: Period, user: User, *, now: datetime | None = None) -> 
         overdue=measures.overdue_at(min(period.end, now), user),
         activity_counts=_activity_counts(period, user),
         walks_held=walks.walks_held(period, user),
+        previous_walks_held=walks.walks_held(previous, user),
         police_events=events_between(period.start, period.end),
         police_imported_at=police.last_ok,
         police_import_problem=police.problem,
@@ -107,8 +124,28 @@ def build_weekly(period: Period, user: User, *, now: datetime | None = None) -> 
 
 
 def weekly_title(picture: WeeklyPicture) -> str:
-    year, week, _day = picture.period.last.isocalendar()
+    year, week = week_number(picture.period)
     return _("Situational picture, week %(week)s %(year)s", week=week, year=year)
+
+
+def weekly_dates(picture: WeeklyPicture) -> str:
+    """The week's dates under the title, Monday to Sunday."""
+    return _(
+        "Monday %(first)s – Sunday %(last)s",
+        first=fmt.day(picture.period.first),
+        last=fmt.day(picture.period.last),
+    )
+
+
+def incomplete_note(picture: WeeklyPicture) -> str:
+    """For the current week: it is not over, so its figures are not the whole week's."""
+    _year, week = week_number(picture.period)
+    return _(
+        "Week %(week)s is not over: the figures run up to %(when)s and will still grow. "
+        "The week before is a whole week.",
+        week=week,
+        when=fmt.moment(picture.generated_at),
+    )
 
 
 # Why the last import of the police's events failed (police_imports.outcome).

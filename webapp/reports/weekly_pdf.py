@@ -12,7 +12,13 @@ from webapp.reports.labels import AREA_LABELS
 from webapp.reports.measures import MeasureLine
 from webapp.reports.observations import AREA_KEYS
 from webapp.reports.pdfdoc import ReportDocument
-from webapp.reports.weekly import WeeklyPicture, police_import_line, weekly_title
+from webapp.reports.weekly import (
+    WeeklyPicture,
+    incomplete_note,
+    police_import_line,
+    weekly_dates,
+    weekly_title,
+)
 from webapp.walks.pdf import latin1
 
 R, L = "RIGHT", "LEFT"
@@ -30,7 +36,8 @@ def render_weekly_pdf(picture: WeeklyPicture, user: User) -> bytes:
     pdf.title_block(
         title,
         [
-            fmt.period(picture.period.first, picture.period.last),
+            weekly_dates(picture),
+            *([incomplete_note(picture)] if picture.incomplete else []),
             _(
                 "Made %(when)s by %(who)s",
                 when=fmt.moment(picture.generated_at),
@@ -104,7 +111,13 @@ def _activities(pdf: ReportDocument, picture: WeeklyPicture) -> None:
     rows += [
         [t.name, fmt.number(now), fmt.number(before)] for t, now, before in picture.activity_counts
     ]
-    rows.append([_("Safety walks held"), fmt.number(picture.walks_held), ""])
+    rows.append(
+        [
+            _("Safety walks held"),
+            fmt.number(picture.walks_held),
+            fmt.number(picture.previous_walks_held),
+        ]
+    )
     pdf.data_table(rows, (120, 30, 30), size=8.5, align=(L, R, R))
 
 

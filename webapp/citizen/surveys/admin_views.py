@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -12,7 +12,7 @@ from webapp.auth.session import roles_required
 from webapp.citizen import labels as citizen_labels
 from webapp.citizen.surveys import service as surveys
 from webapp.citizen.surveys.forms import QuestionForm, SurveyForm
-from webapp.citizen.surveys.stats import survey_results
+from webapp.citizen.surveys.stats import FEW_ANSWERS, survey_results
 from webapp.core.access import Role
 from webapp.walks.qr import qr_svg
 
@@ -67,7 +67,7 @@ def new() -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("citizen/surveys/form.html", form=form, survey=None), status
-    survey = surveys.create_survey(*_details(form), current_user)
+    survey = surveys.create_survey(*_details(form), current_user, annual=bool(form.annual.data))
     flash(_("The survey is created. Add its questions."), "success")
     return _to_detail(survey)
 
@@ -78,7 +78,7 @@ def detail(survey_id: int) -> Response | str | tuple[str, int]:
     survey = surveys.get_survey_or_404(survey_id)
     form = SurveyForm(obj=survey, **_period(survey))
     if form.validate_on_submit():
-        surveys.update_survey(survey, *_details(form), current_user)
+        surveys.update_survey(survey, *_details(form), current_user, annual=bool(form.annual.data))
         flash(_("The survey is saved."), "success")
         return _to_detail(survey)
     return _detail_page(survey, form, QuestionForm(formdata=None)), (
@@ -142,7 +142,14 @@ def results(survey_id: int) -> str:
             "center": list(config["MAP_CENTER"]),
         },
     }
-    return render_template("citizen/surveys/results.html", results=data, heat=heat)
+    return render_template(
+        "citizen/surveys/results.html",
+        results=data,
+        heat=heat,
+        preliminary=data.preliminary(datetime.now(UTC)),
+        closes_on=surveys.local_days(survey)[1],
+        few_answers=FEW_ANSWERS,
+    )
 
 
 @bp.get("/<int:survey_id>/qr.svg")

@@ -18,6 +18,8 @@ class SurveyForm(Form):
     intro = free_text(_l("Introduction for residents"), 4000)
     opens_on = DateField(_l("Opens on"), validators=[Optional()])
     closes_on = DateField(_l("Closes after"), validators=[Optional()])
+    # Off unless ticked: only the yearly survey is compared year on year (see Survey.annual).
+    annual = BooleanField(_l("Part of the yearly safety survey"))
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
         # Here rather than in validate_closes_on: Optional() skips a field's own validators when

@@ -106,7 +106,13 @@ def all_surveys() -> list[Survey]:
 
 
 def create_survey(
-    title: str, intro: str, first: date | None, last: date | None, by: User
+    title: str,
+    intro: str,
+    first: date | None,
+    last: date | None,
+    by: User,
+    *,
+    annual: bool = False,
 ) -> Survey:
     opens, closes = period_bounds(first, last)
     survey = Survey(
@@ -115,22 +121,31 @@ def create_survey(
         code=secrets.token_urlsafe(9)[:12],
         opens_at=opens,
         closes_at=closes,
+        annual=annual,
         created_by_id=by.id,
     )
     db.session.add(survey)
     db.session.flush()
-    audit("survey.create", survey, actor=by)
+    audit("survey.create", survey, actor=by, annual=annual)
     db.session.commit()
     return survey
 
 
-def update_survey(
-    survey: Survey, title: str, intro: str, first: date | None, last: date | None, by: User
+def update_survey(  # noqa: PLR0913 - the form's fields, one by one
+    survey: Survey,
+    title: str,
+    intro: str,
+    first: date | None,
+    last: date | None,
+    by: User,
+    *,
+    annual: bool = False,
 ) -> None:
     survey.title = title.strip()
     survey.intro = (intro or "").strip()
     survey.opens_at, survey.closes_at = period_bounds(first, last)
-    audit("survey.update", survey, actor=by, state=survey.state())
+    survey.annual = annual
+    audit("survey.update", survey, actor=by, state=survey.state(), annual=annual)
     db.session.commit()
 
 
@@ -172,8 +187,14 @@ def delete_question(survey: Survey, question_id: int, by: User) -> None:
 
 def copy_survey(source: Survey, by: User) -> Survey:
     """A new draft with the same questions: next year's survey, comparable with this one."""
+    # Next year's yearly survey stays in the series; a copy of a topical one stays outside it.
     copy = create_survey(
-        _("%(title)s (copy)", title=source.title)[:200], source.intro, None, None, by
+        _("%(title)s (copy)", title=source.title)[:200],
+        source.intro,
+        None,
+        None,
+        by,
+        annual=source.annual,
     )
     for question in source.questions:
         copy.questions.append(

@@ -1,8 +1,10 @@
 """Survey results: counts and averages per question, marked places, and last time's figures.
 
-For the council report, call `survey_summary(period)`: the surveys open at some time in the
-period, each with its results and the previous survey's for comparison. Answers are anonymous
-aggregates with no visibility of their own, so no reader check is needed.
+For the council report, call `survey_summary(period)`: the yearly surveys open at some time in
+the period, each with its results and the previous yearly survey's for comparison. Only the yearly
+series (Survey.annual) is compared: a survey on one place or topic asks other people other things,
+and set against last year's whole survey its figures would read as a trend that is not there.
+Answers are anonymous aggregates with no visibility of their own, so no reader check is needed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from webapp.citizen.models import (
     SurveyResponse,
 )
 from webapp.extensions import db
+
+# Below this many answers a share moves by several percentage points with each person: the
+# figures are shown, with a plain note to compare them with care.
+FEW_ANSWERS = 30
 
 
 class HasBounds(Protocol):
@@ -70,6 +76,17 @@ class SurveyResults:
     previous_responses: int = 0
 
     @property
+    def few_answers(self) -> bool:
+        """This survey, or the one it is compared with, has too few answers to read closely."""
+        if self.responses < FEW_ANSWERS:
+            return True
+        return self.previous_survey is not None and self.previous_responses < FEW_ANSWERS
+
+    def preliminary(self, at: datetime) -> bool:
+        """Still open at `at`: more answers may come, so the figures are not final."""
+        return self.survey.state(at) == "open"
+
+    @property
     def points(self) -> list[tuple[float, float]]:
         return [p for q in self.questions for p in q.points]
 
@@ -79,12 +96,13 @@ class SurveyResults:
 
 
 def previous_survey(survey: Survey) -> Survey | None:
-    """The survey that opened last before this one (drafts have no place in time)."""
-    if survey.opens_at is None:
+    """The yearly survey that opened last before this one, if this one is a yearly survey
+    (drafts have no place in time; other surveys are compared with nothing)."""
+    if survey.opens_at is None or not survey.annual:
         return None
     return db.session.execute(
         db.select(Survey)
-        .where(Survey.opens_at.is_not(None))
+        .where(Survey.annual.is_(True), Survey.opens_at.is_not(None))
         .where(Survey.opens_at < survey.opens_at)
         .where(Survey.id != survey.id)
         .order_by(Survey.opens_at.desc())
@@ -153,16 +171,29 @@ def survey_results(survey: Survey, *, compare: bool = True) -> SurveyResults:
     return results
 
 
+def _open_in(period: HasBounds, *, annual: bool) -> list[Survey]:
+    return list(
+        db.session.execute(
+            db.select(Survey)
+            .where(Survey.annual.is_(annual))
+            .where(Survey.opens_at.is_not(None), Survey.closes_at.is_not(None))
+            .where(Survey.opens_at < period.end, Survey.closes_at > period.start)
+            .order_by(Survey.opens_at, Survey.id)
+        ).scalars()
+    )
+
+
 def survey_summary(period: HasBounds) -> list[SurveyResults]:
-    """Surveys open at some time in `period`, oldest first, each compared with the one before.
+    """Yearly surveys open at some time in `period`, oldest first, each compared with the
+    yearly survey before it.
 
     For the council report: `period` is a webapp.reports.period.Period (or anything with
     UTC `start` and exclusive `end`).
     """
-    surveys = db.session.execute(
-        db.select(Survey)
-        .where(Survey.opens_at.is_not(None), Survey.closes_at.is_not(None))
-        .where(Survey.opens_at < period.end, Survey.closes_at > period.start)
-        .order_by(Survey.opens_at)
-    ).scalars()
-    return [survey_results(survey) for survey in surveys]
+    return [survey_results(survey) for survey in _open_in(period, annual=True)]
+
+
+def other_surveys(period: HasBounds) -> list[tuple[Survey, int]]:
+    """The other surveys open in `period` with their number of answers: the council report
+    names them, without figures, so nobody takes them for the yearly survey."""
+    return [(survey, _responses(survey)) for survey in _open_in(period, annual=False)]

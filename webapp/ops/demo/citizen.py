@@ -124,6 +124,7 @@ def _survey(title: str, coordinator: User, opens: datetime, days: int = 30) -> S
         code=secrets.token_urlsafe(9)[:12],
         opens_at=opens,
         closes_at=opens + timedelta(days=days),
+        annual=True,  # the yearly Trygghetsenkät: the council report compares the two
         created_by_id=coordinator.id,
     )
     survey.questions = [
