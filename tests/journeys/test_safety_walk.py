@@ -414,8 +414,9 @@ def test_a_follow_up_walk_shows_each_stops_ratings_before_and_after(people, demo
     coordinator.log_in("samordnare")
     page = coordinator.page
     open_walk(page, original)
+    # Earlier today: a walk can only be marked held once it has started.
     page.get_by_label("Datum").fill(local_today().isoformat())
-    page.get_by_label("Börjar").fill("19:00")
+    page.get_by_label("Börjar").fill("00:05")
     page.get_by_role("button", name="Planera en uppföljningsvandring med samma stopp").click()
     follow_up = f"Uppföljning: {original}"
     expect(page.get_by_role("heading", level=1, name=follow_up)).to_be_visible()
@@ -429,16 +430,18 @@ def test_a_follow_up_walk_shows_each_stops_ratings_before_and_after(people, demo
     rate_every_stop(cecilia.page, 3)
     shot_from_top(cecilia, "04-follow-up-participant-360")
 
-    # The coordinator marks the follow-up held (one button, then the head count) and looks at
-    # before → after per stop.
+    # The coordinator marks the follow-up held (the button, a confirmation, then the head
+    # count) and looks at before → after per stop.
     page.reload()
-    page.get_by_role("button", name="Markera vandringen som genomförd").click()
+    page.get_by_role("link", name="Markera vandringen som genomförd").click()
+    expect(page.get_by_role("heading", name=re.compile("som genomförd\\?$"))).to_be_visible()
+    page.get_by_role("button", name="Ja, vandringen är genomförd").click()
     expect(page.get_by_role("heading", name="Räkna deltagare")).to_be_visible()
     page.get_by_label("Boende").fill("3")
     page.get_by_role("button", name="Spara", exact=True).click()
     expect(page.get_by_text("Sparat.")).to_be_visible()
     expect(page.locator("dl.facts").first).to_contain_text("genomförd")
-    expect(page.get_by_role("button", name="Markera vandringen som genomförd")).to_have_count(0)
+    expect(page.get_by_role("link", name="Markera vandringen som genomförd")).to_have_count(0)
     comparison = page.get_by_role("table", name=re.compile("^Före och efter"))
     expect(comparison).to_be_visible()
     rows = comparison.locator("tbody tr")
@@ -456,6 +459,17 @@ def test_a_follow_up_walk_shows_each_stops_ratings_before_and_after(people, demo
     expect(page.get_by_role("table", name=re.compile("^Före och efter"))).to_contain_text(
         BEFORE_AFTER
     )
+    # Publishing asks first, then says where the public can read it; the participant's phone
+    # links it, and it opens without a login.
+    page.get_by_role("link", name="Publicera det offentliga protokollet").click()
+    page.get_by_role("button", name="Ja, publicera det").click()
+    expect(page.get_by_text("Alla kan läsa det på")).to_be_visible()
+    cecilia.page.reload()
+    cecilia.page.get_by_role("link", name="Läs protokollet").click()
+    expect(
+        cecilia.page.get_by_role("heading", level=1, name=f"Protokoll: {follow_up}")
+    ).to_be_visible()
+    expect(cecilia.page.get_by_role("table", name=re.compile("^Före och efter"))).to_be_visible()
     leader = people("walk leader")
     leader.log_in("samordnare")
     open_walk(leader.page, follow_up)

@@ -188,3 +188,18 @@ def test_one_measure_for_no_chosen_spot_leads_back_to_the_list(app, coordinator,
     assert response.headers["Location"].endswith(f"/walks/{walk.id}/review")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Kryssa först i minst en plats i listan." in page
+
+
+def test_a_measure_from_spots_says_its_description_is_the_participants_words_and_public(
+    app, coordinator, as_user
+):
+    walk = make_walk(app, coordinator.id)
+    phone = join(app, walk.join_code)
+    payload = spot(note="Mörkt i gångtunneln, två lampor trasiga.")
+    assert post_spot(phone, walk.id, payload).status_code == 201
+    page = as_user(coordinator).get(f"/walks/{walk.id}/measures/new?spot={payload['id']}")
+    text = page.get_data(as_text=True)
+    # Shown in the field to read and edit, with the warning beside it.
+    assert "Mörkt i gångtunneln, två lampor trasiga.</textarea>" in text
+    assert "Förifylld med deltagarnas anteckningar" in text
+    assert 'aria-describedby="description-hint"' in text

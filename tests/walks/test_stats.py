@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from geopy.distance import geodesic
 
 from tests.conftest import form_csrf_token
@@ -131,3 +133,49 @@ def test_a_spot_cannot_be_merged_into_a_spot_of_another_walk(app, coordinator, a
         f"/walks/{walk.id}/spots/{ids[0]}/merge", data={"csrf_token": token, "into": other_ids[0]}
     )
     assert response.status_code == 404
+
+
+def test_a_count_by_gender_or_age_above_everyone_who_took_part_is_refused_and_kept(
+    app, coordinator, as_user
+):
+    walk = make_walk(app, coordinator.id)
+    join(app, walk.join_code, group="residents", gender="woman", age_band="30_49")
+    client = as_user(coordinator)
+    page = client.get(f"/walks/{walk.id}/headcount").get_data(as_text=True)
+    sent = {
+        "group__residents": "2",
+        "gender__woman": "2",
+        "gender__man": "2",
+        "age_band__18_29": "2",
+    }
+    response = client.post(
+        f"/walks/{walk.id}/headcount", data={"csrf_token": form_csrf_token(page), **sent}
+    )
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Kön: 5 personer, men 3 deltog (1 via telefon, 2 räknade per grupp)." in text
+    assert "Ålder:" not in text.split("Kön: 5")[1].split("</form>")[0]  # age adds up: 3 of 3
+    assert re.search(r'name="gender__man"[^>]*value="2"', text)  # nothing typed is lost
+    with app.app_context():
+        assert db.session.get(SafetyWalk, walk.id).headcount == {}
+
+
+def test_the_public_protocol_leaves_out_a_gender_or_age_breakdown_with_small_groups(
+    app, coordinator, as_user
+):
+    walk = make_walk(app, coordinator.id)
+    with app.app_context():
+        db.session.get(SafetyWalk, walk.id).headcount = {
+            "group": {"residents": 7},
+            "gender": {"woman": 4, "man": 3},
+            "age_band": {"30_49": 6, "65_plus": 1},
+        }
+        db.session.commit()
+    client = as_user(coordinator)
+    public = client.get(f"/walks/{walk.id}/protocol?version=public").get_data(as_text=True)
+    internal = client.get(f"/walks/{walk.id}/protocol").get_data(as_text=True)
+    assert "Kvinna 4, Man 3" in public  # every group of 3 or more
+    assert "65 år eller äldre 1" not in public and "65" not in public.split("Ålder")[1][:300]
+    assert "färre än 3 personer" in public
+    assert "Boende 7" in public
+    assert "färre än 3 personer" not in internal

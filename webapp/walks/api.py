@@ -8,6 +8,7 @@ Without a valid participant session the answer is 401, so the outbox keeps its i
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from webapp.core.apiwrite import no_store, store_or_problem, stored_response, valid_or_problem
@@ -19,7 +20,7 @@ from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.photos import photo_uuid
 from webapp.walks import participant as participants
-from webapp.walks.models import WalkSpot, WalkStop
+from webapp.walks.models import WalkMeasureCheck, WalkParticipant, WalkRating, WalkSpot, WalkStop
 from webapp.walks.participant_views import _measure_json, follow_up_measures
 from webapp.walks.records import (
     check_json,
@@ -70,6 +71,21 @@ def walk_detail(walk_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+def refuse_after_publication(current: WalkParticipant, model: type, record_id: str) -> None:
+    """409 with the reason for a new record once the walk's protocol is published (see
+    SafetyWalk.takes_records). A replay of a record stored before still gets its answer: the
+    phone may have lost the first one."""
+    if current.walk.takes_records or db.session.get(model, record_id) is not None:
+        return
+    raise ApiProblem(
+        "conflict",
+        message=_(
+            "The walk is over and its protocol is published, so it takes no more entries. "
+            "Thank you for taking part!"
+        ),
+    )
+
+
 @routes.get(f"{WALK}/spots", "walk_spots")
 def list_spots(walk_id: int):  # type: ignore[no-untyped-def]
     current = participants.participant_for_walk(walk_id)
@@ -81,6 +97,7 @@ def list_spots(walk_id: int):  # type: ignore[no-untyped-def]
 def create_spot(walk_id: int):  # type: ignore[no-untyped-def]
     current = participants.participant_for_walk(walk_id)
     clean = valid_or_problem(validate_spot(json_body()))
+    refuse_after_publication(current, WalkSpot, clean.id)
     spot, created = store_or_problem(store_spot, clean, current)
     return stored_response(spot_json(spot, current), created)
 
@@ -106,6 +123,7 @@ def rate_stop(walk_id: int, stop_id: int):  # type: ignore[no-untyped-def]
     if stop is None or stop.walk_id != walk_id:
         raise ApiProblem("not_found")
     clean = valid_or_problem(validate_rating(json_body()))
+    refuse_after_publication(current, WalkRating, clean.id)
     rating, created = store_or_problem(store_rating, clean, stop, current)
     return stored_response(rating_json(rating), created)
 
@@ -129,5 +147,6 @@ def check_measure(walk_id: int, measure_id: int):  # type: ignore[no-untyped-def
     measure = _checkable_measure(walk_id, measure_id)
     current = participants.participant_for_walk(walk_id)
     clean = valid_or_problem(validate_check(json_body()))
+    refuse_after_publication(current, WalkMeasureCheck, clean.id)
     check, created = store_or_problem(store_check, clean, measure.id, current)
     return stored_response(check_json(check), created)

@@ -97,14 +97,36 @@ class SafetyWalk(db.Model):
         return (self.ends_at or self.starts_at) + timedelta(hours=hours_after)
 
     def join_state(self, now: datetime, hours_after: float) -> str:
-        """ "open", or why joining is not possible: "no_code", "revoked", "expired"."""
+        """ "open", or why joining is not possible: "no_code", "revoked", "published",
+        "expired"."""
         if not self.join_code:
             return "no_code"
         if self.join_revoked_at is not None:
             return "revoked"
+        if not self.takes_records:
+            return "published"
         if self.status == "closed" or now > self.join_closes_at(hours_after):
             return "expired"
         return "open"
+
+    @property
+    def takes_records(self) -> bool:
+        """Whether participants may still add spots, ratings and checks.
+
+        Until the public protocol is published: a phone that was offline on the walk still
+        sends what it kept after the walk is marked held. After that the published protocol
+        must stay as it was published, so nothing new comes in and nobody joins.
+        """
+        return self.protocol_published_at is None
+
+    def has_started(self, now: datetime) -> bool:
+        """A walk can only be marked held once its start time has come."""
+        return now >= self.starts_at
+
+    @property
+    def has_public_protocol(self) -> bool:
+        """Published and meant for everyone: only then may anyone read it without a login."""
+        return self.protocol_published_at is not None and self.visibility == "shared"
 
 
 # An observation made on a walk names it (webapp.observations.links).

@@ -167,7 +167,9 @@ def current_participant() -> WalkParticipant | None:
         or participant.left_at is not None
         or participant.walk_id != data.get("walk_id")
         or participant.join_code != participant.walk.join_code
-        or join_state(participant.walk) != "open"
+        # A published walk keeps its sessions (until they expire) so that a phone sending late
+        # hears why it is refused (webapp/walks/api.py), instead of being told to join again.
+        or join_state(participant.walk) not in ("open", "published")
         or not _login_still_holds(data.get("user_id"))
     ):
         session.pop(SESSION_KEY, None)

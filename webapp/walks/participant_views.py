@@ -14,6 +14,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.core.access import can_read
+from webapp.core.localtime import local_today
 from webapp.extensions import db, limiter
 from webapp.measures.models import Measure
 from webapp.observations.models import Category
@@ -22,6 +23,7 @@ from webapp.walks import labels as walk_labels
 from webapp.walks.forms import JoinCodeForm, JoinForm
 from webapp.walks.labels import CHECK_ANSWER, FACTOR, FACTOR_HINT, SCALE
 from webapp.walks.models import FACTORS, SafetyWalk, WalkRating, WalkSpot
+from webapp.walks.protocol import build_protocol
 from webapp.walks.records import spot_json
 from webapp.walks.views import CLOSED_MESSAGES as WALK_PAGE_CLOSED_MESSAGES
 
@@ -36,6 +38,10 @@ CLOSED_MESSAGES = {
         "The walk is over, so its join code no longer works. Thank you for taking part!"
     ),
     "no_code": lambda: _("This walk cannot be joined with a code right now. Ask the walk leader."),
+    "published": lambda: _(
+        "The walk is over and its protocol is published, so its join code no longer works. "
+        "Thank you for taking part!"
+    ),
 }
 
 
@@ -71,7 +77,10 @@ def join_code(code: str) -> Response | tuple[str, int] | str:
     state = participant.join_state(walk)
     if state != "open":
         return render_template(
-            "walks/join_closed.html", message=CLOSED_MESSAGES[state](), form=JoinCodeForm()
+            "walks/join_closed.html",
+            message=CLOSED_MESSAGES[state](),
+            form=JoinCodeForm(),
+            protocol_walk=walk if walk.has_public_protocol else None,
         ), 410
     if participant.session_participant(walk) is not None:
         return redirect(url_for("walk_participant.walk_page", walk_id=walk.id))
@@ -115,6 +124,11 @@ def _not_on_the_walk(walk_id: int) -> Response:
     back = _back_to_the_walk_page(walk_id)
     if back is not None:
         return back
+    walk = db.session.get(SafetyWalk, walk_id)
+    if walk is not None and walk.has_public_protocol:
+        # After the walk the way back leads to what came of it (public anyway).
+        flash(_("The walk is over. Here is its protocol."), "info")
+        return redirect(url_for("walk_participant.public_protocol", walk_id=walk_id))
     if ended:
         flash(
             _("Your session on this walk has ended. Join again with the walk's code or link."),
@@ -147,6 +161,38 @@ def _back_to_the_walk_page(walk_id: int) -> Response | None:
         message = WALK_PAGE_CLOSED_MESSAGES[state]()
     flash(message, "info")
     return redirect(url_for("walks.detail", walk_id=walk_id))
+
+
+@bp.get("/<int:walk_id>/protocol")
+def public_protocol(walk_id: int) -> str:
+    """The published public protocol, for anyone without a login: the same facts and the same
+    template as the coordinator's public version (walks/_protocol_body.html), nothing more.
+    Unpublished or not shared: 404, like a walk that does not exist."""
+    walk = db.session.get(SafetyWalk, walk_id)
+    if walk is None or not walk.has_public_protocol:
+        abort(404)
+    return render_template(
+        "walks/public_protocol.html",
+        walk=walk,
+        protocol=build_protocol(walk, None, public=True),
+        factors=FACTORS,
+        factor_labels=FACTOR,
+        today=local_today(),
+    )
+
+
+@bp.app_template_global()
+def published_walk_protocols(limit: int = 20) -> list[SafetyWalk]:
+    """The latest walks with a public protocol, for the public page "What has been done"."""
+    return list(
+        db.session.execute(
+            db.select(SafetyWalk)
+            .where(SafetyWalk.protocol_published_at.is_not(None))
+            .where(SafetyWalk.visibility == "shared")
+            .order_by(SafetyWalk.starts_at.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 @bp.post("/leave")

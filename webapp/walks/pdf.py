@@ -134,6 +134,13 @@ def _participants(pdf: FPDF, protocol: Protocol) -> None:
     )
     _line(pdf, summary)
     for dimension, values in count.by.items():
+        if protocol.public and not count.shown_in_public(dimension):
+            hidden = _(
+                "Not shown in the public version: a group of fewer than 3 people could be "
+                "recognised."
+            )
+            _line(pdf, f"{DIMENSION[dimension]}: {hidden}")
+            continue
         parts = [
             f"{DIMENSION_LABELS[dimension][code]} {n}"
             for code, n in values.items()

@@ -29,6 +29,7 @@ from webapp.walks.models import FACTORS, SafetyWalk, WalkSpot, WalkSpotPhoto
 from webapp.walks.pdf import render_pdf
 from webapp.walks.protocol import build_protocol
 from webapp.walks.stats import duplicate_suggestions, open_spots, walk_spots
+from webapp.walks.views import public_url
 
 
 @bp.get("/<int:walk_id>/review")
@@ -172,19 +173,43 @@ def protocol(walk_id: int) -> str:
         factor_labels=FACTOR,
         today=local_today(),
         action_form=ActionForm(),
+        public_address=public_protocol_url(walk) if walk.has_public_protocol else None,
     )
 
 
-@bp.post("/<int:walk_id>/protocol/publish")
+def public_protocol_url(walk: SafetyWalk) -> str:
+    return public_url("walk_participant.public_protocol", walk_id=walk.id)
+
+
+@bp.route("/<int:walk_id>/protocol/publish", methods=["GET", "POST"])
 @coordinator_walk
-def publish_protocol(walk: SafetyWalk) -> Response:
-    """Publish the public protocol (once): other systems hear of it through webhooks."""
+def publish_protocol(walk: SafetyWalk) -> Response | str:
+    """Publish the public protocol (once), after a page that says what publishing means (GET;
+    works without script). Residents read it at public_protocol_url; other systems hear of it
+    through webhooks."""
+    back = redirect(url_for("walks.protocol", walk_id=walk.id, version="public"))
+    if walk.visibility != "shared":
+        flash(_("Only a walk visible to everyone (shared) can have a public protocol."), "error")
+        return back
+    if request.method == "GET":
+        if walk.protocol_published_at is not None:
+            flash(_("The public protocol was already published."), "info")
+            return back
+        return render_template("walks/confirm.html", walk=walk, action="publish")
     require_valid(ActionForm())
     if service.publish_protocol(walk, current_user):
-        flash(_("The public protocol is published."), "success")
+        flash(
+            _(
+                "The public protocol is published. Anyone can read it at %(url)s; it is linked "
+                "from the public page “What has been done” and from the participants' walk page. "
+                "The walk takes no more entries from participants.",
+                url=public_protocol_url(walk),
+            ),
+            "success",
+        )
     else:
         flash(_("The public protocol was already published."), "info")
-    return redirect(url_for("walks.protocol", walk_id=walk.id, version="public"))
+    return back
 
 
 @bp.get("/<int:walk_id>/protocol.pdf")

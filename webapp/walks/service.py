@@ -129,11 +129,17 @@ def has_records(walk: SafetyWalk) -> bool:
     return False
 
 
+def kept_message() -> str:
+    """Why a walk with records is never deleted."""
+    return _(
+        "Participants have taken part in this walk or it has measures, so it cannot be "
+        "deleted: it stays in the protocols and the council report."
+    )
+
+
 def delete_walk(walk: SafetyWalk, user: User) -> None:
     if has_records(walk):
-        raise PlanError(
-            _("Participants have taken part in this walk or it has measures: close it instead.")
-        )
+        raise PlanError(kept_message())
     audit("walk.delete", walk, actor=user, name=walk.name)
     db.session.delete(walk)
     db.session.commit()
@@ -206,7 +212,7 @@ def publish_protocol(walk: SafetyWalk, user: User) -> bool:
         "walk.protocol_published",
         walk,
         visibility=walk.visibility,
-        path=f"/walks/{walk.id}/protocol?version=public",
+        path=f"/walk/{walk.id}/protocol",  # the public page (walk_participant.public_protocol)
     )
     db.session.commit()
     return True

@@ -19,6 +19,12 @@ from webapp.walks.models import (
 
 # ---- who took part ----------------------------------------------------------------------------
 
+# The public protocol shows a breakdown by gender or age only when no one in it stands out: in a
+# small town "Man 1, 65+ 1" names a person. Below this count the whole breakdown is left out
+# (showing only the small cells as "fewer than 3" would let readers work them out from the rest).
+SMALL_CELL = 3
+PERSONAL_DIMENSIONS = ("gender", "age_band")
+
 
 @dataclass
 class Headcount:
@@ -32,6 +38,12 @@ class Headcount:
     def total(self) -> int:
         # The coordinator's count by group is the best estimate of people without phones.
         return self.joined + self.counted
+
+    def shown_in_public(self, dimension: str) -> bool:
+        """Whether the public protocol may show this dimension's counts (see SMALL_CELL)."""
+        if dimension not in PERSONAL_DIMENSIONS:
+            return True
+        return all(n == 0 or n >= SMALL_CELL for n in self.by.get(dimension, {}).values())
 
     @property
     def anyone(self) -> bool:
@@ -58,15 +70,30 @@ def headcount(walk: SafetyWalk) -> Headcount:
         db.session.execute(db.select(WalkParticipant).filter_by(walk_id=walk.id)).scalars()
     )
     manual = clean_headcount(walk.headcount)
+    counted = sum(manual["group"].values())
+    total = len(participants) + counted
     by: dict[str, dict[str, int]] = {}
     for dimension, codes in HEADCOUNT_DIMENSIONS.items():
         counter = Counter(getattr(p, dimension) for p in participants)
         by[dimension] = {
             code: counter.get(code, 0) + manual[dimension].get(code, 0) for code in codes
         }
-        by[dimension]["unknown"] = counter.get(None, 0)
-    counted = sum(manual["group"].values())
+        # Everyone not counted under a code: phones that did not say, and people the walk
+        # leader counted by group but not by gender or age. So each dimension adds up.
+        by[dimension]["unknown"] = max(0, total - sum(by[dimension].values()))
     return Headcount(joined=len(participants), counted=counted, by=by)
+
+
+def phone_counts(walk: SafetyWalk) -> dict[str, int]:
+    """Per dimension, how many who joined by phone said something (for checking a count)."""
+    participants = list(
+        db.session.execute(db.select(WalkParticipant).filter_by(walk_id=walk.id)).scalars()
+    )
+    stated = {
+        dimension: sum(1 for p in participants if getattr(p, dimension) is not None)
+        for dimension in HEADCOUNT_DIMENSIONS
+    }
+    return {"joined": len(participants), **stated}
 
 
 # ---- ratings per stop -------------------------------------------------------------------------

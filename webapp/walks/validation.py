@@ -246,3 +246,33 @@ def validate_check(payload: Any) -> tuple[CleanCheck | None, Errors]:
         return None, errors
     assert check_id and answer
     return CleanCheck(id=check_id, answer=answer, note=note), {}
+
+
+# ---- the walk leader's head count -------------------------------------------------------------
+
+
+def headcount_problems(counts: dict[str, dict[str, int]], phones: dict[str, int]) -> dict[str, str]:
+    """Per dimension, why its numbers cannot be right: more people by gender or by age than
+    took part. Those who took part are the phones plus the walk leader's count by group
+    (stats.Headcount.total); fewer by gender or age is fine, the rest are "not stated".
+
+    `phones`: stats.phone_counts, how many joined by phone and how many of them said each."""
+    from webapp.walks.labels import DIMENSION
+
+    counted = sum(counts["group"].values())
+    total = phones["joined"] + counted
+    problems = {}
+    for dimension in ("gender", "age_band"):
+        stated = phones[dimension] + sum(counts[dimension].values())
+        if stated > total:
+            problems[dimension] = _(
+                "%(dimension)s: %(stated)s people, but %(total)s took part (%(joined)s joined by "
+                "phone, %(counted)s counted by group). Count everyone by group too, or lower "
+                "these numbers.",
+                dimension=DIMENSION[dimension],
+                stated=stated,
+                total=total,
+                joined=phones["joined"],
+                counted=counted,
+            )
+    return problems

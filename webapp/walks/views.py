@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -30,8 +31,8 @@ from webapp.walks.labels import FACTOR, follow_up_name_prefixes
 from webapp.walks.loaders import coordinator_walk, get_walk_or_404
 from webapp.walks.models import FACTORS, HEADCOUNT_DIMENSIONS, SafetyWalk, WalkSpot
 from webapp.walks.qr import qr_svg
-from webapp.walks.stats import compare_with_original, headcount, ratings_by_stop
-from webapp.walks.validation import organisations, parse_route, parse_stops
+from webapp.walks.stats import compare_with_original, headcount, phone_counts, ratings_by_stop
+from webapp.walks.validation import headcount_problems, organisations, parse_route, parse_stops
 
 
 @bp.get("/")
@@ -177,6 +178,8 @@ def detail(walk_id: int) -> str:
         map_config=_map_config(),
         action_form=ActionForm(),
         follow_up_form=FollowUpForm(),
+        started=walk.has_started(datetime.now(UTC)),
+        may_delete=not service.has_records(walk),
     )
 
 
@@ -202,9 +205,15 @@ def _map_data(walk: SafetyWalk, spots: list[WalkSpot]) -> dict[str, Any]:
     }
 
 
-@bp.post("/<int:walk_id>/delete")
+@bp.route("/<int:walk_id>/delete", methods=["GET", "POST"])
 @coordinator_walk
-def delete(walk: SafetyWalk) -> WerkzeugResponse:
+def delete(walk: SafetyWalk) -> WerkzeugResponse | str:
+    """Delete a walk nobody took part in, after a confirmation page (GET)."""
+    if request.method == "GET":
+        if service.has_records(walk):
+            flash(service.kept_message(), "error")
+            return redirect(url_for("walks.detail", walk_id=walk.id))
+        return confirm_page(walk, "delete")
     if not ActionForm().validate_on_submit():
         return _form_expired(walk)
     try:
@@ -216,6 +225,21 @@ def delete(walk: SafetyWalk) -> WerkzeugResponse:
     return redirect(url_for("walks.index"))
 
 
+# The question of each confirmation page (templates/walks/confirm.html).
+CONFIRM_QUESTIONS = {
+    "held": lambda walk: _("Mark “%(name)s” as held?", name=walk.name),
+    "publish": lambda walk: _("Publish the public protocol of “%(name)s”?", name=walk.name),
+    "delete": lambda walk: _("Delete “%(name)s”?", name=walk.name),
+}
+
+
+def confirm_page(walk: SafetyWalk, action: str) -> str:
+    """The page that asks before an action that cannot be undone from the app."""
+    return render_template(
+        "walks/confirm.html", walk=walk, action=action, question=CONFIRM_QUESTIONS[action](walk)
+    )
+
+
 def _form_expired(walk: SafetyWalk) -> WerkzeugResponse:
     """Back to the walk, saying why the button did nothing (a missing or stale CSRF token)."""
     flash(_("The form has expired or lacks a security token. Reload and try again."), "error")
@@ -225,11 +249,16 @@ def _form_expired(walk: SafetyWalk) -> WerkzeugResponse:
 # ---- join code and poster ---------------------------------------------------------------------
 
 
-def join_url(code: str) -> str:
-    """The link in the QR code: the public address if configured, else this request's."""
+def public_url(endpoint: str, **values: Any) -> str:
+    """An address residents reach: on the public base if configured, else this request's."""
     base = (current_app.config.get("WALK_PUBLIC_BASE_URL") or "").rstrip("/")
-    path = url_for("walk_participant.join_code", code=code)
-    return base + path if base else url_for("walk_participant.join_code", code=code, _external=True)
+    path = url_for(endpoint, **values)
+    return base + path if base else url_for(endpoint, **values, _external=True)
+
+
+def join_url(code: str) -> str:
+    """The link in the QR code."""
+    return public_url("walk_participant.join_code", code=code)
 
 
 # Why the walk's page could not be joined: no code is involved here, so no "ask for the code".
@@ -237,6 +266,7 @@ CLOSED_MESSAGES = {
     "revoked": lambda: _("The walk leader has closed joining for this walk."),
     "expired": lambda: _("The walk is over, so it can no longer be joined."),
     "no_code": lambda: _("This walk cannot be joined right now. Ask the walk leader."),
+    "published": lambda: _("The walk is over and its protocol is published."),
 }
 
 
@@ -306,10 +336,24 @@ def code_action(walk: SafetyWalk, action: str) -> WerkzeugResponse:
 # ---- who took part, follow-up -----------------------------------------------------------------
 
 
-@bp.post("/<int:walk_id>/held")
+@bp.route("/<int:walk_id>/held", methods=["GET", "POST"])
 @coordinator_walk
-def mark_held(walk: SafetyWalk) -> WerkzeugResponse:
-    """One button for the walk leader after the walk, then on to counting heads."""
+def mark_held(walk: SafetyWalk) -> WerkzeugResponse | str:
+    """The walk leader's button after the walk: a confirmation page (GET), then on to counting
+    heads. Never before the walk's start: a held walk counts in the council report."""
+    if not walk.has_started(datetime.now(UTC)):
+        flash(
+            _(
+                "The walk starts %(when)s. You can mark it as held once it has started.",
+                when=format_datetime(walk.starts_at, "EEEE d MMMM, HH:mm"),
+            ),
+            "error",
+        )
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    if request.method == "GET":
+        if walk.status != "planned":
+            return redirect(url_for("walks.detail", walk_id=walk.id))
+        return confirm_page(walk, "held")
     if not ActionForm().validate_on_submit():
         return _form_expired(walk)
     if walk.status == "planned":
@@ -325,17 +369,23 @@ def mark_held(walk: SafetyWalk) -> WerkzeugResponse:
 @coordinator_walk
 def headcount_page(walk: SafetyWalk) -> WerkzeugResponse | tuple[str, int] | str:
     form = headcount_form(walk)
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template(
-            "walks/headcount.html", walk=walk, form=form, dimensions=HEADCOUNT_DIMENSIONS
-        ), status
+    valid = form.validate_on_submit()
     counts = {
         dimension: {
             code: value for code in codes if (value := getattr(form, f"{dimension}__{code}").data)
         }
         for dimension, codes in HEADCOUNT_DIMENSIONS.items()
     }
+    problems = headcount_problems(counts, phone_counts(walk)) if valid else {}
+    if not valid or problems:
+        status = 422 if form.is_submitted() else 200
+        return render_template(
+            "walks/headcount.html",
+            walk=walk,
+            form=form,
+            dimensions=HEADCOUNT_DIMENSIONS,
+            problems=problems,
+        ), status
     service.set_headcount(walk, counts, current_user)
     flash(_("Saved."), "success")
     return redirect(url_for("walks.detail", walk_id=walk.id))
