@@ -97,3 +97,28 @@ def test_the_swedish_catalogue_compiles_without_errors():
     catalog = read_catalogue()
     errors = [(m.id, err) for m, err in catalog.check() if err]
     assert not errors
+
+
+def test_no_message_is_in_the_catalogue_twice():
+    """Several people append to messages.po at once: a msgid added twice is read without a
+    word by Babel (the later entry wins) but refused by msgfmt, and two translations of one
+    message drift apart."""
+    seen: dict[tuple[str, str], int] = {}
+    twice = []
+    context, lines = "", PO_FILE.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("msgctxt "):
+            context = line
+        elif line.startswith("msgid "):
+            # A msgid may go on over the lines after it ("…" continuations).
+            parts = [line]
+            for more in lines[number:]:
+                if not more.startswith('"'):
+                    break
+                parts.append(more)
+            key = (context, "".join(parts))
+            if key in seen and key != ("", 'msgid ""'):
+                twice.append(f"line {number} repeats line {seen[key]}: {line}")
+            seen.setdefault(key, number)
+            context = ""
+    assert not twice, "\n".join(twice)
