@@ -73,3 +73,12 @@ def test_long_details_are_cut():
     text = detail_text({"filters": {"q": "x" * 500}})
     assert len(text) == DETAIL_MAX and text.endswith("…")
     assert detail_text(None) == detail_text({}) == ""
+
+
+def test_moments_in_details_read_as_swedish_dates_not_iso():
+    from webapp.admin.audit_labels import detail_text
+
+    text = detail_text(
+        {"filters": {"since": "2026-01-01T00:00:00", "until": "2026-12-08T07:30:00"}}
+    )
+    assert text == "filters: since=2026-01-01 00:00, until=2026-12-08 07:30"

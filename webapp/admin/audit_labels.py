@@ -9,6 +9,7 @@ type and an id: the trail must never show a record's content (police records lea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
@@ -218,4 +219,16 @@ def _value(value: object) -> str:
         return ", ".join(f"{k}={_value(v)}" for k, v in value.items()) or "–"
     if isinstance(value, list | tuple):
         return ", ".join(_value(v) for v in value) or "–"
-    return str(value)
+    text = str(value)
+    moment = _ISO_MOMENT.fullmatch(text)
+    if moment:
+        # As stored, minus the ISO "T" and the seconds: "2026-01-01 00:00" (no zone is moved,
+        # the value means what it meant when it was written).
+        day, minute, zone = moment.groups()
+        return f"{day} {minute}{zone or ''}"
+    return text
+
+
+_ISO_MOMENT = re.compile(
+    r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?"
+)
