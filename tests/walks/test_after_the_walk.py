@@ -3,6 +3,7 @@ an address of its own, and the walk then takes nothing more from participants' p
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import api_post, form_csrf_token
@@ -19,7 +20,9 @@ def _confirm(client, url: str):  # type: ignore[no-untyped-def]
     """Open the confirmation page, then press its button."""
     page = client.get(url)
     assert page.status_code == 200
-    return client.post(url, data={"csrf_token": form_csrf_token(page.get_data(as_text=True))})
+    html = page.get_data(as_text=True)
+    assert re.search(r"<h1>[^<]+\?</h1>", html), "the page asks no question"
+    return client.post(url, data={"csrf_token": form_csrf_token(html)})
 
 
 def _published(app, as_user, coordinator, **values):  # type: ignore[no-untyped-def]

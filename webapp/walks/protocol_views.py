@@ -29,7 +29,7 @@ from webapp.walks.models import FACTORS, SafetyWalk, WalkSpot, WalkSpotPhoto
 from webapp.walks.pdf import render_pdf
 from webapp.walks.protocol import build_protocol
 from webapp.walks.stats import duplicate_suggestions, open_spots, walk_spots
-from webapp.walks.views import public_url
+from webapp.walks.views import confirm_page, public_url
 
 
 @bp.get("/<int:walk_id>/review")
@@ -195,7 +195,7 @@ def publish_protocol(walk: SafetyWalk) -> Response | str:
         if walk.protocol_published_at is not None:
             flash(_("The public protocol was already published."), "info")
             return back
-        return render_template("walks/confirm.html", walk=walk, action="publish")
+        return confirm_page(walk, "publish")
     require_valid(ActionForm())
     if service.publish_protocol(walk, current_user):
         flash(
