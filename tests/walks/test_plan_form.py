@@ -86,7 +86,10 @@ def test_the_plan_form_has_one_route_field_and_one_stops_field(app, coordinator,
 
 def test_a_walk_with_ratings_is_saved_as_held_with_its_stops_and_route(app, coordinator, as_user):
     route = {"type": "LineString", "coordinates": [[13.144, 59.8366], [13.142, 59.838]]}
-    walk = make_walk(app, coordinator.id, route=route)
+    # Started two hours ago: only a walk that has begun can be saved as held.
+    walk = make_walk(
+        app, coordinator.id, route=route, starts_at=datetime.now(UTC) - timedelta(hours=2)
+    )
     phone = join(app, walk.join_code)
     assert post_rating(phone, walk.id, walk.stops[0].id, rating()).status_code == 201
     client = as_user(coordinator)
@@ -168,3 +171,18 @@ def test_a_plan_sent_back_with_a_mistake_keeps_the_drawing(app, coordinator, as_
     again = submitted(response.get_data(as_text=True), "walk-form")
     assert json.loads(again["route"]) == route
     assert [s["name"] for s in json.loads(again["stops"])] == ["Torget"]
+
+
+def test_the_edit_form_refuses_held_for_a_walk_that_has_not_started(app, coordinator, as_user):
+    walk = make_walk(app, coordinator.id, starts_at=datetime.now(UTC) + timedelta(days=3))
+    client = as_user(coordinator)
+    fields = submitted(client.get(f"/walks/{walk.id}/edit").get_data(as_text=True), "walk-form")
+    fields["status"] = "held"
+    fields["summary"] = "Skrivet innan"
+    response = client.post(f"/walks/{walk.id}/edit", data=fields)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Vandringen har inte börjat än, så den kan inte vara genomförd" in page
+    assert "Skrivet innan" in page  # nothing typed is lost
+    with app.app_context():
+        assert db.session.get(SafetyWalk, walk.id).status == "planned"

@@ -102,6 +102,15 @@ class WalkForm(Form):
             unchanged = saved.starts_at.astimezone(local_zone()).date()
         refuse_past_planned_day(field.data, unchanged, hint_status=saved is not None)
 
+    def validate_status(self, field: SelectField) -> None:
+        # The same rule as the walk page's "mark as held" button: a walk that has not begun
+        # cannot have taken place (it would count as held in the council report).
+        starts = combine(self.day.data, self.start_time.data)
+        if field.data != "planned" and starts is not None and starts > datetime.now(UTC):
+            raise ValidationError(
+                _l("The walk has not started yet, so it cannot be held or closed. Keep it planned.")
+            )
+
     def validate_end_time(self, field) -> None:  # type: ignore[no-untyped-def]
         if field.data and self.start_time.data and field.data <= self.start_time.data:
             raise ValidationError(_l("The end must come after the start."))
