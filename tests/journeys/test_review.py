@@ -97,7 +97,8 @@ def look_and_come_back(page: Page) -> None:
     page.get_by_role("link", name="Tillbaka till granskningskön").click()
     expect(page.get_by_role("heading", name="Att granska")).to_be_visible()
     tabs = page.get_by_role("navigation", name="Granskningsstatus")
-    expect(tabs.get_by_role("link", name="ny", exact=True)).to_have_attribute(
+    # Each tab names its status and how many records wait there: "ny (3)".
+    expect(tabs.get_by_role("link", name=re.compile(r"^ny \(\d+\)$"))).to_have_attribute(
         "aria-current", "page"
     )
 

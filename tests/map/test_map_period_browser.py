@@ -136,6 +136,8 @@ def test_a_record_under_its_measure_the_address_and_the_zoom(browser, live_serve
     popup.get_by_role("button", name="Iakttagelse: Belysning – kopplad till åtgärd").click()
     expect(popup.locator(".map-popup-note[data-loaded='1']")).to_have_text("Lampan är trasig")
     expect(page.get_by_role("link", name="Öppna iakttagelsen")).to_be_focused()
+    # One popup at a time: the measure's closes (Leaflet fades it out before removing it).
+    expect(page.locator(".leaflet-popup")).to_have_count(1)
     expect(popup).to_contain_text("Åtgärd: Laga lampan")  # and back again from here
 
     # "Show" puts the filters in the address; Back brings the earlier ones back.

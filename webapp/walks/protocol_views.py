@@ -26,10 +26,10 @@ from webapp.walks.forms import ActionForm
 from webapp.walks.labels import FACTOR
 from webapp.walks.loaders import coordinator_walk, get_spot_or_404, get_walk_or_404
 from webapp.walks.models import FACTORS, SafetyWalk, WalkSpot, WalkSpotPhoto
+from webapp.walks.pages import confirm_page, public_url
 from webapp.walks.pdf import render_pdf
 from webapp.walks.protocol import build_protocol
 from webapp.walks.stats import duplicate_suggestions, open_spots, walk_spots
-from webapp.walks.views import confirm_page, public_url
 
 
 @bp.get("/<int:walk_id>/review")

@@ -30,6 +30,7 @@ from webapp.walks.forms import ActionForm, FollowUpForm, WalkForm, combine, head
 from webapp.walks.labels import FACTOR, follow_up_name_prefixes
 from webapp.walks.loaders import coordinator_walk, get_walk_or_404
 from webapp.walks.models import FACTORS, HEADCOUNT_DIMENSIONS, SafetyWalk, WalkSpot
+from webapp.walks.pages import confirm_page, join_url
 from webapp.walks.qr import qr_svg
 from webapp.walks.stats import compare_with_original, headcount, phone_counts, ratings_by_stop
 from webapp.walks.validation import headcount_problems, organisations, parse_route, parse_stops
@@ -225,21 +226,6 @@ def delete(walk: SafetyWalk) -> WerkzeugResponse | str:
     return redirect(url_for("walks.index"))
 
 
-# The question of each confirmation page (templates/walks/confirm.html).
-CONFIRM_QUESTIONS = {
-    "held": lambda walk: _("Mark “%(name)s” as held?", name=walk.name),
-    "publish": lambda walk: _("Publish the public protocol of “%(name)s”?", name=walk.name),
-    "delete": lambda walk: _("Delete “%(name)s”?", name=walk.name),
-}
-
-
-def confirm_page(walk: SafetyWalk, action: str) -> str:
-    """The page that asks before an action that cannot be undone from the app."""
-    return render_template(
-        "walks/confirm.html", walk=walk, action=action, question=CONFIRM_QUESTIONS[action](walk)
-    )
-
-
 def _form_expired(walk: SafetyWalk) -> WerkzeugResponse:
     """Back to the walk, saying why the button did nothing (a missing or stale CSRF token)."""
     flash(_("The form has expired or lacks a security token. Reload and try again."), "error")
@@ -247,18 +233,6 @@ def _form_expired(walk: SafetyWalk) -> WerkzeugResponse:
 
 
 # ---- join code and poster ---------------------------------------------------------------------
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An address residents reach: on the public base if configured, else this request's."""
-    base = (current_app.config.get("WALK_PUBLIC_BASE_URL") or "").rstrip("/")
-    path = url_for(endpoint, **values)
-    return base + path if base else url_for(endpoint, **values, _external=True)
-
-
-def join_url(code: str) -> str:
-    """The link in the QR code."""
-    return public_url("walk_participant.join_code", code=code)
 
 
 # Why the walk's page could not be joined: no code is involved here, so no "ask for the code".
