@@ -16,6 +16,7 @@ from webapp.auth.session import roles_required
 from webapp.core.access import Role, require_field_user, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.audit.service import record_police_reads
+from webapp.core.fieldinput import canonical_uuid
 from webapp.core.inputs import MAX_PAGE, page_number, record_id
 from webapp.core.redirects import safe_next
 from webapp.extensions import db
@@ -287,11 +288,10 @@ def duplicate(observation_id: str) -> Response:
 def _record_id_in(text: str) -> str:
     """The record id in what was pasted: the id itself, or the other record's address (which
     is what a coordinator can copy: no page shows an id on its own)."""
-    found = _UUID.findall(text)
-    return found[-1] if found else text.strip()
-
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+    for part in reversed(re.split(r"[/?#&=\s]+", text)):
+        if (found := canonical_uuid(part)) is not None:
+            return found
+    return text.strip()
 
 
 @bp.post("/observations/<observation_id>/merge")

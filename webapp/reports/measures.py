@@ -86,19 +86,15 @@ def _changes(period: Period, user: User) -> dict[str, int]:
     return counts
 
 
+# The columns a MeasureLine is made from (id, title, owner, deadline, status today).
+_LINE_COLUMNS = (Measure.id, Measure.title, Measure.owner, Measure.deadline, Measure.status)
+
+
 def _changed_measures(period: Period, user: User) -> list[MeasureLine]:
     """The measures behind `_changes`, each once, with the statuses it reached in the period;
     the same rows, so the list and the counts can never disagree."""
     rows = db.session.execute(
-        db.select(
-            Measure.id,
-            Measure.title,
-            Measure.owner,
-            Measure.deadline,
-            Measure.status,
-            Measure.visibility,
-            MeasureEvent.to_status,
-        )
+        db.select(*_LINE_COLUMNS, Measure.visibility, MeasureEvent.to_status)
         .join(MeasureEvent, MeasureEvent.measure_id == Measure.id)
         .where(*_status_changes(period, user))
         .order_by(Measure.title, Measure.id)
@@ -128,14 +124,7 @@ def _created(period: Period, user: User) -> int:
 
 def _not_feasible(period: Period, user: User) -> list[MeasureLine]:
     rows = db.session.execute(
-        db.select(
-            Measure.id,
-            Measure.title,
-            Measure.owner,
-            Measure.deadline,
-            Measure.status,
-            MeasureEvent.comment,
-        )
+        db.select(*_LINE_COLUMNS, MeasureEvent.comment)
         .join(MeasureEvent, MeasureEvent.measure_id == Measure.id)
         .where(
             MeasureEvent.to_status == "not_feasible",
@@ -173,7 +162,7 @@ def overdue_at(moment: datetime, user: User) -> list[MeasureLine]:
         .subquery()
     )
     rows = db.session.execute(
-        db.select(Measure.id, Measure.title, Measure.owner, Measure.deadline, Measure.status)
+        db.select(*_LINE_COLUMNS)
         .join(latest, latest.c.measure_id == Measure.id)
         .where(
             latest.c.rank == 1,

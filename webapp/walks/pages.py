@@ -9,7 +9,10 @@ from typing import Any
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from webapp.walks.models import SafetyWalk
+from webapp.core.localtime import local_today
+from webapp.walks.labels import FACTOR
+from webapp.walks.models import FACTORS, SafetyWalk
+from webapp.walks.protocol import build_protocol
 
 # The question of each confirmation page (templates/walks/confirm.html).
 CONFIRM_QUESTIONS = {
@@ -36,3 +39,15 @@ def public_url(endpoint: str, **values: Any) -> str:
 def join_url(code: str) -> str:
     """The link in the QR code."""
     return public_url("walk_participant.join_code", code=code)
+
+
+def protocol_context(walk: SafetyWalk, reader: Any, *, public: bool) -> dict[str, Any]:
+    """What the protocol's body (walks/_protocol_body.html) needs, for the staff page and the
+    residents' public page alike (`reader` None: nobody logged in)."""
+    return {
+        "walk": walk,
+        "protocol": build_protocol(walk, reader, public=public),
+        "factors": FACTORS,
+        "factor_labels": FACTOR,
+        "today": local_today(),
+    }

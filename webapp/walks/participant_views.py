@@ -14,7 +14,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.core.access import can_read
-from webapp.core.localtime import local_today
 from webapp.extensions import db, limiter
 from webapp.measures.models import Measure
 from webapp.observations.models import Category
@@ -23,7 +22,7 @@ from webapp.walks import labels as walk_labels
 from webapp.walks.forms import JoinCodeForm, JoinForm
 from webapp.walks.labels import CHECK_ANSWER, FACTOR, FACTOR_HINT, SCALE
 from webapp.walks.models import FACTORS, SafetyWalk, WalkRating, WalkSpot
-from webapp.walks.protocol import build_protocol
+from webapp.walks.pages import protocol_context
 from webapp.walks.records import spot_json
 from webapp.walks.views import CLOSED_MESSAGES as WALK_PAGE_CLOSED_MESSAGES
 
@@ -172,12 +171,7 @@ def public_protocol(walk_id: int) -> str:
     if walk is None or not walk.has_public_protocol:
         abort(404)
     return render_template(
-        "walks/public_protocol.html",
-        walk=walk,
-        protocol=build_protocol(walk, None, public=True),
-        factors=FACTORS,
-        factor_labels=FACTOR,
-        today=local_today(),
+        "walks/public_protocol.html", **protocol_context(walk, None, public=True)
     )
 
 

@@ -23,10 +23,9 @@ from webapp.measures.models import Measure
 from webapp.walks import service
 from webapp.walks.blueprint import READ_ROLES, bp
 from webapp.walks.forms import ActionForm
-from webapp.walks.labels import FACTOR
 from webapp.walks.loaders import coordinator_walk, get_spot_or_404, get_walk_or_404
-from webapp.walks.models import FACTORS, SafetyWalk, WalkSpot, WalkSpotPhoto
-from webapp.walks.pages import confirm_page, public_url
+from webapp.walks.models import SafetyWalk, WalkSpot, WalkSpotPhoto
+from webapp.walks.pages import confirm_page, protocol_context, public_url
 from webapp.walks.pdf import render_pdf
 from webapp.walks.protocol import build_protocol
 from webapp.walks.stats import duplicate_suggestions, open_spots, walk_spots
@@ -167,11 +166,7 @@ def protocol(walk_id: int) -> str:
     public = _version()
     return render_template(
         "walks/protocol.html",
-        walk=walk,
-        protocol=build_protocol(walk, current_user, public=public),
-        factors=FACTORS,
-        factor_labels=FACTOR,
-        today=local_today(),
+        **protocol_context(walk, current_user, public=public),
         action_form=ActionForm(),
         public_address=public_protocol_url(walk) if walk.has_public_protocol else None,
     )
