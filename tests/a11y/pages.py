@@ -68,6 +68,7 @@ def page_types(w: World) -> list[PageType]:
         PageType("walk-participant", "participant", f"/walk/{w.walk}", field=True),
         PageType("admin-users", "admin", "/admin/users"),
         PageType("audit-log", "admin", "/admin/audit"),
+        PageType("accounts", "coordinator", "/accounts", endpoint="accounts.index"),
         PageType("reports-council", "coordinator", "/reports/", endpoint="reports.council"),
         PageType("reports-weekly", "coordinator", "/reports/weekly", endpoint="reports.weekly"),
         PageType(

@@ -1,4 +1,5 @@
-"""The coordinator's side of account administration: confirm data roles, see login attacks.
+"""The coordinator's side of account administration: confirm data roles, see login attacks,
+and see who in the organisation has an account.
 
 An administrator creates accounts and resets passwords, but an account that may read records
 (officer, staff, coordinator) only opens once a coordinator of its organisation confirms it; the
@@ -41,6 +42,16 @@ def awaiting(organisation: str) -> list[User]:
     return list(rows)
 
 
+def members(organisation: str) -> list[User]:
+    """Every account of `organisation`, the open ones first, by user name."""
+    rows = db.session.execute(
+        db.select(User)
+        .where(User.organisation == organisation)
+        .order_by(User.active.desc(), User.username)
+    ).scalars()
+    return list(rows)
+
+
 @bp.get("")
 @roles_required(Role.COORDINATOR)
 def index() -> str:
@@ -49,6 +60,7 @@ def index() -> str:
         "admin/confirmations.html",
         users=awaiting(organisation),
         flags=throttle.flagged(organisation),
+        members=members(organisation),
         form=Form(),
     )
 
