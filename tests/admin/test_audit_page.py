@@ -92,3 +92,20 @@ def test_reading_the_log_is_still_audited_with_its_filters(app, coordinator, off
         ).scalar()
         assert entry.actor_label == "coordinator"
         assert entry.detail["filters"] == {"event": "user.login", "days": "7"}
+
+
+def test_a_coordinator_opens_an_entry_s_record_from_the_log_an_administrator_does_not(
+    app, admin, officer, coordinator, as_user
+):
+    body = payload(note=SECRET_NOTE)
+    assert api_post(as_user(officer), "/api/v1/observations", body).status_code == 201
+    add_entry(app, "measure.update", "measures", "987654")  # a measure removed since: no link
+    link = f'<a href="/review/observations/{body["id"]}">Iakttagelse {body["id"]}</a>'
+
+    coordinator_client = as_user(coordinator)
+    table = rows(coordinator_client.get("/admin/audit").get_data(as_text=True))
+    assert link in table
+    assert "Åtgärd 987654" in table and 'href="/measures/987654"' not in table
+    assert coordinator_client.get(f"/review/observations/{body['id']}").status_code == 200
+
+    assert "<a href" not in rows(as_user(admin).get("/admin/audit").get_data(as_text=True))

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -171,6 +173,50 @@ def _target_label(entry: AuditEntry, names: dict[int, str]) -> str:
         return _("User %(name)s", name=names[user_id])
     kind = str(TARGET_TYPES.get(entry.target_type, entry.target_type))
     return f"{kind} {entry.target_id or ''}".strip()
+
+
+# Where a coordinator reads each kind of record: (endpoint, its id argument, numeric id?). The
+# pages check access themselves; a link only saves copying the id into an address.
+RECORD_PAGES = {
+    "observations": ("review.detail", "observation_id", False),
+    "measures": ("measures.detail", "measure_id", True),
+    "activities": ("activities.detail", "activity_id", False),
+    "safety_walks": ("walks.detail", "walk_id", True),
+    "citizen_reports": ("moderation.detail", "report_id", False),
+    "surveys": ("surveys.detail", "survey_id", True),
+}
+
+
+def target_links(entries: Iterable[AuditEntry]) -> dict[int, str]:
+    """Per entry id, the address of its record's page, where the record still exists (one query
+    per kind of record on the page)."""
+    keys = {e.id: (e.target_type, key) for e in entries if (key := _record_key(e)) is not None}
+    wanted: dict[str, set[Any]] = {}
+    for target_type, key in keys.values():
+        wanted.setdefault(target_type, set()).add(key)
+    existing = {
+        (target_type, key)
+        for target_type, ids in wanted.items()
+        for key in _existing_ids(target_type, ids)
+    }
+    links = {}
+    for entry_id, (target_type, key) in keys.items():
+        if (target_type, key) in existing:
+            endpoint, argument, _numeric = RECORD_PAGES[target_type]
+            links[entry_id] = url_for(endpoint, **{argument: key})
+    return links
+
+
+def _record_key(entry: AuditEntry) -> Any:
+    page = RECORD_PAGES.get(entry.target_type or "")
+    if page is None or not entry.target_id:
+        return None
+    return record_id(entry.target_id) if page[2] else entry.target_id
+
+
+def _existing_ids(target_type: str, ids: set[Any]) -> set[Any]:
+    table = db.metadata.tables[target_type]
+    return set(db.session.execute(db.select(table.c.id).where(table.c.id.in_(ids))).scalars())
 
 
 def _user_id(entry: AuditEntry) -> int | None:

@@ -11,7 +11,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from webapp.admin.audit_labels import action_choices, action_label, detail_text, target_labels
+from webapp.admin.audit_labels import (
+    action_choices,
+    action_label,
+    detail_text,
+    target_labels,
+    target_links,
+)
 from webapp.admin.forms import (
     ORGANISATION_CHOICES,
     NewUserForm,
@@ -310,6 +316,8 @@ def audit_log() -> str:
         "admin/audit.html",
         entries=entries,
         targets=target_labels(entries),
+        # Administrators manage accounts and read no records: no links to record pages.
+        links=target_links(entries) if current_user.has_role(Role.COORDINATOR) else {},
         action_label=action_label,
         detail_text=detail_text,
         events=action_choices(),
