@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from html import unescape
 
 from tests.auth.helpers import build_app, login_form, logout_form
 from tests.conftest import make_user
 from webapp.auth import throttle
+from webapp.auth.models import LoginThrottle
+from webapp.auth.views import _stated_wait
 from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
@@ -40,6 +43,72 @@ def test_after_the_free_failures_this_address_waits_even_with_the_right_password
     wait, unit = message.groups()
     assert unit == ("sekund" if wait == "1" else "sekunder")  # never "1 sekunder"
     assert client.get("/").status_code == 302
+
+
+def _held_page(response) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """The refusal's text, the user name left in the form, and Retry-After."""
+    html = response.get_data(as_text=True)
+    (message,) = re.findall(r'<p class="flash flash-error" role="alert">([^<]*)</p>', html)
+    (typed,) = re.findall(r'<input [^>]*name="username"[^>]*value="([^"]*)"', html)
+    return unescape(message), unescape(typed), response.headers["Retry-After"]
+
+
+def test_a_held_pair_is_told_the_same_wait_in_the_page_and_in_retry_after(app, client, officer):
+    """The page said "Vänta 2 sekunder" while Flask-Limiter's after-request hook turned our
+    Retry-After into the reset of the address's window (300) on every answer of the view."""
+    failures = [login_form(client, "officer", "wrong password") for _ in range(4)]
+    assert "Retry-After" not in failures[-1].headers  # a wrong password is not a "come back"
+
+    held = login_form(client, "Officer")
+
+    assert held.status_code == 429
+    message, typed, retry_after = _held_page(held)
+    assert message == "För många försök. Vänta 2 sekunder och försök igen."
+    assert retry_after == "2"
+    assert typed == "Officer"
+
+    app.config["LOGIN_DELAY_SECONDS"] = 150  # long waits are told in whole minutes, rounded up
+    with app.app_context():
+        db.session.execute(db.update(LoginThrottle).values(blocked_until=None))
+        db.session.commit()
+    login_form(client, "officer", "wrong password")  # the 5th failure: 2 x 150 s
+    message, _typed, retry_after = _held_page(login_form(client, "officer"))
+    assert message == "För många försök. Vänta 5 minuter och försök igen."
+    assert retry_after == "300"
+
+
+def test_the_address_cap_is_told_its_own_wait_in_the_page_and_in_retry_after(app, client, officer):
+    """The per-address cap used to answer with the generic error page ("wait a while"), without
+    the form; now the login page says how long, in the person's language, as Retry-After does."""
+    app.config["LOGIN_LIMIT_PER_IP"] = "3 per 5 minutes"
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    for n in range(3):
+        login_form(client, f"guess{n}", "wrong password")
+
+    held = login_form(client, "officer.typed")
+
+    assert held.status_code == 429
+    message, typed, retry_after = _held_page(held)
+    told = re.fullmatch(
+        r"Too many failed logins from this network\. Wait (\d+) minutes? and try again\.", message
+    )
+    assert told, message
+    minutes = int(told.group(1))
+    assert retry_after == str(minutes * 60)
+    assert minutes == 5  # the fixed 5-minute window began with the first failure, just now
+    assert typed == "officer.typed"
+    again = login_form(client, "officer")  # the right password does not get past the cap
+    assert (again.status_code, again.headers["Retry-After"]) == (429, retry_after)
+
+
+def test_the_page_says_one_second_and_many_seconds_and_minutes_in_both_languages(app):
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert _stated_wait(1) == (1, "Vänta 1 sekund och försök igen.")
+        assert _stated_wait(119) == (119, "Vänta 119 sekunder och försök igen.")
+        assert _stated_wait(121) == (180, "Vänta 3 minuter och försök igen.")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert _stated_wait(1) == (1, "Wait 1 second and try again.")
+        assert _stated_wait(60 * 60) == (3600, "Wait 60 minutes and try again.")
 
 
 def test_a_held_name_does_not_hold_other_users(client, officer, staff):

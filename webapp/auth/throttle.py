@@ -3,7 +3,11 @@
 Failures count per (user name, address): after LOGIN_FREE_FAILURES in a row, each further one
 doubles the wait (LOGIN_DELAY_SECONDS, 2x, 4x ... up to LOGIN_MAX_DELAY_SECONDS). Someone
 hammering "kommun" from one address slows only themselves; kommun's owner logs in from another
-address as usual. Each address also has an overall cap (LOGIN_LIMIT_PER_IP, Flask-Limiter).
+address as usual. Each address also has an overall cap on failed attempts (LOGIN_LIMIT_PER_IP),
+counted in Flask-Limiter's store (RATELIMIT_STORAGE_URI, shared by every node) but checked here
+rather than by its decorator: the decorator's after-request hook rewrites Retry-After on every
+answer to the reset of the address's window (so "wait 2 seconds" went out as "Retry-After: 300"),
+and the login page must state the one wait that actually applies.
 Failures for one name summed over all addresses are shown to the coordinator once they reach
 LOGIN_FLAG_FAILURES within LOGIN_FLAG_HOURS.
 
@@ -15,18 +19,20 @@ grow the trail without bound. The counters live in the database: every app node 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, request
+from limits import RateLimitItem, parse
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.auth.models import LoginThrottle, User
 from webapp.core.audit.service import record as audit
 from webapp.core.dbtypes import utcnow
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 
 AUDIT_WINDOW = timedelta(hours=1)
 # A pair's run of failures is forgotten after this long without one.
@@ -81,6 +87,31 @@ def wait_seconds(username: str) -> int:
     if row is None or row.blocked_until is None:
         return 0
     return max(0, math.ceil((row.blocked_until - utcnow()).total_seconds()))
+
+
+def _address_limit() -> tuple[RateLimitItem, list[str]]:
+    # The key Flask-Limiter's decorator on this view used: a deploy keeps the counts made so far.
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    keys = [_address(), "auth.login"]
+    return parse(current_app.config["LOGIN_LIMIT_PER_IP"]), [prefix, *keys] if prefix else keys
+
+
+def address_wait() -> int:
+    """Seconds until this address's failed attempts are under LOGIN_LIMIT_PER_IP (0: go ahead)."""
+    if not limiter.enabled:
+        return 0
+    item, keys = _address_limit()
+    if limiter.limiter.test(item, *keys):
+        return 0
+    reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def note_address_failure() -> None:
+    """Count a failed attempt of any kind (refused ones too) against this address's cap."""
+    if limiter.enabled:
+        item, keys = _address_limit()
+        limiter.limiter.hit(item, *keys)
 
 
 def delay_after(failures: int) -> timedelta | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -25,20 +27,9 @@ from webapp.core.audit.service import record as audit
 from webapp.core.dbtypes import utcnow
 from webapp.core.errors import on_csrf_failure
 from webapp.core.redirects import safe_next
-from webapp.extensions import db, limiter
+from webapp.extensions import db
 
 bp = Blueprint("auth", __name__)
-
-
-def _failed(response: Response) -> bool:
-    # Only failed attempts count towards the per-address limit; a busy station logging in is fine.
-    return response.status_code != 302
-
-
-def _throttled(_limit: object) -> None:
-    """A refused attempt is a login attempt too: it goes into the trail (bounded), then the 429."""
-    throttle.audit_refused(request.form.get("username") or "", "throttled")
-    db.session.commit()
 
 
 def audit_login_csrf_failure(error: Exception) -> None:
@@ -56,26 +47,30 @@ on_csrf_failure("auth.login", audit_login_csrf_failure)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
-    methods=["POST"],
-    deduct_when=_failed,
-    on_breach=_throttled,
-)
-def login() -> Response | tuple[str, int] | str:
+def login() -> Response | str:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+        return render_template("auth/login.html", form=form)
+    answer = make_response(_attempt(form))
+    if answer.status_code != 302:
+        # Only failed attempts count towards the per-address cap; a busy station logging in is fine.
+        throttle.note_address_failure()
+    return answer
+
+
+def _attempt(form: LoginForm) -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
+    wait = throttle.address_wait()
+    if wait:
+        return _refused(form, form.username.data or "", wait, from_address=True)
     if not form.validate_on_submit():
-        if request.method != "POST":
-            return render_template("auth/login.html", form=form)
         throttle.audit_refused(form.username.data or "", "incomplete")
         db.session.commit()
         return render_template("auth/login.html", form=form), 400
     username = (form.username.data or "").strip().lower()
     wait = throttle.wait_seconds(username)
     if wait:
-        return _too_soon(form, username, wait)
+        return _refused(form, username, wait, from_address=False)
     user = authenticate(username, form.password.data or "")
     if user is None:
         flash(_("Wrong user name or password, or the account is disabled."), "error")
@@ -84,19 +79,38 @@ def login() -> Response | tuple[str, int] | str:
     return redirect(safe_next(form.next.data) or url_for("core.index"))
 
 
-def _too_soon(form: LoginForm, username: str, wait: int) -> tuple[str, int, dict[str, str]]:
-    """Too many wrong passwords for this name from this address: wait, growing each time."""
-    throttle.audit_refused(username, "throttled", retry_after=wait)
+def _refused(
+    form: LoginForm, username: str, wait: int, *, from_address: bool
+) -> tuple[str, int, dict[str, str]]:
+    """429 with the form as typed (password aside), and one wait told twice: in the page's words
+    and in Retry-After, rounded up alike so neither sends anyone back too early.
+
+    `from_address`: the address's cap on failed attempts refused (LOGIN_LIMIT_PER_IP, any user
+    name); otherwise the growing wait for this name from this address.
+    """
+    seconds, wait_text = _stated_wait(wait)
+    throttle.audit_refused(username, "throttled", retry_after=seconds)
     db.session.commit()
-    flash(
-        ngettext(
-            "Too many attempts. Wait %(num)s second and try again.",
-            "Too many attempts. Wait %(num)s seconds and try again.",
-            wait,
-        ),
-        "error",
+    reason = (
+        _("Too many failed logins from this network.") if from_address else _("Too many attempts.")
     )
-    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+    flash(f"{reason} {wait_text}", "error")
+    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(seconds)}
+
+
+def _stated_wait(seconds: int) -> tuple[int, str]:
+    """The wait as the page states it, and the same wait in seconds for Retry-After.
+
+    Under two minutes in seconds; longer waits in whole minutes, rounded up.
+    """
+    if seconds < 120:
+        return seconds, ngettext(
+            "Wait %(num)s second and try again.", "Wait %(num)s seconds and try again.", seconds
+        )
+    minutes = math.ceil(seconds / 60)
+    return minutes * 60, ngettext(
+        "Wait %(num)s minute and try again.", "Wait %(num)s minutes and try again.", minutes
+    )
 
 
 def log_in(user: User) -> None:
