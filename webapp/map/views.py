@@ -169,7 +169,7 @@ def bulk() -> Response:
         return redirect(back)
     action = request.form.get("action", "")
     if action == "new_measure":
-        return redirect(url_for("measures.new", observation=[o.id for o in observations]))
+        return redirect(_new_measure_url(observations))
     if action.startswith("status:"):
         try:
             count = service.set_status(observations, action.removeprefix("status:"), current_user)
@@ -185,6 +185,17 @@ def bulk() -> Response:
         abort(400)
     flash(ngettext("%(num)s record updated.", "%(num)s records updated.", count), "success")
     return redirect(back)
+
+
+def _new_measure_url(observations: list[Observation]) -> str:
+    """The measure form for the ticked records, carrying the queue page they were ticked on
+    (or the record's page was opened from): the measure's page leads back there."""
+    back = safe_next(request.form.get("queue"))
+    return url_for(
+        "measures.new",
+        observation=[o.id for o in observations],
+        **({"back": back} if back else {}),
+    )
 
 
 @bp.get("/observations/<observation_id>")

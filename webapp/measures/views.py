@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +14,7 @@ from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
 from webapp.core.labels import MEASURE_OWNER
 from webapp.core.localtime import local_today
+from webapp.core.redirects import safe_next
 from webapp.extensions import db
 from webapp.measures import history
 from webapp.measures.events import emit_measure
@@ -84,6 +87,7 @@ def new() -> Response | str | tuple[str, int]:
             form=form,
             observations=observations,
             linked=measures_of(observations),
+            back=_queue_return(),
         ), status
     measure = Measure(created_by_id=current_user.id)
     for name in EDITABLE:
@@ -99,7 +103,7 @@ def new() -> Response | str | tuple[str, int]:
         review.link_to_measure(observations, measure, current_user)
     db.session.commit()
     flash(_("Measure created."), "success")
-    return redirect(url_for("measures.detail", measure_id=measure.id))
+    return redirect(_detail_url(measure))
 
 
 @bp.get("/<int:measure_id>")
@@ -115,6 +119,7 @@ def _detail_page(measure: Measure, form: StatusForm) -> str:
     return render_template(
         "measures/detail.html",
         measure=measure,
+        back=_queue_return(),
         sources=sources_of(measure, current_user),
         form=form,
         today=local_today(),
@@ -131,7 +136,7 @@ def change_status(measure_id: int) -> Response | tuple[str, int]:
     (webapp.measures.owners). Both land in the same history and audit trail."""
     if request.method == "GET":  # a reload of the refused form's page: the measure itself
         measure = get_measure_or_404(measure_id)
-        return redirect(url_for("measures.detail", measure_id=measure.id))
+        return redirect(_detail_url(measure))
     measure = get_measure_or_404(measure_id, report=True)
     form = StatusForm(allowed=status_choices(current_user, measure))
     if not form.validate_on_submit():
@@ -151,7 +156,7 @@ def change_status(measure_id: int) -> Response | tuple[str, int]:
         emit_measure("measure.status_changed", measure)
     db.session.commit()
     flash(_("Status changed."), "success")
-    return redirect(url_for("measures.detail", measure_id=measure.id))
+    return redirect(_detail_url(measure))
 
 
 @bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
@@ -162,7 +167,9 @@ def edit(measure_id: int) -> Response | tuple[str, int] | str:
     form = MeasureForm(obj=measure, saved=measure)
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
-        return render_template("measures/edit.html", measure=measure, form=form), status
+        return render_template(
+            "measures/edit.html", measure=measure, form=form, back=_queue_return()
+        ), status
     changed = []
     for name in EDITABLE:
         new_value = getattr(form, name).data
@@ -174,4 +181,25 @@ def edit(measure_id: int) -> Response | tuple[str, int] | str:
         audit("measure.update", measure, changed=changed)
         db.session.commit()
         flash(_("Saved."), "success")
-    return redirect(url_for("measures.detail", measure_id=measure.id))
+    return redirect(_detail_url(measure))
+
+
+def _queue_return() -> str | None:
+    """The review queue page (tab and page) a measure made from the review leads back to.
+
+    The address rides along in `back` from the queue through the new measure's form to its
+    page and that page's own forms, so a coordinator working through the queue never loses
+    their place. Only the coordinator's (the queue is theirs), only a path on this site
+    (webapp.core.redirects) and only the queue itself: the link says "back to the review
+    queue", whatever a crafted address says.
+    """
+    target = safe_next(request.args.get("back"))
+    if target is None or not current_user.has_role(Role.COORDINATOR):
+        return None
+    return target if urlsplit(target).path == url_for("review.queue") else None
+
+
+def _detail_url(measure: Measure) -> str:
+    """A measure's page, still leading back to the queue if the form was posted on the way."""
+    back = _queue_return()
+    return url_for("measures.detail", measure_id=measure.id, **({"back": back} if back else {}))
