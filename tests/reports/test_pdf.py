@@ -31,7 +31,7 @@ def test_council_pdf_contains_the_key_figures(app: Flask, as_user, dataset: Data
     )
     text = pdf_text(response.data)
     for expected in (
-        "1 oktober 2026 - 31 oktober 2026",  # en dash printed as "-" in the core font
+        "1 oktober 2026 – 31 oktober 2026",  # an en dash, as on the page
         "Minska risken för unga att hamna i ett drogberoende",
         "Öka känslan och upplevelsen av trygghet i Sunne centrum",
         "Fotpatrullering i centrum",
@@ -82,7 +82,7 @@ def test_weekly_pdf_is_one_page_with_areas_and_overdue_measures(
     assert len(PdfReader(io.BytesIO(response.data)).pages) == 1
     text = pdf_text(response.data)
     assert "Lägesbild vecka 43 2026" in text  # ISO week 43 is 19–25 October
-    assert "Måndag 19 oktober 2026 - söndag 25 oktober 2026" in text
+    assert "Måndag 19 oktober 2026 – söndag 25 oktober 2026" in text
     assert "Klipp häcken vid skolan" in text
     with app.app_context():
         entry = db.session.execute(

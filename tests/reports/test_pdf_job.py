@@ -99,7 +99,7 @@ def test_a_long_period_is_made_by_the_worker_and_matches_the_direct_pdf(
         assert promises == job.payload["promises"] and promises
 
     from_job = pdf_text(download.data)
-    assert "1 juni 2026 - 31 december 2026" in from_job
+    assert "1 juni 2026 – 31 december 2026" in from_job
     assert "Fotpatrullering i centrum" in from_job
     query = LONG + "".join(f"&promise={p}" for p in promises)
     direct = client.get(f"/reports/council.pdf?{query}")
@@ -124,8 +124,8 @@ def test_the_job_renders_as_the_user_who_asked(app: Flask, as_user, dataset: Dat
         direct = without_moment(pdf_text(client.get(f"/reports/council.pdf?{query}").data))
         assert from_job == direct
         texts[user.username] = from_job
-    assert "Upprättad … av coordinator I korthet" in texts["coordinator"]
-    assert "Upprättad … av polissamordnare I korthet" in texts["polissamordnare"]
+    assert "Upprättad … av coordinator Ord i rapporten" in texts["coordinator"]
+    assert "Upprättad … av polissamordnare Ord i rapporten" in texts["polissamordnare"]
 
 
 def test_only_the_user_who_asked_sees_the_job(app: Flask, as_user, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]

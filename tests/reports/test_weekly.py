@@ -125,5 +125,5 @@ def test_the_pdf_is_named_and_titled_by_its_week(app, as_user, dataset):  # type
     text = " ".join(
         " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(response.data)).pages).split()
     )
-    assert text.startswith("Lägesbild vecka 43 2026 Måndag 19 oktober 2026 - söndag 25 oktober")
+    assert text.startswith("Lägesbild vecka 43 2026 Måndag 19 oktober 2026 – söndag 25 oktober")
     assert "Genomförda trygghetsvandringar 1 0" in text

@@ -15,7 +15,7 @@ from typing import Literal
 from fpdf import FPDF
 from markupsafe import Markup, escape
 
-from webapp.walks.pdf import latin1
+from webapp.reports.pdftext import pdf_text
 
 Anchor = Literal["start", "middle", "end"]
 MM_PER_PT = 25.4 / 72
@@ -230,7 +230,7 @@ class _PdfPainter:
         size_pt = shape.size * self.k / MM_PER_PT
         pdf.set_font("Helvetica", "B" if shape.bold else "", size_pt)
         pdf.set_text_color(*_rgb(shape.fill))
-        content = latin1(shape.text)
+        content = pdf_text(shape.text, pdf.core_fonts_encoding)
         width = pdf.get_string_width(content)
         offset = {"start": 0.0, "middle": width / 2, "end": width}[shape.anchor]
         x, y = self.pt(shape.x, shape.y)

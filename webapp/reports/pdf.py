@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from webapp.auth.models import User
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
 from webapp.reports import fmt, present, walk_measures
+from webapp.reports.glossary import glossary
 from webapp.reports.measures import MeasureLine
 from webapp.reports.pdfdoc import ReportDocument
 from webapp.reports.service import CouncilReport, PromiseSection
@@ -45,6 +46,7 @@ def render_council_pdf(report: CouncilReport, user: User) -> bytes:
             ),
         ],
     )
+    _glossary(pdf)
     _key_figures(pdf, report)
     for section in report.sections:
         _section(pdf, report, section)
@@ -55,6 +57,12 @@ def render_council_pdf(report: CouncilReport, user: User) -> bytes:
     _observations(pdf, report)
     _notes(pdf, user)
     return bytes(pdf.output())
+
+
+def _glossary(pdf: ReportDocument) -> None:
+    pdf.heading(_("Words in the report"), level=2)
+    for term in glossary():
+        pdf.definition(term.word, term.meaning)
 
 
 def _key_figures(pdf: ReportDocument, report: CouncilReport) -> None:
@@ -144,7 +152,7 @@ def _walk_measures(pdf: ReportDocument, report: CouncilReport) -> None:
         for m in walk.measures:
             status = label(MEASURE_STATUS, m.status)
             if m.overdue:
-                status += f" - {_('overdue').upper()}"
+                status += f" – {_('overdue').upper()}"
             deadline = fmt.short_day(m.deadline) if m.deadline else "–"
             rows.append([m.title, label(MEASURE_OWNER, m.owner), deadline, status])
         pdf.data_table(rows, (70, 50, 25, 35))

@@ -1,7 +1,7 @@
 """The PDF page furniture shared by the council report and the weekly picture (fpdf2).
 
-Core Helvetica only (no font files to ship or fetch); text goes through walks.pdf.latin1, which
-keeps å, ä, ö and replaces typographic characters outside Latin-1 by near equivalents.
+Core Helvetica only (no font files to ship or fetch), in Windows-1252: text goes through
+reports.pdftext, which keeps å, ä, ö and the en dash of a date range.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from webapp.reports.drawing import Drawing, draw_on_pdf
-from webapp.walks.pdf import latin1
+from webapp.reports.pdftext import ENCODING, pdf_text
 
 CONTENT_WIDTH = 180.0
 MUTED = (74, 88, 102)
@@ -23,9 +23,10 @@ class ReportDocument(FPDF):
 
     def __init__(self, title: str) -> None:
         super().__init__(format="A4")
+        self.core_fonts_encoding = ENCODING
         self.set_margins(15, 14, 15)
         self.set_auto_page_break(auto=True, margin=16)
-        self.set_title(latin1(title))
+        self.set_title(pdf_text(title))
         self.set_creator("Trygg Sunne")
         self.set_author("Trygg Sunne")
 
@@ -33,17 +34,17 @@ class ReportDocument(FPDF):
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
         self.set_text_color(*MUTED)
-        self.cell(0, 6, latin1(f"{self.footer_text}   {self.page_no()}/{{nb}}"), align="C")
+        self.cell(0, 6, pdf_text(f"{self.footer_text}   {self.page_no()}/{{nb}}"), align="C")
         self.set_text_color(0, 0, 0)
 
     # ---- text ----
 
     def title_block(self, title: str, lines: Sequence[str]) -> None:
         self.set_font("Helvetica", "B", 17)
-        self.multi_cell(0, 8, latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 8, pdf_text(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font("Helvetica", size=10)
         for line in lines:
-            self.multi_cell(0, 5, latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(0, 5, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def heading(self, text: str, level: int = 1) -> None:
         size = {1: 14, 2: 11.5}[level]
@@ -51,7 +52,7 @@ class ReportDocument(FPDF):
         self.ln(3 if level == 1 else 2)
         self.set_font("Helvetica", "B", size)
         self.multi_cell(
-            0, 6.5 if level == 1 else 5.5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            0, 6.5 if level == 1 else 5.5, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
         self.set_font("Helvetica", size=10)
 
@@ -61,8 +62,17 @@ class ReportDocument(FPDF):
         self.set_font("Helvetica", "B" if bold else "", size)
         if muted:
             self.set_text_color(*MUTED)
-        self.multi_cell(0, size * 0.5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, size * 0.5, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
+        self.set_font("Helvetica", size=10)
+
+    def definition(self, term: str, meaning: str, *, size: float = 9) -> None:
+        """A word in bold, then its meaning, wrapped as one paragraph (the report's glossary)."""
+        self.set_font("Helvetica", "B", size)
+        self.write(size * 0.5, pdf_text(f"{term}: "))
+        self.set_font("Helvetica", size=size)
+        self.write(size * 0.5, pdf_text(meaning))
+        self.ln(size * 0.5 + 0.5)
         self.set_font("Helvetica", size=10)
 
     def data_table(
@@ -86,7 +96,7 @@ class ReportDocument(FPDF):
             for values in rows:
                 row = table.row()
                 for value in values:
-                    row.cell(latin1(value))
+                    row.cell(pdf_text(value))
         self.set_font("Helvetica", size=10)
         self.ln(1)
 

@@ -108,6 +108,23 @@ def default_period(today: date | None = None) -> Period:
     return Period(today.replace(month=1, day=1), today)
 
 
+def last_quarter(now: datetime | None = None) -> Period:
+    """The calendar quarter before the one Sunne is in at `now` (default: this moment).
+
+    Asked as a moment, not a day: from midnight to 02:00 on 1 April Sunne is in the second
+    quarter while the server's UTC clock still says 31 March.
+    """
+    today = local_today(now)
+    this_quarter = date(today.year, _quarter_month(today.month), 1)
+    last = this_quarter - timedelta(days=1)
+    return Period(date(last.year, _quarter_month(last.month), 1), last)
+
+
+def _quarter_month(month: int) -> int:
+    """The first month of the quarter `month` is in: 1, 4, 7 or 10."""
+    return 3 * ((month - 1) // 3) + 1
+
+
 def _day(value: str | None, key: str, errors: dict[str, str]) -> date | None:
     if not value:
         return None

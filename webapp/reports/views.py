@@ -34,6 +34,7 @@ from webapp.map.skeleton import MapParts, build_map_parts
 from webapp.promises.models import Promise
 from webapp.reports import exports, fmt, measures, pdf_jobs, present, walk_measures
 from webapp.reports.drawing import to_svg
+from webapp.reports.glossary import glossary
 from webapp.reports.labels import AREA_LABELS
 from webapp.reports.observations import AREA_KEYS
 from webapp.reports.pdf import render_council_pdf
@@ -43,6 +44,7 @@ from webapp.reports.period import (
     chosen_week,
     default_period,
     iso_week,
+    last_quarter,
     parse_period,
     week_code,
     week_number,
@@ -132,6 +134,8 @@ def _council_page(report: CouncilReport, errors: dict[str, str]) -> str:
         to_svg=to_svg,
         map=_map_parts(),
         pdf_in_background=pdf_jobs.needs_job(report.period),
+        glossary=glossary(),
+        last_quarter=last_quarter(),
         # The map API reads a time without offset as local time: the morning after the last day.
         period_until=(report.period.last + timedelta(days=1)).isoformat() + "T00:00:00",
     )

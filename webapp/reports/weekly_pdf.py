@@ -12,6 +12,7 @@ from webapp.reports.labels import AREA_LABELS
 from webapp.reports.measures import MeasureLine
 from webapp.reports.observations import AREA_KEYS
 from webapp.reports.pdfdoc import ReportDocument
+from webapp.reports.pdftext import pdf_text
 from webapp.reports.weekly import (
     WeeklyPicture,
     incomplete_note,
@@ -19,7 +20,6 @@ from webapp.reports.weekly import (
     weekly_dates,
     weekly_title,
 )
-from webapp.walks.pdf import latin1
 
 R, L = "RIGHT", "LEFT"
 # Longer lists are cut so the picture stays on one page; the page says how many were left out.
@@ -131,7 +131,7 @@ def _police_events(pdf: ReportDocument, picture: WeeklyPicture) -> None:
     for line in lines[:MAX_LINES]:
         text = f"{fmt.short_day(line.occurred_at)} · {line.type} · {line.title}"
         pdf.set_text_color(0, 0, 160)
-        pdf.cell(0, 4.5, latin1(text[:120]), link=line.url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 4.5, pdf_text(text[:120]), link=line.url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
     pdf.set_font("Helvetica", size=10)
     if len(lines) > MAX_LINES:

@@ -1,0 +1,39 @@
+"""Words of the council report that not every council member knows, explained before the
+figures use them, on the page and in the PDF alike.
+
+"ANDT" and "tätort" name activities and key figures; a council member who is not a specialist
+met them there unexplained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str
+    meaning: str
+
+
+def glossary() -> list[Term]:
+    return [
+        Term(
+            _("ANDT"),
+            _(
+                "Alcohol, narcotics, doping and tobacco. ANDT interventions are the police's "
+                "and the municipality's work to keep young people away from them."
+            ),
+        ),
+        Term(
+            _("Tätort (urban area)"),
+            _(
+                "The continuous built-up area of Sunne town, as Statistics Sweden (SCB) "
+                "delimits it: houses at most 200 metres apart. Outside the tätort means the "
+                "villages and countryside of the municipality. The report's outline of the "
+                "tätort is approximate."
+            ),
+        ),
+    ]
