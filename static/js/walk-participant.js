@@ -81,10 +81,16 @@
     data.spots.forEach((spot) => layers.push(spotLayer(spot, false)));
     layers.filter(Boolean).forEach((layer) => layer.addTo(map));
     WM.fit(map, layers);
-    map.on("click", (event) => setManual(event.latlng));
   } else if (mapElement) {
     mapElement.hidden = true;
   }
+
+  // A walk whose protocol is published takes nothing more, and its page has no forms
+  // (participant.html): the map only shows what was marked, and the phone is not asked for its
+  // position. The news of the outbox above still comes (entries kept from before are refused).
+  const spotForm = document.getElementById("spot-form");
+  if (!spotForm) return;
+  if (map) map.on("click", (event) => setManual(event.latlng));
 
   function spotLayer(spot, waiting) {
     const category = categories[spot.category] || { label: spot.category, color: "#555555" };
@@ -142,7 +148,6 @@
     return blob;
   }
 
-  const spotForm = document.getElementById("spot-form");
   const spotError = document.getElementById("spot-error");
   const categoryGroup = document.getElementById("spot-category");
   const categoryError = document.getElementById("spot-category-error");

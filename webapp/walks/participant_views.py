@@ -102,10 +102,12 @@ def walk_page(walk_id: int) -> Response | str:
     if current.walk_id != walk_id:
         abort(404)
     walk = current.walk
+    page_data = _page_data(walk, current)
     return render_template(
         "walks/participant.html",
         walk=walk,
-        page_data=_page_data(walk, current),
+        page_data=page_data,
+        own_spots=_own_spots(page_data),
         factors=FACTORS,
         factor_labels=FACTOR,
         factor_hints=FACTOR_HINT,
@@ -231,6 +233,17 @@ def _page_data(walk: SafetyWalk, current) -> dict[str, Any]:  # type: ignore[no-
             "api": url_for("api.walk_detail", walk_id=walk.id),
         },
     }
+
+
+def _own_spots(page_data: dict[str, Any]) -> list[dict[str, Any]]:
+    """This participant's spots with their category's name, listed once the walk is published
+    and its forms are gone."""
+    names = {c["code"]: c["label"] for c in page_data["categories"]}
+    return [
+        {**spot, "label": names.get(spot["category"], spot["category"])}
+        for spot in page_data["spots"]
+        if spot["mine"]
+    ]
 
 
 def follow_up_measures(walk: SafetyWalk) -> list[Measure]:

@@ -38,16 +38,20 @@ def review(walk: SafetyWalk) -> str:
     suggestions = duplicate_suggestions(
         open_spots(walk), float(current_app.config["WALK_DUPLICATE_DISTANCE_M"])
     )
-    measures = db.session.execute(
-        db.select(Measure).filter_by(walk_id=walk.id).order_by(Measure.id)
-    ).scalars()
+    measures = list(
+        db.session.execute(
+            db.select(Measure).filter_by(walk_id=walk.id).order_by(Measure.id)
+        ).scalars()
+    )
     return render_template(
         "walks/review.html",
         walk=walk,
         spots=spots,
         suggestions=suggestions,
         distance_m=current_app.config["WALK_DUPLICATE_DISTANCE_M"],
-        measures=list(measures),
+        measures=measures,
+        # A spot's status names its measure, always one of this walk's (new_measure, merge).
+        measure_titles={m.id: m.title for m in measures},
         action_form=ActionForm(),
         today=local_today(),
     )

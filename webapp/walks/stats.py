@@ -1,4 +1,5 @@
-"""What a walk found, in numbers: who took part, ratings per stop, near-duplicate spots."""
+"""What a walk found, in numbers: who took part, ratings per stop, near-duplicate spots, and how
+far the review after the walk has come."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from sqlalchemy import func
+
 from webapp.extensions import db
 from webapp.geo import distance_m
+from webapp.measures.models import Measure
 from webapp.walks.models import (
     FACTORS,
     HEADCOUNT_DIMENSIONS,
@@ -203,3 +207,27 @@ def duplicate_suggestions(
             DuplicateSuggestion(keep=keep, merge=merge, distance_m=round(distance, 1))
         )
     return sorted(suggestions, key=lambda s: s.distance_m)
+
+
+# ---- after the walk ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewProgress:
+    """How far the coordinator has come with a held walk's marked spots (the walk's page)."""
+
+    spots: int  # marked, merged ones too (as the review lists them)
+    to_decide: int
+    measures: int
+
+
+def review_progress(walk: SafetyWalk, spots: list[WalkSpot]) -> ReviewProgress:
+    """`spots`: the walk's marked spots, as the walk's page has them already."""
+    measures = db.session.scalar(
+        db.select(func.count()).select_from(Measure).filter_by(walk_id=walk.id)
+    )
+    return ReviewProgress(
+        spots=len(spots),
+        to_decide=sum(s.status == "new" for s in spots),
+        measures=measures or 0,
+    )

@@ -32,7 +32,13 @@ from webapp.walks.loaders import coordinator_walk, get_walk_or_404
 from webapp.walks.models import FACTORS, HEADCOUNT_DIMENSIONS, SafetyWalk, WalkSpot
 from webapp.walks.pages import confirm_page, join_url
 from webapp.walks.qr import qr_svg
-from webapp.walks.stats import compare_with_original, headcount, phone_counts, ratings_by_stop
+from webapp.walks.stats import (
+    compare_with_original,
+    headcount,
+    phone_counts,
+    ratings_by_stop,
+    review_progress,
+)
 from webapp.walks.validation import headcount_problems, organisations, parse_route, parse_stops
 
 
@@ -174,6 +180,8 @@ def detail(walk_id: int) -> str:
         factors=FACTORS,
         factor_labels=FACTOR,
         spots=spots,
+        # Once held, the page leads with what is left to do (walks/detail.html, next steps).
+        progress=review_progress(walk, spots) if walk.status != "planned" else None,
         follow_ups=list(follow_ups),
         map_data=_map_data(walk, spots),
         map_config=_map_config(),
