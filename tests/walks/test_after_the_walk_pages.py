@@ -189,3 +189,20 @@ def test_a_spot_with_a_measure_names_the_measure_by_its_title(app, coordinator, 
     assert ">åtgärd</a>" not in page
     # The measure is linked once, in the list of the walk's measures.
     assert page.count(f'href="/measures/{measure_id}"') == 1
+
+
+def test_a_refused_entry_on_the_participant_s_phone_does_not_send_them_to_my_records(
+    app, coordinator, officer, as_user
+):
+    """A participant joined with a code and has no My records: the refusal box names the
+    reasons only. A field user's pages keep the way to My records."""
+    walk = make_walk(app, coordinator.id, **STARTED)
+    page = join(app, walk.join_code).get(f"/walk/{walk.id}").get_data(as_text=True)
+    alert = re.search(r'<div id="outbox-alert".*?</div>', page, re.S).group(0)
+    assert "/field/mine" not in alert
+    assert 'data-rejected-one="{n} registrering togs inte emot av servern:"' in page
+    assert "Mina registreringar" not in page.split('id="outbox-strings"', 1)[1].split(">", 1)[0]
+
+    field_page = as_user(officer).get("/field/new").get_data(as_text=True)
+    assert "/field/mine" in re.search(r'<div id="outbox-alert".*?</div>', field_page, re.S).group(0)
+    assert "Öppna Mina registreringar för att rätta den." in field_page
