@@ -14,10 +14,10 @@ from flask import Flask
 from tests.reports.conftest import Dataset
 from tests.reports.test_pages import normalise
 from tests.reports.test_pdf import pdf_text
+from webapp.core.pdftext import pdf_text as text_for_pdf
 from webapp.reports import charts
 from webapp.reports.drawing import Rect, Text, text_width
 from webapp.reports.glossary import glossary
-from webapp.reports.pdftext import pdf_text as text_for_pdf
 from webapp.reports.period import Period, last_quarter
 
 COUNCIL = "/reports/?from=2026-10-01&to=2026-10-31"

@@ -15,7 +15,7 @@ from typing import Literal
 from fpdf import FPDF
 from markupsafe import Markup, escape
 
-from webapp.reports.pdftext import pdf_text
+from webapp.core.pdftext import pdf_text
 
 Anchor = Literal["start", "middle", "end"]
 MM_PER_PT = 25.4 / 72

@@ -1,7 +1,7 @@
 """The PDF page furniture shared by the council report and the weekly picture (fpdf2).
 
 Core Helvetica only (no font files to ship or fetch), in Windows-1252: text goes through
-reports.pdftext, which keeps å, ä, ö and the en dash of a date range.
+core.pdftext, which keeps å, ä, ö and the en dash of a date range.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from webapp.core.pdftext import ENCODING, pdf_text
 from webapp.reports.drawing import Drawing, draw_on_pdf
-from webapp.reports.pdftext import ENCODING, pdf_text
 
 CONTENT_WIDTH = 180.0
 MUTED = (74, 88, 102)

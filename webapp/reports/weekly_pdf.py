@@ -7,12 +7,12 @@ from fpdf.enums import XPos, YPos
 
 from webapp.auth.models import User
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
+from webapp.core.pdftext import pdf_text
 from webapp.reports import fmt
 from webapp.reports.labels import AREA_LABELS
 from webapp.reports.measures import MeasureLine
 from webapp.reports.observations import AREA_KEYS
 from webapp.reports.pdfdoc import ReportDocument
-from webapp.reports.pdftext import pdf_text
 from webapp.reports.weekly import (
     WeeklyPicture,
     incomplete_note,

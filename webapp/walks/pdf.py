@@ -1,7 +1,8 @@
 """The protocol as a PDF, with fpdf2 (pure Python, no system libraries).
 
-fpdf2's core Helvetica covers Latin-1, so å, ä and ö print as they are; typographic characters
-outside Latin-1 are replaced by near equivalents and anything else (emoji) by "?", never an error.
+fpdf2's core Helvetica in Windows-1252 (core.pdftext): å, ä, ö and the en dash print as they are;
+other typographic characters are replaced by near equivalents and anything else (emoji) by "?",
+never an error.
 """
 
 from __future__ import annotations
@@ -12,26 +13,23 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, PRIORITY, label
+from webapp.core.pdftext import ENCODING, pdf_text
 from webapp.walks.labels import CHECK_ANSWER, DIMENSION, DIMENSION_LABELS, FACTOR
 from webapp.walks.models import CHECK_ANSWERS, FACTORS
 from webapp.walks.protocol import Protocol
 
-_REPLACEMENTS = str.maketrans(
-    {
-        "–": "-", "—": "-", "‒": "-", "−": "-", "‘": "'", "’": "'", "‚": ",",
-        "“": '"', "”": '"', "„": '"', "…": "...", "•": "·", "\u00a0": " ", "\u202f": " ",
-        "\u2009": " ", "→": "->", "±": "±",
-    }
-)  # fmt: skip
-
 
 def latin1(text: object) -> str:
-    cleaned = str(text if text is not None else "").translate(_REPLACEMENTS)
-    return cleaned.encode("latin-1", "replace").decode("latin-1")
+    """Text the document's core font can draw (the name is older than the encoding)."""
+    return pdf_text(text)
 
 
 class _Document(FPDF):
     footer_text = ""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.core_fonts_encoding = ENCODING
 
     def footer(self) -> None:
         self.set_y(-12)

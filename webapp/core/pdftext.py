@@ -1,9 +1,10 @@
-"""Text for the report PDFs' core Helvetica, in the Windows-1252 encoding (WinAnsi).
+"""Text for our PDFs' core Helvetica (the council report, the weekly picture, a walk's
+protocol), in the Windows-1252 encoding (WinAnsi).
 
 WinAnsi is what the core fonts are drawn with, and besides å, ä and ö it holds the typography
-Swedish needs: the en dash of "1 oktober – 31 oktober", quotes, ellipsis. The Latin-1 cleaner of
-the walk protocol (walks.pdf.latin1) turns the en dash into a hyphen, which the council read as
-"1 oktober 2026 - 31 oktober 2026".
+Swedish needs: the en dash of "1 oktober – 31 oktober", quotes, ellipsis. A Latin-1 cleaner
+turned the en dash into a hyphen, which the council read as "1 oktober 2026 - 31 oktober 2026".
+A document sets `core_fonts_encoding = ENCODING` and passes its text through pdf_text().
 """
 
 from __future__ import annotations
