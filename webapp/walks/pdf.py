@@ -19,11 +19,6 @@ from webapp.walks.models import CHECK_ANSWERS, FACTORS
 from webapp.walks.protocol import Protocol
 
 
-def latin1(text: object) -> str:
-    """Text the document's core font can draw (the name is older than the encoding)."""
-    return pdf_text(text)
-
-
 class _Document(FPDF):
     footer_text = ""
 
@@ -34,19 +29,19 @@ class _Document(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
-        self.cell(0, 6, latin1(f"{self.footer_text}   {self.page_no()}/{{nb}}"), align="C")
+        self.cell(0, 6, pdf_text(f"{self.footer_text}   {self.page_no()}/{{nb}}"), align="C")
 
 
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 13)
-    pdf.multi_cell(0, 7, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 7, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", size=10)
 
 
 def _line(pdf: FPDF, text: str, *, bold: bool = False) -> None:
     pdf.set_font("Helvetica", "B" if bold else "", 10)
-    pdf.multi_cell(0, 5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 5, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", size=10)
 
 
@@ -56,7 +51,7 @@ def _table(pdf: FPDF, rows: list[list[str]], widths: tuple[int, ...]) -> None:
         for values in rows:
             row = table.row()
             for value in values:
-                row.cell(latin1(value))
+                row.cell(pdf_text(value))
     pdf.set_font("Helvetica", size=10)
 
 
@@ -67,7 +62,7 @@ def _average(value: float | None) -> str:
 def render_pdf(protocol: Protocol) -> bytes:
     walk = protocol.walk
     pdf = _Document(format="A4")
-    pdf.set_title(latin1(_("Protocol: %(name)s", name=walk.name)))
+    pdf.set_title(pdf_text(_("Protocol: %(name)s", name=walk.name)))
     pdf.set_creator("Trygg Sunne")
     pdf.footer_text = (
         _("Public version")
@@ -78,7 +73,7 @@ def render_pdf(protocol: Protocol) -> bytes:
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
     pdf.multi_cell(
-        0, 8, latin1(_("Protocol: %(name)s", name=walk.name)), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        0, 8, pdf_text(_("Protocol: %(name)s", name=walk.name)), new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
     _line(pdf, pdf.footer_text)
     _facts(pdf, protocol)
