@@ -35,6 +35,8 @@ BREAKS = (
     "anslutnings|kod",
     "samlings|plats",
     "trygghets|samordnare",
+    # Organisations invited to a walk, in the walk's facts list.
+    "hyresgäst|förening",
 )
 
 

@@ -14,6 +14,8 @@ def test_compounds_get_a_soft_hyphen_between_their_parts():
     assert soft_hyphens("Trygghetsvandringar") == f"Trygghets{SHY}vandringar"
     assert soft_hyphens("Narkotikaindikation") == f"Narkotika{SHY}indikation"
     assert soft_hyphens("Organisationsnummer") == f"Organisa{SHY}tions{SHY}nummer"
+    # A walk's invited organisations, cut "Hyresgästförenin|gen" at 360 px before.
+    assert soft_hyphens("Hyresgästföreningen") == f"Hyresgäst{SHY}föreningen"
 
 
 def test_other_text_is_left_alone():
