@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from webapp.core.forms import Form
@@ -18,6 +18,10 @@ class LoginForm(Form):
         validators=[DataRequired(message=_l("Enter your password.")), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
+    # Off by default: on a shared phone the next person must not find this login. On one's own
+    # phone it keeps the login when the browser or the installed app is closed and opened again
+    # within the shift; the server's idle and absolute limits still end it.
+    stay = BooleanField(_l("Stay logged in on this phone"))
     next = HiddenField()
 
 

@@ -75,7 +75,7 @@ def _attempt(form: LoginForm) -> Response | tuple[str, int] | tuple[str, int, di
     if user is None:
         flash(_("Wrong user name or password, or the account is disabled."), "error")
         return render_template("auth/login.html", form=form), 401
-    log_in(user)
+    log_in(user, stay=bool(form.stay.data))
     return redirect(safe_next(form.next.data) or url_for("core.index"))
 
 
@@ -113,13 +113,16 @@ def _stated_wait(seconds: int) -> tuple[int, str]:
     )
 
 
-def log_in(user: User) -> None:
+def log_in(user: User, *, stay: bool = False) -> None:
     """Start a new server-side session for `user` in this browser.
 
     The CSRF secret of the anonymous session is dropped, so a token issued before login (or
-    planted by someone else) does not work after it.
+    planted by someone else) does not work after it. With `stay` the cookie outlives closing the
+    browser (until PERMANENT_SESSION_LIFETIME, the shift's SESSION_ABSOLUTE_HOURS); without, it
+    ends with the browser. The server-side session ends the login either way.
     """
     session.pop("csrf_token", None)
+    session.permanent = stay
     previous = g.get("login_session")
     if previous is not None:  # a login over a live one in this browser replaces it
         login_sessions.end(previous, "relogin")
