@@ -29,6 +29,13 @@
   const heat = observations.heat;
   const measures = L.layerGroup();
   const areas = L.layerGroup();
+  // Area outlines lie under every record. They share the records' SVG, where what is drawn last
+  // lies on top: when the outlines came after the records (or were switched on again), the
+  // municipality's polygon covered every dot inside it and took their clicks.
+  function outlinesToBack() {
+    for (const layer of areas.getLayers().reverse()) layer.bringToBack();
+  }
+  areas.on("add", outlinesToBack);
   const walks = L.layerGroup();
   const patrols = L.layerGroup();
   const visits = L.layerGroup();
@@ -258,6 +265,7 @@
       layer.bindTooltip(() => el("span", name), { sticky: true });
       areas.addLayer(layer);
     }
+    if (map.hasLayer(areas)) outlinesToBack();
   }
 
   // Average "feeling of safety" 0..3 from red (unsafe) to green (safe); grey when unrated.

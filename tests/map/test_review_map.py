@@ -116,7 +116,8 @@ def test_hostile_notes_show_as_plain_text_on_the_map_and_in_the_list(phone, host
         "([name]) => window[name].setView([59.8366, 13.144], 15, {animate: false})",
         [page.locator("#review-map").get_attribute("data-map-name")],
     )
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # Away from the records at the centre: their dots lie over the outlines and take the pointer.
+    page.mouse.move(box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.6)
     tooltip = page.locator(".leaflet-tooltip").last
     expect(tooltip).to_be_visible()
     assert HOSTILE_NOTES[4] in tooltip.inner_text()
