@@ -12,8 +12,9 @@ from tests.citizen.helpers import answer_survey, make_survey
 pytestmark = pytest.mark.browser
 
 # Per share cell: its percentage text, and whether that text lies inside the cell and the screen.
-SHARE_CELLS = """cells => cells.map(cell => {
-  const text = cell.lastChild;
+SHARE_CELLS = """tracks => tracks.map(track => {
+  const cell = track.closest('td');
+  const text = track.parentElement.lastChild;
   const range = document.createRange();
   range.selectNodeContents(text);
   const words = range.getBoundingClientRect();
@@ -32,10 +33,16 @@ def test_a_bar_at_100_percent_still_shows_its_percentage(phone, app, coordinator
     page.goto(f"/citizen/surveys/{survey_id}/results")
     page.wait_for_load_state("load")  # citizen-results.js has set the bars' widths
 
-    cells = page.locator("td:has(> .survey-bar-track)").evaluate_all(SHARE_CELLS)
+    cells = page.locator(".survey-bar-track").evaluate_all(SHARE_CELLS)
     assert {"text": "100\u00a0%", "inside": True} in cells  # "Aldrig": the one answer
     assert all(cell["inside"] for cell in cells), cells
     full = page.locator(".survey-bar[data-share='1.000']").first
     expect(full).to_be_visible()
     track = page.locator(".survey-bar-track").first.bounding_box()
     assert full.bounding_box()["width"] == pytest.approx(track["width"], abs=1)
+    # Each answer is a card on the phone: nothing of the table lies beyond the screen.
+    wraps = page.locator(".survey-counts").evaluate_all(
+        "tables => tables.map(t => t.closest('.table-wrap'))"
+        ".map(w => w.scrollWidth <= w.clientWidth + 1)"
+    )
+    assert wraps and all(wraps), wraps
