@@ -58,6 +58,19 @@
       accuracyInput.value = "";
       manualInput.value = "1";
       statusEl.textContent = text.textManual;
+      showTown();
+    }
+
+    // A business visit in Sunne tätort: the promise is about businesses outside it, so the
+    // form says so (a pin left at the station is the usual cause). The outline came with the
+    // page, so this works offline too; the server records the same fact with the entry.
+    const town = text.town ? JSON.parse(text.town) : null;
+    const townHint = box.querySelector("[data-in-town]");
+    function showTown() {
+      if (!town || !townHint) return;
+      const lat = number(latInput);
+      const lon = number(lonInput);
+      townHint.hidden = !(lat !== null && lon !== null && insideGeometry(town, lon, lat));
     }
 
     if (window.L) {
@@ -78,10 +91,12 @@
       const lon = number(lonInput);
       if (lat !== null && lon !== null) place(lat, lon, true);
       statusEl.textContent = manualInput.value === "1" ? text.textManual : "";
+      showTown();
     });
 
     [latInput, lonInput].forEach((input) =>
       input.addEventListener("change", () => {
+        showTown();
         const lat = number(latInput);
         const lon = number(lonInput);
         if (lat === null || lon === null) return;
@@ -90,6 +105,7 @@
         place(lat, lon, true);
       })
     );
+    showTown(); // a refused form comes back with its position
 
     if ("geolocation" in navigator) {
       locate.hidden = false;
@@ -106,6 +122,7 @@
             statusEl.textContent = (accuracy > limit ? text.textInaccurate : text.textAccuracy).replace("{m}", m);
             statusEl.dataset.state = accuracy > limit ? "warning" : "ok";
             place(latitude, longitude, true);
+            showTown();
           },
           () => {
             statusEl.textContent = text.textFailed;
@@ -115,6 +132,26 @@
         );
       });
     }
+  }
+
+  // Whether (lon, lat) lies in a GeoJSON Polygon or MultiPolygon (holes left out): ray casting,
+  // as webapp/geo does on the server.
+  function insideGeometry(geometry, lon, lat) {
+    const polygons = geometry.type === "MultiPolygon" ? geometry.coordinates
+      : geometry.type === "Polygon" ? [geometry.coordinates] : [];
+    return polygons.some((rings) =>
+      rings.length > 0 && insideRing(rings[0], lon, lat) && !rings.slice(1).some((hole) => insideRing(hole, lon, lat))
+    );
+  }
+
+  function insideRing(ring, x, y) {
+    let inside = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
   }
 
   // ---- saving offline ---------------------------------------------------------------------

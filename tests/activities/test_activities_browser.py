@@ -169,6 +169,24 @@ def test_business_visit_outside_the_town_saved_offline_syncs(phone, app, officer
     assert row["details"]["topics"] == ["inbrott_stold"]
 
 
+def test_a_business_visit_placed_in_the_town_says_so_offline(phone, app, officer):
+    """The promise is about businesses outside Sunne tätort: a pin at the station (the phone's
+    position when the visit is written up afterwards) is pointed out at once, with no network;
+    a place outside the town is not."""
+    station = {"latitude": WALK[0][0], "longitude": WALK[0][1], "accuracy": 8}
+    phone.context.set_geolocation(station)
+    page = open_online_then_go_offline(phone, "officer", "/activities/new/foretagsbesok")
+    hint = page.locator("[data-in-town]")
+    expect(hint).to_be_hidden()
+    page.locator("[data-locate]").tap()
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text("Platsen ligger inom Sunne tätort")
+    page.fill("#f-lat-input", str(ROTTNEROS["latitude"]))
+    page.fill("#f-lon-input", str(ROTTNEROS["longitude"]))
+    page.locator("#f-lon-input").press("Tab")  # the change of a typed position
+    expect(hint).to_be_hidden()
+
+
 def test_andt_intervention_saved_offline_syncs_counts(phone, app, officer):
     page = open_online_then_go_offline(phone, "officer", "/activities/new/andt")
     expect(page.locator(".privacy-notice")).to_be_visible()

@@ -22,11 +22,17 @@ def outside_tatort(lat: float | None, lon: float | None) -> bool | None:
     """Whether a position lies outside Sunne tätort (None: no position or no tätort area)."""
     if lat is None or lon is None:
         return None
+    geometry = tatort_geometry()
+    if geometry is None:
+        return None
+    return not point_in_geometry(lon, lat, geometry)
+
+
+def tatort_geometry() -> dict[str, Any] | None:
+    """Sunne tätort's outline (a GeoJSON geometry), None where the area is not set up."""
     code = current_app.config["TATORT_AREA_CODE"]
     area = db.session.execute(db.select(Area).filter_by(code=code)).scalar_one_or_none()
-    if area is None:
-        return None
-    return not point_in_geometry(lon, lat, area.geometry)
+    return None if area is None else area.geometry
 
 
 def store_activity(clean: CleanActivity, author: User) -> tuple[Activity, bool]:

@@ -22,7 +22,13 @@ from webapp.activities.loaders import (
     readable_activities,
 )
 from webapp.activities.models import LOCAL_ZONE, Activity, ActivityType, FollowUp, promise_class
-from webapp.activities.service import set_follow_up_done, snapshot, store_activity, update_activity
+from webapp.activities.service import (
+    set_follow_up_done,
+    snapshot,
+    store_activity,
+    tatort_geometry,
+    update_activity,
+)
 from webapp.activities.validation import may_record, validate_activity
 from webapp.auth.session import roles_required
 from webapp.core.access import WRITABLE, Role
@@ -293,6 +299,7 @@ def form_context(
         "accuracy_limit_m": current_app.config["GPS_ACCURACY_LIMIT_M"],
         "note_max_length": current_app.config["NOTE_MAX_LENGTH"],
         "promise_choices": promise_choices(activity_type, values),
+        "tatort": tatort_geometry() if kind.warns_inside_tatort else None,
     }
 
 

@@ -29,6 +29,9 @@ class Kind:
     # Offer a position (phone GPS or a pin on the map); `requires_position` makes it mandatory.
     asks_position: bool = False
     requires_position: bool = False
+    # The promise is about places outside Sunne tätort (business visits): the form says so when
+    # the position lies inside it, offline too (the outline travels with the form).
+    warns_inside_tatort: bool = False
     default_area: str | None = None
     # Records about young people: counts and categories only, the form says so first.
     counts_only: bool = False

@@ -78,6 +78,7 @@ KIND = Kind(
     asks_position=True,
     detail_template="activities/kinds/visit/_detail.html",
     requires_position=True,
+    warns_inside_tatort=True,
     asks_end_time=False,
     options={"topics": TOPICS},
 )
