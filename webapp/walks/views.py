@@ -180,8 +180,11 @@ def detail(walk_id: int) -> str:
         factors=FACTORS,
         factor_labels=FACTOR,
         spots=spots,
-        # Once held, the page leads with what is left to do (walks/detail.html, next steps).
-        progress=review_progress(walk, spots) if walk.status != "planned" else None,
+        # Once held, the coordinator's page leads with what is left to do (walks/_next_steps.html);
+        # other readers see no next steps, so nothing is counted for them.
+        progress=review_progress(walk, spots)
+        if walk.status != "planned" and current_user.has_role(Role.COORDINATOR)
+        else None,
         follow_ups=list(follow_ups),
         map_data=_map_data(walk, spots),
         map_config=_map_config(),
