@@ -64,12 +64,49 @@
 
   const route = parse(data.route, null);
   let points = route && route.coordinates ? route.coordinates.map((p) => [p[1], p[0]]) : [];
-  let stops = parse(data.stops, []).map((s) => ({ id: s.id || null, name: s.name, lat: s.lat, lon: s.lon }));
+  // Each stop has a key of this page only, so undoing a change keeps names typed since then.
+  let nextKey = 1;
+  let stops = parse(data.stops, []).map((s) => ({ key: nextKey++, id: s.id || null, name: s.name, lat: s.lat, lon: s.lon }));
   let tool = "route";
 
-  const map = WM.create(document.getElementById("walk-plan-map"), data.map);
+  const mapElement = document.getElementById("walk-plan-map");
+  const map = WM.create(mapElement, data.map);
+  // A tap adds a point or a stop: two quick taps close together (a bend in a street) were a
+  // double tap that also zoomed in. The +/− buttons and pinching still zoom.
+  map.doubleClickZoom.disable();
   const line = WM.routeLine(points).addTo(map);
   const stopLayer = window.L.layerGroup().addTo(map);
+  const undoButton = form.querySelector("[data-action=undo]");
+
+  // ---- undo ------------------------------------------------------------------------------
+  // Every change to the drawing can be taken back, the last first: a route point, clearing the
+  // route, a stop added, removed, moved in the list or dragged on the map. On a phone a finger
+  // that pans the map from a pin drags that stop away, and "Clear the route" sits right under
+  // "Remove last route point". Names are not part of it (the name's field has its own undo).
+  const history = [];
+  const HISTORY_LIMIT = 200;
+
+  function snapshot() {
+    return { points: points.map((p) => p.slice()), stops: stops.map((s) => ({ ...s })) };
+  }
+
+  function remember(state) {
+    history.push(state || snapshot());
+    if (history.length > HISTORY_LIMIT) history.shift();
+  }
+
+  function undo() {
+    const state = history.pop();
+    if (!state) return;
+    const names = new Map(stops.map((s) => [s.key, s.name]));
+    points = state.points;
+    stops = state.stops.map((s) => (names.has(s.key) ? { ...s, name: names.get(s.key) } : s));
+    clearDrawingError("route");
+    clearDrawingError("stops");
+    sync();
+    // The button is disabled once there is nothing left to undo: keep the keyboard's place.
+    if (!history.length) mapElement.focus({ preventScroll: true });
+  }
 
   function metres() {
     let total = 0;
@@ -77,21 +114,41 @@
     return Math.round(total);
   }
 
-  function sync() {
+  function writeStops() {
+    stopsInput.value = JSON.stringify(stops.map((s) => ({ id: s.id, name: s.name, lat: s.lat, lon: s.lon })));
+    undoButton.disabled = history.length === 0;
+  }
+
+  // focus: after the list is drawn again, [index, part] of the control to focus (the one the
+  // keyboard was on is gone with the old list).
+  function sync(focus) {
     line.setLatLngs(points);
     routeInput.value = points.length >= 2
       ? JSON.stringify({ type: "LineString", coordinates: points.map((p) => [p[1], p[0]]) })
       : "";
-    stopsInput.value = JSON.stringify(stops);
     lengthNote.textContent = points.length >= 2 ? strings.length.replace("{m}", String(metres())) : "";
     renderStops();
+    writeStops();
+    if (focus) focusInList(focus[0], focus[1]);
   }
 
-  function button(text, onClick) {
+  function focusInList(index, part) {
+    const items = list.children;
+    const item = items[Math.min(index, items.length - 1)];
+    const target = item && item.querySelector(`[data-part="${part}"]`);
+    if (target) target.focus();
+    else mapElement.focus({ preventScroll: true });
+  }
+
+  function button(text, part, nameOf, onClick) {
     const element = document.createElement("button");
     element.type = "button";
     element.className = "btn btn-small";
     element.textContent = text;
+    element.id = `${nameOf}-${part}`;
+    element.dataset.part = part;
+    // "Move up" alone, once per stop, says nothing of which stop: its name goes with it.
+    element.setAttribute("aria-labelledby", `${element.id} ${nameOf}`);
     element.addEventListener("click", onClick);
     return element;
   }
@@ -99,9 +156,10 @@
   function move(index, delta) {
     const target = index + delta;
     if (target < 0 || target >= stops.length) return;
+    remember();
     [stops[index], stops[target]] = [stops[target], stops[index]];
     clearDrawingError("stops");
-    sync();
+    sync([target, delta < 0 ? "up" : "down"]);
   }
 
   function renderStops() {
@@ -115,37 +173,51 @@
       number.className = "stop-number";
       number.setAttribute("aria-hidden", "true");
       number.textContent = String(index + 1);
+      const nameId = `stop-name-${index}`;
       const label = document.createElement("label");
       label.className = "visually-hidden";
-      label.htmlFor = `stop-name-${index}`;
+      label.htmlFor = nameId;
       label.textContent = `${strings.stopName} ${index + 1}`;
       const input = document.createElement("input");
-      input.id = `stop-name-${index}`;
+      input.id = nameId;
       input.value = stop.name;
       input.maxLength = 120;
+      input.dataset.part = "name";
+      const marker = WM.stopMarker(stop, index + 1);
       input.addEventListener("input", () => {
         stop.name = input.value;
-        stopsInput.value = JSON.stringify(stops);
+        writeStops();
         clearDrawingError("stops");
+        // The pin's tooltip and popup say the new name too.
+        const icon = marker.getElement();
+        if (icon) icon.title = stop.name;
+        marker.setPopupContent(WM.textBox([`${index + 1}. ${stop.name}`]));
       });
       item.append(number, label, input,
-        button(strings.up, () => move(index, -1)),
-        button(strings.down, () => move(index, 1)),
-        button(strings.remove, () => {
+        button(strings.up, "up", nameId, () => move(index, -1)),
+        button(strings.down, "down", nameId, () => move(index, 1)),
+        button(strings.remove, "remove", nameId, () => {
+          remember();
           stops.splice(index, 1);
           clearDrawingError("stops");
-          sync();
+          // The keyboard goes on to the stop that took this one's place (or the one before).
+          sync([index, "name"]);
         }));
       list.appendChild(item);
-      const marker = WM.stopMarker(stop, index + 1);
       marker.options.draggable = true;
       marker.addTo(stopLayer);
       if (marker.dragging) marker.dragging.enable();
+      let before = null;
+      marker.on("dragstart", () => {
+        before = snapshot();
+      });
       marker.on("dragend", () => {
+        if (before) remember(before);
+        before = null;
         const at = marker.getLatLng();
         stop.lat = at.lat;
         stop.lon = at.lng;
-        stopsInput.value = JSON.stringify(stops);
+        writeStops();
         clearDrawingError("stops");
       });
     });
@@ -153,10 +225,13 @@
 
   map.on("click", (event) => {
     const at = event.latlng;
+    remember();
     if (tool === "route") {
       points.push([at.lat, at.lng]);
     } else {
-      stops.push({ id: null, name: strings.defaultName.replace("{n}", String(stops.length + 1)), lat: at.lat, lon: at.lng });
+      stops.push({
+        key: nextKey++, id: null, name: strings.defaultName.replace("{n}", String(stops.length + 1)), lat: at.lat, lon: at.lng,
+      });
     }
     clearDrawingError(tool === "route" ? "route" : "stops");
     sync();
@@ -168,12 +243,17 @@
       form.querySelectorAll("[data-tool]").forEach((b) => b.setAttribute("aria-pressed", String(b === element)));
     });
   });
+  undoButton.addEventListener("click", undo);
   form.querySelector("[data-action=undo-route]").addEventListener("click", () => {
+    if (!points.length) return;
+    remember();
     points.pop();
     clearDrawingError("route");
     sync();
   });
   form.querySelector("[data-action=clear-route]").addEventListener("click", () => {
+    if (!points.length) return;
+    remember();
     points = [];
     clearDrawingError("route");
     sync();
