@@ -12,7 +12,7 @@ from tests.walks.helpers import join, make_walk, post_rating, rating
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.walks.models import SafetyWalk, WalkMeasureCheck
-from webapp.walks.stats import compare_with_original
+from webapp.walks.stats import StopComparison, StopRatings, compare_with_original
 
 
 def _follow_up(app, coordinator, as_user):  # type: ignore[no-untyped-def]
@@ -73,7 +73,22 @@ def test_ratings_before_and_after_stand_side_by_side(app, coordinator, as_user):
     assert first.before.averages["lighting"] == 0 and first.after.averages["lighting"] == 3
     assert comparison[1].before.count == 0
     page = as_user(coordinator).get(f"/walks/{follow_up.id}").get_data(as_text=True)
-    assert "0\u202f→\u202f3" in page  # narrow no-break spaces keep it on one line
+    # One decimal on both sides, narrow no-break spaces keep it on one line, and a rise of three
+    # steps is marked as better.
+    assert "0,0\u202f→\u202f3,0\u202f<span class=\"delta delta-up\">" in page
+
+
+def test_a_move_under_half_a_step_is_not_called_better_or_worse():
+    before = StopRatings(count=7, averages={"lighting": 1.1, "feeling": 2.4, "upkeep": 0.3})
+    after = StopRatings(count=1, averages={"lighting": 1.0, "feeling": 1.9, "upkeep": None})
+    item = StopComparison(name="Gångtunneln", before=before, after=after)
+    assert item.change("lighting") is None  # "1,1 → 1,0" is not a decline
+    assert item.change("feeling") == "worse"  # 2.4 - 1.9 is half a step, in floats 0.4999…
+    assert item.change("upkeep") is None
+    rise = StopComparison(name="x", before=None, after=after)
+    assert rise.change("lighting") is None
+    better = StopComparison(name="x", before=after, after=before)
+    assert better.change("feeling") == "better" and better.change("lighting") is None
 
 
 def test_participants_of_the_follow_up_see_and_check_the_shared_measures(app, coordinator, as_user):

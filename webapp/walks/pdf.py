@@ -55,6 +55,10 @@ def _table(pdf: FPDF, rows: list[list[str]], widths: tuple[int, ...]) -> None:
     pdf.set_font("Helvetica", size=10)
 
 
+# The PDF's core fonts have no triangles: a plus or minus after the pair, explained below the table.
+_CHANGE_MARK = {"better": " +", "worse": " -"}
+
+
 def _average(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}".replace(".", ",")
 
@@ -173,11 +177,19 @@ def _stops(pdf: FPDF, protocol: Protocol) -> None:
                     item.name,
                     *[
                         f"{_average(before.get(f))} -> {_average(item.after.averages[f])}"
+                        + _CHANGE_MARK.get(item.change(f) or "", "")
                         for f in FACTORS
                     ],
                 ]
             )
         _table(pdf, rows, (40, 20, 20, 20, 20, 20, 20))
+        _line(
+            pdf,
+            _(
+                "+ better, - worse: the average moved by at least half a step "
+                "(0 = bad, 3 = good). Smaller moves are not marked."
+            ),
+        )
 
 
 def _problems(pdf: FPDF, protocol: Protocol) -> None:

@@ -137,11 +137,25 @@ def ratings_by_stop(walk: SafetyWalk) -> dict[int, StopRatings]:
     return result
 
 
+# A move of the average smaller than half a step on the 0–3 scale is what one participant more
+# or fewer does to a handful of ratings: it is not called better or worse ("1,1 → 1,0" is not a
+# decline).
+MEANINGFUL_CHANGE = 0.5
+
+
 @dataclass
 class StopComparison:
     name: str
     before: StopRatings | None
     after: StopRatings
+
+    def change(self, factor: str) -> str | None:
+        """Return "better", "worse" or None (an average missing, or a move under half a step)."""
+        before = self.before.averages.get(factor) if self.before else None
+        after = self.after.averages.get(factor)
+        if before is None or after is None or round(abs(after - before), 1) < MEANINGFUL_CHANGE:
+            return None
+        return "better" if after > before else "worse"
 
 
 def compare_with_original(walk: SafetyWalk) -> list[StopComparison]:
