@@ -2,8 +2,9 @@
 
 From `/`, through the menu, the coordinator opens the report to Lokala rådet för trygghet for the
 promises in force now, on the Sunne demo: every promise shows work done, with charts, maps and
-the safety survey. The PDF for the council, the weekly picture and its PDF, and the GIS files
-for the municipality's GIS are downloaded and opened the way their readers open them: the PDFs'
+the safety survey, and what residents reported and what came of it (counts, no words of
+theirs). The PDF for the council, the weekly picture and its PDF, and the GIS files for the
+municipality's GIS are downloaded and opened the way their readers open them: the PDFs'
 text with pypdf, the GIS files with GDAL (pyogrio), which must see SWEREF 99 TM points.
 """
 
@@ -69,6 +70,29 @@ def check_promise_sections(page: Page) -> None:
         assert section.locator("figure svg").count() >= 1, "the promise's charts"
 
 
+def check_residents_section(page: Page) -> None:
+    """The demo's residents' reports: per category against a year earlier, and what came of
+    them (some led to a measure, some still wait), the hidden advert left out."""
+    section = page.locator("section.report-residents")
+    heading = section.get_by_role("heading", name="Invånarnas synpunkter", exact=True)
+    heading.evaluate(  # the person scrolls down to it
+        "heading => window.scrollTo(0, heading.getBoundingClientRect().top + window.scrollY - 16)"
+    )
+    expect(heading).to_be_in_viewport()
+    categories, outcomes = section.get_by_role("table").all()
+    expect(categories.get_by_role("columnheader").nth(2)).to_have_text("Ett år tidigare")
+    total = categories.get_by_role("row").filter(has_text="Totalt")
+    now, before = (int(n) for n in total.locator("td").all_inner_texts()[:2])
+    assert now > 0 and before > 0, (now, before)
+    led = outcomes.get_by_role("row").filter(has_text="Ledde till en åtgärd")
+    expect(led).to_contain_text(re.compile(r"\d+ av dem är klara? i dag"))
+    assert int(led.locator("td").first.inner_text()) > 0
+    waiting = outcomes.get_by_role("row").filter(has_text="Väntar på samordnarens granskning")
+    assert int(waiting.locator("td").first.inner_text()) > 0
+    expect(section).to_contain_text(re.compile(r"Räknas inte: \d+ synpunkte?r? som samordnaren"))
+    expect(section).not_to_contain_text("Reklam för en webbutik")  # the hidden advert's words
+
+
 def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     people, demo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):  # type: ignore[no-untyped-def]
@@ -102,6 +126,8 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     ).to_contain_text("försenad")
     survey = page.locator("section.report-survey")
     expect(survey.get_by_role("heading", level=3).first).to_contain_text("Trygghetsenkät")
+    check_residents_section(page)
+    coordinator.shot("06-council-report-residents", full_page=False)
     expect(page.locator("svg.report-map-static").first).to_be_visible()
     expect(page.locator("#report-map-status")).to_have_text(
         re.compile(r"Visade iakttagelser: [1-9]")
@@ -121,6 +147,9 @@ def test_the_coordinator_prepares_the_council_report_its_pdf_and_gis_files(
     assert "Fotpatrullering i centrum" in council_pdf
     assert "Byt trasig belysning i gångtunneln" in council_pdf  # a measure of the held walk
     assert "Trygghetsenkät" in council_pdf
+    assert "Invånarnas synpunkter Platser som invånare" in council_pdf  # the residents' section
+    assert "Ledde till en åtgärd" in council_pdf
+    assert "Reklam för en webbutik" not in council_pdf  # nothing a resident wrote
 
     # The GIS files: SWEREF 99 TM points for QGIS, beside WGS 84 GeoJSON.
     exports = page.locator(".export-list li")
@@ -187,6 +216,10 @@ def test_a_council_member_reads_every_figure_of_the_report_on_a_phone(people, de
     label = times.evaluate("cell => getComputedStyle(cell, '::before').content")
     assert label == '"Antal gånger"'
     assert times.bounding_box()["y"] > first_row.locator("th").bounding_box()["y"]
+    # The residents' figures are cards too: "Denna period  6", not a column off the screen.
+    outcome = page.locator("section.report-residents table").last.locator("tbody td").first
+    label = outcome.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Denna period"'
     caption = page.get_by_text("Markerade platser per område", exact=True)
     expect(caption).to_be_visible()
     assert caption.bounding_box()["height"] < 40  # one line, not a letter per line

@@ -2,7 +2,8 @@
 figures use them, on the page and in the PDF alike.
 
 "ANDT" and "tätort" name activities and key figures; a council member who is not a specialist
-met them there unexplained.
+met them there unexplained. A resident's report ("synpunkt") is explained with what the
+coordinator does with it, the steps the report's section counts.
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ def glossary() -> list[Term]:
                 "delimits it: houses at most 200 metres apart. Outside the tätort means the "
                 "villages and countryside of the municipality. The report's outline of the "
                 "tätort is approximate."
+            ),
+        ),
+        Term(
+            _("Resident report"),
+            _(
+                "A place in Sunne that a resident marked on the map of the public page, as "
+                "feeling unsafe or safe, without logging in. The safety coordinator reads every "
+                "report before anything of it is shown, and then shows it on the open map, takes "
+                "it into the work of the police and the municipality (with an observation or a "
+                "measure), or hides it."
             ),
         ),
     ]

@@ -23,6 +23,14 @@ MEASURE_CHANGES = {
     "other_owner": _l("Handed to another owner"),
 }
 
+# What came of the residents' reports (resident_reports.OUTCOMES): their state today.
+RESIDENT_OUTCOMES = {
+    "measure": _l("Led to a measure"),
+    "taken_up": _l("Taken into the work of the police and the municipality, no measure yet"),
+    "published": _l("Shown on the open map, no measure yet"),
+    "waiting": _l("Waiting for the coordinator's review"),
+}
+
 
 def kind_label(kind: str) -> str:
     if kind == "observation":

@@ -53,6 +53,7 @@ def render_council_pdf(report: CouncilReport, user: User) -> bytes:
     _safety(pdf, report)
     _walk_measures(pdf, report)
     _surveys(pdf, report)
+    _residents(pdf, report)
     _measures(pdf, report)
     _observations(pdf, report)
     _notes(pdf, user)
@@ -255,6 +256,27 @@ def _surveys(pdf: ReportDocument, report: CouncilReport) -> None:
         _survey(pdf, report, section)
     if report.other_surveys:
         pdf.text_line(present.other_surveys(report), muted=True, size=9)
+
+
+def _residents(pdf: ReportDocument, report: CouncilReport) -> None:
+    """Residents' reports: per category against a year earlier, and what came of them."""
+    pdf.heading(_("Resident reports"))
+    pdf.text_line(present.resident_intro(), muted=True, size=9)
+    now, before = report.residents, report.previous_residents
+    if now.total or before.total:
+        pdf.heading(_("Reports per category"), level=2)
+        rows = [present.resident_category_headings(report), *present.resident_category_rows(report)]
+        pdf.data_table(rows, (80, 30, 35, 35), align=(L, R, R, R))
+    if now.total:
+        pdf.heading(_("What came of them"), level=2)
+        pdf.text_line(present.resident_outcome_note(report), muted=True, size=9)
+        rows = [present.resident_outcome_headings(), *present.resident_outcome_rows(report)]
+        pdf.data_table(rows, (115, 30, 35), align=(L, R, R))
+    else:
+        pdf.text_line(_("No report from residents came in during the period."))
+    hidden = present.resident_hidden_note(report)
+    if hidden:
+        pdf.text_line(hidden, muted=True, size=9)
 
 
 def _survey(pdf: ReportDocument, report: CouncilReport, section: SurveySection) -> None:

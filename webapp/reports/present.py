@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 
 from webapp.activities.kinds.andt import AGE_BANDS
 from webapp.auth.models import User
@@ -22,10 +22,11 @@ from webapp.promises.models import Promise
 from webapp.reports import charts, fmt
 from webapp.reports.activities import TypeFigures
 from webapp.reports.drawing import Drawing
-from webapp.reports.labels import AREA_LABELS, MEASURE_CHANGES
+from webapp.reports.labels import AREA_LABELS, MEASURE_CHANGES, RESIDENT_OUTCOMES
 from webapp.reports.mapdraw import draw_heat_map, draw_map
 from webapp.reports.measures import TRACKED, MeasureLine
 from webapp.reports.observations import AREA_KEYS
+from webapp.reports.resident_reports import OUTCOMES
 from webapp.reports.service import CouncilReport, PromiseSection
 from webapp.reports.surveys import PlaceQuestion, SurveySection
 from webapp.walks.labels import FACTOR
@@ -54,6 +55,7 @@ def key_figures(report: CouncilReport) -> list[KeyFigure]:
             sum(report.observations.values()),
             sum(report.previous_observations.values()),
         ),
+        _resident_reports(report),
     ]
 
 
@@ -128,6 +130,13 @@ def _meetings(report: CouncilReport) -> KeyFigure:
         meetings_before,
         cases_discussed(cases),
     )
+
+
+def _resident_reports(report: CouncilReport) -> KeyFigure:
+    now, before = report.residents, report.previous_residents
+    led = now.outcomes["measure"]
+    note = _("%(n)s led to a measure", n=fmt.number(led)) if now.total else ""
+    return _counted(_("Resident reports"), now.total, before.total, note)
 
 
 def type_details(kind: str, figures: TypeFigures) -> list[str]:
@@ -301,6 +310,13 @@ def data_notes(author: User) -> list[str]:
         ),
         _("Observations marked as duplicates are not counted."),
         _(
+            "Residents' reports count in the period they came in; what came of them is how they "
+            "stand today. Reports the coordinator hid are not counted, only given apart: spam "
+            "such as adverts is hidden, as are duplicates, reports that could identify a person "
+            "and matters for neither the municipality nor the police, and spam has no reason of "
+            "its own. What the public form takes for automated sending is never stored."
+        ),
+        _(
             "Figures include only records that %(who)s, who made the report, may read "
             "(role: %(role)s).",
             who=author.display_name or author.username,
@@ -349,6 +365,80 @@ def _compared(label: str, now: float, before: float | None) -> list[str]:
     if before is None:
         return [label, fmt.number(now), "–", "–"]
     return [label, fmt.number(now), fmt.number(before), fmt.change(now, before)]
+
+
+# ---- residents' reports ------------------------------------------------------------------
+
+
+def resident_intro() -> str:
+    return _(
+        "Places residents reported on the public page, counted by the day the report came in. "
+        "Counts only: never a resident's text or contact details."
+    )
+
+
+def resident_category_headings(report: CouncilReport) -> list[str]:
+    return [_("Category"), _("This period"), comparison_label(report), _("Change")]
+
+
+def resident_category_rows(report: CouncilReport) -> list[list[str]]:
+    """Reports per category, against the same dates a year earlier, then the total."""
+    now, before = report.residents.by_category, report.previous_residents.by_category
+    rows = [
+        _compared(category.label(), now.get(category.code, 0), before.get(category.code, 0))
+        for category in report.categories
+        if now.get(category.code) or before.get(category.code)
+    ]
+    rows.append(_compared(_("Total"), report.residents.total, report.previous_residents.total))
+    return rows
+
+
+def resident_outcome_note(report: CouncilReport) -> str:
+    return _(
+        "What came of the reports of the period, as it stands today (%(day)s).",
+        day=fmt.day(report.today),
+    )
+
+
+def resident_outcome_headings() -> list[str]:
+    return [_("Status today"), _("This period"), pgettext("proportion", "Share")]
+
+
+def resident_outcome_rows(report: CouncilReport) -> list[list[str]]:
+    """Each report once, by how far it came, then the total (the category table's): the rows
+    add up to it. How many of the measures are done is said in the measure row's label."""
+    figures = report.residents
+    total = figures.total
+    rows = []
+    for key in OUTCOMES:
+        label = str(RESIDENT_OUTCOMES[key])
+        count = figures.outcomes[key]
+        if key == "measure" and count:
+            label = ngettext(
+                "%(label)s (%(num)s of them done today)",
+                "%(label)s (%(num)s of them done today)",
+                figures.measure_done,
+                label=label,
+            )
+        rows.append([label, fmt.number(count), fmt.share(count / total if total else None)])
+    rows.append([_("Total"), fmt.number(total), fmt.share(1 if total else None)])
+    return rows
+
+
+def resident_hidden_note(report: CouncilReport) -> str:
+    """How many reports were hidden and left out ("" when none was, now or a year earlier)."""
+    now, before = report.residents.hidden, report.previous_residents.hidden
+    if not (now or before):
+        return ""
+    return ngettext(
+        "Not counted: %(n)s report the coordinator hid, as spam, a duplicate or for another "
+        "reason (a year earlier: %(before)s).",
+        "Not counted: %(n)s reports the coordinator hid, as spam, duplicates or for another "
+        "reason (a year earlier: %(before)s).",
+        now,
+        n=fmt.number(now),
+        before=fmt.number(before),
+    )
 
 
 # ---- the annual safety survey -------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Produktionsuppföljning, as Brå calls it: per promised activity, was it done, how often and with
 what reach, against the same dates a year earlier; what was not done at all; what became
-of the measures; how safe people said places felt, on safety walks and in the annual survey.
+of the measures; how safe people said places felt, on safety walks and in the annual survey;
+what residents reported and what came of it (counts only, resident_reports.py).
 Only records the reader may see are counted (survey answers are anonymous aggregates).
 """
 
@@ -19,7 +20,14 @@ from webapp.core.localtime import local_today
 from webapp.extensions import db
 from webapp.observations.models import Category
 from webapp.promises.models import Promise
-from webapp.reports import activities, measures, observations, walk_measures, walks
+from webapp.reports import (
+    activities,
+    measures,
+    observations,
+    resident_reports,
+    walk_measures,
+    walks,
+)
 from webapp.reports.activities import TypeFigures
 from webapp.reports.mapdata import MapLayer, map_layers
 from webapp.reports.period import Month, Period
@@ -81,6 +89,13 @@ class CouncilReport:
     other_surveys: list[tuple[Survey, int]] = field(default_factory=list)
     # Each walk held in the period with the measures decided from it, as they stand today.
     walk_measures: list[walk_measures.WalkMeasures] = field(default_factory=list)
+    # Residents' reports that came in during the period and the same dates a year earlier.
+    residents: resident_reports.ResidentReports = field(
+        default_factory=resident_reports.ResidentReports
+    )
+    previous_residents: resident_reports.ResidentReports = field(
+        default_factory=resident_reports.ResidentReports
+    )
 
     @property
     def today(self) -> date:
@@ -197,4 +212,6 @@ def build_council_report(
         surveys=survey_sections(period),
         other_surveys=other_surveys(period),
         walk_measures=walk_measures.measures_per_walk(walk_ratings, user, local_today(now)),
+        residents=resident_reports.resident_reports(period, user),
+        previous_residents=resident_reports.resident_reports(previous, user),
     )

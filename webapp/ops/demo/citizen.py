@@ -2,7 +2,10 @@
 safety surveys (last year's and this year's, the same questions) with anonymous answers, so the
 moderation queue, the public feedback page, the survey results and the council report's survey
 section all have something to show. The two published reports carry the shared measures taken
-on them (one done, one under way), so a resident sees "what was done" on the map and the page."""
+on them (one done, one under way), so a resident sees "what was done" on the map and the page.
+One report was turned into a review item, and a few came in around this date a year ago (one
+of them merged with the measure on the square's lights), so the council report's residents'
+section has every outcome and a year to compare with."""
 
 from __future__ import annotations
 
@@ -11,11 +14,20 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
+from webapp.activities.models import LOCAL_ZONE
 from webapp.auth.models import User
-from webapp.citizen.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from webapp.citizen.models import (
+    PublicReport,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from webapp.citizen.public.reports import CleanReport, new_report
+from webapp.core.idempotency import content_digest
 from webapp.extensions import db
 from webapp.measures.models import Measure
+from webapp.observations.models import Observation
 
 # What was done about the published reports, by their public text:
 # (title, description, owner, status, deadline in days from now).
@@ -45,6 +57,23 @@ REPORTS = (
     (59.83600, 13.14300, "unsafe", "ovrigt", "Reklam för en webbutik.", "hidden", ""),
 )  # fmt: skip
 
+# Reports the coordinator took up (days before now) and reports from around this date a year
+# ago (days before then): (days, lat, lon, category, text, status, public text). The merged one
+# is on the dark square, merged with the measure that has replaced its lights since (MEASURES);
+# the advert was hidden.
+TAKEN_UP = (
+    (8, 59.83800, 13.14250, "skadegorelse", "Klotter i väntsalen vid busstationen.", "converted",
+     ""),
+)  # fmt: skip
+A_YEAR_AGO = (
+    (3, 59.83650, 13.14400, "belysning", "Mörkt på torget på kvällarna.", "merged", ""),
+    (9, 59.83795, 13.14240, "ungdomssamling", "Stökigt vid busstationen på kvällarna.",
+     "published", "Stökigt vid busstationen på kvällarna."),
+    (16, 59.83520, 13.14650, "nedskrapning", "Skräp i parken.", "published",
+     "Skräp i parken vid Klarälven."),
+    (12, 59.83600, 13.14300, "ovrigt", "Billiga klockor, beställ på nätet.", "hidden", ""),
+)  # fmt: skip
+
 QUESTIONS = (
     ("scale", "Hur trygg känner du dig i Sunne centrum på kvällen?",
      ["Mycket otrygg", "Mycket trygg"]),
@@ -67,6 +96,8 @@ UNSAFE_PLACES = (
 
 def seed_citizen_demo(coordinator: User, rng: random.Random, now: datetime) -> None:
     _reports(coordinator, rng, now)
+    # Their own random source: the demo's other values stay what they were.
+    _handled_reports(coordinator, random.Random(311), now)
     last_year = _survey("Trygghetsenkät 2025", coordinator, now - timedelta(days=425))
     # This year's is open now, so its public link and QR poster can be tried in the demo.
     this_year = _survey("Trygghetsenkät 2026", coordinator, now - timedelta(days=21), days=45)
@@ -91,6 +122,57 @@ def _reports(coordinator: User, rng: random.Random, now: datetime) -> None:
             report.hidden_reason = "not_ours"  # an advert
         report.measure = _measure(public_text, lat, lon, coordinator, now)
         db.session.add(report)
+
+
+def _handled_reports(coordinator: User, rng: random.Random, now: datetime) -> None:
+    year_ago = now - timedelta(days=365)
+    rows = [(now, row) for row in TAKEN_UP] + [(year_ago, row) for row in A_YEAR_AGO]
+    for before, (days, lat, lon, category, text, status, public_text) in rows:
+        received = (before - timedelta(days=days)).replace(minute=0)
+        report_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        report = new_report(CleanReport(report_id, lat, lon, "unsafe", category, text, None, ""))
+        report.received_at = received
+        report.status = status
+        report.public_text = public_text
+        report.moderated_at = received + timedelta(hours=20)
+        report.moderated_by_id = coordinator.id
+        if status == "hidden":
+            report.hidden_reason = "not_ours"  # an advert
+        elif status == "merged":
+            lights = db.select(Measure).filter_by(
+                title=MEASURES[_TORGET][0], created_by_id=coordinator.id
+            )
+            report.measure = db.session.scalars(lights).first()
+        elif status == "converted":
+            report.observation = _review_item(report, coordinator, rng)
+        db.session.add(report)
+
+
+_TORGET = "Torget känns tryggt med den nya belysningen."
+
+
+def _review_item(report: PublicReport, coordinator: User, rng: random.Random) -> Observation:
+    """The shared observation a report is turned into (as citizen.moderation does it)."""
+    offset = report.received_at.astimezone(LOCAL_ZONE).utcoffset()
+    observation = Observation(
+        id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        lat=report.lat,
+        lon=report.lon,
+        accuracy_m=None,
+        manual_position=True,
+        observed_at=report.received_at,
+        observed_utc_offset_min=int(offset.total_seconds() // 60) if offset else 0,
+        category_code=report.category_code,
+        note=report.text,
+        rating=None,
+        visibility="shared",
+        status="new",
+        author_id=coordinator.id,
+    )
+    observation.content_hash = content_digest(
+        {"citizen_report": report.id, "note": report.text, "category": report.category_code}
+    )
+    return observation
 
 
 def _measure(
