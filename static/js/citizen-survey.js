@@ -55,6 +55,8 @@
       // One form for 1, the other for any other count (Swedish and English need no more).
       const template = points.length === 1 ? strings.countOne : strings.count;
       count.textContent = (template || "{n}").replace("{n}", String(points.length));
+      // Nothing to remove until a place is marked.
+      clear.hidden = points.length === 0;
     }
 
     map.on("click", (event) => {
@@ -65,6 +67,8 @@
     clear.addEventListener("click", () => {
       points = [];
       render();
+      // The button hides itself: keep the keyboard's place on the map it cleared.
+      element.focus({ preventScroll: true });
     });
     render();
   });

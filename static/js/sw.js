@@ -19,7 +19,7 @@
  *
  * Bump VERSION whenever SHELL or the caching rules change; old caches are deleted on activate.
  */
-const VERSION = "2026-12-07.15";
+const VERSION = "2026-12-07.16";
 const SHELL_CACHE = `trygg-shell-${VERSION}`;
 const FORMS_CACHE = `trygg-forms-${VERSION}`;
 // Earlier versions kept every visited page here; deleted on activate and on every purge.

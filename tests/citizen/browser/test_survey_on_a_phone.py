@@ -22,8 +22,14 @@ def test_answers_and_marked_places_are_stored_once(phone, app, coordinator):
     page.locator(f"input[name=q{q['multiple']}][value='1']").check()
     survey_map = page.locator("[data-survey-map]")
     count = page.locator(f"[data-survey-count=q{q['map_point']}]")
+    clear = page.get_by_role("button", name="Ta bort alla markeringar")
+    expect(clear).to_be_hidden()  # nothing to remove before a place is marked
     survey_map.click(position={"x": 120, "y": 120})
     expect(count).to_have_text("1 plats markerad")  # the phone speaks Swedish: one form for 1
+    clear.tap()
+    expect(count).to_have_text("0 platser markerade")
+    expect(clear).to_be_hidden()
+    survey_map.click(position={"x": 120, "y": 120})
     survey_map.click(position={"x": 200, "y": 160})
     expect(count).to_have_text("2 platser markerade")
     page.locator("#survey-submit").tap()
