@@ -77,6 +77,18 @@
   const line = WM.routeLine(points).addTo(map);
   const stopLayer = window.L.layerGroup().addTo(map);
   const undoButton = form.querySelector("[data-action=undo]");
+  const status = document.getElementById("walk-plan-status");
+
+  // Says what a button, a tap or Enter on the map just did (a screen reader hears nothing from
+  // the map itself). The same words twice in a row are still read out.
+  function announce(text) {
+    status.textContent = status.textContent === text ? `${text}\u00a0` : text;
+  }
+
+  function fill(template, values) {
+    // A function, not a string: "$&" in a stop's name must stay as typed.
+    return Object.entries(values).reduce((text, [key, value]) => text.replace(`{${key}}`, () => value), template);
+  }
 
   // ---- undo ------------------------------------------------------------------------------
   // Every change to the drawing can be taken back, the last first: a route point, clearing the
@@ -194,6 +206,7 @@
         marker.setPopupContent(WM.textBox([`${index + 1}. ${stop.name}`]));
       });
       item.append(number, label, input,
+        button(strings.here, "here", nameId, () => moveToCross(index)),
         button(strings.up, "up", nameId, () => move(index, -1)),
         button(strings.down, "down", nameId, () => move(index, 1)),
         button(strings.remove, "remove", nameId, () => {
@@ -205,6 +218,14 @@
         }));
       list.appendChild(item);
       marker.options.draggable = true;
+      // With the route tool a tap on a pin adds a route point at the stop (the route passes
+      // by it), as a tap beside it would; the pin's popup only opened, and nothing was added.
+      // With the stop tool the tap still opens the popup.
+      marker.off("click", marker._openPopup);
+      marker.on("click", () => {
+        if (tool === "route") addPoint(marker.getLatLng());
+        else marker.togglePopup();
+      });
       marker.addTo(stopLayer);
       if (marker.dragging) marker.dragging.enable();
       let before = null;
@@ -223,18 +244,71 @@
     });
   }
 
-  map.on("click", (event) => {
-    const at = event.latlng;
+  // ---- adding and moving ----------------------------------------------------------------
+  // A new stop's name is "Stop N" with N its place in the list, or the next number not in use:
+  // after a removal the count alone gave a name another stop already had.
+  function defaultName() {
+    const taken = new Set(stops.map((s) => s.name.trim().toLocaleLowerCase()));
+    let n = stops.length + 1;
+    const nameFor = (number) => fill(strings.defaultName, { n: String(number) });
+    while (taken.has(nameFor(n).toLocaleLowerCase())) n += 1;
+    return nameFor(n);
+  }
+
+  function addPoint(at) {
     remember();
-    if (tool === "route") {
-      points.push([at.lat, at.lng]);
-    } else {
-      stops.push({
-        key: nextKey++, id: null, name: strings.defaultName.replace("{n}", String(stops.length + 1)), lat: at.lat, lon: at.lng,
-      });
-    }
-    clearDrawingError(tool === "route" ? "route" : "stops");
+    points.push([at.lat, at.lng]);
+    clearDrawingError("route");
     sync();
+    announce(fill(strings.pointAdded, { n: String(points.length) }));
+  }
+
+  function addStop(at) {
+    remember();
+    const name = defaultName();
+    stops.push({ key: nextKey++, id: null, name, lat: at.lat, lon: at.lng });
+    clearDrawingError("stops");
+    sync();
+    announce(fill(strings.stopAdded, { n: String(stops.length), name }));
+  }
+
+  function addWithTool(at) {
+    if (tool === "route") addPoint(at);
+    else addStop(at);
+  }
+
+  // The place under the cross in the map's middle: where the map stands now, not where a pan
+  // of the arrow keys was still heading.
+  function cross() {
+    map.stop();
+    return map.getCenter();
+  }
+
+  function moveToCross(index) {
+    const stop = stops[index];
+    const at = cross();
+    remember();
+    stop.lat = at.lat;
+    stop.lon = at.lng;
+    clearDrawingError("stops");
+    sync([index, "here"]);
+    announce(fill(strings.stopMoved, { name: stop.name.trim() || `${strings.stopName} ${index + 1}` }));
+  }
+
+  map.on("click", (event) => addWithTool(event.latlng));
+
+  // Without a pointer: the arrow keys move the map (Leaflet), Enter on it or a button adds at
+  // the cross, and "Move here" in the list moves a stop there (citizen-report.js does the same
+  // for a resident's pin).
+  mapElement.classList.add("has-crosshair");
+  form.querySelector("[data-cross-tools]").hidden = false;
+  document.getElementById("walk-cross-hint").hidden = false;
+  form.querySelector("[data-action=point-at-cross]").addEventListener("click", () => addPoint(cross()));
+  form.querySelector("[data-action=stop-at-cross]").addEventListener("click", () => addStop(cross()));
+  mapElement.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.target !== mapElement) return;
+    event.preventDefault(); // not the form's submit
+    addWithTool(cross());
   });
 
   form.querySelectorAll("[data-tool]").forEach((element) => {
