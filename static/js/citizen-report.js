@@ -225,9 +225,21 @@
     statusBox.append(" ", link);
   }
 
+  // Held back by the server (too many reports from this network, sent too soon, its daily
+  // cap): its words, in the resident's language, say why and how long. The report waits on the
+  // phone and goes again by itself.
+  async function showHeldBack(ids) {
+    for (const id of ids) {
+      const item = await outbox.get(id).catch(() => null);
+      if (!item || item.kind !== "citizen_report" || item.error_code !== "server") continue;
+      if (item.last_error) show(statusBox, item.last_error);
+    }
+  }
+
   window.addEventListener("trygg:outbox-flushed", (event) => {
     const result = event.detail.result;
     if (result.sent.length) thank(result.sent);
+    else showHeldBack(result.retry || []);
     showRefused(result.rejected);
   });
 

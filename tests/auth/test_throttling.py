@@ -10,7 +10,7 @@ from tests.auth.helpers import build_app, login_form, logout_form
 from tests.conftest import make_user
 from webapp.auth import throttle
 from webapp.auth.models import LoginThrottle
-from webapp.auth.views import _stated_wait
+from webapp.auth.throttle import stated_wait as _stated_wait
 from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db

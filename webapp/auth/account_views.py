@@ -7,16 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp.auth import codes
+from webapp.auth import codes, throttle
 from webapp.auth.forms import ChangePasswordForm, SetPasswordForm
 from webapp.auth.models import User
 from webapp.auth.passwords import password_problem
 from webapp.auth.views import log_in
 from webapp.core.audit.service import record as audit
 from webapp.core.dbtypes import utcnow
-from webapp.extensions import db, limiter
+from webapp.extensions import db
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+# Failed attempts to choose a password (a wrong code, a refused password) per address.
+CODE_ATTEMPT_LIMIT = "10 per 5 minutes"
 
 
 @bp.get("")
@@ -55,9 +57,16 @@ def _failed(response: Response) -> bool:
     return response.status_code != 302
 
 
+def _set_password_refused(wait_text: str, **_view_args: str) -> str:
+    """Too many wrong codes from this address: the form comes back with the code as typed (the
+    passwords are never sent back) and the wait, which Retry-After states too."""
+    flash(f"{_('Too many attempts.')} {wait_text}", "error")
+    return render_template("auth/account/set_password.html", form=SetPasswordForm())
+
+
 @bp.route("/set-password", methods=["GET", "POST"])
 @bp.route("/set-password/<code>", methods=["GET"])
-@limiter.limit("10 per 5 minutes", methods=["POST"], deduct_when=_failed)
+@throttle.limited(CODE_ATTEMPT_LIMIT, _set_password_refused, counts=_failed, methods=["POST"])
 def set_password(code: str = "") -> Response | tuple[str, int] | str:
     """Choose a password with a one-time code (from a coordinator or an administrator)."""
     form = SetPasswordForm()

@@ -8,6 +8,9 @@ counted in Flask-Limiter's store (RATELIMIT_STORAGE_URI, shared by every node) b
 rather than by its decorator: the decorator's after-request hook rewrites Retry-After on every
 answer to the reset of the address's window (so "wait 2 seconds" went out as "Retry-After: 300"),
 and the login page must state the one wait that actually applies.
+Other views limited per address (choosing a password, a survey's answers, a walk's join code,
+residents' reports) use the same store through `limited`, for the same reason: the view's own
+refusal keeps what was typed and states one wait, in words (`stated_wait`) and in Retry-After.
 Failures for one name summed over all addresses are shown to the coordinator once they reach
 LOGIN_FLAG_FAILURES within LOGIN_FLAG_HOURS.
 
@@ -20,14 +23,19 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar, cast
 
-from flask import current_app, request
-from limits import RateLimitItem, parse
+from flask import current_app, make_response, request
+from flask.typing import ResponseReturnValue
+from flask_babel import ngettext
+from limits import RateLimitItem, parse_many
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
+from werkzeug.wrappers import Response
 
 from webapp.auth.models import LoginThrottle, User
 from webapp.core.audit.service import record as audit
@@ -89,29 +97,126 @@ def wait_seconds(username: str) -> int:
     return max(0, math.ceil((row.blocked_until - utcnow()).total_seconds()))
 
 
-def _address_limit() -> tuple[RateLimitItem, list[str]]:
-    # The key Flask-Limiter's decorator on this view used: a deploy keeps the counts made so far.
+def _limiter_keys(scope: str) -> list[str]:
+    """The keys Flask-Limiter's decorator used for `scope` (an endpoint) from this address: a
+    deploy keeps the counts made so far."""
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-    keys = [_address(), "auth.login"]
-    return parse(current_app.config["LOGIN_LIMIT_PER_IP"]), [prefix, *keys] if prefix else keys
+    keys = [_address(), scope]
+    return [prefix, *keys] if prefix else keys
+
+
+def _items(limits: str) -> list[RateLimitItem]:
+    return list(parse_many(limits))
+
+
+def limit_wait(limits: str, scope: str) -> int:
+    """Seconds until this address is under every limit in `limits` for `scope` (0: go ahead).
+
+    `limits` in Flask-Limiter's syntax ("10 per hour;30 per day"); of the limits reached, the
+    one that lasts longest.
+    """
+    if not limiter.enabled:
+        return 0
+    keys = _limiter_keys(scope)
+    resets = [
+        limiter.limiter.get_window_stats(item, *keys).reset_time
+        for item in _items(limits)
+        if not limiter.limiter.test(item, *keys)
+    ]
+    return max(1, math.ceil(max(resets) - time.time())) if resets else 0
+
+
+def note_hit(limits: str, scope: str) -> bool:
+    """Count one attempt from this address against every limit in `limits` for `scope`;
+    False when it went over one of them (the store's hit is atomic, a test before it is not)."""
+    if not limiter.enabled:
+        return True
+    keys = _limiter_keys(scope)
+    return all([limiter.limiter.hit(item, *keys) for item in _items(limits)])
 
 
 def address_wait() -> int:
     """Seconds until this address's failed attempts are under LOGIN_LIMIT_PER_IP (0: go ahead)."""
-    if not limiter.enabled:
-        return 0
-    item, keys = _address_limit()
-    if limiter.limiter.test(item, *keys):
-        return 0
-    reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
-    return max(1, math.ceil(reset_at - time.time()))
+    return limit_wait(current_app.config["LOGIN_LIMIT_PER_IP"], "auth.login")
 
 
 def note_address_failure() -> None:
     """Count a failed attempt of any kind (refused ones too) against this address's cap."""
-    if limiter.enabled:
-        item, keys = _address_limit()
-        limiter.limiter.hit(item, *keys)
+    note_hit(current_app.config["LOGIN_LIMIT_PER_IP"], "auth.login")
+
+
+def stated_wait(seconds: int) -> tuple[int, str]:
+    """The wait as a page states it, and the same wait in seconds for Retry-After, rounded up
+    alike so neither sends anyone back too early.
+
+    Under two minutes in seconds; under two hours in whole minutes; longer in whole hours.
+    """
+    if seconds < 120:
+        return seconds, ngettext(
+            "Wait %(num)s second and try again.", "Wait %(num)s seconds and try again.", seconds
+        )
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return minutes * 60, ngettext(
+            "Wait %(num)s minute and try again.", "Wait %(num)s minutes and try again.", minutes
+        )
+    hours = math.ceil(seconds / 3600)
+    return hours * 3600, ngettext(
+        "Wait %(num)s hour and try again.", "Wait %(num)s hours and try again.", hours
+    )
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def limited(
+    limits: str | Callable[[], str],
+    refused: Callable[..., ResponseReturnValue],
+    *,
+    counts: Callable[[Response], bool] | None = None,
+    methods: Collection[str] = ("POST",),
+) -> Callable[[View], View]:
+    """A per-address limit on a view, where `@limiter.limit(limits, methods=methods,
+    deduct_when=counts)` would be: counted in the same store under the same keys, but answered
+    by the view's own refusal, with one wait.
+
+    When the limit is reached, `refused(wait_text, **view_args)` renders the answer: the page
+    with what was typed (passwords aside) and `wait_text` ("Wait 5 minutes and try again.") in
+    its message, or a JSON problem. It goes out as 429 with Retry-After stating the same wait.
+    The view's other answers carry no Retry-After (Flask-Limiter's decorator put its window's
+    reset on every one, and over ours on the refusal).
+
+    `counts`: which answers count (Flask-Limiter's deduct_when, e.g. only failures); without
+    it every request in `methods` counts, before the view runs. Answers a view raises (abort)
+    are not offered to `counts`.
+    """
+    allowed = {method.upper() for method in methods}
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            if request.method not in allowed:
+                return make_response(view(*args, **kwargs))
+            text = limits() if callable(limits) else limits
+            scope = request.endpoint or view.__name__
+            wait = limit_wait(text, scope)
+            if not wait and counts is None and not note_hit(text, scope):
+                # Another request took the last attempt between the test and the count.
+                wait = limit_wait(text, scope) or 1
+            if wait:
+                seconds, wait_text = stated_wait(wait)
+                answer = make_response(refused(wait_text, **kwargs))
+                answer.status_code = 429
+                answer.headers["Retry-After"] = str(seconds)
+                return answer
+            answer = make_response(view(*args, **kwargs))
+            if counts is not None and counts(answer):
+                note_hit(text, scope)
+            return answer
+
+        return cast(View, wrapper)
+
+    return decorate
 
 
 def delay_after(failures: int) -> timedelta | None:

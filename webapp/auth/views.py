@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import (
     Blueprint,
     flash,
@@ -16,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -88,7 +85,7 @@ def _refused(
     `from_address`: the address's cap on failed attempts refused (LOGIN_LIMIT_PER_IP, any user
     name); otherwise the growing wait for this name from this address.
     """
-    seconds, wait_text = _stated_wait(wait)
+    seconds, wait_text = throttle.stated_wait(wait)
     throttle.audit_refused(username, "throttled", retry_after=seconds)
     db.session.commit()
     reason = (
@@ -96,21 +93,6 @@ def _refused(
     )
     flash(f"{reason} {wait_text}", "error")
     return render_template("auth/login.html", form=form), 429, {"Retry-After": str(seconds)}
-
-
-def _stated_wait(seconds: int) -> tuple[int, str]:
-    """The wait as the page states it, and the same wait in seconds for Retry-After.
-
-    Under two minutes in seconds; longer waits in whole minutes, rounded up.
-    """
-    if seconds < 120:
-        return seconds, ngettext(
-            "Wait %(num)s second and try again.", "Wait %(num)s seconds and try again.", seconds
-        )
-    minutes = math.ceil(seconds / 60)
-    return minutes * 60, ngettext(
-        "Wait %(num)s minute and try again.", "Wait %(num)s minutes and try again.", minutes
-    )
 
 
 def log_in(user: User, *, stay: bool = False) -> None:

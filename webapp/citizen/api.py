@@ -7,19 +7,23 @@
 
 Honeypot and forged tokens get the same 201 receipt as a stored report and nothing is stored;
 a new report sent sooner after its page than the minimum fill time, with an expired or used
-token, or over the address's daily cap gets 429, so the phone's outbox keeps it and sends it
-again (with a fresh token; see guard.py and integrity.py).
+token, over the address's daily cap, or over its rate limit (CITIZEN_REPORT_LIMIT) gets 429,
+so the phone's outbox keeps it and sends it again (with a fresh token; see guard.py and
+integrity.py). Each 429 carries Retry-After for the wait that applies (no other answer does).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import uuid
 
 from flask import current_app, jsonify
+from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from webapp.citizen import guard
+from webapp.auth import throttle
+from webapp.citizen import guard, integrity
 from webapp.citizen.public.reports import (
     FORM_NAME,
     NotNow,
@@ -61,8 +65,17 @@ def fresh_form_token():  # type: ignore[no-untyped-def]
     return no_store(jsonify(form_token=guard.exchange(FORM_NAME, old)))
 
 
+def _too_many_reports(wait_text: str):  # type: ignore[no-untyped-def]
+    """Over CITIZEN_REPORT_LIMIT from this address: the outbox keeps the report; the message
+    says how long to wait, as Retry-After does (throttle.limited)."""
+    kept = _(
+        "Many reports have come from this network in a short time. Yours is kept on this phone."
+    )
+    return problem_response("rate_limited", message=f"{kept} {wait_text}")
+
+
 @routes.post("/public/reports", "citizen_create_report")
-@limiter.limit(guard.report_limit)
+@throttle.limited(guard.report_limit, _too_many_reports)
 def create_report():  # type: ignore[no-untyped-def]
     guard.limit_body(int(setting("CITIZEN_REPORT_MAX_BYTES")))
     payload = json_body()
@@ -78,18 +91,25 @@ def create_report():  # type: ignore[no-untyped-def]
     try:
         report, created = store_or_problem(store_report, clean, verdict)
     except NotNow as not_now:
-        return _try_again_later(not_now.code)
+        return _try_again_later(not_now.code, verdict)
     return jsonify(receipt_json(report.id)), 201 if created else 200
 
 
-def _try_again_later(code: str):  # type: ignore[no-untyped-def]
+def _try_again_later(code: str, verdict: guard.Verdict):  # type: ignore[no-untyped-def]
     """Not now, but not lost: the outbox keeps the report and sends it again later.
 
     429 like the rate limit (the outbox backs off and tries again; with a fresh token), with
-    its own code and a message that says the report is safe; no Retry-After of our own, the
-    limiter sets that header on every answer of this endpoint.
+    its own code, a message that says the report is safe, and Retry-After for when: the rest
+    of the fill time, Sunne's next day for the daily cap, otherwise a second (a fresh token).
     """
-    return problem_response(code)
+    response = problem_response(code)
+    if code == integrity.DAILY_LIMIT:
+        response.headers.update(guard.retry_tomorrow())
+    else:
+        started = verdict.token.started if verdict.token is not None else None
+        wait = guard.seconds_to_wait(started) if started is not None else 0
+        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response
 
 
 @routes.get("/public/reports.geojson", "citizen_reports_geojson")

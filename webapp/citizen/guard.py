@@ -25,9 +25,11 @@ outbox keeps the report until it goes through; a survey comes back filled in.
 
 from __future__ import annotations
 
+import math
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app, request
@@ -35,6 +37,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp.citizen.settings import setting
+from webapp.core.localtime import local_midnight_utc, local_today
 
 HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "form_token"  # noqa: S105 - a field name, not a secret
@@ -156,6 +159,13 @@ def limit_body(max_bytes: int) -> None:
     if request.content_length is not None and request.content_length > max_bytes:
         raise RequestEntityTooLarge()
     request.max_content_length = max_bytes
+
+
+def retry_tomorrow() -> dict[str, str]:
+    """Retry-After for a refusal by the daily cap (integrity.admit): until Sunne's next day,
+    when the count starts again."""
+    tomorrow = local_midnight_utc(local_today() + timedelta(days=1))
+    return {"Retry-After": str(max(1, math.ceil((tomorrow - datetime.now(UTC)).total_seconds())))}
 
 
 def report_limit() -> str:

@@ -3,8 +3,9 @@
 A survey that is not open answers 404 (unknown or not yet open) or 410 (closed), for reading and
 for answering alike. Honeypot and forged tokens see the thank-you page and nothing is stored, as
 does a form sent a second time (its token is used: the first sending was stored). Answers sent
-sooner than the minimum fill time, with an expired token, or over the address's daily cap for
-the survey come back filled in, to be sent again (guard.py, integrity.py).
+sooner than the minimum fill time, with an expired token, over the address's daily cap for
+the survey, or over its rate limit (SURVEY_ANSWER_LIMIT) come back filled in, to be sent again
+(guard.py, integrity.py); the last two say how long to wait, as Retry-After does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from webapp.auth import throttle
 from webapp.citizen import guard, integrity
 from webapp.citizen.models import Survey
 from webapp.citizen.settings import setting
@@ -25,7 +27,6 @@ from webapp.citizen.surveys.answers import (
     validate_answers,
 )
 from webapp.citizen.surveys.service import local_days, survey_by_code
-from webapp.extensions import limiter
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
 FORM_NAME = "survey"
@@ -67,9 +68,18 @@ def answer_page(code: str) -> str | tuple[str, int]:
     return _form(survey, {}, None)
 
 
+def _too_many(wait_text: str, code: str) -> tuple[str, int]:
+    """Over SURVEY_ANSWER_LIMIT from this address: the answers come back filled in, with the
+    wait, which Retry-After states too (throttle.limited)."""
+    survey = _open_survey_or_404(code)
+    message = _("Many answers have been sent from your network in a short time.")
+    kept = _("Your answers are still here.")
+    return _form(survey, {"_": f"{message} {kept} {wait_text}"}, request.form), 429
+
+
 @bp.post("/<code>")
-@limiter.limit(guard.survey_limit)
-def submit(code: str) -> Response | str | tuple[str, int]:
+@throttle.limited(guard.survey_limit, _too_many)
+def submit(code: str) -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     survey = _open_survey_or_404(code)
     form = request.form
     if request.cookies.get(answered_cookie(survey)):
@@ -87,7 +97,7 @@ def submit(code: str) -> Response | str | tuple[str, int]:
     problem = store_answers(survey, answers, verdict.token)
     if problem == integrity.DAILY_LIMIT:
         message = _("Many answers have come from your network today. Please send them tomorrow.")
-        return _form(survey, {"_": message}, form), 429
+        return _form(survey, {"_": message}, form), 429, guard.retry_tomorrow()
     if problem:  # this form was sent before, and those answers are stored
         return render_template("citizen/survey/thanks.html", survey=survey, again=False)
     response = current_app.make_response(
