@@ -28,6 +28,13 @@
     });
   }
 
+  // The hour and minute on the Swedish clock ("14:32"), e.g. to tell one save's "Sent" from
+  // the one before. The 24-hour clock in English too (en-GB).
+  function clockTime(date) {
+    const locale = document.body.dataset.locale === "en" ? "en-GB" : "sv-SE";
+    return date.toLocaleTimeString(locale, { timeZone: "Europe/Stockholm", hour: "2-digit", minute: "2-digit" });
+  }
+
   // A message box: shows the text, or hides the box when there is none.
   function show(element, message) {
     if (!element) return;
@@ -60,7 +67,7 @@
     return made;
   }
 
-  window.TryggCommon = { localIso, stockholmTime, show, el, getJson, dragPin };
+  window.TryggCommon = { localIso, stockholmTime, clockTime, show, el, getJson, dragPin };
 
   // Leaflet names its own buttons in English ("Zoom in", "Close popup") and makes an outline
   // with a hover label a nameless Tab stop. Every map on every page (Folium's too) gets the

@@ -10,7 +10,7 @@
   if (!form) return;
 
   const outbox = window.TryggOutbox;
-  const { localIso, dragPin } = window.TryggCommon;
+  const { localIso, dragPin, clockTime } = window.TryggCommon;
   const msg = form.dataset;
   const accuracyLimit = Number(form.dataset.accuracyLimit) || 50;
   const gpsStatus = document.getElementById("gps-status");
@@ -21,6 +21,8 @@
   const saveButton = document.getElementById("obs-save");
   const photoInput = document.getElementById("obs-photo");
   const photoPreview = document.getElementById("obs-photo-preview");
+  const photoRemove = document.getElementById("obs-photo-remove");
+  const sendNowButton = form.querySelector("[data-send-now]");
   const more = document.getElementById("obs-more");
 
   const PHOTO_MAX_SIDE = 1600;
@@ -30,6 +32,9 @@
   let manual = null; // pin placed by hand {lat, lon}; wins over GPS until reset
   let busy = false;
   let lastSaved = null;
+  // The officer has begun the next entry since the last save: news of that save no longer
+  // belongs under "Save", where it would read as the answer for the entry being made.
+  let nextEntryStarted = false;
   // A fix worse than the limit is not saved by "Save" alone: the user places the pin (one tap
   // on the map) or says "Save anyway", and the record then keeps that it is imprecise.
   let awaitingPin = false;
@@ -181,11 +186,21 @@
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     previewUrl = file ? URL.createObjectURL(file) : null;
     photoPreview.hidden = !file;
+    photoRemove.hidden = !file;
     if (previewUrl) photoPreview.src = previewUrl;
     else photoPreview.removeAttribute("src");
   }
 
   photoInput.addEventListener("change", () => showPreview(photoInput.files[0] || null));
+
+  // A photo chosen by mistake (a person in it, the wrong one) goes before saving; everything
+  // else in the entry stays. The focus goes back to the photo field, where another can be chosen.
+  photoRemove.addEventListener("click", () => {
+    photoInput.value = "";
+    showPreview(null);
+    if (errorBox.textContent === msg.msgPhotoFailed) showError("");
+    photoInput.focus();
+  });
 
   // ---- saving -------------------------------------------------------------------------------
   function showError(text) {
@@ -240,6 +255,40 @@
     saveStatus.dataset.state = state;
     saveStatus.textContent = text;
   }
+
+  // "Sent 14:32.": each save's answer differs from the one before, so a second save that
+  // worked is not mistaken for the first one's message left on screen.
+  function setSent() {
+    setStatus("sent", fill(msg.msgSentAt, { time: clockTime(new Date()) }));
+  }
+
+  // The next entry begins (a category, a note, a photo...): the last save's news goes. A refusal
+  // stays until the next save: it asks for something to be done.
+  function startNextEntry() {
+    nextEntryStarted = true;
+    if (["sent", "queued"].includes(saveStatus.dataset.state)) setStatus("", "");
+  }
+  form.addEventListener("input", startNextEntry);
+  form.addEventListener("change", startNextEntry);
+
+  // The shared toast at the top ("1 entry sent to the server.", app.js) speaks of an earlier
+  // send: once a new entry is saved or the signal goes, it would read as news of this one.
+  const announcer = document.getElementById("outbox-announcer");
+  function clearStaleNews() {
+    if (announcer) announcer.textContent = "";
+  }
+  window.addEventListener("offline", clearStaleNews);
+
+  // "Send now" in the save bar only when it can do something: online, with an entry that may
+  // be sent (a refused one waits for a fix in My records). Offline the bar stays one line.
+  async function renderSendNow() {
+    const items = navigator.onLine ? await outbox.list().catch(() => []) : [];
+    sendNowButton.hidden = !items.some((item) => item.state !== "rejected");
+  }
+  window.addEventListener("trygg:outbox-change", renderSendNow);
+  window.addEventListener("online", renderSendNow);
+  window.addEventListener("offline", renderSendNow);
+  renderSendNow();
 
   // The patrol running on this phone, if any: patrol.js keeps it in localStorage (so a patrol
   // started offline counts too); the server marks one it knows of on <body>.
@@ -331,7 +380,7 @@
   window.addEventListener("trygg:outbox-flushed", (event) => {
     const { sent, rejected } = event.detail.result;
     if (!lastSaved || saveStatus.dataset.state !== "queued") return;
-    if (sent.includes(lastSaved)) setStatus("sent", msg.msgSent);
+    if (sent.includes(lastSaved)) setSent();
     else if (rejected.includes(lastSaved)) showRefused(lastSaved);
   });
 
@@ -381,6 +430,8 @@
         return;
       }
       lastSaved = id;
+      nextEntryStarted = false;
+      clearStaleNews();
       window.TryggOwnRejections = window.TryggOwnRejections || new Set();
       window.TryggOwnRejections.add(id); // refused: said here, in this form's error box
       setStatus("queued", msg.msgSaved);
@@ -391,8 +442,9 @@
         .flush({ force: true })
         .then((result) => {
           if (lastSaved !== id) return; // the status line now speaks of a newer entry
-          if (result.sent.includes(id)) setStatus("sent", msg.msgSent);
-          else if (result.rejected.includes(id)) showRefused(id);
+          if (result.rejected.includes(id)) showRefused(id); // said even during the next entry
+          else if (nextEntryStarted) return; // the toast at the top says it was sent
+          else if (result.sent.includes(id)) setSent();
         })
         .catch(() => {});
     } finally {

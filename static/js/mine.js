@@ -67,6 +67,12 @@
   // ---- items on the phone -------------------------------------------------------------------
   let editing = false; // a re-render would throw away what the user is typing
 
+  // No signal is the normal state on a patrol, not a fault: such an entry just waits for the
+  // network, said in its badge, without a box. Red is kept for what the server refused.
+  function waitsForNetwork(item) {
+    return item.state === "waiting" && (!navigator.onLine || item.error_code === "network");
+  }
+
   function reasonFor(item) {
     if (item.state === "rejected") {
       if (item.obs_sent) return text.reasonPhoto;
@@ -80,7 +86,7 @@
           : text.reasonValidationElsewhere;
       return item.last_error ? `${item.last_error} ${advice}` : advice;
     }
-    if (item.error_code === "network") return text.reasonNetwork;
+    if (waitsForNetwork(item)) return "";
     if (item.error_code === "server") return item.last_error || text.reasonServer;
     return "";
   }
@@ -101,7 +107,9 @@
       node.querySelector(".record-note").hidden = !payload.note;
     }
     const stateKey = "state" + item.state.charAt(0).toUpperCase() + item.state.slice(1);
-    node.querySelector(".state-badge").textContent = text[stateKey] || item.state;
+    const offline = waitsForNetwork(item);
+    if (offline) node.dataset.wait = "network";
+    node.querySelector(".state-badge").textContent = offline ? text.stateNetwork : text[stateKey] || item.state;
 
     if (item.photos.length) {
       const photos = node.querySelector(".record-photos");
@@ -113,6 +121,8 @@
     if (reason) {
       const problem = node.querySelector(".record-problem");
       problem.hidden = false;
+      // A server that will be asked again is a note; only a refusal is an error.
+      problem.dataset.kind = item.state === "rejected" ? "refused" : "retry";
       node.querySelector(".record-reason").textContent = reason;
       const fields = node.querySelector(".record-fields");
       Object.entries(item.fields || {}).forEach(([name, message]) => {
@@ -136,7 +146,11 @@
       formLink.href = url.pathname + url.search;
       formLink.hidden = false;
     }
-    node.querySelector("[data-action=discard]").disabled = item.state === "sending";
+    // Discarding loses the entry for good: the button sits apart (at the row's far end, never
+    // right under the state) and asks first. Red only beside a refusal, where it is a real choice.
+    const discardButton = node.querySelector("[data-action=discard]");
+    discardButton.disabled = item.state === "sending";
+    discardButton.classList.toggle("btn-danger", item.state === "rejected");
 
     const form = node.querySelector(".record-edit");
     form.elements.category.value = payload.category;
@@ -191,6 +205,9 @@
   }
 
   window.addEventListener("trygg:outbox-change", () => render());
+  // "Waiting for a network" and "Waiting to be sent" follow the signal.
+  window.addEventListener("online", () => render());
+  window.addEventListener("offline", () => render());
   window.addEventListener("trygg:outbox-flushed", (event) => {
     render();
     if (event.detail.result.sent.length) loadServerRecords();
@@ -241,20 +258,28 @@
 
   // The first page, or as many records as are shown already: after a send the new ones come
   // on top and the pages the officer has opened stay open.
+  function showServerFailed() {
+    serverStatus.dataset.state = "failed";
+    // Known to be offline (the header says so too): say when they show, not that it failed.
+    serverStatus.textContent = navigator.onLine ? text.serverFailed : text.serverOffline;
+    serverStatus.hidden = false;
+    moreButton.disabled = false;
+  }
+
   async function loadServerRecords() {
     const run = ++generation;
+    // Without a network the request could only fail: it is made when the signal is back.
+    if (!navigator.onLine) {
+      showServerFailed();
+      return;
+    }
     const limit = Math.max(PAGE_SIZE, serverList.children.length);
     moreButton.disabled = true;
     let collection;
     try {
       collection = await fetchPage(limit, null);
     } catch (error) {
-      if (run !== generation) return;
-      serverStatus.dataset.state = "failed";
-      // Known to be offline (the header says so too): say when they show, not that it failed.
-      serverStatus.textContent = navigator.onLine ? text.serverFailed : text.serverOffline;
-      serverStatus.hidden = false;
-      moreButton.disabled = false;
+      if (run === generation) showServerFailed();
       return;
     }
     if (run !== generation) return;
@@ -270,13 +295,14 @@
   async function loadMore() {
     if (!nextBefore) return;
     const run = generation;
-    moreButton.disabled = true;
     let collection;
     try {
+      if (!navigator.onLine) throw new Error("offline");
+      moreButton.disabled = true;
       collection = await fetchPage(PAGE_SIZE, nextBefore);
     } catch (error) {
       if (run !== generation) return;
-      moreStatus.textContent = text.serverFailed;
+      moreStatus.textContent = navigator.onLine ? text.serverFailed : text.serverOffline;
       moreStatus.hidden = false;
       moreButton.disabled = false;
       return;
@@ -293,4 +319,8 @@
   moreButton.addEventListener("click", () => loadMore());
 
   loadServerRecords();
+  // Loaded without a network: the list comes as soon as the signal does.
+  window.addEventListener("online", () => {
+    if (serverStatus.dataset.state === "failed") loadServerRecords();
+  });
 })();

@@ -217,6 +217,11 @@
       await syncIfWaiting(id);
       return false;
     }
+    if (knownOffline()) {
+      await afterSending({ sent: [], rejected: [], retry: [id], stopped: "network" });
+      await syncIfWaiting(id);
+      return false;
+    }
     const result = { sent: [], rejected: [], retry: [], stopped: null };
     try {
       // A flush sending this very item now (Background Sync, another tab) is waited for: one
@@ -304,6 +309,14 @@
   }
 
   // ---- talking to the server -------------------------------------------------------------
+
+  // The phone says it has no network at all (flight mode, no signal): every request would fail
+  // at once, so none is made (a page without signal asked for a CSRF token again and again).
+  // Nothing counts as an attempt and no back-off grows; the "online" event (app.js) sends at
+  // once when the signal is back. `onLine` true proves nothing, so then requests are tried.
+  function knownOffline() {
+    return navigator.onLine === false;
+  }
 
   // Holds the CSRF token for one flush. Tokens may have expired while the phone was offline, so
   // every flush starts by fetching a fresh one (open); sendNow starts with its page's token.
@@ -564,6 +577,11 @@
     const due = pending.filter((i) => force || !i.next_try_at || i.next_try_at <= now);
     // Nothing but items still waiting for their `after`: no need to bother the server.
     if (!due.some((i) => !i.after || !unsent.has(i.after))) return result;
+    if (knownOffline()) {
+      result.retry.push(...due.map((i) => i.id));
+      result.stopped = "network";
+      return result;
+    }
 
     const session = new Session();
     const tokenState = await session.open();
@@ -684,9 +702,11 @@
     return fn();
   }
 
-  // While the page is open, retry when the earliest back-off ends.
+  // While the page is open, retry when the earliest back-off ends. Not while the phone knows it
+  // is offline: the "online" event sends at once (app.js).
   async function scheduleRetry() {
     clearTimeout(retryTimer);
+    if (knownOffline()) return;
     const all = await list().catch(() => []);
     const unsent = new Set(all.map((i) => i.id));
     // Items blocked by their `after` go out in the same flush as that item, on its timer.
