@@ -16,6 +16,48 @@
   const { localIso } = window.TryggCommon;
   const status = form.querySelector("[data-save-status]");
 
+  // ---- a field in error takes the focus ----------------------------------------------------
+  // On a phone Save is a screen or two below most fields: a message out of sight looked like
+  // nothing happened. The field (for a group, its first control: the position's "Use my
+  // position", the first choice) takes the focus, and its label or legend comes to the top
+  // of the screen with the message under it, so it is seen and a screen reader reads it.
+  function controlOf(target) {
+    if (target.matches("input:not([type=hidden]), select, textarea, button")) return target;
+    const controls = target.querySelectorAll("button, input:not([type=hidden]), select, textarea");
+    return [...controls].find((el) => !el.disabled && el.getClientRects().length > 0) || null;
+  }
+
+  function nameOf(target) {
+    const source = target.tagName === "FIELDSET" ? target.querySelector("legend")
+      : target.labels && target.labels[0];
+    return source ? source.textContent.replace(/\s*\(.*\)\s*$/, "").trim() : "";
+  }
+
+  function focusField(target) {
+    const control = controlOf(target);
+    if (!control) return false;
+    control.focus({ preventScroll: true });
+    (control.closest(".field") || control).scrollIntoView({ block: "start" });
+    return true;
+  }
+
+  // The server's list of what to fix (a form posted without this script's saving, e.g. an
+  // edit): each link puts the focus in its field, not only the page at it.
+  const summary = document.getElementById("form-errors");
+  if (summary) {
+    // "Fältet måste fyllas i." says which field only where it stands: here it is named.
+    summary.querySelectorAll("a[href^='#']").forEach((link) => {
+      const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      const name = target ? nameOf(target) : "";
+      if (name) link.textContent = `${name}: ${link.textContent}`;
+    });
+    summary.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href^='#']");
+      const target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (target && focusField(target)) event.preventDefault();
+    });
+  }
+
   // ---- position picker ---------------------------------------------------------------------
   const picker = form.querySelector("[data-position-picker]");
   if (picker) setUpPicker(picker);
@@ -86,11 +128,19 @@
       if (lat !== null && lon !== null) place(lat, lon, true);
     }
 
+    // The form was filled again (a refused entry) or emptied for the next entry: the pin and
+    // the position's line follow the fields. An emptied form keeps no pin: a pin left from
+    // the last entry would be saved with the next one, wherever that was.
     form.addEventListener("trygg:position-restored", () => {
       const lat = number(latInput);
       const lon = number(lonInput);
       if (lat !== null && lon !== null) place(lat, lon, true);
+      else if (marker) {
+        marker.remove();
+        marker = null;
+      }
       statusEl.textContent = manualInput.value === "1" ? text.textManual : "";
+      delete statusEl.dataset.state;
       showTown();
     });
 
@@ -245,16 +295,33 @@
     });
   }
 
+  // A message in a group (the position, a set of choices) goes under its legend and hint,
+  // where it is seen with the question, not under the map or the last choice.
+  function putMessage(row, p) {
+    if (row.tagName !== "FIELDSET") {
+      row.appendChild(p);
+      return;
+    }
+    const said = row.querySelectorAll(":scope > .error");
+    const anchor = said.length ? said[said.length - 1]
+      : row.querySelector(":scope > .hint") || row.querySelector(":scope > legend");
+    if (anchor) anchor.after(p);
+    else row.prepend(p);
+  }
+
   // `perInput`: the server's messages, each about one value. Latitude and longitude are then
   // marked one by one, and as they share one row each message says which of them it is about.
-  // (Said by this page, "lat" is the position as a whole: the group is marked.)
+  // (Said by this page, "lat" is the position as a whole: the group is marked.) The first
+  // field in the page's order takes the focus (focusField).
   function showErrors(fields, { perInput = false } = {}) {
     clearErrors();
-    let first = null;
-    Object.entries(fields || {}).forEach(([name, message]) => {
+    const marked = Object.entries(fields || {}).map(([name, message]) => {
       const id = "f-" + name.replace(/\./g, "-");
       const input = document.getElementById(id + "-input");
       const target = (perInput && input) || document.getElementById(id) || input || status;
+      return { id, message, target };
+    });
+    marked.forEach(({ id, message, target }) => {
       const p = document.createElement("p");
       p.className = "error";
       p.dataset.client = "1";
@@ -262,7 +329,7 @@
       const row = target.closest(".field") || target;
       const label = row !== target && row.tagName === "FIELDSET" && target.labels && target.labels[0];
       p.textContent = label ? `${label.textContent.trim()}: ${message}` : message;
-      row.appendChild(p);
+      putMessage(row, p);
       if (target.matches("input, select, textarea, fieldset")) {
         target.setAttribute("aria-invalid", "true");
         target.dataset.clientInvalid = "1";
@@ -273,9 +340,12 @@
           target.dataset.clientDescribedby = p.id;
         }
       }
-      first = first || target;
     });
-    if (first && first.focus) first.focus();
+    const fieldsFirst = marked
+      .map(({ target }) => target)
+      .filter((target) => target !== status && form.contains(target))
+      .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    if (!fieldsFirst.some(focusField)) alertBox.scrollIntoView({ block: "center" });
   }
 
   const submit = form.querySelector("button[type=submit]");
@@ -467,6 +537,9 @@
     fixing = null;
     form.reset();
     form.elements.id.value = outbox.uuid4();
+    // reset() puts back the time the page was made (stored at login, maybe hours ago).
+    if (form.elements.started_at) form.elements.started_at.value = localInput(new Date());
+    form.dispatchEvent(new CustomEvent("trygg:position-restored")); // no pin left on the map
     queuedId = payload.id;
     setState("queued", text.textQueued);
   });

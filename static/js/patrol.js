@@ -217,6 +217,20 @@
     return Number.isInteger(n) && n >= 1 && n <= 100 && payload.details.organisations.length > 0;
   }
 
+  // "Start patrol" is at the foot of a form a screen tall; the card that takes the form's
+  // place is shorter, so the page stayed scrolled down with the card's top cut off, and the
+  // focus was lost with the hidden button. The card's title takes the focus and the page goes
+  // to its top, where the form without script lands too; a screen too short for the whole
+  // card shows it from its top.
+  function showRunning() {
+    const title = document.getElementById("patrol-running-title");
+    title.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+    if (running.getBoundingClientRect().bottom > window.innerHeight) {
+      running.scrollIntoView({ block: "start" });
+    }
+  }
+
   if (startForm) {
     startForm.addEventListener("submit", async (event) => {
       if (!outbox || !outbox.enabled) return; // plain form post
@@ -237,6 +251,7 @@
       const state = { id: payload.id, started_at: payload.started_at, route: [], tracking: false };
       save(state);
       render(state);
+      showRunning();
       say(text.textQueuedStart, "sending");
       if (await outbox.sendNow(payload.id)) say(text.textStarted, "sent");
       else say(text.textQueuedStart, "queued");

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import or_
 from werkzeug.wrappers import Response
 
 from webapp.activities.forms import payload_from_form
@@ -38,6 +39,7 @@ from webapp.core.idempotency import ConflictError
 from webapp.core.inputs import one_page, page_number, record_id
 from webapp.core.localtime import local_today
 from webapp.extensions import db
+from webapp.geo import point_in_geometry
 from webapp.geo.areas import Area
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -94,27 +96,80 @@ def index() -> str:
     query = readable_activities(current_user)
     type_code = request.args.get("type", "")
     promise_id = record_id(request.args.get("promise"))
+    # "Mine": what this user recorded, among everyone's the list shows (an officer's own visit
+    # was hard to find between the colleagues' ones).
+    mine = request.args.get("mine") == "1"
     if type_code:
         query = query.where(ActivityType.code == type_code)
     if promise_id:
         query = query.where(Activity.promises.any(id=promise_id))
+    if mine:
+        query = query.where(Activity.author_id == current_user.id)
     page = page_number()
     activities, has_more = one_page(query, page, PAGE_SIZE)
     audit_list(activities)
+    filters = {"type": type_code, "promise": promise_id, "mine": "1" if mine else ""}
     return render_template(
         "activities/index.html",
         activities=activities,
-        types=db.session.execute(db.select(ActivityType).order_by(ActivityType.name))
-        .scalars()
-        .all(),
+        places=places_of(activities),
+        types=readable_types(type_code if is_clean_text(type_code) else ""),
         promises=promises_newest_first(),
         type_code=type_code,
         promise_id=promise_id,
+        mine=mine,
         page=page,
         has_more=has_more,
         # The filters the pager's links keep (the empty ones left out of the address).
-        filters={k: v for k, v in {"type": type_code, "promise": promise_id}.items() if v},
+        filters={k: v for k, v in filters.items() if v},
     )
+
+
+def readable_types(chosen: str) -> list[ActivityType]:
+    """The types the list can show this user: those of entries they may read, those they
+    record, and the one chosen (staff were offered police-only types they never see)."""
+    readable = readable_activities(current_user).with_only_columns(Activity.activity_type_id)
+    types = db.session.execute(
+        db.select(ActivityType)
+        .where(or_(ActivityType.id.in_(readable), ActivityType.code == chosen))
+        .order_by(ActivityType.name)
+    ).scalars()
+    recordable = db.session.execute(db.select(ActivityType).filter_by(active=True)).scalars()
+    shown = {t.id: t for t in types}
+    shown.update({t.id: t for t in recordable if may_record(current_user, t)})
+    return sorted(shown.values(), key=lambda t: t.name)
+
+
+# The most telling area first where a position lies in several.
+AREA_ORDER = {"centrum": 0, "patrol": 1, "tatort": 2, "kommun": 3}
+
+
+def places_of(activities: list[Activity]) -> dict[str, str]:
+    """What tells each entry apart in the list: the business visited (a visit), the place
+    typed, the area chosen, else the area its position lies in. Places and businesses only:
+    no kind keeps names of people in these fields."""
+    areas: list[Area] | None = None
+    places = {}
+    for activity in activities:
+        parts = [get_kind(activity.activity_type.kind).list_name(activity.details or {})]
+        where = activity.place or (activity.area.name if activity.area else "")
+        if not where and activity.lat is not None and activity.lon is not None:
+            if areas is None:
+                areas = sorted(
+                    db.session.execute(db.select(Area)).scalars(),
+                    key=lambda a: AREA_ORDER.get(a.kind, len(AREA_ORDER)),
+                )
+            where = next(
+                (
+                    a.name
+                    for a in areas
+                    if point_in_geometry(activity.lon, activity.lat, a.geometry)
+                ),
+                "",
+            )
+        parts.append(where)
+        places[activity.id] = " · ".join(p for p in parts if p)
+    return places
 
 
 def promises_newest_first() -> list[Any]:
@@ -292,7 +347,8 @@ def form_context(
         "activity": activity,
         "kind": kind,
         "values": values,
-        "errors": errors,
+        # In the form's order, as the list of errors above it reads.
+        "errors": dict(sorted(errors.items(), key=lambda item: form_position(item[0]))),
         "area_options": area_options(),
         "visibilities": [v.value for v in WRITABLE[Role(current_user.role)]],
         "default_visibility": activity_type.default_visibility(),
@@ -301,6 +357,19 @@ def form_context(
         "promise_choices": promise_choices(activity_type, values),
         "tatort": tatort_geometry() if kind.warns_inside_tatort else None,
     }
+
+
+# Where each field stands in the entry form (form.html); a kind's details keep the order its
+# validator names them in, which is their order in its form.
+FORM_ORDER = (
+    "started_at", "ended_at", "details", "place", "lat", "lon", "accuracy_m", "area", "note",
+    "promise_ids", "visibility",
+)  # fmt: skip
+
+
+def form_position(name: str) -> int:
+    head = name.split(".")[0]
+    return FORM_ORDER.index(head) if head in FORM_ORDER else len(FORM_ORDER)
 
 
 def promise_choices(activity_type: ActivityType, values: dict[str, Any]) -> tuple[list, list]:

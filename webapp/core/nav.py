@@ -8,6 +8,7 @@ view still checks access itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import request
@@ -29,6 +30,9 @@ class NavItem:
     label: object  # a lazy string: translated when rendered
     roles: tuple[Role, ...]
     hint: object = ""  # one line on the start page saying what the page is for
+    # The name of a check (register_check) that must also say yes: a page a role may open but
+    # has no work on for now (Patrol for staff while every patrol activity is police work).
+    needs: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,13 @@ NAV: tuple[NavGroup, ...] = (
                 FIELD,
                 _l("What you saved and what waits to be sent"),
             ),
-            NavItem("patrols.index", _l("Patrol"), FIELD, _l("Start or stop a foot patrol")),
+            NavItem(
+                "patrols.index",
+                _l("Patrol"),
+                FIELD,
+                _l("Start or stop a foot patrol"),
+                needs="records_patrols",
+            ),
             NavItem(
                 "activities.index",
                 _l("Activities"),
@@ -184,10 +194,24 @@ START_ORDER: dict[Role, tuple[str, ...]] = {
 }
 
 
+# Checks the features register (they know their data; core imports no feature): name -> a
+# function of the role. An item whose check is not registered is shown.
+CHECKS: dict[str, Callable[[Role], bool]] = {}
+
+
+def register_check(name: str, check: Callable[[Role], bool]) -> None:
+    CHECKS[name] = check
+
+
+def _shown(item: NavItem, role: Role) -> bool:
+    check = CHECKS.get(item.needs) if item.needs else None
+    return role in item.roles and (check is None or check(role))
+
+
 def groups_for(role: Role | str) -> list[NavGroup]:
     """The groups a role sees, each with only that role's items; empty groups left out."""
     role = Role(role)
-    shown = [NavGroup(g.key, g.label, tuple(i for i in g.items if role in i.roles)) for g in NAV]
+    shown = [NavGroup(g.key, g.label, tuple(i for i in g.items if _shown(i, role))) for g in NAV]
     return [g for g in shown if g.items]
 
 

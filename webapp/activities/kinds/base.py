@@ -41,6 +41,9 @@ class Kind:
     after_create: Callable[[Any], None] | None = None
     # Option lists (code -> label) its templates show, e.g. {"topics": TOPICS}.
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What in its details tells one entry from another in lists (the business a visit was
+    # to): a place or an organisation, never a person.
+    list_name: Callable[[dict[str, Any]], str] = field(default=lambda details: "")
 
 
 def details_object(value: Any, errors: Errors, allowed: tuple[str, ...]) -> dict[str, Any] | None:

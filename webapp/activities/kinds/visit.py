@@ -81,4 +81,5 @@ KIND = Kind(
     warns_inside_tatort=True,
     asks_end_time=False,
     options={"topics": TOPICS},
+    list_name=lambda details: str(details.get("business_name") or ""),
 )

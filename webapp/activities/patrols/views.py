@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,7 +19,7 @@ from webapp.activities.loaders import audit_list, get_activity_or_404, may_edit,
 from webapp.activities.models import Activity, ActivityType
 from webapp.activities.patrols.service import KIND, close_stale_patrols, open_patrol_for, stop_now
 from webapp.activities.service import activity_json, store_activity
-from webapp.activities.validation import may_record, validate_activity
+from webapp.activities.validation import RECORDERS, may_record, validate_activity
 from webapp.activities.views import area_options, said_and_shown
 from webapp.auth.session import roles_required
 from webapp.core.access import FIELD_ROLES, WRITABLE, Role, visibility_filter
@@ -27,6 +27,7 @@ from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
 from webapp.core.idempotency import ConflictError
 from webapp.core.inputs import one_page, page_number
+from webapp.core.nav import register_check
 from webapp.core.offline import is_offline_copy
 from webapp.extensions import db
 from webapp.observations.models import Observation
@@ -51,6 +52,32 @@ def open_patrol_context() -> dict[str, Any]:
         db.session.rollback()
         return {}
     return {"open_patrol_id": patrol.id if patrol else None}
+
+
+def role_records_patrols(role: Role) -> bool:
+    """Whether `role` records some active patrol activity: staff do not while every patrol
+    type is police work, and then the menu, the start page and the activity list do not offer
+    a patrol page that would only say so."""
+    cached = g.setdefault("patrol_recorders", {})
+    if role not in cached:
+        try:
+            organisations = db.session.execute(
+                db.select(ActivityType.organisation).filter_by(kind=KIND, active=True)
+            ).scalars()
+            cached[role] = any(role in RECORDERS.get(o, frozenset()) for o in organisations)
+        except SQLAlchemyError:
+            # The error page after a database failure must still render (with the item).
+            db.session.rollback()
+            return True
+    return cached[role]
+
+
+register_check("records_patrols", role_records_patrols)
+
+
+@bp.app_template_global("records_patrols")
+def user_records_patrols() -> bool:
+    return current_user.is_authenticated and role_records_patrols(Role(current_user.role))
 
 
 def patrol_types() -> list[ActivityType]:
