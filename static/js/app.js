@@ -82,6 +82,13 @@
 
   window.addEventListener("trygg:outbox-change", (event) => renderCount(event.detail.count));
 
+  // The header's count leads to where this visitor's waiting entries are listed: My records for
+  // a login, the page's own list for one without (a walk participant: data-outbox-list-url).
+  const countLink = document.querySelector("#net-status .outbox-count");
+  if (countLink && body.dataset.outboxListUrl && !body.dataset.userId) {
+    countLink.href = body.dataset.outboxListUrl;
+  }
+
   // ---- re-login prompt ------------------------------------------------------------------
   const relogin = document.getElementById("relogin-banner");
 
@@ -270,33 +277,6 @@
     });
   }
 
-  // ---- the /offline page: what does work without network ------------------------------------
-  const offlineForms = document.getElementById("offline-forms");
-  if (offlineForms && "caches" in window) listStoredForms(offlineForms).catch(() => {});
-
-  async function listStoredForms(box) {
-    const skip = new Set(["/", "/field/new", "/field/mine"]); // the buttons above already
-    for (const name of await caches.keys()) {
-      if (!name.startsWith("trygg-forms-")) continue;
-      const meta = await (await caches.open(name)).match("/__trygg/forms-meta");
-      if (!meta) continue;
-      const state = await meta.json();
-      const list = box.querySelector("[data-offline-form-links]");
-      (state.pages || []).filter((path) => !skip.has(path)).forEach((path) => {
-        // The stored title is HTML text: decoded by a parser that runs nothing, set as text.
-        const raw = (state.titles || {})[path] || path;
-        const title = new DOMParser().parseFromString(raw, "text/html").documentElement.textContent;
-        const li = document.createElement("li");
-        const a = document.createElement("a");
-        a.href = path;
-        a.textContent = title;
-        li.appendChild(a);
-        list.appendChild(li);
-      });
-      box.hidden = !list.children.length;
-    }
-  }
-
   // ---- night mode -------------------------------------------------------------------------
   // The footer form works without JavaScript (the server sets the cookie and reloads); here the
   // switch happens in place, so a half-filled form is not lost. A choice equal to the phone's own
@@ -378,7 +358,8 @@
     // Pages cached for offline use show this user's name; the next user must not see them.
     if (!("caches" in window)) return;
     const names = await caches.keys();
-    const mine = names.filter((n) => n.startsWith("trygg-pages-") || n.startsWith("trygg-forms-"));
+    // The walk page too: an officer who joined a walk takes part through this login.
+    const mine = names.filter((n) => ["trygg-pages-", "trygg-forms-", "trygg-walk-"].some((p) => n.startsWith(p)));
     await Promise.all(mine.map((n) => caches.delete(n)));
   }
 

@@ -9,24 +9,39 @@
  *   and stores each form as the server renders it for that purpose (header X-Trygg-Precache:
  *   no records in it, e.g. no list of earlier patrols). Every form works offline at once, even
  *   one never opened (a business visit outside the town, where the signal is worst).
+ * - A walk participant's page (/walk/<id>, WALK_CACHE): a participant has no login and no other
+ *   page, so a phone that drops the tab on the walk must get it back offline. The page asks the
+ *   worker to keep it ("warm-walk"); the worker fetches it as the server renders it for that
+ *   purpose (X-Trygg-Precache: the walk's route, stops and forms and the participant's own spots,
+ *   no one else's) and keeps it only if the server names the same walk session (X-Trygg-Walk).
+ *   One walk at a time; what waits to be sent is in the participant's outbox, not in the copy.
  * - Every other page is network-only: offline it is the /offline page, never a stored copy.
  *   Pages are never stored from navigations, so a record page cannot end up in a cache.
  * - The forms are purged as soon as the server says the session ended: a page answered with
  *   X-Trygg-Session "none" or another user's id, any 401 from the API, the page's own news of a
  *   refused session (the outbox), logout, or a warm for another user.
+ * - The walk page goes the same way when the walk session ends: a page answered with
+ *   X-Trygg-Walk "none" or another participant, a 401 from the walks API, the page's news
+ *   (leaving the walk, a refused walk session), logout of an officer who joined, or its expiry
+ *   (X-Trygg-Walk-Expires, checked before every offline use).
  * - API responses and POST/PUT are never cached: records live in the outbox (IndexedDB) and on
  *   the server, not in a cache that could replay stale data.
  *
  * Bump VERSION whenever SHELL or the caching rules change; old caches are deleted on activate.
  */
-const VERSION = "2026-12-07.16";
+const VERSION = "2026-12-07.17";
 const SHELL_CACHE = `trygg-shell-${VERSION}`;
 const FORMS_CACHE = `trygg-forms-${VERSION}`;
+const WALK_CACHE = `trygg-walk-${VERSION}`;
+const WALK_CACHE_PREFIX = "trygg-walk-";
 // Earlier versions kept every visited page here; deleted on activate and on every purge.
 const USER_CACHE_PREFIXES = ["trygg-forms-", "trygg-pages-"];
 const OFFLINE_URL = "/offline";
 const OFFLINE_PAGES_URL = "/field/offline-pages";
 const META_KEY = "/__trygg/forms-meta";
+const WALK_META_KEY = "/__trygg/walk-meta";
+const WALK_PAGE = /^\/walk\/\d+$/; // the participant's page; nothing else goes in WALK_CACHE
+const REWARM_WALK_MS = 60 * 1000; // a reload right after a load does not fetch the copy again
 const NETWORK_TIMEOUT_MS = 6000; // a weak signal: show the stored form rather than a blank one
 const REWARM_MS = 30 * 60 * 1000; // forms are fetched again at most this often per user
 const SHELL = [
@@ -37,6 +52,7 @@ const SHELL = [
   "/static/js/outbox.js",
   "/static/js/app.js",
   "/static/js/unsent-form.js",
+  "/static/js/offline-page.js",
   "/static/js/field.js",
   "/static/js/mine.js",
   "/static/js/patrol.js",
@@ -96,7 +112,7 @@ async function precachePublicPages(cache) {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      const keep = new Set([SHELL_CACHE, FORMS_CACHE]);
+      const keep = new Set([SHELL_CACHE, FORMS_CACHE, WALK_CACHE]);
       const names = await caches.keys();
       await Promise.all(
         names.filter((n) => n.startsWith("trygg-") && !keep.has(n)).map((n) => caches.delete(n))
@@ -149,19 +165,48 @@ async function formsOwner() {
   return meta.json().catch(() => null);
 }
 
+async function purgeWalkPage() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((n) => n.startsWith(WALK_CACHE_PREFIX)).map((n) => caches.delete(n)));
+}
+
+async function walkOwner() {
+  const cache = await caches.open(WALK_CACHE);
+  const meta = await cache.match(WALK_META_KEY);
+  if (!meta) return null;
+  return meta.json().catch(() => null);
+}
+
 // Every page from the server names the session it was made for. "none" (logged out, expired,
-// the cookie gone with a closed browser) or another user: the stored forms must go now.
+// the cookie gone with a closed browser) or another user: the stored forms must go now. The
+// same for the walk session: "none" (left, withdrawn code, expired) or another participant.
 async function noteSession(response) {
   const session = response.headers.get("X-Trygg-Session");
   if (!session) return; // an opaque redirect, or not one of our pages
   const meta = await formsOwner();
   if (session === "none" || (meta && String(meta.user) !== session)) await purgeUserPages();
+  await noteWalkSession(response);
+}
+
+async function noteWalkSession(response) {
+  const walk = response.headers.get("X-Trygg-Walk");
+  if (!walk) return;
+  const meta = await walkOwner();
+  if (meta && meta.scope !== walk) await purgeWalkPage();
 }
 
 async function apiRequest(event) {
   const response = await fetch(event.request);
-  if (response.status === 401) event.waitUntil(purgeUserPages().catch(() => {}));
+  if (response.status === 401) event.waitUntil(sessionEnded(new URL(event.request.url).pathname).catch(() => {}));
   return response;
+}
+
+// A 401: the login (the forms) has ended. The walk page goes with it if the walks API said so,
+// or if an officer or staff member joined the walk through that login.
+async function sessionEnded(path) {
+  await purgeUserPages();
+  const walk = await walkOwner();
+  if (walk && (walk.user || path.startsWith("/api/v1/walks/"))) await purgeWalkPage();
 }
 
 // ---- pages ----------------------------------------------------------------------------------
@@ -170,6 +215,19 @@ async function storedForm(request) {
   const path = new URL(request.url).pathname;
   const cache = await caches.open(FORMS_CACHE);
   // The forms are stored by path: /field/new?activity_id=… is the same form.
+  return (await cache.match(path, { ignoreSearch: true, ignoreVary: true })) || storedWalkPage(path);
+}
+
+// The participant's walk page, while the walk session it was stored for has not expired.
+async function storedWalkPage(path) {
+  if (!WALK_PAGE.test(path)) return undefined;
+  const meta = await walkOwner();
+  if (!meta || meta.path !== path) return undefined;
+  if (!(meta.expires * 1000 > Date.now())) {
+    await purgeWalkPage();
+    return undefined;
+  }
+  const cache = await caches.open(WALK_CACHE);
   return cache.match(path, { ignoreSearch: true, ignoreVary: true });
 }
 
@@ -330,6 +388,44 @@ async function warmForms(user, force) {
   return meta;
 }
 
+// ---- the walk participant's page ---------------------------------------------------------------
+
+// Store the page at `path` for the walk session `scope` (the page's outbox scope), as the server
+// renders it for offline use, and only if the server names that same walk session.
+async function warmWalk(path, scope) {
+  if (!WALK_PAGE.test(path) || !scope) return false;
+  const meta = await walkOwner();
+  if (meta && meta.path === path && meta.scope === scope && Date.now() - meta.at < REWARM_WALK_MS) {
+    return true;
+  }
+  let response;
+  try {
+    response = await fetch(
+      new Request(path, {
+        credentials: "same-origin",
+        redirect: "manual", // ended meanwhile: the server sends the visitor to the code page
+        cache: "no-store",
+        headers: { "X-Trygg-Precache": "1" },
+      })
+    );
+  } catch (error) {
+    return false; // offline now: the next load online tries again
+  }
+  await noteWalkSession(response);
+  const expires = Number(response.headers.get("X-Trygg-Walk-Expires"));
+  if (!cacheable(response) || response.headers.get("X-Trygg-Walk") !== scope || !expires) return false;
+  const session = response.headers.get("X-Trygg-Session");
+  await purgeWalkPage(); // one walk at a time
+  const cache = await caches.open(WALK_CACHE);
+  await cache.put(path, response);
+  const stored = { scope, path, expires, at: Date.now(), user: session && session !== "none" ? session : null };
+  await cache.put(
+    WALK_META_KEY,
+    new Response(JSON.stringify(stored), { headers: { "Content-Type": "application/json" } })
+  );
+  return true;
+}
+
 function warm(user, force) {
   if (!warming) {
     warming = warmForms(user, force).finally(() => {
@@ -353,7 +449,15 @@ self.addEventListener("message", (event) => {
         .catch(() => {})
     );
   } else if (data.type === "session-ended") {
-    event.waitUntil(purgeUserPages());
+    event.waitUntil(sessionEnded(""));
+  } else if (data.type === "warm-walk" && typeof data.path === "string") {
+    event.waitUntil(
+      warmWalk(data.path, String(data.scope || ""))
+        .then((stored) => event.source && event.source.postMessage({ type: "walk-warmed", stored }))
+        .catch(() => {})
+    );
+  } else if (data.type === "walk-ended") {
+    event.waitUntil(purgeWalkPage());
   }
 });
 

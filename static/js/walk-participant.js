@@ -1,7 +1,9 @@
 /*
  * A walk participant's phone: mark spots, rate stops, check earlier measures. Every entry gets
  * its UUID when it is made and goes into the outbox (IndexedDB) first, so it survives no signal,
- * a closed tab or a flat battery; the server stores each UUID once.
+ * a closed tab or a flat battery; the server stores each UUID once. The page lists what waits
+ * and asks the service worker to keep a copy of itself, so a reload without signal (a phone
+ * that dropped the tab) brings back the walk and its waiting entries (sw.js, warmWalk).
  */
 (function () {
   "use strict";
@@ -59,11 +61,90 @@
   });
 
   // Participants have no login: a dead walk session shows its own message, not "log in again".
+  // The copy of this page kept for offline use goes too.
   window.addEventListener("trygg:outbox-unauthenticated", () => {
     const relogin = document.getElementById("relogin-banner");
     if (relogin) relogin.hidden = true;
     document.getElementById("walk-session-ended").hidden = false;
+    tellWorker({ type: "walk-ended" });
   });
+
+  // ---- this page without a network ----------------------------------------------------------
+  function tellWorker(message) {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready
+      .then((registration) => registration.active && registration.active.postMessage(message))
+      .catch(() => {});
+  }
+
+  // Loaded with a network, the page asks the worker to keep a copy for this walk session; the
+  // worker checks with the server that the session is this one. A walk that takes no more
+  // entries (no forms) needs no copy.
+  if (navigator.onLine) {
+    const keep = document.getElementById("spot-form") || document.querySelector(".rating-form, .check-form");
+    const scope = document.body.dataset.outboxScope;
+    tellWorker(keep ? { type: "warm-walk", path: window.location.pathname, scope } : { type: "walk-ended" });
+  }
+
+  // Leaving ends the walk session on the server, and the copy with it (the next page says so to
+  // the worker); the page drops the copy itself first, as logging out does (app.js).
+  const leaveForm = document.getElementById("leave-form");
+  if (leaveForm) {
+    leaveForm.addEventListener("submit", async (event) => {
+      if (!navigator.onLine || !("caches" in window)) return; // offline: nothing is left yet
+      event.preventDefault();
+      const names = await caches.keys().catch(() => []);
+      await Promise.all(names.filter((n) => n.startsWith("trygg-walk-")).map((n) => caches.delete(n)));
+      HTMLFormElement.prototype.submit.call(leaveForm); // does not fire "submit" again
+    });
+  }
+
+  // ---- what waits on this phone -------------------------------------------------------------
+  const waitingList = document.querySelector("[data-walk-waiting-list]");
+  const stopsById = new Map(data.stops.map((stop) => [String(stop.id), stop]));
+  const measuresById = new Map((data.measures || []).map((measure) => [String(measure.id), measure]));
+
+  function describe(item) {
+    const payload = item.payload || {};
+    const target = (pattern) => (pattern.exec(item.url || "") || [])[1];
+    if (item.kind === "walk_spot") {
+      const category = categories[payload.category];
+      return [text.kindSpot, category ? category.label : payload.category, payload.note];
+    }
+    if (item.kind === "walk_rating") {
+      const stop = stopsById.get(target(/\/stops\/(\d+)\/ratings$/));
+      return [text.kindRating, stop ? `${stop.position}. ${stop.name}` : text.stop, payload.note];
+    }
+    const measure = measuresById.get(target(/\/measures\/(\d+)\/checks$/));
+    return [text.kindCheck, measure ? measure.title : item.label || "", payload.note];
+  }
+
+  async function renderWaiting() {
+    if (!waitingList) return;
+    const items = await outbox.list().catch(() => []);
+    waitingList.textContent = "";
+    items.forEach((item) => {
+      const [kind, what, note] = describe(item);
+      const li = document.createElement("li");
+      li.className = "record";
+      li.dataset.state = item.state || "waiting";
+      const line = document.createElement("p");
+      const strong = document.createElement("strong");
+      strong.textContent = kind;
+      line.append(strong, ` · ${what || ""}`);
+      li.appendChild(line);
+      if (note) {
+        const noteLine = document.createElement("p");
+        noteLine.className = "muted";
+        noteLine.textContent = note;
+        li.appendChild(noteLine);
+      }
+      waitingList.appendChild(li);
+    });
+  }
+
+  window.addEventListener("trygg:outbox-change", () => renderWaiting());
+  renderWaiting();
 
   // ---- the map ----------------------------------------------------------------------------
   const mapElement = document.getElementById("participant-map");
@@ -91,6 +172,20 @@
   const spotForm = document.getElementById("spot-form");
   if (!spotForm) return;
   if (map) map.on("click", (event) => setManual(event.latlng));
+
+  // Spots still waiting on this phone (from before a reload, perhaps without a network) are on
+  // the map as well, dashed like a spot just saved, until they are sent.
+  const onServer = new Set(data.spots.map((spot) => spot.id));
+  outbox
+    .list()
+    .then((items) =>
+      items
+        .filter((item) => item.kind === "walk_spot" && item.payload && !onServer.has(item.id) && !pending.has(item.id))
+        .forEach((item) => {
+          if (map) pending.set(item.id, spotLayer({ ...item.payload, mine: true }, true).addTo(map));
+        })
+    )
+    .catch(() => {});
 
   function spotLayer(spot, waiting) {
     const category = categories[spot.category] || { label: spot.category, color: "#555555" };

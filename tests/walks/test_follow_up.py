@@ -75,7 +75,7 @@ def test_ratings_before_and_after_stand_side_by_side(app, coordinator, as_user):
     page = as_user(coordinator).get(f"/walks/{follow_up.id}").get_data(as_text=True)
     # One decimal on both sides, narrow no-break spaces keep it on one line, and a rise of three
     # steps is marked as better.
-    assert "0,0\u202f→\u202f3,0\u202f<span class=\"delta delta-up\">" in page
+    assert '0,0\u202f→\u202f3,0\u202f<span class="delta delta-up">' in page
 
 
 def test_a_move_under_half_a_step_is_not_called_better_or_worse():

@@ -13,22 +13,30 @@ content is network-only. This module is the server's half of that contract:
   cache nor a proxy keeps them after the session ends. HTML responses also say whose session
   they were made for (SESSION_HEADER: a user id or "none"); the worker purges the forms it keeps
   as soon as that is "none" or another user.
+- A walk participant has no login: HTML responses also name the walk session (WALK_HEADER: the
+  participant's outbox scope or "none", with WALK_EXPIRES_HEADER). The worker keeps one copy of
+  the participant's walk page (webapp.walks.participant_views, asked for with PRECACHE_HEADER:
+  the walk's route, stops and forms and the participant's own spots, no one else's) and drops
+  it as soon as a page names no walk session or another one, and once the session expires.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import request, url_for
+from flask import request, session, url_for
 from werkzeug.wrappers import Response
 
 from webapp.auth.session import session_user
 from webapp.core.access import FIELD_ROLES, Role
+from webapp.walks import participant
 
 if TYPE_CHECKING:
     from webapp.auth.models import User
 
 SESSION_HEADER = "X-Trygg-Session"
+WALK_HEADER = "X-Trygg-Walk"
+WALK_EXPIRES_HEADER = "X-Trygg-Walk-Expires"
 
 # Files that hold no record content keep their own cache rules (core/assets.py, pwa/views.py).
 ASSET_ENDPOINTS = frozenset({"static", "field.vendor", "field.service_worker", "field.manifest"})
@@ -99,4 +107,19 @@ def cache_policy(response: Response) -> Response:
         response.headers.pop("Expires", None)
     if response.mimetype == "text/html":
         response.headers[SESSION_HEADER] = str(user_id) if authenticated else "none"
+        _name_the_walk_session(response)
     return response
+
+
+def _name_the_walk_session(response: Response) -> None:
+    """Whose walk session this page was made for: the outbox scope of a participant whose
+    session still holds (checked against the database: left, revoked, expired), else "none"."""
+    current = participant.current_participant()
+    if current is None:
+        response.headers[WALK_HEADER] = "none"
+        return
+    # The same scope as the page's outbox store (participant_views.walk_page, api.walk_session).
+    response.headers[WALK_HEADER] = f"walk-{current.id}"
+    expires = (session.get(participant.SESSION_KEY) or {}).get("expires")
+    if isinstance(expires, int):
+        response.headers[WALK_EXPIRES_HEADER] = str(expires)

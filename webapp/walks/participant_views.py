@@ -1,7 +1,8 @@
 """Pages for walk participants, who have no account: join with the code, then the walk page.
 
 Joining is rate limited per address, counting only failed attempts (unknown, revoked or expired
-codes): a class on one school Wi-Fi joining together is fine, guessing codes is not.
+codes): a class on one school Wi-Fi joining together is fine, guessing codes is not. Refused,
+the code page comes back with the code and the wait in words, as Retry-After states it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from webapp.auth import throttle
 from webapp.core.access import can_read
-from webapp.extensions import db, limiter
+from webapp.core.offline import is_offline_copy
+from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Category
 from webapp.walks import joincode, participant
@@ -44,8 +47,24 @@ CLOSED_MESSAGES = {
 }
 
 
+def _join_refused(wait_text: str, code: str | None = None) -> str:
+    """Too many failed joins from this address: the code page, with the code as typed (or as
+    the link carried it) and the wait, which Retry-After states too (throttle.limited). Never
+    the walk's own page: whether a code is right is what a guesser must not learn."""
+    form = JoinCodeForm()
+    if code is not None and not form.code.data:
+        form.code.data = code
+    flash(f"{_('Too many attempts.')} {wait_text}", "error")
+    return render_template("walks/join_code.html", form=form)
+
+
+_JOIN_METHODS = ("GET", "POST")
+
+
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(participant.join_limit, deduct_when=participant.failed)
+@throttle.limited(
+    participant.join_limit, _join_refused, counts=participant.failed, methods=_JOIN_METHODS
+)
 def join() -> Response | tuple[str, int] | str:
     form = JoinCodeForm()
     if not form.validate_on_submit():
@@ -60,7 +79,9 @@ def join() -> Response | tuple[str, int] | str:
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@limiter.limit(participant.join_limit, deduct_when=participant.failed)
+@throttle.limited(
+    participant.join_limit, _join_refused, counts=participant.failed, methods=_JOIN_METHODS
+)
 def join_code(code: str) -> Response | tuple[str, int] | str:
     normalised = joincode.normalise(code)
     walk = (
@@ -103,6 +124,10 @@ def walk_page(walk_id: int) -> Response | str:
         abort(404)
     walk = current.walk
     page_data = _page_data(walk, current)
+    if is_offline_copy():
+        # The copy the service worker keeps for this participant (sw.js, warmWalk): the walk's
+        # route, stops and forms and the participant's own spots, no one else's.
+        page_data["spots"] = [spot for spot in page_data["spots"] if spot["mine"]]
     return render_template(
         "walks/participant.html",
         walk=walk,
