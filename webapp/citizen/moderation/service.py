@@ -130,17 +130,14 @@ def merge_with_measure(report: PublicReport, measure: Measure, by: User) -> None
     db.session.commit()
 
 
-def convert_to_review_item(report: PublicReport, by: User) -> Observation:
-    """A shared observation (status new) made from the report, so it enters the review queue.
-
-    The coordinator is its author; the note is the resident's text, without contact details.
-    """
-    if report.observation_id:
-        raise ModerationError(_("This report has already been turned into a review item."))
+def review_item(report: PublicReport, by: User, observation_id: str | None = None) -> Observation:
+    """The shared observation (status new) a report becomes, not yet added to the session: the
+    coordinator `by` is its author, the note is the resident's text, without contact details.
+    `observation_id`: a fixed id (the demo's), else a new UUID."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     offset = report.received_at.astimezone(zone).utcoffset()
     observation = Observation(
-        id=str(uuid.uuid4()),
+        id=observation_id or str(uuid.uuid4()),
         lat=report.lat,
         lon=report.lon,
         accuracy_m=None,
@@ -157,6 +154,17 @@ def convert_to_review_item(report: PublicReport, by: User) -> Observation:
     observation.content_hash = content_digest(
         {"citizen_report": report.id, "note": report.text, "category": report.category_code}
     )
+    return observation
+
+
+def convert_to_review_item(report: PublicReport, by: User) -> Observation:
+    """A shared observation (status new) made from the report, so it enters the review queue.
+
+    The coordinator is its author; the note is the resident's text, without contact details.
+    """
+    if report.observation_id:
+        raise ModerationError(_("This report has already been turned into a review item."))
+    observation = review_item(report, by)
     db.session.add(observation)
     db.session.flush()
     audit("observation.create", observation, actor=by, visibility="shared", source="citizen")

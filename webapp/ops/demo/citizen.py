@@ -14,20 +14,17 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from webapp.activities.models import LOCAL_ZONE
 from webapp.auth.models import User
 from webapp.citizen.models import (
-    PublicReport,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
 )
+from webapp.citizen.moderation.service import review_item
 from webapp.citizen.public.reports import CleanReport, new_report
-from webapp.core.idempotency import content_digest
 from webapp.extensions import db
 from webapp.measures.models import Measure
-from webapp.observations.models import Observation
 
 # What was done about the published reports, by their public text:
 # (title, description, owner, status, deadline in days from now).
@@ -144,35 +141,14 @@ def _handled_reports(coordinator: User, rng: random.Random, now: datetime) -> No
             )
             report.measure = db.session.scalars(lights).first()
         elif status == "converted":
-            report.observation = _review_item(report, coordinator, rng)
+            # As the coordinator's "turn into a review item" makes it (without its audit entry
+            # and webhook: the demo's history is seeded, not done).
+            observation_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            report.observation = review_item(report, coordinator, observation_id)
         db.session.add(report)
 
 
 _TORGET = "Torget känns tryggt med den nya belysningen."
-
-
-def _review_item(report: PublicReport, coordinator: User, rng: random.Random) -> Observation:
-    """The shared observation a report is turned into (as citizen.moderation does it)."""
-    offset = report.received_at.astimezone(LOCAL_ZONE).utcoffset()
-    observation = Observation(
-        id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-        lat=report.lat,
-        lon=report.lon,
-        accuracy_m=None,
-        manual_position=True,
-        observed_at=report.received_at,
-        observed_utc_offset_min=int(offset.total_seconds() // 60) if offset else 0,
-        category_code=report.category_code,
-        note=report.text,
-        rating=None,
-        visibility="shared",
-        status="new",
-        author_id=coordinator.id,
-    )
-    observation.content_hash = content_digest(
-        {"citizen_report": report.id, "note": report.text, "category": report.category_code}
-    )
-    return observation
 
 
 def _measure(
