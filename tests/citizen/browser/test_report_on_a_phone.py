@@ -72,6 +72,10 @@ def test_an_anonymous_report_made_offline_is_synced_exactly_once(phone, app):
     page.reload()
     wait_for_outbox_count(page, 1)
     assert _rows(app) == []
+    # The header's count leads to the resident's own list, not to the officers' My records.
+    expect(page.locator("#net-status .outbox-count")).to_have_attribute(
+        "href", "/report#my-reports"
+    )
 
     phone.go_online()
     wait_for_outbox_count(page, 0, timeout=30)
