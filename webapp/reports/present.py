@@ -310,11 +310,11 @@ def data_notes(author: User) -> list[str]:
         ),
         _("Observations marked as duplicates are not counted."),
         _(
-            "Residents' reports count in the period they came in; what came of them is how they "
-            "stand today. Reports the coordinator hid are not counted, only given apart: spam "
-            "such as adverts is hidden, as are duplicates, reports that could identify a person "
-            "and matters for neither the municipality nor the police, and spam has no reason of "
-            "its own. What the public form takes for automated sending is never stored."
+            "Residents' reports are counted in the period they came in, and what came of them as "
+            "it stands today. Reports the coordinator hid (spam, duplicates, reports that could "
+            "identify a person and matters for neither the municipality nor the police) are not "
+            "counted but given on a line of their own. Automated sending that the public form "
+            "stops is never stored."
         ),
         _(
             "Figures include only records that %(who)s, who made the report, may read "
