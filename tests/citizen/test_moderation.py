@@ -46,6 +46,18 @@ def test_a_new_report_waits_in_the_coordinators_queue(app, as_user, coordinator)
     assert "Mörk gångväg vid skolan" in page.get_data(as_text=True)
 
 
+def test_each_status_tab_says_how_many_reports_it_holds(app, as_user, coordinator):
+    make_report(app, text="Mörk gångväg vid skolan")
+    make_report(app, text="Trasig lampa vid torget")
+
+    page = as_user(coordinator).get("/citizen/reports/").get_data(as_text=True)
+
+    assert re.search(
+        r'aria-current="page">väntar på moderering&nbsp;<span class="tab-count">\(2\)', page
+    )
+    assert re.search(r"publicerad&nbsp;<span class=\"tab-count\">\(0\)", page)
+
+
 def test_publishing_shows_the_coordinators_edited_text_to_everyone(
     app, as_user, coordinator, client
 ):

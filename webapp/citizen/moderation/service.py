@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
 from flask_babel import gettext as _
+from sqlalchemy import func
 
 from webapp.auth.models import User
 from webapp.citizen.labels import HIDE_REASON
@@ -62,6 +63,14 @@ def reports_with_status(status: str, limit: int = 200) -> list[PublicReport]:
             .limit(limit)
         ).scalars()
     )
+
+
+def status_counts() -> dict[str, int]:
+    """How many reports have each status: the tabs show them, as the review queue's do."""
+    rows = db.session.execute(
+        db.select(PublicReport.status, func.count()).group_by(PublicReport.status)
+    )
+    return {status: n for status, n in rows}
 
 
 # Audit actions are noun.verb: the verb of each decision.

@@ -32,6 +32,7 @@ def queue() -> str:
         reports=moderation.reports_with_status(status),
         status=status,
         statuses=REPORT_STATUSES,
+        counts=moderation.status_counts(),
     )
 
 
