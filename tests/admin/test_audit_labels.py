@@ -62,8 +62,8 @@ def test_the_log_shows_each_entrys_details_in_words(app, coordinator, as_user):
     client = as_user(coordinator)
     page = client.get("/admin/audit?event=export.download").get_data(as_text=True)
     assert (
-        "slag: activities · från: 2026-07-01 · till: 2026-09-30 · format: csv · rader: 11"
-        " · polisens uppgifter: 0 · edited: ja"
+        "slag: aktiviteter · från: 2026-07-01 · till: 2026-09-30 · format: csv · rader: 11"
+        " · polisens uppgifter: 0 · texten redigerad: ja"
     ) in page
 
 

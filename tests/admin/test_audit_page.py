@@ -1,6 +1,6 @@
 """The audit log (/admin/audit, "Händelselogg") in words an administrator reads.
 
-Actions are labels (the code beside them, for those who filter by code); an account target is
+Actions are labels (the code in their title, for those who filter by code); an account target is
 its user name; a record target stays a type and an id, so no note or police content reaches
 the log's page.
 """
