@@ -3,7 +3,8 @@
  * its UUID when it is made and goes into the outbox (IndexedDB) first, so it survives no signal,
  * a closed tab or a flat battery; the server stores each UUID once. The page lists what waits
  * and asks the service worker to keep a copy of itself, so a reload without signal (a phone
- * that dropped the tab) brings back the walk and its waiting entries (sw.js, warmWalk).
+ * that dropped the tab) brings back the walk and its waiting entries (sw.js, warmWalk). A phone
+ * that joins the same walk again takes along what waited under its earlier session (takeOver).
  */
 (function () {
   "use strict";
@@ -60,12 +61,17 @@
     });
   });
 
-  // Participants have no login: a dead walk session shows its own message, not "log in again".
-  // The copy of this page kept for offline use goes too.
+  // Participants have no login: a dead walk session shows its own message, not "log in again",
+  // and says whether what waits can still be sent: joining again sends it (takeOver) while the
+  // walk can be joined, after that nothing can. The copy of this page kept for offline use goes.
   window.addEventListener("trygg:outbox-unauthenticated", () => {
     const relogin = document.getElementById("relogin-banner");
     if (relogin) relogin.hidden = true;
-    document.getElementById("walk-session-ended").hidden = false;
+    const ended = document.getElementById("walk-session-ended");
+    const joinable = data.joinable_until !== null && Date.now() < data.joinable_until * 1000;
+    ended.querySelectorAll("[data-if-joinable]").forEach((element) => (element.hidden = !joinable));
+    ended.querySelectorAll("[data-if-over]").forEach((element) => (element.hidden = joinable));
+    ended.hidden = false;
     tellWorker({ type: "walk-ended" });
   });
 
@@ -86,16 +92,67 @@
     tellWorker(keep ? { type: "warm-walk", path: window.location.pathname, scope } : { type: "walk-ended" });
   }
 
-  // Leaving ends the walk session on the server, and the copy with it (the next page says so to
-  // the worker); the page drops the copy itself first, as logging out does (app.js).
+  // ---- leaving the walk ---------------------------------------------------------------------
+  // Leaving ends the walk session on the server, so it needs a network: without one the page
+  // says so and stays as it is (a posted form would end on the browser's error page). What waits
+  // is sent first, while the session that made it can; what still waits after that is named
+  // before leaving. The copy of this page goes too, as on logging out (app.js).
   const leaveForm = document.getElementById("leave-form");
-  if (leaveForm) {
-    leaveForm.addEventListener("submit", async (event) => {
-      if (!navigator.onLine || !("caches" in window)) return; // offline: nothing is left yet
-      event.preventDefault();
+  const leaveStatus = document.getElementById("leave-status");
+  let leaving = false;
+
+  function plural(key, n) {
+    return (n === 1 ? text[key + "One"] : text[key]).replace("{n}", String(n));
+  }
+
+  // The server's word on this browser's walk session: a fresh CSRF token, and the outbox scope
+  // of the live session (null when there is none). Throws without a network.
+  async function walkSession() {
+    const response = await fetch(data.urls.session, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json" },
+    });
+    return response.ok ? response.json() : {};
+  }
+
+  async function leave() {
+    show(leaveStatus, "");
+    if (navigator.onLine === false) return show(leaveStatus, text.leaveOffline);
+    const result = await outbox.flush({ force: true }).catch(() => null);
+    if (result && result.stopped === "network") return show(leaveStatus, text.leaveOffline);
+    const waiting = (await outbox.list().catch(() => [])).filter((item) => item.state !== "rejected");
+    if (waiting.length && !window.confirm(plural("leaveWaiting", waiting.length))) return;
+    let answer;
+    try {
+      // The page may be a copy kept for offline use, older than its form's token.
+      const token = (await walkSession()).csrf_token;
+      if (token) leaveForm.elements.csrf_token.value = token;
+      const body = new FormData(leaveForm);
+      answer = await fetch(leaveForm.action, { method: "POST", body, credentials: "same-origin", redirect: "manual" });
+    } catch (error) {
+      return show(leaveStatus, text.leaveOffline);
+    }
+    // Anything but the way on (a refused token, a server error): the server's own page says it.
+    if (answer.type !== "opaqueredirect") return HTMLFormElement.prototype.submit.call(leaveForm);
+    if ("caches" in window) {
       const names = await caches.keys().catch(() => []);
       await Promise.all(names.filter((n) => n.startsWith("trygg-walk-")).map((n) => caches.delete(n)));
-      HTMLFormElement.prototype.submit.call(leaveForm); // does not fire "submit" again
+    }
+    tellWorker({ type: "walk-ended" });
+    window.location.assign(leaveForm.dataset.leftUrl);
+  }
+
+  if (leaveForm) {
+    leaveForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (leaving) return;
+      leaving = true;
+      try {
+        await leave();
+      } finally {
+        leaving = false;
+      }
     });
   }
 
@@ -139,8 +196,27 @@
         noteLine.textContent = note;
         li.appendChild(noteLine);
       }
+      // Refused with no form to take it back (brought from an earlier session, or the walk's
+      // forms are gone): it stays in view with the reason until the participant lets it go.
+      if (item.state === "rejected") li.appendChild(refusal(item));
       waitingList.appendChild(li);
     });
+  }
+
+  function refusal(item) {
+    const box = document.createElement("div");
+    const reason = document.createElement("p");
+    reason.className = "error";
+    reason.textContent = [text.rejected, ...outbox.reasons(item)].join(" ");
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "btn btn-small";
+    discard.textContent = text.discard;
+    discard.addEventListener("click", () => {
+      if (window.confirm(text.discardConfirm)) outbox.discard(item.id).catch(() => {});
+    });
+    box.append(reason, discard);
+    return box;
   }
 
   window.addEventListener("trygg:outbox-change", () => renderWaiting());
@@ -166,6 +242,104 @@
     mapElement.hidden = true;
   }
 
+  // ---- what waited under this phone's earlier session on this walk ------------------------
+  // A phone whose walk session ended (the cookie lost, a renewed code, left) and that joins the
+  // same walk again is a new participant with a new outbox store. What waited in the earlier
+  // store is moved into this one and sent, with its ids (the server answers an entry it already
+  // has from that earlier participant as a replay: webapp/walks/api.py). Only stores of walk
+  // sessions, never a login's ("u…", outbox.js); only entries for this walk; and only once the
+  // server has said this page's store is the live session's (a kept copy may be an older one's).
+  const OUTBOX_PREFIX = "trygg-outbox-";
+  const scope = outbox.userId ? null : document.body.dataset.outboxScope;
+  const forThisWalk = (item) => String((item && item.url) || "").startsWith(`${api}/`);
+  const afterTakeOver = [];
+  let takenOver = false;
+
+  function request(db, mode, fn) {
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction("items", mode);
+      const asked = fn(tx.objectStore("items"));
+      tx.oncomplete = () => resolve(asked ? asked.result : undefined);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+
+  function openStore(name) {
+    return new Promise((resolve, reject) => {
+      const opening = indexedDB.open(name);
+      opening.onupgradeneeded = () => opening.transaction.abort(); // gone meanwhile: not made anew
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
+    });
+  }
+
+  async function earlierStores() {
+    if (!scope || !indexedDB.databases) return [];
+    const names = (await indexedDB.databases().catch(() => [])).map((info) => info.name || "");
+    return names.filter((name) => name.startsWith(`${OUTBOX_PREFIX}walk-`) && name !== OUTBOX_PREFIX + scope);
+  }
+
+  // The entries for this walk in store `name`, moved into this session's store; a store left
+  // empty goes. Put before they are deleted there: a break in between sends one twice, which
+  // the server answers as a replay, never loses one.
+  async function takeOver(name) {
+    const db = await openStore(name);
+    let left;
+    let moved = [];
+    try {
+      if (!db.objectStoreNames.contains("items")) return 0;
+      const items = await request(db, "readonly", (store) => store.getAll());
+      moved = items.filter(forThisWalk);
+      for (const item of moved) {
+        await outbox.add({
+          id: item.id,
+          payload: item.payload,
+          kind: item.kind,
+          url: item.url,
+          photoUrl: item.photo_url,
+          label: item.label,
+          // The entry itself is sent again (a replay if it had arrived); photos only if not yet.
+          photos: (item.photos || []).filter((photo) => !photo.sent && photo.blob),
+        });
+      }
+      if (moved.length) await request(db, "readwrite", (store) => moved.forEach((item) => store.delete(item.id)));
+      left = items.length - moved.length;
+    } finally {
+      db.close();
+    }
+    if (left === 0) indexedDB.deleteDatabase(name);
+    return moved.length;
+  }
+
+  async function takeOverEarlierEntries() {
+    if (takenOver || navigator.onLine === false) return;
+    const names = await earlierStores();
+    if (!names.length) {
+      takenOver = true;
+      return;
+    }
+    const live = await walkSession().then((session) => session.outbox_scope || null, () => undefined);
+    if (live === undefined) return; // no answer: tried again when the network is back
+    takenOver = true;
+    if (live !== scope) return;
+    const moveAll = async () => {
+      let moved = 0;
+      for (const name of names) moved += await takeOver(name).catch(() => 0);
+      return moved;
+    };
+    // Two tabs of this session must not move the same entries at once.
+    const moved = navigator.locks ? await navigator.locks.request(`trygg-walk-take-over-${scope}`, moveAll) : await moveAll();
+    if (!moved) return;
+    afterTakeOver.forEach((refresh) => refresh());
+    outbox.flush({ force: true }).catch(() => {});
+  }
+
+  if (scope) {
+    takeOverEarlierEntries().catch(() => {});
+    window.addEventListener("online", () => takeOverEarlierEntries().catch(() => {}));
+  }
+
   // A walk whose protocol is published takes nothing more, and its page has no forms
   // (participant.html): the map only shows what was marked, and the phone is not asked for its
   // position. The news of the outbox above still comes (entries kept from before are refused).
@@ -176,16 +350,21 @@
   // Spots still waiting on this phone (from before a reload, perhaps without a network) are on
   // the map as well, dashed like a spot just saved, until they are sent.
   const onServer = new Set(data.spots.map((spot) => spot.id));
-  outbox
-    .list()
-    .then((items) =>
-      items
-        .filter((item) => item.kind === "walk_spot" && item.payload && !onServer.has(item.id) && !pending.has(item.id))
-        .forEach((item) => {
-          if (map) pending.set(item.id, spotLayer({ ...item.payload, mine: true }, true).addTo(map));
-        })
-    )
-    .catch(() => {});
+  function drawWaitingSpots() {
+    outbox
+      .list()
+      .then((items) =>
+        items
+          .filter((item) => item.kind === "walk_spot" && item.payload && !onServer.has(item.id) && !pending.has(item.id))
+          .filter((item) => item.state !== "rejected")
+          .forEach((item) => {
+            if (map) pending.set(item.id, spotLayer({ ...item.payload, mine: true }, true).addTo(map));
+          })
+      )
+      .catch(() => {});
+  }
+  drawWaitingSpots();
+  afterTakeOver.push(drawWaitingSpots);
 
   function spotLayer(spot, waiting) {
     const category = categories[spot.category] || { label: spot.category, color: "#555555" };
@@ -345,17 +524,21 @@
 
   // The page marks the stops the server has a rating of (participant_views._page_data); ratings
   // still waiting on this phone count as done too (this participant's own outbox store).
-  outbox
-    .list()
-    .then((items) =>
-      items
-        .filter((item) => item.kind === "walk_rating")
-        .forEach((item) => {
-          const match = /\/stops\/(\d+)\/ratings$/.exec(item.url || "");
-          if (match) markRated(document.querySelector(`.stop-card[data-stop-id="${match[1]}"]`));
-        })
-    )
-    .catch(() => {});
+  function markWaitingRatings() {
+    outbox
+      .list()
+      .then((items) =>
+        items
+          .filter((item) => item.kind === "walk_rating" && item.state !== "rejected")
+          .forEach((item) => {
+            const match = /\/stops\/(\d+)\/ratings$/.exec(item.url || "");
+            if (match) markRated(document.querySelector(`.stop-card[data-stop-id="${match[1]}"]`));
+          })
+      )
+      .catch(() => {});
+  }
+  markWaitingRatings();
+  afterTakeOver.push(markWaitingRatings);
 
   document.querySelectorAll(".rating-form").forEach((form) => {
     form.addEventListener("submit", async (event) => {

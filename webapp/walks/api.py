@@ -3,9 +3,17 @@
 Every route takes the walk's id and answers 404 for anything outside the participant's walk
 (another walk, a stop, spot or measure of another walk), exactly as for ids that do not exist.
 Without a valid participant session the answer is 401, so the outbox keeps its items.
+
+A phone that joins a walk again (its session ended: the cookie lost, a renewed code) sends what
+waited under its earlier participant as the new one, with the same ids (walk-participant.js). A
+record the walk already has under such an id and with the very same content is answered as a
+replay (_store_again): only who made it can send all of it again, and nothing is stored twice.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -14,6 +22,7 @@ from flask_wtf.csrf import generate_csrf
 from webapp.core.apiwrite import no_store, store_or_problem, stored_response, valid_or_problem
 from webapp.core.errors import ApiProblem
 from webapp.core.fieldinput import canonical_uuid
+from webapp.core.idempotency import ConflictError
 from webapp.core.jsonbody import json_body
 from webapp.core.routes import RouteTable
 from webapp.extensions import db
@@ -32,6 +41,8 @@ from webapp.walks.records import (
     store_spot_photo,
 )
 from webapp.walks.validation import validate_check, validate_rating, validate_spot
+
+Row = TypeVar("Row")
 
 routes = RouteTable()
 register = routes.register
@@ -86,6 +97,26 @@ def refuse_after_publication(current: WalkParticipant, model: type, record_id: s
     )
 
 
+def _store_again(store: Callable[..., tuple[Row, bool]], *args: Any) -> tuple[Row, bool]:
+    """store(*args, current) for the session's participant (the last of `args`), answered as
+    store_or_problem does; but a record the same walk already has from an earlier participant,
+    with the same id and content, is answered as that participant's replay would be (200, the
+    stored record): the same entry, sent again by the phone that joined anew."""
+    *values, current = args
+    try:
+        return store(*values, current)
+    except ConflictError as conflict:
+        existing = conflict.existing
+        earlier = db.session.get(WalkParticipant, getattr(existing, "participant_id", ""))
+        if earlier is None or earlier.id == current.id or earlier.walk_id != current.walk_id:
+            raise ApiProblem("conflict") from None
+        # Stored again as its author's: the same content is a replay, anything else stays a
+        # conflict (records.py compares, as for any replay). The new row must not meet the
+        # stored one in the session, where it now is.
+        db.session.expunge(existing)
+    return store_or_problem(store, *values, earlier)
+
+
 @routes.get(f"{WALK}/spots", "walk_spots")
 def list_spots(walk_id: int):  # type: ignore[no-untyped-def]
     current = participants.participant_for_walk(walk_id)
@@ -98,7 +129,9 @@ def create_spot(walk_id: int):  # type: ignore[no-untyped-def]
     current = participants.participant_for_walk(walk_id)
     clean = valid_or_problem(validate_spot(json_body()))
     refuse_after_publication(current, WalkSpot, clean.id)
-    spot, created = store_or_problem(store_spot, clean, current)
+    spot, created = _store_again(store_spot, clean, current)
+    if spot.participant_id != current.id:
+        participants.vouch_for_spot(spot.id)  # its photos that waited may follow
     return stored_response(spot_json(spot, current), created)
 
 
@@ -106,8 +139,12 @@ def create_spot(walk_id: int):  # type: ignore[no-untyped-def]
 def put_photo(walk_id: int, spot_id: str, photo_id: str):  # type: ignore[no-untyped-def]
     current = participants.participant_for_walk(walk_id)
     spot = db.session.get(WalkSpot, canonical_uuid(spot_id)) if canonical_uuid(spot_id) else None
-    # Only the participant who marked the spot adds its photo; to others it does not exist.
-    if spot is None or spot.walk_id != walk_id or spot.participant_id != current.id:
+    # Only the phone that marked the spot adds its photo; to others it does not exist.
+    if (
+        spot is None
+        or spot.walk_id != walk_id
+        or not participants.may_add_photo(spot.participant_id, spot.id, current)
+    ):
         raise ApiProblem("not_found")
     photo, created = store_spot_photo(spot, photo_uuid(photo_id), request.get_data(cache=False))
     return stored_response(
@@ -124,7 +161,7 @@ def rate_stop(walk_id: int, stop_id: int):  # type: ignore[no-untyped-def]
         raise ApiProblem("not_found")
     clean = valid_or_problem(validate_rating(json_body()))
     refuse_after_publication(current, WalkRating, clean.id)
-    rating, created = store_or_problem(store_rating, clean, stop, current)
+    rating, created = _store_again(store_rating, clean, stop, current)
     return stored_response(rating_json(rating), created)
 
 
@@ -148,5 +185,5 @@ def check_measure(walk_id: int, measure_id: int):  # type: ignore[no-untyped-def
     current = participants.participant_for_walk(walk_id)
     clean = valid_or_problem(validate_check(json_body()))
     refuse_after_publication(current, WalkMeasureCheck, clean.id)
-    check, created = store_or_problem(store_check, clean, measure.id, current)
+    check, created = _store_again(store_check, clean, measure.id, current)
     return stored_response(check_json(check), created)

@@ -198,6 +198,31 @@ def session_participant(walk: SafetyWalk) -> WalkParticipant | None:
     return current if current is not None and current.walk_id == walk.id else None
 
 
+# How many spots of an earlier participant one session may add photos to (see vouch_for_spot):
+# the phone's entries that waited when it joined again, kept small for the cookie.
+VOUCHED_SPOTS_MAX = 20
+
+
+def vouch_for_spot(spot_id: str) -> None:
+    """This session sent again, content and all, a spot an earlier participant of its walk had
+    stored (webapp/walks/api.py): the phone that made it, joined anew, whose outbox kept it. The
+    spot's photos that had not arrived may follow from this session (may_add_photo)."""
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict):
+        return
+    kept = [s for s in data.get("spots", []) if s != spot_id][-(VOUCHED_SPOTS_MAX - 1) :]
+    session[SESSION_KEY] = {**data, "spots": [*kept, spot_id]}
+
+
+def may_add_photo(spot_participant_id: str, spot_id: str, current: WalkParticipant) -> bool:
+    """Only the phone that marked a spot adds its photos: its participant, or the session the
+    same phone joined with again and that has sent the spot anew (vouch_for_spot)."""
+    if spot_participant_id == current.id:
+        return True
+    data = session.get(SESSION_KEY)
+    return isinstance(data, dict) and spot_id in data.get("spots", [])
+
+
 def participant_for_walk(walk_id: int) -> WalkParticipant:
     """For the JSON API: the session's participant if it belongs to this walk.
 

@@ -252,6 +252,11 @@ def _page_data(walk: SafetyWalk, current) -> dict[str, Any]:  # type: ignore[no-
             "center": [walk.lat, walk.lon] if walk.lat is not None else list(config["MAP_CENTER"]),
             "accuracy_limit_m": config["GPS_ACCURACY_LIMIT_M"],
         },
+        # Until when this walk can be joined again (epoch seconds; None once its protocol is
+        # published): whether a phone whose session ended can still send what waits on it.
+        "joinable_until": int(walk.join_closes_at(participant.hours_after()).timestamp())
+        if walk.takes_records
+        else None,
         # The phone builds /spots, /stops/<id>/ratings, /measures/<id>/checks under `api`.
         "urls": {
             "session": url_for("api.walk_session"),

@@ -22,7 +22,7 @@ def _mark(page, category: str, note: str) -> None:  # type: ignore[no-untyped-de
     page.locator(f"#spot-form input[name=category][value='{category}']").locator("..").tap()
     page.fill("#spot-note", note)
     page.locator("#spot-save").tap()
-    expect(page.locator("#spot-status")).to_have_text(re.compile("Sparat|Skickat|Saved|Sent"))
+    expect(page.locator("#spot-status")).to_have_text(re.compile("Sparad|Skickat|Saved|Sent"))
 
 
 def test_participant_marks_spots_offline_and_the_coordinator_decides_a_measure(
