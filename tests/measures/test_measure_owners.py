@@ -74,7 +74,7 @@ def test_staff_mark_a_municipal_measure_done_and_it_lands_in_history_and_audit(
     client = as_user(staff)
     response = _post_status(client, measure_id, "done", "Klippt längs hela gångvägen.")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/measures/{measure_id}")
+    assert response.headers["Location"].endswith(f"/measures/{measure_id}#main")
     with app.app_context():
         measure = db.session.get(Measure, measure_id)
         assert measure.status == "done"

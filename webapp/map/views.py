@@ -202,11 +202,16 @@ def _new_measure_url(observations: list[Observation]) -> str:
 @login_required
 def detail(observation_id: str) -> str:
     require_field_user()
-    from webapp.observations.correct import may_correct
     from webapp.observations.loaders import get_observation_or_404
+
+    return _detail_page(get_observation_or_404(observation_id))
+
+
+def _detail_page(observation: Observation, link_error: str | None = None) -> str:
+    """A record's review page; `link_error`: why "Link to measure" was refused (at its field)."""
+    from webapp.observations.correct import may_correct
     from webapp.observations.service import visible_links
 
-    observation = get_observation_or_404(observation_id)
     coordinator = current_user.has_role(Role.COORDINATOR)
     suggestions = (
         duplicate_suggestions(observation, current_user)
@@ -220,6 +225,7 @@ def detail(observation_id: str) -> str:
         links=visible_links(observation, current_user),
         statuses=STATUSES,
         measures=_open_measures() if coordinator else [],
+        link_error=link_error,
         suggestions=suggestions,
         duplicate_radius_m=config["DUPLICATE_RADIUS_M"],
         duplicate_window_days=config["DUPLICATE_WINDOW_DAYS"],
@@ -233,6 +239,27 @@ def detail(observation_id: str) -> str:
             else None
         ),
     )
+
+
+@bp.route("/observations/<observation_id>/link", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def link(observation_id: str) -> Response | tuple[str, int]:
+    """Link one record to an open measure. The select starts on "Choose a measure…": a tap on
+    the button without a choice is refused at the field, and nothing is linked."""
+    from webapp.observations.loaders import get_observation_or_404
+
+    if request.method == "GET":  # the refused form's address, opened again: the record's page
+        return redirect(_detail_url(get_observation_or_404(observation_id, write=True)))
+    measure_id = record_id(request.form.get("measure_id"))
+    if not measure_id:  # the page again, as read (audited as its GET is)
+        page = _detail_page(get_observation_or_404(observation_id), _("Choose a measure first."))
+        return page, 422
+    # The link is audited itself (review.link_to_measure): not also as a read.
+    observation = get_observation_or_404(observation_id, write=True)
+    service.link_to_measure([observation], get_measure_or_404(measure_id), current_user)
+    flash(_("The record is linked to the measure."), "success")
+    # To the top, where the message and the record's new status are (not the form's anchor).
+    return redirect(_detail_url(observation) + "#main")
 
 
 @bp.route("/observations/<observation_id>/correct", methods=["GET", "POST"])

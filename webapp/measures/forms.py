@@ -56,6 +56,18 @@ class MeasureForm(Form):
         # The clock of is_overdue in the views, so an accepted deadline is never overdue.
         self.today = local_today()
 
+    def ask_visibility(self) -> None:
+        """No visibility chosen beforehand: the select starts on "choose" and an empty
+        choice is refused (a measure made from police-only and municipality-only records)."""
+        self.visibility.choices = [
+            SelectChoice("", _l("Choose who may see it")),
+            *choices(VISIBILITY),
+        ]
+
+    def validate_visibility(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError(_("Choose who may see the measure."))
+
     def validate_deadline(self, field: DateField) -> None:
         if field.data is None or field.data == self.saved_deadline:
             return
@@ -108,3 +120,20 @@ class WalkMeasureForm(MeasureForm):
         ],
         default="decided",
     )
+
+
+def visibility_of(records: Sequence[Any]) -> str | None:
+    """The visibility a measure made from `records` starts with: the most restrictive of
+    theirs, so police-only material is never shared by a hurried tap on "Create".
+
+    Police only and municipality only are both restrictive, each to another organisation:
+    together there is no visibility that keeps both, so None (the coordinator must choose).
+    Without records (a measure decided at a meeting) "shared", as before.
+    """
+    seen = {record.visibility for record in records}
+    if {"police", "municipality"} <= seen:
+        return None
+    for visibility in ("police", "municipality"):
+        if visibility in seen:
+            return visibility
+    return "shared"

@@ -18,7 +18,7 @@ from webapp.core.redirects import safe_next
 from webapp.extensions import db
 from webapp.measures import history
 from webapp.measures.events import emit_measure
-from webapp.measures.forms import MeasureForm, StatusForm
+from webapp.measures.forms import MeasureForm, StatusForm, visibility_of
 from webapp.measures.linked import measures_of, refuse_unconfirmed_move
 from webapp.measures.loaders import get_measure_or_404, readable_measures
 from webapp.measures.models import OPEN_STATUSES, Measure
@@ -77,6 +77,12 @@ def new() -> Response | str | tuple[str, int]:
     observations = review.readable_observations(
         (form.observation_ids.data or "").split(","), current_user
     )
+    # The measure starts as restricted as its records (webapp.measures.forms.visibility_of).
+    visibility = visibility_of(observations)
+    if visibility is None:
+        form.ask_visibility()
+    if request.method == "GET":
+        form.visibility.data = visibility or ""
     valid = form.validate_on_submit()
     if valid and refuse_unconfirmed_move(form, observations):
         valid = False
@@ -87,6 +93,7 @@ def new() -> Response | str | tuple[str, int]:
             form=form,
             observations=observations,
             linked=measures_of(observations),
+            visibility_from=visibility,
             back=_queue_return(),
         ), status
     measure = Measure(created_by_id=current_user.id)
@@ -156,7 +163,9 @@ def change_status(measure_id: int) -> Response | tuple[str, int]:
         emit_measure("measure.status_changed", measure)
     db.session.commit()
     flash(_("Status changed."), "success")
-    return redirect(_detail_url(measure))
+    # To the top, where the message and the new status are: the form's own anchor (kept for a
+    # refused change) would otherwise carry over and land a phone on the form below them.
+    return redirect(_detail_url(measure) + "#main")
 
 
 @bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
