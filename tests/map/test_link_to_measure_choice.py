@@ -102,3 +102,15 @@ def test_the_refused_form_address_opened_again_shows_the_record(app, officer, co
     response = as_user(coordinator).get(f"/review/observations/{observation}/link?status=new")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/review/observations/{observation}?status=new")
+
+
+def test_the_queues_bulk_link_starts_on_no_measure(app, officer, coordinator, as_user):
+    with app.app_context():
+        add_observation(officer)
+        _measure(coordinator, "Fler vuxna ute vid busstationen")
+    page = as_user(coordinator).get("/review/").get_data(as_text=True)
+    select = re.search(r'<select id="bulk-measure"[^>]*>(.*?)</select>', page, re.S)
+    assert select, "no measure select in the queue's bulk actions"
+    first = re.search(r"<option([^>]*)>([^<]*)</option>", select.group(1))
+    assert first and first.group(1) == ' value=""' and first.group(2) == "Välj åtgärd …"
+    assert "selected" not in select.group(1)
