@@ -93,7 +93,8 @@ def test_a_resident_report_is_published_acted_on_and_the_survey_is_counted(peopl
     # Later the coordinator acts on it: the report goes to review, becomes a measure, the
     # measure is decided and then done.
     open_menu_link(desk, "Invånarnas synpunkter")
-    desk.get_by_role("link", name="publicerad", exact=True).click()
+    # The tab says how many it holds: "publicerad (1)".
+    desk.get_by_role("link", name=re.compile(r"^publicerad \(\d+\)$")).click()
     desk.get_by_role("link", name=re.compile("Mörk gångväg bakom biblioteket")).click()
     desk.get_by_role("button", name="För över till granskning").click()
     desk.get_by_role("button", name="Gör om till åtgärd").click()
