@@ -74,15 +74,29 @@
     return dbPromise;
   }
 
-  // Run fn(store) in one transaction; resolves with fn's IDBRequest result once committed.
-  async function withStore(mode, fn) {
-    const db = await openDb();
+  // Run fn(store) in one transaction of `db`; resolves with fn's IDBRequest result once committed.
+  function transact(db, mode, fn) {
     return new Promise((resolve, reject) => {
       const tx = db.transaction(STORE, mode);
       const request = fn(tx.objectStore(STORE));
       tx.oncomplete = () => resolve(request ? request.result : undefined);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
+    });
+  }
+
+  async function withStore(mode, fn) {
+    return transact(await openDb(), mode, fn);
+  }
+
+  // Another outbox database of this phone, only if it exists: one gone meanwhile is not made
+  // anew (walk-participant.js reads an earlier walk session's store this way). The caller closes it.
+  function openExisting(name) {
+    return new Promise((resolve, reject) => {
+      const opening = indexedDB.open(name);
+      opening.onupgradeneeded = () => opening.transaction.abort();
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
     });
   }
 
@@ -749,5 +763,7 @@
     discard,
     clearAll,
     flush,
+    openExisting,
+    transact,
   };
 })();

@@ -255,25 +255,6 @@
   const afterTakeOver = [];
   let takenOver = false;
 
-  function request(db, mode, fn) {
-    return new Promise((resolve, reject) => {
-      const tx = db.transaction("items", mode);
-      const asked = fn(tx.objectStore("items"));
-      tx.oncomplete = () => resolve(asked ? asked.result : undefined);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-  }
-
-  function openStore(name) {
-    return new Promise((resolve, reject) => {
-      const opening = indexedDB.open(name);
-      opening.onupgradeneeded = () => opening.transaction.abort(); // gone meanwhile: not made anew
-      opening.onsuccess = () => resolve(opening.result);
-      opening.onerror = () => reject(opening.error);
-    });
-  }
-
   async function earlierStores() {
     if (!scope || !indexedDB.databases) return [];
     const names = (await indexedDB.databases().catch(() => [])).map((info) => info.name || "");
@@ -284,12 +265,12 @@
   // empty goes. Put before they are deleted there: a break in between sends one twice, which
   // the server answers as a replay, never loses one.
   async function takeOver(name) {
-    const db = await openStore(name);
+    const db = await outbox.openExisting(name);
     let left;
     let moved = [];
     try {
       if (!db.objectStoreNames.contains("items")) return 0;
-      const items = await request(db, "readonly", (store) => store.getAll());
+      const items = await outbox.transact(db, "readonly", (store) => store.getAll());
       moved = items.filter(forThisWalk);
       for (const item of moved) {
         await outbox.add({
@@ -303,7 +284,7 @@
           photos: (item.photos || []).filter((photo) => !photo.sent && photo.blob),
         });
       }
-      if (moved.length) await request(db, "readwrite", (store) => moved.forEach((item) => store.delete(item.id)));
+      if (moved.length) await outbox.transact(db, "readwrite", (store) => moved.forEach((item) => store.delete(item.id)));
       left = items.length - moved.length;
     } finally {
       db.close();
