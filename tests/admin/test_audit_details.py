@@ -10,6 +10,7 @@ coordinator may open it anyway (a measure's title, an observation's category and
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from tests.conftest import api_post
 from tests.observations.conftest import payload
@@ -179,3 +180,83 @@ def test_the_page_names_records_with_one_query_per_kind_not_per_row(app, coordin
         return len(seen)
 
     assert measure_selects() == 1
+
+
+# ---- changed fields and the log's own filters, in words ---------------------------------------
+
+MEASURE_FORM = {
+    "title": "Byt lampan vid gångbron",
+    "owner": "municipality_technical",
+    "priority": "medium",
+    "visibility": "shared",
+}
+
+
+def test_a_measures_changed_fields_are_named_as_on_its_form(app, coordinator, as_user):
+    """It read `ändrade fält: deadline, owner, owner_detail` (the form's field names)."""
+    from datetime import timedelta
+
+    from tests.conftest import form_csrf_token
+    from webapp.core.localtime import local_today
+
+    client = as_user(coordinator)
+    page = client.get("/measures/new").get_data(as_text=True)
+    made = client.post("/measures/new", data={"csrf_token": form_csrf_token(page), **MEASURE_FORM})
+    measure_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/measures/{measure_id}/edit").get_data(as_text=True)
+    edit = {
+        "csrf_token": form_csrf_token(page),
+        **MEASURE_FORM,
+        "deadline": (local_today() + timedelta(days=30)).isoformat(),
+        "owner": "police",
+        "owner_detail": "Lokalpolisområde Torsby",
+    }
+    assert client.post(f"/measures/{measure_id}/edit", data=edit).status_code == 302
+
+    table = visible_text(rows(client.get("/admin/audit").get_data(as_text=True)))
+    assert "ändrade fält: ansvarig, ansvarigs förvaltning eller företag, sista datum" in table
+    assert "owner" not in table and "deadline" not in table
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    english = unescape(visible_text(rows(client.get("/admin/audit").get_data(as_text=True))))
+    assert "changed fields: owner, owner's department or company, deadline" in english
+
+
+def test_every_field_a_change_can_name_has_a_word(app):
+    """The fields each audited edit compares, by the names it stores them under."""
+    from webapp.activities.models import Activity
+    from webapp.activities.service import snapshot
+    from webapp.admin.audit_labels import FIELD_NAMES
+    from webapp.measures.views import EDITABLE
+    from webapp.promises.views import PROMISE_FIELDS
+    from webapp.walks.service import PLAN_FIELDS
+
+    with app.app_context():
+        activity_fields = set(snapshot(Activity()))
+    observation_fields = {"category", "note", "photos"}  # observations/correct.py
+    activity_type_fields = {"name", "kind", "organisation", "promises"}  # promises/views.py
+    named = (
+        set(EDITABLE) | set(PROMISE_FIELDS) | {"activity_types"} | set(PLAN_FIELDS) | {"stops"}
+        | activity_fields | observation_fields | activity_type_fields
+    )  # fmt: skip
+    assert named - set(FIELD_NAMES) == set()
+
+
+def test_changed_fields_read_once_each_and_unknown_ones_as_stored():
+    changed = {"changed": ["lat", "lon", "accuracy_m", "place", "brand_new_field"]}
+    assert detail_text(changed, "activity.update") == (
+        "changed fields: position on the map, place, brand_new_field"
+    )
+
+
+def test_a_reading_of_the_log_names_its_filters_in_words(app, coordinator, as_user):
+    """An unfiltered reading said `filter: –`; a filtered one `event=user.login, actor=, days=7`."""
+    client = as_user(coordinator)
+    client.get("/admin/audit")
+    client.get("/admin/audit?event=user.login&actor=&days=7")
+
+    table = visible_text(rows(client.get("/admin/audit?event=audit.read").get_data(as_text=True)))
+    assert "filter: inga" in table
+    assert "filter: händelse=Loggade in, antal dagar bakåt=7" in table
+    assert "filter: –" not in table
+    for code in ("event=", "actor=", "days=", "user.login"):
+        assert code not in table, code

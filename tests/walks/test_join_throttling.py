@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from tests.conftest import form_csrf_token
+from tests.conftest import csrf_token, form_csrf_token
 from tests.walks.helpers import make_walk
 
 
@@ -70,3 +70,31 @@ def test_a_wrong_code_is_not_told_to_come_back_later(app, coordinator):
 
     assert wrong.status_code == 404
     assert "Retry-After" not in wrong.headers
+
+
+def test_the_join_button_held_back_shows_the_walk_with_the_wait_told_twice(
+    app, coordinator, staff, as_user
+):
+    """Pressing "Gå med i vandringen" after many refused tries from the address: it was the
+    general error page ("Vänta en stund"), the limiter's window in Retry-After."""
+    hidden = make_walk(app, coordinator.id, visibility="police")  # not for staff: 404
+    walk = make_walk(app, coordinator.id, name="Kvällsvandring Stationsområdet")
+    client = as_user(staff)
+    token = csrf_token(client)
+    probes = [
+        client.post(f"/walks/{hidden.id}/join", data={"csrf_token": token}).status_code
+        for _ in range(10)
+    ]
+    assert probes == [404] * 10  # WALK_JOIN_LIMIT: 10 failures per minute
+
+    page = client.get(f"/walks/{walk.id}").get_data(as_text=True)
+    held = client.post(f"/walks/{walk.id}/join", data={"csrf_token": form_csrf_token(page)})
+
+    assert held.status_code == 429
+    html = held.get_data(as_text=True)
+    (message,) = re.findall(r'<p class="flash flash-error" role="alert">([^<]*)</p>', html)
+    told = re.fullmatch(r"För många försök\. Vänta (\d+) sekunder och försök igen\.", message)
+    assert told, message
+    assert held.headers["Retry-After"] == told.group(1)
+    assert 55 <= int(told.group(1)) <= 60
+    assert "Kvällsvandring Stationsområdet" in html  # the walk's page, to press again later

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, lazy_pgettext, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -294,8 +294,10 @@ def _user_id(entry: AuditEntry) -> int | None:
 
 # The details an entry keeps (its `detail`), named for a reader: which period a report covered,
 # in what format and how many rows an export had, why a report was hidden. Details hold codes,
-# counts and dates by design (never a record's text). Each key has a name here; a key added
-# later without one is shown humanised ("police_records_counted" as "police records counted").
+# counts and dates by design (never a record's text; a report hidden for "another reason" keeps
+# the coordinator's own few words of why, written under a reminder to name no one). Each key
+# has a name here; a key added later without one is shown humanised ("police_records_counted"
+# as "police records counted").
 DETAIL_KEYS = {
     "from": _l("from"),
     "to": _l("to"),
@@ -309,6 +311,7 @@ DETAIL_KEYS = {
     "police_walk_measures": _l("police measures from walks"),
     "promises": _l("citizen promises"),
     "reason": _l("reason"),
+    "reason_note": _l("the reason in words"),
     "from_status": _l("earlier status"),
     "to_status": _l("new status"),
     "as_owner": _l("as the measure's owner"),
@@ -410,11 +413,100 @@ REASONS = {
     "awaiting_confirmation": _l("account not yet confirmed"),
     "incomplete": _l("form not filled in"),
     "csrf_failed": _l("form expired"),
+    # An observation that follows its measure (webapp.observations.review.follow_measure).
+    "measure_done": _l("the measure is done"),
+    "measure_not_done": _l("the measure is no longer done"),
 }
 LAYERS = {"map": _l("the map")}
 VERSIONS = {"public": _l("public version"), "internal": _l("internal version")}
 SOURCES = {"citizen": _l("resident report")}
 LOCALES = {"sv": _l("Swedish"), "en": _l("English")}
+
+
+# The fields a change names ("changed": ["deadline", "owner"]), in the words of the forms they
+# were changed in, for every record whose changes are audited (measures, observations, promises,
+# activity types, activities, walks). A name without a word here is shown as stored. The four
+# columns of an activity's position are one thing to a reader: "position on the map", once.
+FIELD_NAMES = {
+    # measures
+    "title": lazy_pgettext("audit field", "title"),
+    "description": lazy_pgettext("audit field", "description"),
+    "internal_note": lazy_pgettext("audit field", "internal note"),
+    "owner": lazy_pgettext("audit field", "owner"),
+    "owner_detail": lazy_pgettext("audit field", "owner's department or company"),
+    "deadline": lazy_pgettext("audit field", "deadline"),
+    "recheck_on": lazy_pgettext("audit field", "date to check again"),
+    "priority": lazy_pgettext("audit field", "priority"),
+    "visibility": lazy_pgettext("audit field", "visible to"),
+    # observations
+    "category": lazy_pgettext("audit field", "category"),
+    "note": lazy_pgettext("audit field", "note"),
+    "photos": lazy_pgettext("audit field", "photos"),
+    # promises and activity types
+    "body": lazy_pgettext("audit field", "the promise in full"),
+    "starts_on": lazy_pgettext("audit field", "valid from"),
+    "ends_on": lazy_pgettext("audit field", "valid until"),
+    "activity_types": lazy_pgettext("audit field", "activities that keep the promise"),
+    "name": lazy_pgettext("audit field", "name"),
+    "kind": lazy_pgettext("audit field", "kind of entry"),
+    "organisation": lazy_pgettext("audit field", "who does it"),
+    "promises": lazy_pgettext("audit field", "citizen promises"),
+    # activities
+    "started_at": lazy_pgettext("audit field", "start time"),
+    "ended_at": lazy_pgettext("audit field", "end time"),
+    "promise_ids": lazy_pgettext("audit field", "citizen promises"),
+    "area": lazy_pgettext("audit field", "area"),
+    "lat": lazy_pgettext("audit field", "position on the map"),
+    "lon": lazy_pgettext("audit field", "position on the map"),
+    "accuracy_m": lazy_pgettext("audit field", "position on the map"),
+    "manual_position": lazy_pgettext("audit field", "position on the map"),
+    "place": lazy_pgettext("audit field", "place"),
+    "details": lazy_pgettext("audit field", "the activity's details"),
+    "follow_ups": lazy_pgettext("audit field", "follow-ups"),
+    # safety walks
+    "starts_at": lazy_pgettext("audit field", "start time"),
+    "ends_at": lazy_pgettext("audit field", "end time"),
+    "after_dark": lazy_pgettext("audit field", "light"),
+    "meeting_point": lazy_pgettext("audit field", "meeting point"),
+    "route": lazy_pgettext("audit field", "route"),
+    "invited_organisations": lazy_pgettext("audit field", "organisations invited"),
+    "status": lazy_pgettext("audit field", "status"),
+    "notes": lazy_pgettext("audit field", "internal notes"),
+    "summary": lazy_pgettext("audit field", "summary for the protocol"),
+    "stops": lazy_pgettext("audit field", "stops"),
+}
+_FIELD_LISTS = ("changed", "fields")
+
+
+def field_names(names: object) -> str:
+    """The changed fields as a reader names them ("deadline, owner"), each once, in order."""
+    values = names if isinstance(names, list | tuple) else [names]
+    words = dict.fromkeys(str(FIELD_NAMES.get(str(name), name)) for name in values)
+    return ", ".join(words) or "–"
+
+
+# The audit log's own filters, kept with each reading of the log ("filters"): by the fields'
+# names on its page, an action by its label; fields left empty are no filter.
+FILTER_NAMES = {
+    "event": lazy_pgettext("audit filter", "action"),
+    "action": lazy_pgettext("audit filter", "action code starts with"),
+    "actor": lazy_pgettext("audit filter", "user"),
+    "days": lazy_pgettext("audit filter", "last days"),
+    "page": lazy_pgettext("audit filter", "page"),
+}
+
+
+def filter_text(filters: object) -> str:
+    """The filters a reading of the log used ("action=Logged in, last days=7"), or "none"."""
+    if not isinstance(filters, dict):
+        return _value(filters)
+    parts = [
+        f"{FILTER_NAMES.get(str(key)) or _humanise(str(key))}="
+        f"{action_label(str(value)) if key == 'event' else _value(value)}"
+        for key, value in filters.items()
+        if value not in ("", None)
+    ]
+    return ", ".join(parts) or pgettext("audit filter", "none")
 
 
 def _value_labels(key: str, action: str) -> dict[str, Any]:
@@ -453,11 +545,18 @@ def detail_text(detail: object, action: str = "") -> str:
     if not isinstance(detail, dict) or not detail:
         return ""
     parts = [
-        f"{detail_key(key)}: {_value(value, _value_labels(key, action))}"
-        for key, value in detail.items()
+        f"{detail_key(key)}: {_detail_value(key, value, action)}" for key, value in detail.items()
     ]
     text = " · ".join(parts)
     return text if len(text) <= DETAIL_MAX else text[: DETAIL_MAX - 1] + "…"
+
+
+def _detail_value(key: str, value: object, action: str) -> str:
+    if key in _FIELD_LISTS:
+        return field_names(value)
+    if key == "filters" and action == "audit.read":
+        return filter_text(value)
+    return _value(value, _value_labels(key, action))
 
 
 def detail_key(key: str) -> str:

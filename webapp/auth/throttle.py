@@ -35,6 +35,7 @@ from flask_babel import ngettext
 from limits import RateLimitItem, parse_many
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from webapp.auth.models import LoginThrottle, User
@@ -187,8 +188,9 @@ def limited(
     reset on every one, and over ours on the refusal).
 
     `counts`: which answers count (Flask-Limiter's deduct_when, e.g. only failures); without
-    it every request in `methods` counts, before the view runs. Answers a view raises (abort)
-    are not offered to `counts`.
+    it every request in `methods` counts, before the view runs. An answer the view raises
+    (abort(404) for a record the user may not read) is offered to `counts` too, as the
+    decorator's after-request hook saw it.
     """
     allowed = {method.upper() for method in methods}
 
@@ -209,7 +211,12 @@ def limited(
                 answer.status_code = 429
                 answer.headers["Retry-After"] = str(seconds)
                 return answer
-            answer = make_response(view(*args, **kwargs))
+            try:
+                answer = make_response(view(*args, **kwargs))
+            except HTTPException as error:
+                if counts is not None and counts(error.get_response()):
+                    note_hit(text, scope)
+                raise
             if counts is not None and counts(answer):
                 note_hit(text, scope)
             return answer

@@ -39,7 +39,6 @@ from webapp.core.errors import problem_response
 from webapp.core.fieldinput import canonical_uuid
 from webapp.core.jsonbody import json_body
 from webapp.core.routes import RouteTable
-from webapp.extensions import limiter
 
 OUTBOX_SCOPE = "citizen"
 
@@ -56,22 +55,23 @@ def citizen_session():  # type: ignore[no-untyped-def]
     )
 
 
-@routes.post("/public/form-token", "citizen_form_token")
-@limiter.limit(guard.form_refresh_limit)
-def fresh_form_token():  # type: ignore[no-untyped-def]
-    """Exchange the token of the page a report was made on for a fresh one (guard.exchange)."""
-    payload = json_body()
-    old = payload.get(guard.TOKEN_FIELD) if isinstance(payload, dict) else None
-    return no_store(jsonify(form_token=guard.exchange(FORM_NAME, old)))
-
-
 def _too_many_reports(wait_text: str):  # type: ignore[no-untyped-def]
-    """Over CITIZEN_REPORT_LIMIT from this address: the outbox keeps the report; the message
+    """Over CITIZEN_REPORT_LIMIT (or, fetching the report's fresh form token, over
+    CITIZEN_FORM_REFRESH_LIMIT) from this address: the outbox keeps the report; the message
     says how long to wait, as Retry-After does (throttle.limited)."""
     kept = _(
         "Many reports have come from this network in a short time. Yours is kept on this phone."
     )
     return problem_response("rate_limited", message=f"{kept} {wait_text}")
+
+
+@routes.post("/public/form-token", "citizen_form_token")
+@throttle.limited(guard.form_refresh_limit, _too_many_reports)
+def fresh_form_token():  # type: ignore[no-untyped-def]
+    """Exchange the token of the page a report was made on for a fresh one (guard.exchange)."""
+    payload = json_body()
+    old = payload.get(guard.TOKEN_FIELD) if isinstance(payload, dict) else None
+    return no_store(jsonify(form_token=guard.exchange(FORM_NAME, old)))
 
 
 @routes.post("/public/reports", "citizen_create_report")

@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from webapp.auth import throttle
 from webapp.auth.session import roles_required
-from webapp.core.access import Role, readable_list, visibility_filter
-from webapp.extensions import db, limiter
+from webapp.core.access import Role, can_read, readable_list, visibility_filter
+from webapp.extensions import db
 from webapp.observations.models import Category
 from webapp.walks import (
     held,  # noqa: F401  (counts held walks for their promise)
@@ -255,9 +256,26 @@ CLOSED_MESSAGES = {
 }
 
 
+def _join_refused(wait_text: str, walk_id: int) -> str:
+    """Too many failed joins from this address: the walk's page again, with the wait, which
+    Retry-After states too (throttle.limited), for whoever may read the walk and join it; for
+    anyone else the error page with the wait, which tells nothing of the walk."""
+    message = f"{_('Too many attempts.')} {wait_text}"
+    walk = db.session.get(SafetyWalk, walk_id)
+    if (
+        walk is not None
+        and current_user.is_authenticated
+        and current_user.has_role(*participant.JOIN_ROLES)
+        and can_read(current_user, walk.visibility, walk.created_by_id)
+    ):
+        flash(message, "error")
+        return detail(walk_id)
+    return render_template("core/errors/error.html", status=429, message=message)
+
+
 @bp.post("/<int:walk_id>/join")
 # As for codes, only failures count: 404s and 403s here are someone probing walk ids.
-@limiter.limit(participant.join_limit, deduct_when=participant.failed)
+@throttle.limited(participant.join_limit, _join_refused, counts=participant.failed)
 @roles_required(*participant.JOIN_ROLES)
 def join(walk_id: int) -> WerkzeugResponse:
     """Officers and staff join from the walk's page, without the QR code (webapp/walks/

@@ -107,3 +107,31 @@ def test_on_a_phone_each_entry_is_a_card_without_sideways_scrolling(
         assert heading is not None and heading["y"] + heading["height"] <= box["y"]
     finally:
         context.close()
+
+
+def test_on_a_phone_the_records_link_is_a_thumb_sized_target(
+    app, browser, live_server, coordinator
+):
+    """It was the name's one line of text, about 20 px high: easy to miss with a thumb."""
+    with app.app_context():
+        measure = Measure(title="Sandning", created_by_id=coordinator.id)
+        db.session.add(measure)
+        db.session.flush()
+        db.session.add(
+            AuditEntry(action="measure.read", actor_label="samordnare", target_type="measures",
+                       target_id=str(measure.id), ip="192.168.100.202")
+        )  # fmt: skip
+        db.session.commit()
+    context, page = _open_the_log(browser, live_server, app, 360)
+    try:
+        card = page.get_by_role("row").filter(has_text="192.168.100.202")
+        link = card.get_by_role("link", name="Åtgärd: Sandning")
+        link.scroll_into_view_if_needed()
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 44, box
+        assert box["x"] + box["width"] <= 360
+        # A tap near the target's lower edge, below the name's line of text, opens the measure.
+        page.mouse.click(box["x"] + 10, box["y"] + box["height"] - 4)
+        expect(page.get_by_role("heading", name="Sandning", exact=True)).to_be_visible()
+    finally:
+        context.close()

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, flash, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from webapp.auth import throttle
 from webapp.citizen import guard
 from webapp.citizen import labels as citizen_labels
 from webapp.citizen.api import OUTBOX_SCOPE
 from webapp.citizen.public.feedback import feedback_by_area
-from webapp.citizen.public.follow import follow_up
+from webapp.citizen.public.follow import FollowUp, follow_up
 from webapp.citizen.public.reports import FORM_NAME, public_categories
 from webapp.citizen.settings import setting
 from webapp.citizen.surveys.service import local_days, open_surveys
 from webapp.core.apiwrite import no_store
-from webapp.extensions import limiter
 
 bp = Blueprint("citizen", __name__)
 bp.context_processor(lambda: {"citizen_labels": citizen_labels})
@@ -50,17 +51,29 @@ def feedback() -> str:
     return render_template("citizen/feedback.html", groups=feedback_by_area())
 
 
+def _follow_page(follow: FollowUp | None) -> Response:
+    """The address is the key: no cache keeps the page and no search engine lists it."""
+    response = no_store(render_template("citizen/follow_report.html", follow=follow))
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _too_many_look_ups(wait_text: str, report_id: str) -> Response:
+    """Over CITIZEN_FOLLOW_LIMIT from this address: the page without the report, saying how
+    long to wait, as Retry-After does (throttle.limited), with a link to try again."""
+    opened = _("This page has been opened many times from your network in a short time.")
+    flash(f"{opened} {wait_text}", "error")
+    return _follow_page(None)
+
+
 @bp.get("/report/<report_id>")
-@limiter.limit(guard.follow_limit)
+@throttle.limited(guard.follow_limit, _too_many_look_ups, methods=("GET", "HEAD"))
 def follow_report(report_id: str) -> Response:
     """What became of a report, for whoever holds its UUID (public/follow.py).
 
-    The address is the key: no cache keeps the page and no search engine lists it. Every
-    answer is 200, an unknown UUID's the same as a pending report's.
+    Every answer is 200, an unknown UUID's the same as a pending report's.
     """
-    response = no_store(render_template("citizen/follow_report.html", follow=follow_up(report_id)))
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return _follow_page(follow_up(report_id))
 
 
 def _report_page_data() -> dict[str, Any]:
