@@ -205,7 +205,8 @@ def test_coordinator_triages_merges_and_follows_a_measure_to_done(people, demo: 
         measure = db.session.execute(db.select(Measure).filter_by(title=MEASURE)).scalar_one()
         assert measure.status == "done"
         kept, merged = db.session.get(Observation, first_id), db.session.get(Observation, second_id)
-        assert kept.measure_id == measure.id and kept.status == "linked"
+        # The measure is done: the report it was made from is closed with it.
+        assert kept.measure_id == measure.id and kept.status == "closed"
         assert merged.duplicate_of_id == first_id and merged.status == "duplicate"
 
 

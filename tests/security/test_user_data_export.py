@@ -151,7 +151,7 @@ def test_the_export_holds_moderation_decisions_but_not_the_residents_text_or_con
     with app.app_context():
         earlier = make_user(Role.COORDINATOR, "samordnare2")
         report = db.session.get(PublicReport, world.targets["report"]["report_id"])
-        moderation.hide(report, "other", db.session.get(User, earlier.id))
+        moderation.hide(report, "other", db.session.get(User, earlier.id), "Inte en plats")
         moderation.publish(report, "Publicerad text om bron", db.session.get(User, coordinator.id))
     client = as_user(coordinator)
 

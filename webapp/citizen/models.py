@@ -75,6 +75,9 @@ class PublicReport(db.Model):
     # Why a hidden report is not shown (a code of citizen.labels.HIDE_REASON): the coordinator
     # answers for the decision, and the resident's follow-up page says it in plain words.
     hidden_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # With "other": the reason in the coordinator's words (HIDE_NOTE_MAX_LENGTH), shown with
+    # the decision and to the resident. Empty with every other reason.
+    hidden_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Merged into an existing observation, or the review item made from it.
     observation_id: Mapped[str | None] = mapped_column(
         ForeignKey("observations.id", ondelete="SET NULL"), nullable=True, index=True

@@ -219,10 +219,12 @@ def _detail_page(observation: Observation, link_error: str | None = None) -> str
         else []
     )
     config = current_app.config
+    links = visible_links(observation, current_user)
     return render_template(
         "map/detail.html",
         observation=observation,
-        links=visible_links(observation, current_user),
+        links=links,
+        measure=_linked_measure(links["measure_id"]),
         statuses=STATUSES,
         measures=_open_measures() if coordinator else [],
         link_error=link_error,
@@ -239,6 +241,16 @@ def _detail_page(observation: Observation, link_error: str | None = None) -> str
             else None
         ),
     )
+
+
+def _linked_measure(measure_id: int | None) -> Measure | None:
+    """The measure the record led to, when its reader may read it (visible_links checked): its
+    title and status say what came of the record. Showing a police measure is reading it."""
+    measure = db.session.get(Measure, measure_id) if measure_id is not None else None
+    if measure is not None and measure.visibility == "police":
+        audit("measure.read", measure)
+        db.session.commit()
+    return measure
 
 
 @bp.route("/observations/<observation_id>/link", methods=["GET", "POST"])

@@ -6,11 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from webapp.auth.session import roles_required
-from webapp.core.access import Role
+from webapp.core.access import Role, can_read
 from webapp.core.audit.service import record as audit
 from webapp.core.labels import MEASURE_OWNER
 from webapp.core.localtime import local_today
@@ -25,6 +26,7 @@ from webapp.measures.models import OPEN_STATUSES, Measure
 from webapp.measures.owners import owners_of_role, status_choices, who_changes_status
 from webapp.measures.sources import sources_of
 from webapp.observations import review as review
+from webapp.observations.models import Observation
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 bp.add_app_template_filter(history.worded, "history_comment")
@@ -159,13 +161,37 @@ def change_status(measure_id: int) -> Response | tuple[str, int]:
         to_status=measure.status,
         as_owner=as_owner,
     )
+    moved: list[Observation] = []
     if old != measure.status:
         emit_measure("measure.status_changed", measure)
+        moved = review.follow_measure(measure, old, current_user)
     db.session.commit()
     flash(_("Status changed."), "success")
+    _flash_moved(moved, measure)
     # To the top, where the message and the new status are: the form's own anchor (kept for a
     # refused change) would otherwise carry over and land a phone on the form below them.
     return redirect(_detail_url(measure) + "#main")
+
+
+def _flash_moved(moved: list[Observation], measure: Measure) -> None:
+    """Say what became of the observations the measure was made from: only those the reader
+    may read are counted (a count of police records is police information)."""
+    count = sum(1 for o in moved if can_read(current_user, o.visibility, o.author_id))
+    if not count:
+        return
+    if review.linked_status(measure) == "closed":
+        text = ngettext(
+            "%(num)s observation behind the measure is now closed.",
+            "%(num)s observations behind the measure are now closed.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(num)s observation behind the measure is linked to it again, no longer closed.",
+            "%(num)s observations behind the measure are linked to it again, no longer closed.",
+            count,
+        )
+    flash(text, "info")
 
 
 @bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])

@@ -1,4 +1,12 @@
-"""Review actions on observations: triage states, links to measures, duplicates."""
+"""Review actions on observations: triage states, links to measures, duplicates.
+
+An observation linked to a measure follows the measure: it reads "linked to a measure" while the
+work is ahead and "closed" once the measure is done, so the person who made it and the review
+queue see that what it led to is done. A measure that leaves "done" again (reopened, or only
+partly done after all) takes its observations back to "linked". "Closed" is also a state the
+coordinator sets by hand, so an observation's status never tells a reader who may not read the
+measure (a police-only measure, a municipal observation) that a measure exists or how it ended.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +24,11 @@ from webapp.observations.service import observation_path
 
 if TYPE_CHECKING:
     from webapp.measures.models import Measure
+
+
+# The measure status that closes the observations linked to it (measures.models.STATUSES):
+# "partly done", "not feasible" and "other owner" leave the problem there, still linked.
+MEASURE_DONE = "done"
 
 
 class ReviewError(ValueError):
@@ -62,13 +75,56 @@ def _move_to(observation: Observation, status: str) -> None:
         _emit_status(observation)
 
 
+def linked_status(measure: Measure) -> str:
+    """The review status of an observation linked to `measure`: closed once it is done."""
+    return "closed" if measure.status == MEASURE_DONE else "linked"
+
+
 def link_to_measure(observations: list[Observation], measure: Measure, user: User) -> int:
     for observation in observations:
         observation.measure_id = measure.id
         audit("observation.link", observation, actor=user, measure_id=measure.id)
-        _move_to(observation, "linked")
+        _move_to(observation, linked_status(measure))
     db.session.commit()
     return len(observations)
+
+
+def follow_measure(measure: Measure, previous: str, user: User) -> list[Observation]:
+    """After `measure` moved from the status `previous`: move the observations linked to it to
+    the status its new state gives them (linked_status), each with its audit entry by `user`,
+    who changed the measure; returns the observations moved. The caller commits, with the
+    measure's own change.
+
+    Only a move into or out of "done" moves them, and only between the two states the rule
+    sets: a duplicate stays a duplicate, and an observation the coordinator put back to "new"
+    or "reviewed", or closed by hand while the work went on, stays where it was put. A measure
+    that leaves "done" takes every closed observation linked to it back to "linked", also one
+    closed by hand: it still belongs to the measure, whose work goes on.
+    """
+    if (previous == MEASURE_DONE) == (measure.status == MEASURE_DONE):
+        return []
+    target = linked_status(measure)
+    source = "linked" if target == "closed" else "closed"
+    moved = list(
+        db.session.execute(
+            db.select(Observation)
+            .where(Observation.measure_id == measure.id, Observation.status == source)
+            .order_by(Observation.observed_at, Observation.id)
+        ).scalars()
+    )
+    reason = "measure_done" if target == "closed" else "measure_not_done"
+    for observation in moved:
+        audit(
+            "observation.review",
+            observation,
+            actor=user,
+            from_status=source,
+            to_status=target,
+            measure_id=measure.id,
+            reason=reason,
+        )
+        _move_to(observation, target)
+    return moved
 
 
 def mark_duplicate(observation: Observation, original: Observation, user: User) -> None:

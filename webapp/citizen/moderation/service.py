@@ -37,6 +37,20 @@ class ModerationError(ValueError):
     """An action that cannot be applied; the message is shown to the coordinator."""
 
 
+class HideRefused(ModerationError):
+    """The hide form needs another look: messages by field ("reason", "note"), shown at the
+    fields with what was typed kept."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(next(iter(fields.values())))
+        self.fields = fields
+
+
+# The reason given in the coordinator's own words: a short sentence, not a case file.
+OTHER_REASON = "other"
+HIDE_NOTE_MAX_LENGTH = 200
+
+
 def get_report_or_404(report_id: str, *, reading: bool = False) -> PublicReport:
     """The report by its UUID (404 otherwise). Views reaching it are for coordinators only.
 
@@ -85,6 +99,7 @@ def _decide(report: PublicReport, status: str, by: User, **detail: object) -> No
     report.moderated_by_id = by.id
     if status != "hidden":
         report.hidden_reason = None  # a hidden report published or taken up later
+        report.hidden_note = ""
 
 
 def _link(report: PublicReport, status: str, by: User, **detail: object) -> None:
@@ -118,12 +133,30 @@ def publish(report: PublicReport, public_text: str, by: User) -> None:
     db.session.commit()
 
 
-def hide(report: PublicReport, reason: str, by: User) -> None:
-    """Keep the report off the open map, for `reason` (a code of HIDE_REASON)."""
+def clean_hide(reason: str, note: str) -> tuple[str, dict[str, str]]:
+    """The note kept with `reason`, and what to fix. "Another reason" says which in the
+    coordinator's words (required); with a reason from the list the note is not asked for, and
+    anything typed in it is not kept (its label ties it to "Another reason")."""
+    errors: dict[str, str] = {}
     if reason not in HIDE_REASON:
-        raise ModerationError(_("Choose why the report is hidden."))
-    _decide(report, "hidden", by, reason=reason)
+        errors["reason"] = _("Choose why the report is hidden.")
+    if reason != OTHER_REASON:
+        return "", errors
+    text = free_text(note, "note", errors, max_length=HIDE_NOTE_MAX_LENGTH)
+    if not text and "note" not in errors:
+        errors["note"] = _("Write the reason in a few words when you choose “Another reason”.")
+    return text, errors
+
+
+def hide(report: PublicReport, reason: str, by: User, note: str = "") -> None:
+    """Keep the report off the open map, for `reason` (a code of HIDE_REASON) and, with
+    "other", `note`: the reason in words, kept with the decision and in its audit entry."""
+    text, errors = clean_hide(reason, note)
+    if errors:
+        raise HideRefused(errors)
+    _decide(report, "hidden", by, reason=reason, **({"reason_note": text} if text else {}))
     report.hidden_reason = reason
+    report.hidden_note = text
     db.session.commit()
 
 

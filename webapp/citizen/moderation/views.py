@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from webapp.auth.session import roles_required
 from webapp.citizen import labels as citizen_labels
-from webapp.citizen.models import REPORT_STATUSES
+from webapp.citizen.models import REPORT_STATUSES, PublicReport
 from webapp.citizen.moderation import service as moderation
 from webapp.core.access import Role
 from webapp.core.inputs import record_id
@@ -39,12 +39,18 @@ def queue() -> str:
 @bp.get("/<report_id>")
 @roles_required(Role.COORDINATOR)
 def detail(report_id: str) -> str:
-    report = moderation.get_report_or_404(report_id, reading=True)
+    return _detail_page(moderation.get_report_or_404(report_id, reading=True))
+
+
+def _detail_page(report: PublicReport, hide_form: dict[str, Any] | None = None) -> str:
+    """The report's page; `hide_form`: a refused hide, its reason, note and messages kept."""
     nearby = moderation.nearby_observations(report, current_user)
     measures = moderation.linkable_measures(report, current_user)
     return render_template(
         "citizen/moderation/detail.html",
         report=report,
+        hide_form=hide_form or {"reason": "", "note": "", "errors": {}},
+        note_max_length=moderation.HIDE_NOTE_MAX_LENGTH,
         nearby=nearby,
         # Nearest first: the distance says why an older record comes before a newer one.
         metres={o.id: round(moderation.distance_to(report, o.lat, o.lon)) for o in nearby},
@@ -72,13 +78,17 @@ def publish(report_id: str) -> Response:
 
 @bp.post("/<report_id>/hide")
 @roles_required(Role.COORDINATOR)
-def hide(report_id: str) -> Response:
+def hide(report_id: str) -> Response | tuple[str, int]:
     report = moderation.get_report_or_404(report_id)
+    reason, note = request.form.get("reason", ""), request.form.get("note", "")
     try:
-        moderation.hide(report, request.form.get("reason", ""), current_user)
-    except moderation.ModerationError as problem:
-        flash(str(problem), "error")
-        return _back(report.id)
+        moderation.hide(report, reason, current_user, note)
+    except moderation.HideRefused as refused:
+        # The page again, as read (its contact details audited as the GET does), with the
+        # choice and the words kept and each message at its field.
+        report = moderation.get_report_or_404(report_id, reading=True)
+        form = {"reason": reason, "note": note, "errors": refused.fields}
+        return _detail_page(report, form), 422
     return _done(_("The report is hidden."))
 
 

@@ -85,6 +85,9 @@ def follow_up(report_id: str, today: date | None = None) -> FollowUp:
 
 def _kept_reason(report: PublicReport) -> str:
     # Reports hidden before a reason was asked for have none: the page then gives none.
+    # "Another reason" is said in the coordinator's words, written for the resident to read.
+    if report.hidden_reason == "other" and report.hidden_note:
+        return report.hidden_note
     return str(HIDE_REASON_FOR_RESIDENT.get(report.hidden_reason or "", ""))
 
 

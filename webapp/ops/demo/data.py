@@ -17,6 +17,7 @@ from webapp.observations.validation import CleanObservation
 from webapp.ops.demo.citizen import seed_citizen_demo
 from webapp.ops.demo.history import seed_history
 from webapp.ops.demo.promises import ensure_current_promises, seed_promised_work
+from webapp.ops.demo.quarter import seed_last_quarter
 from webapp.ops.demo.routes import PATROL_CREWS, route_fields
 from webapp.ops.demo.walk import seed_walk_content
 from webapp.ops.demo.year import seed_earlier_months
@@ -79,6 +80,7 @@ def seed_demo() -> tuple[list[User], bool]:
     seed_history(users, walk, rng, now)
     # Its own random source: the demo's other values stay what they were.
     seed_earlier_months(officer, staff, random.Random(1), now)
+    seed_last_quarter(users, now)  # on the earlier months' patrols and interventions
     seed_walk_content(walk)
     ensure_current_promises(datetime.now(LOCAL_ZONE).date())
     db.session.commit()

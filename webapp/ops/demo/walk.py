@@ -9,6 +9,7 @@ places), so the protocol, the coordinator's review and the council report had no
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -44,7 +45,8 @@ PARTICIPANTS = [
 # People without phones, counted by the walk leader (counts by group only).
 HEADCOUNT = {"group": {"police": 2, "residents": 3}}
 # Marked places: stop index, category, note, minutes into the walk, the measure it became (by
-# title, see history.WALK_MEASURES), or its review status when it became none.
+# title, see history.WALK_MEASURES), or its review status when it became none ("new",
+# "duplicate" of the stop's first place with a measure, "dismissed").
 SPOTS = [
     (1, "belysning", "Lampan i tunneln är trasig, det är helt mörkt.", 12,
      "Byt trasig belysning i gångtunneln"),
@@ -59,28 +61,53 @@ SPOTS = [
 JOIN_CODE = "SUNNE16"  # the code the participants joined with; the walk no longer has one
 
 
-def seed_walk_content(walk: SafetyWalk) -> None:
-    """Fill the held demo walk; its measures (history.WALK_MEASURES) must exist."""
-    walk.ends_at = walk.starts_at + timedelta(hours=1, minutes=15)
-    walk.route = {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in ROUTE]}
-    walk.invited_organisations = [
-        "Polisen",
-        "Kommunens tekniska förvaltning",
-        "Hyresgästföreningen",
-    ]
-    walk.headcount = HEADCOUNT
-    walk.summary = (
+@dataclass(frozen=True)
+class WalkPlan:
+    """What one demo walk found. `key` starts the ids of its rows, so two walks never share
+    one (the first walk's is empty: its ids stay what they always were)."""
+
+    key: str
+    stops: list[tuple[str, float, float, tuple[int, ...]]]
+    route: list[tuple[float, float]]
+    participants: list[tuple[str, str, str]]
+    spots: list[tuple[int, str, str, int, str]]
+    headcount: dict[str, Any]
+    invited: list[str]
+    summary: str
+    minutes: int = 75  # how long it took
+
+
+DEMO_WALK = WalkPlan(
+    key="",
+    stops=STOPS,
+    route=ROUTE,
+    participants=PARTICIPANTS,
+    spots=SPOTS,
+    headcount=HEADCOUNT,
+    invited=["Polisen", "Kommunens tekniska förvaltning", "Hyresgästföreningen"],
+    summary=(
         "Sju deltagare med telefon och fem till gick från Stortorget via gångtunneln och "
         "busstationen till gångvägen mot skolan. Mörkast och otryggast upplevdes gångtunneln."
-    )
+    ),
+)
+
+
+def seed_walk_content(walk: SafetyWalk, plan: WalkPlan = DEMO_WALK) -> None:
+    """Fill a held demo walk (the demo's own by default); the measures its places became
+    (by title, with the walk's id) must exist."""
+    walk.ends_at = walk.starts_at + timedelta(minutes=plan.minutes)
+    walk.route = {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in plan.route]}
+    walk.invited_organisations = list(plan.invited)
+    walk.headcount = plan.headcount
+    walk.summary = plan.summary
     stops = [
         WalkStop(walk=walk, position=index + 1, name=name, lat=lat, lon=lon)
-        for index, (name, lat, lon, _ratings) in enumerate(STOPS)
+        for index, (name, lat, lon, _ratings) in enumerate(plan.stops)
     ]
     db.session.add_all(stops)
     participants = [
         WalkParticipant(
-            id=_demo_id("participant", index),
+            id=_demo_id(plan.key + "participant", index),
             walk_id=walk.id,
             join_code=JOIN_CODE,
             group=group,
@@ -88,17 +115,19 @@ def seed_walk_content(walk: SafetyWalk) -> None:
             age_band=age_band,
             joined_at=walk.starts_at - timedelta(minutes=5),
         )
-        for index, (group, gender, age_band) in enumerate(PARTICIPANTS)
+        for index, (group, gender, age_band) in enumerate(plan.participants)
     ]
     db.session.add_all(participants)
     db.session.flush()
-    _ratings(walk, stops, participants)
-    _spots(walk, stops, participants)
+    _ratings(walk, stops, participants, plan)
+    _spots(walk, stops, participants, plan)
 
 
-def _ratings(walk: SafetyWalk, stops: list[WalkStop], participants: list[WalkParticipant]) -> None:
+def _ratings(
+    walk: SafetyWalk, stops: list[WalkStop], participants: list[WalkParticipant], plan: WalkPlan
+) -> None:
     for stop_index, (stop, (_name, _lat, _lon, typical)) in enumerate(
-        zip(stops, STOPS, strict=True)
+        zip(stops, plan.stops, strict=True)
     ):
         for person, participant in enumerate(participants):
             # People differ a little: every third rates one step higher, every fifth one lower.
@@ -107,7 +136,7 @@ def _ratings(walk: SafetyWalk, stops: list[WalkStop], participants: list[WalkPar
             canonical = {"stop_id": stop.id, **values, "participant": participant.id}
             db.session.add(
                 WalkRating(
-                    id=_demo_id("rating", stop_index, person),
+                    id=_demo_id(plan.key + "rating", stop_index, person),
                     walk_id=walk.id,
                     participant_id=participant.id,
                     stop_id=stop.id,
@@ -118,13 +147,15 @@ def _ratings(walk: SafetyWalk, stops: list[WalkStop], participants: list[WalkPar
             )
 
 
-def _spots(walk: SafetyWalk, stops: list[WalkStop], participants: list[WalkParticipant]) -> None:
+def _spots(
+    walk: SafetyWalk, stops: list[WalkStop], participants: list[WalkParticipant], plan: WalkPlan
+) -> None:
     measures = {
         m.title: m
         for m in db.session.execute(db.select(Measure).filter_by(walk_id=walk.id)).scalars()
     }
     first_of: dict[int, WalkSpot] = {}
-    for index, (stop_index, category, note, minutes, outcome) in enumerate(SPOTS):
+    for index, (stop_index, category, note, minutes, outcome) in enumerate(plan.spots):
         stop = stops[stop_index]
         columns: dict[str, Any] = {
             "lat": round(stop.lat + 0.00004 * (index % 3 - 1), 6),
@@ -136,7 +167,7 @@ def _spots(walk: SafetyWalk, stops: list[WalkStop], participants: list[WalkParti
             "note": note,
         }
         spot = WalkSpot(
-            id=_demo_id("spot", index),
+            id=_demo_id(plan.key + "spot", index),
             walk_id=walk.id,
             participant_id=participants[index % len(participants)].id,
             content_hash=content_digest({**columns, "walk_id": walk.id}),
@@ -152,6 +183,8 @@ def _spots(walk: SafetyWalk, stops: list[WalkStop], participants: list[WalkParti
             original = first_of[stop_index]
             spot.status, spot.duplicate_of_id = "duplicate", original.id
             spot.measure_id = original.measure_id
+        elif outcome == "dismissed":  # looked at after the walk: no measure
+            spot.status = "dismissed"
         db.session.add(spot)
 
 

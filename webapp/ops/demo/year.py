@@ -1,12 +1,15 @@
-"""The rest of the demo's year: the promised work month by month since January.
+"""The rest of the demo's year: the promised work month by month since January last year.
 
 The rest of the demo is dated in the last weeks (and around this date a year ago), so the
 council report of the year to date, its default, showed ten empty months as if nothing had been
 done before November. A year of real use has patrols, ANDT interventions, school meetings and
-business visits in every month: this adds them, from January of this year up to six weeks ago,
-and a little less of the same in last year's months, so the year-on-year comparison stays
-plausible. Stored directly, as the year before is (webapp/ops/demo/history.py): entries this
-old are older than the field app accepts from a phone, and nobody typed them.
+business visits in every month: this adds them, every month from January last year up to six
+weeks ago, a little less of the same in last year's months, so the year-on-year comparison
+stays plausible. Without a break: cut at six weeks ago a year ago too, last year's last months
+were empty, and so was the council report's "last quarter" from January to March (and its
+default, the whole year before, in January). Stored directly, as the year before is
+(webapp/ops/demo/history.py): entries this old are older than the field app accepts from a
+phone, and nobody typed them.
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ RECENT = timedelta(days=42)  # the last weeks are the demo's own (data.py, promi
 
 
 def seed_earlier_months(officer: User, staff: User, rng: random.Random, now: datetime) -> None:
-    """Add the promised work of this year's and last year's earlier months."""
+    """Add the promised work of this year's and last year's months, up to the last weeks."""
     types = {t.code: t for t in db.session.scalars(db.select(ActivityType))}
     centrum = db.session.execute(db.select(Area).filter_by(code="sunne-centrum")).scalar()
+    until = now - RECENT
     for years_back in (0, 1):
-        until = now - RECENT - timedelta(days=365 * years_back)
         year = now.astimezone(LOCAL_ZONE).year - years_back  # its months before `until`
         for month in range(1, 13):
             plan = MONTHLY + (EVERY_OTHER_MONTH if month % 2 == 0 else [])

@@ -162,9 +162,10 @@ def blank_citizen_contact(cutoff: datetime) -> Found:
 
 
 def blank_citizen_text(cutoff: datetime) -> Found:
-    # The published text is the coordinator's edit of the resident's: it goes with it. Place,
-    # category, feeling and status stay for the statistics.
-    columns = [PublicReport.text, PublicReport.public_text]
+    # The published text is the coordinator's edit of the resident's: it goes with it, and so do
+    # the coordinator's words of why it was hidden. Place, category, feeling, status and the
+    # reason's code stay for the statistics.
+    columns = [PublicReport.text, PublicReport.public_text, PublicReport.hidden_note]
     return _blank_where(PublicReport, columns, PublicReport.received_at < cutoff), []
 
 
