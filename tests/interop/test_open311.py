@@ -398,7 +398,15 @@ def test_admin_page_creates_a_key_shown_once_and_revokes_it(app, admin, coordina
     assert post(app.test_client(), api_key=key).status_code == 201
     with app.app_context():
         key_id = db.session.execute(db.select(ApiKey.id)).scalar_one()
-    revoked = browser.post(f"/admin/open311-keys/{key_id}/revoke", data={"csrf_token": token})
+    # The list's button asks first, on a page that says what revoking ends: nothing changes yet.
+    url = f"/admin/open311-keys/{key_id}/revoke"
+    asked = browser.post(url, data={"csrf_token": token})
+    assert asked.status_code == 200
+    question = asked.get_data(as_text=True)
+    assert "Återkalla nyckeln felanmalan?" in question and 'value="revoke"' in question
+    assert 'href="/admin/open311-keys">Avbryt</a>' in question
+    assert post(app.test_client(), api_key=key).status_code == 201
+    revoked = browser.post(url, data={"csrf_token": token, "confirm": "revoke"})
     assert revoked.status_code == 302
     assert post(app.test_client(), api_key=key).status_code == 403
     # Without a CSRF token the admin's POST is refused.
@@ -416,3 +424,50 @@ def test_a_key_name_with_control_characters_is_refused_with_a_message(app, as_us
     assert response.status_code == 422
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(ApiKey)) == 0
+
+
+def test_a_refused_key_name_stays_in_its_field(app, as_user, admin):
+    """ "Det finns redan en nyckel med det namnet" emptied the field: the admin typed it again."""
+    make_key(app, "Felanmälan Sunne")
+    client = as_user(admin)
+    response = client.post(
+        "/admin/open311-keys", data={"csrf_token": csrf_token(client), "name": "Felanmälan Sunne"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "En nyckel som används har redan det namnet." in page
+    field = re.search(r'<input[^>]*id="key-name"[^>]*>', page).group(0)
+    assert 'value="Felanmälan Sunne"' in field and "autofocus" in field
+
+
+def test_a_revoked_keys_name_is_free_for_the_systems_new_key(app, as_user, admin):
+    """A leaked key is revoked and the system gets a new one under its own name; the revoked
+    key stays in the list (and the CLI's revoke finds the active one)."""
+    old = make_key(app, "Felanmälan Sunne")
+    with app.app_context():
+        key_id = db.session.execute(db.select(ApiKey.id)).scalar_one()
+    client = as_user(admin)
+    token = csrf_token(client)
+    client.post(
+        f"/admin/open311-keys/{key_id}/revoke", data={"csrf_token": token, "confirm": "revoke"}
+    )
+    again = client.post(
+        "/admin/open311-keys", data={"csrf_token": token, "name": "Felanmälan Sunne"}
+    )
+    assert again.status_code == 201
+    new = re.search(r"o311_[A-Za-z0-9_\-]+", again.get_data(as_text=True)).group(0)
+    assert post(app.test_client(), api_key=old).status_code == 403
+    assert post(app.test_client(), api_key=new).status_code == 201
+    listed = client.get("/admin/open311-keys").get_data(as_text=True)
+    assert listed.count('<td class="card-heading">Felanmälan Sunne</td>') == 2
+    # Two active keys under one name are still refused.
+    taken = client.post(
+        "/admin/open311-keys", data={"csrf_token": token, "name": "Felanmälan Sunne"}
+    )
+    assert taken.status_code == 422
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["open311-key", "revoke", "Felanmälan Sunne"]).exit_code == 0
+    assert post(app.test_client(), api_key=new).status_code == 403
+    with app.app_context():
+        states = db.session.execute(db.select(ApiKey.revoked_at)).scalars().all()
+        assert len(states) == 2 and all(states)

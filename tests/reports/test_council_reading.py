@@ -17,7 +17,7 @@ from tests.reports.test_pdf import pdf_text
 from webapp.core.pdftext import pdf_text as text_for_pdf
 from webapp.reports import charts
 from webapp.reports.drawing import Rect, Text, text_width
-from webapp.reports.glossary import glossary
+from webapp.reports.glossary import glossary, terms_used_in
 from webapp.reports.period import Period, last_quarter
 
 COUNCIL = "/reports/?from=2026-10-01&to=2026-10-31"
@@ -131,6 +131,46 @@ def test_the_glossary_speaks_the_readers_language(
         terms = glossary()
     assert [t.word for t in terms][:2] == ["ANDT", tatort]
     assert terms[0].meaning.startswith(andt)
+
+
+# ---- the weekly picture's PDF ------------------------------------------------------------------
+
+
+def test_the_weekly_pdf_explains_the_words_of_its_tables(
+    app: Flask, as_user, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    """Its area columns say "tätort" and its activities "ANDT", unexplained; the council
+    report's glossary explains them, and the picture now gives the same entries under its
+    tables (none it does not use), still on one page."""
+    import io
+
+    from pypdf import PdfReader
+
+    data = as_user(dataset.coordinator).get("/reports/weekly.pdf?to=2026-10-25").data
+    text = pdf_text(data)
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    words = text.index("Ord i rapporten")
+    assert text.index("Övriga Sunne tätort") < words  # a legend under the tables
+    assert "Tätort: Den sammanhängande bebyggelsen i Sunne" in text[words:]
+    assert "Synpunkt från invånare" not in text  # a word the picture does not use
+    andt_listed = "gällande ANDT" in text[:words]
+    assert andt_listed  # the dataset has an ANDT intervention in week 43
+    assert ("ANDT: Alkohol, narkotika, dopning och tobak." in text) == andt_listed
+
+
+@pytest.mark.parametrize(
+    ("texts", "words"),
+    [
+        (["Övriga Sunne tätort", "Fotpatrullering i centrum"], ["Tätort"]),
+        (["Utanför tätorten", "Insats mot ungdomar gällande ANDT"], ["ANDT", "Tätort"]),
+        (["Fotpatrullering i centrum"], []),
+    ],
+)
+def test_the_words_a_text_uses_are_found_in_the_glossarys_order(
+    app: Flask, texts: list[str], words: list[str]
+) -> None:
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert [term.word for term in terms_used_in(texts)] == words
 
 
 # ---- charts on a phone ---------------------------------------------------------------------

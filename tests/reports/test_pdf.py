@@ -162,9 +162,9 @@ def test_the_council_pdf_says_whose_access_the_figures_follow(
 
 
 def test_a_map_without_observations_does_not_speak_of_observations(app: Flask) -> None:
-    from webapp.reports.drawing import Text
+    from webapp.reports.drawing import Text, text_width
     from webapp.reports.mapdata import Cell, Extent, MapLayer
-    from webapp.reports.mapdraw import draw_map
+    from webapp.reports.mapdraw import WIDTH, draw_map
 
     extent = Extent(13.10, 59.82, 13.20, 59.86)
     andt_only = MapLayer("kommun", extent, [], [Cell(13.145, 59.837, 3, "andt")])
@@ -173,5 +173,27 @@ def test_a_map_without_observations_does_not_speak_of_observations(app: Flask) -
         texts = [s.text for s in draw_map(andt_only, "Sunne kommun") if isinstance(s, Text)]
         empty_texts = [s.text for s in draw_map(empty, "Sunne kommun") if isinstance(s, Text)]
     assert "Iakttagelser" not in texts
-    assert "Cirkelns yta = antal uppgifter av slagen ovan per ruta (största: 3)." in texts
-    assert not any("Cirkelns yta" in t for t in empty_texts)
+    # Said as a sentence ("Cirkelns yta = antal uppgifter av slagen ovan per ruta" read as a
+    # formula), on one line within the map's width.
+    note = "Ju större cirkel, desto fler uppgifter i rutan (som mest 3)."
+    assert note in texts
+    assert text_width(note.replace("3", "999"), 2.4) <= WIDTH
+    assert not any("Ju större cirkel" in t for t in empty_texts)
+
+
+def test_a_map_note_too_long_for_one_line_takes_two_within_the_drawing(app: Flask) -> None:
+    from webapp.reports.drawing import Text, text_width
+    from webapp.reports.mapdata import Cell, Extent, MapLayer
+    from webapp.reports.mapdraw import WIDTH, draw_map
+
+    extent = Extent(13.10, 59.82, 13.20, 59.86)
+    kinds = ("observation", "business_visit", "andt", "patrol", "meeting", "safety_walk", "other")
+    # A count no real square reaches, for an English note wider than the map.
+    layer = MapLayer("kommun", extent, [], [Cell(13.145, 59.837, 10**7, k) for k in kinds])
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        drawing = draw_map(layer, "Sunne kommun")
+    notes = [s for s in drawing if isinstance(s, Text) and s.fill == "#4a5866"]
+    assert len(notes) == 2
+    assert " ".join(s.text for s in notes).startswith("The bigger the circle")
+    assert all(text_width(s.text, s.size) <= WIDTH for s in notes)
+    assert max(s.y for s in notes) < drawing.height

@@ -117,11 +117,12 @@ def create_user() -> Response | tuple[str, int] | str:
     return _users_page(form), 422
 
 
-def has_confirming_coordinator(user: User) -> bool:
-    """Whether another coordinator of `user`'s organisation can log in and confirm it."""
+def has_confirming_coordinator(user: User, organisation: str | None = None) -> bool:
+    """Whether another coordinator of `user`'s organisation (or of `organisation`, the one a
+    role change moves the account to) can log in and confirm it."""
     coordinators = db.session.execute(
         db.select(User).where(
-            User.organisation == user.organisation,
+            User.organisation == (organisation or user.organisation),
             User.role == Role.COORDINATOR.value,
             User.id != user.id,
             User.active.is_(True),
@@ -140,12 +141,14 @@ def _who_confirms(user: User) -> tuple[str, str]:
             "one-time code for choosing a password.",
             **names,
         ), "info"
-    # Otherwise the account would wait for a coordinator nobody can reach in the app.
+    # Otherwise the account would wait for a coordinator nobody can reach in the app: say what
+    # the admin does next, in the admin's words (not the README's section names).
     return _(
         "There is no coordinator of the %(organisation)s in the app to confirm the "
-        "account yet. The first coordinator of an organisation is made on the server "
-        "(flask create-user, see Operate in the README); that coordinator then "
-        "confirms %(name)s.",
+        "account yet, so %(name)s cannot log in. Next step: ask whoever runs the server to "
+        "make a first coordinator of the %(organisation)s there (the command flask "
+        "create-user). That coordinator then logs in, confirms %(name)s and gives them a "
+        "one-time code for choosing a password.",
         **names,
     ), "error"
 
@@ -210,8 +213,12 @@ def reset_password(user_id: int) -> Response | str:
         flash(_("Change your own password on your account page."), "error")
         return redirect(url_for("admin.users"))
     if confirm == "ask":
+        # Said before the reset, not after: with nobody to confirm it the account stays locked.
         return render_template(
-            "admin/confirm_reset.html", user=user, organisation_label=organisation_label
+            "admin/confirm_reset.html",
+            user=user,
+            organisation_label=organisation_label,
+            nobody_confirms=user.has_data_role and not has_confirming_coordinator(user),
         )
     _withdraw_credentials(user, "password_reset")
     audit("user.password_reset", user)
@@ -246,6 +253,8 @@ def change_role() -> Response | str:
             organisation_name=organisation_label(organisation),
             organisation_label=organisation_label,
             data_role=role.value in DATA_ROLES,
+            nobody_confirms=role.value in DATA_ROLES
+            and not has_confirming_coordinator(user, organisation),
         )
     before = {"role": user.role, "organisation": user.organisation}
     user.role, user.organisation = role.value, organisation

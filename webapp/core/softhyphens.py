@@ -37,6 +37,8 @@ BREAKS = (
     "trygghets|samordnare",
     # Organisations invited to a walk, in the walk's facts list.
     "hyresgäst|förening",
+    # A measure's owner ("Kommunen – socialförvaltningen") beside its label on a report card.
+    "social|förvaltning",
 )
 
 

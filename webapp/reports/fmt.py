@@ -76,3 +76,11 @@ def month_year(value: date) -> str:
 
 def period(first: date, last: date) -> str:
     return f"{day(first)} – {day(last)}"
+
+
+def short_period(first: date, last: date) -> str:
+    """ "1 juli – 30 sep. 2026": the year once when both days share it (a quick period's dates
+    beside its name, on one line of a phone)."""
+    if first.year == last.year:
+        return f"{format_date(first, 'd MMM')} – {short_day(last)}"
+    return f"{short_day(first)} – {short_day(last)}"

@@ -4,10 +4,14 @@ figures use them, on the page and in the PDF alike.
 "ANDT" and "tätort" name activities and key figures; a council member who is not a specialist
 met them there unexplained. A resident's report ("synpunkt") is explained with what the
 coordinator does with it, the steps the report's section counts.
+
+The weekly situational picture's PDF explains the words its tables use (`terms_used_in`), under
+them: "tätort" of the area columns, "ANDT" when an ANDT activity is among its activities.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -17,6 +21,9 @@ from flask_babel import gettext as _
 class Term:
     word: str
     meaning: str
+    # The word as a text that uses it contains it (any case): "tätort" is in "Utanför Sunne
+    # tätort" and "Outside Sunne tätort" alike.
+    mark: str = ""
 
 
 def glossary() -> list[Term]:
@@ -27,6 +34,7 @@ def glossary() -> list[Term]:
                 "Alcohol, narcotics, doping and tobacco. ANDT interventions are the police's "
                 "and the municipality's work to keep young people away from them."
             ),
+            mark="ANDT",
         ),
         Term(
             _("Tätort (urban area)"),
@@ -36,6 +44,7 @@ def glossary() -> list[Term]:
                 "villages and countryside of the municipality. The report's outline of the "
                 "tätort is approximate."
             ),
+            mark="tätort",
         ),
         Term(
             _("Resident report"),
@@ -46,5 +55,12 @@ def glossary() -> list[Term]:
                 "it into the work of the police and the municipality (with an observation or a "
                 "measure), or hides it."
             ),
+            mark=_("resident report"),
         ),
     ]
+
+
+def terms_used_in(texts: Iterable[str]) -> list[Term]:
+    """The glossary's terms whose word one of `texts` uses, in the glossary's order."""
+    said = " ".join(texts).casefold()
+    return [term for term in glossary() if term.mark.casefold() in said]

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from webapp.geo.projection import to_sweref99tm
-from webapp.reports.drawing import Circle, Drawing, Line, Path, Rect, Text
+from webapp.reports.drawing import Circle, Drawing, Line, Path, Rect, Text, text_width
 from webapp.reports.mapdata import CELLS_ACROSS, Extent, MapLayer
 from webapp.reports.surveys import HeatCounts, HeatGrid
 
@@ -33,6 +33,7 @@ OUTLINE_STYLES = {
 }
 WIDTH = 88.0
 FRAME_TOP = 8.0
+NOTE_SIZE = 2.4
 
 
 def _clip(
@@ -207,13 +208,25 @@ def _legend(drawing: Drawing, layer: MapLayer, top: float) -> None:
     if not kinds:
         return
     biggest = max(c.count for c in layer.cells)
-    # The circles count every kind in the key, not only observations: the words say so.
-    note = _(
-        "Circle area = records of the kinds above per grid square (largest: %(n)s).", n=biggest
-    )
-    drawing.add(
-        Text(0, top + math.ceil(len(kinds) / 2) * 4.5 + 2.5, note, size=2.4, fill="#4a5866")
-    )
+    # A sentence, not a formula ("Cirkelns yta = antal ... per ruta"); "records", not
+    # "observations": the circles count every kind in the key.
+    note = _("The bigger the circle, the more records in its square (at most %(n)s).", n=biggest)
+    y = top + math.ceil(len(kinds) / 2) * 4.5 + 2.5
+    for line in _lines(note, NOTE_SIZE, WIDTH):  # one line, unless a language needs two
+        drawing.add(Text(0, y, line, size=NOTE_SIZE, fill="#4a5866"))
+        y += NOTE_SIZE * 1.35
+    drawing.height = max(drawing.height, y)
+
+
+def _lines(text: str, size: float, width: float) -> list[str]:
+    """`text` broken between words into lines no wider than `width` (as text_width guesses)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 # ---- heat map of places marked in a survey ---------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from webapp.auth.models import User
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
 from webapp.reports import fmt, present, walk_measures
-from webapp.reports.glossary import glossary
+from webapp.reports.glossary import Term, glossary
 from webapp.reports.measures import MeasureLine
 from webapp.reports.pdfdoc import ReportDocument
 from webapp.reports.service import CouncilReport, PromiseSection
@@ -46,7 +48,7 @@ def render_council_pdf(report: CouncilReport, user: User) -> bytes:
             ),
         ],
     )
-    _glossary(pdf)
+    glossary_section(pdf)
     _key_figures(pdf, report)
     for section in report.sections:
         _section(pdf, report, section)
@@ -60,10 +62,18 @@ def render_council_pdf(report: CouncilReport, user: User) -> bytes:
     return bytes(pdf.output())
 
 
-def _glossary(pdf: ReportDocument) -> None:
+def glossary_section(
+    pdf: ReportDocument, terms: Sequence[Term] | None = None, *, size: float = 9
+) -> None:
+    """The glossary's heading and `terms` (the whole glossary without them), each word in bold
+    with its meaning; nothing for no terms. The weekly picture shows the ones it uses
+    (weekly_pdf.py)."""
+    terms = glossary() if terms is None else terms
+    if not terms:
+        return
     pdf.heading(_("Words in the report"), level=2)
-    for term in glossary():
-        pdf.definition(term.word, term.meaning)
+    for term in terms:
+        pdf.definition(term.word, term.meaning, size=size)
 
 
 def _key_figures(pdf: ReportDocument, report: CouncilReport) -> None:
@@ -78,6 +88,8 @@ def _section(pdf: ReportDocument, report: CouncilReport, section: PromiseSection
     pdf.add_page()
     pdf.heading(_("Promise: %(title)s", title=promise.title))
     pdf.text_line(present.promise_runs(promise), muted=True)
+    if promise.body:
+        pdf.definition(_("What was promised"), promise.body, size=10)
     rows = [
         [
             _("Activity"),

@@ -120,6 +120,31 @@ def last_quarter(now: datetime | None = None) -> Period:
     return Period(date(last.year, _quarter_month(last.month), 1), last)
 
 
+def this_year(now: datetime | None = None) -> Period:
+    """From 1 January of the year Sunne is in at `now` up to that day."""
+    today = local_today(now)
+    return Period(date(today.year, 1, 1), today)
+
+
+def last_year(now: datetime | None = None) -> Period:
+    """The whole calendar year before the one Sunne is in at `now`."""
+    year = local_today(now).year - 1
+    return Period(date(year, 1, 1), date(year, 12, 31))
+
+
+def quick_periods(now: datetime | None = None) -> list[tuple[str, Period]]:
+    """The report's one-tap periods, by key: this year so far, the last quarter, last year.
+
+    All of them always: after one is chosen the others stay, so the reader can go back (only
+    "last quarter" was offered, and it stayed the only choice once chosen).
+    """
+    return [
+        ("this_year", this_year(now)),
+        ("last_quarter", last_quarter(now)),
+        ("last_year", last_year(now)),
+    ]
+
+
 def _quarter_month(month: int) -> int:
     """The first month of the quarter `month` is in: 1, 4, 7 or 10."""
     return 3 * ((month - 1) // 3) + 1

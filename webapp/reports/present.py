@@ -529,11 +529,29 @@ def survey_average(result: QuestionResult) -> str:
         return ""
     average = fmt.number(result.average, 1)
     change = result.average_change
+    ends = result.scale_ends
+    if ends is None:  # a scale whose ends were never named
+        if change is None or result.previous is None:
+            return _("Average %(average)s on the scale 1–5.", average=average)
+        return _(
+            "Average %(average)s on the scale 1–5; last time %(before)s (%(change)s).",
+            average=average,
+            before=fmt.number(result.previous.average, 1),
+            change=fmt.signed(change, 1),
+        )
     if change is None or result.previous is None:
-        return _("Average %(average)s on the scale 1–5.", average=average)
+        return _(
+            "Average %(average)s on the scale from 1 (%(low)s) to 5 (%(high)s).",
+            average=average,
+            low=ends[0],
+            high=ends[1],
+        )
     return _(
-        "Average %(average)s on the scale 1–5; last time %(before)s (%(change)s).",
+        "Average %(average)s on the scale from 1 (%(low)s) to 5 (%(high)s); last time "
+        "%(before)s (%(change)s).",
         average=average,
+        low=ends[0],
+        high=ends[1],
         before=fmt.number(result.previous.average, 1),
         change=fmt.signed(change, 1),
     )

@@ -44,8 +44,8 @@ from webapp.reports.period import (
     chosen_week,
     default_period,
     iso_week,
-    last_quarter,
     parse_period,
+    quick_periods,
     week_code,
     week_number,
 )
@@ -135,7 +135,7 @@ def _council_page(report: CouncilReport, errors: dict[str, str]) -> str:
         map=_map_parts(),
         pdf_in_background=pdf_jobs.needs_job(report.period),
         glossary=glossary(),
-        last_quarter=last_quarter(),
+        quick_periods=quick_periods(),
         # The map API reads a time without offset as local time: the morning after the last day.
         period_until=(report.period.last + timedelta(days=1)).isoformat() + "T00:00:00",
     )

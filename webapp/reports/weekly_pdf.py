@@ -9,9 +9,11 @@ from webapp.auth.models import User
 from webapp.core.labels import MEASURE_OWNER, MEASURE_STATUS, label
 from webapp.core.pdftext import pdf_text
 from webapp.reports import fmt
+from webapp.reports.glossary import Term, terms_used_in
 from webapp.reports.labels import AREA_LABELS
 from webapp.reports.measures import MeasureLine
 from webapp.reports.observations import AREA_KEYS
+from webapp.reports.pdf import glossary_section
 from webapp.reports.pdfdoc import ReportDocument
 from webapp.reports.weekly import (
     WeeklyPicture,
@@ -50,7 +52,26 @@ def render_weekly_pdf(picture: WeeklyPicture, user: User) -> bytes:
     _measures(pdf, _("Overdue measures"), picture.overdue, new=False)
     _activities(pdf, picture)
     _police_events(pdf, picture)
+    # The words of the council report's glossary that the tables use, at the foot of the page
+    # as a legend, in small type: in a busy week it is the glossary that goes over the page,
+    # never the figures.
+    glossary_section(pdf, _words_used(picture), size=8)
     return bytes(pdf.output())
+
+
+def _words_used(picture: WeeklyPicture) -> list[Term]:
+    """The glossary's words in the tables above: "tätort" in the area columns, "ANDT" when an
+    ANDT activity (or a measure or category naming it) is listed."""
+    texts = [str(AREA_LABELS[a]) for a in AREA_KEYS]
+    texts += [
+        category.label()
+        for category in picture.categories
+        if picture.areas.row_total(category.code) or picture.previous_by_category.get(category.code)
+    ]
+    texts += [line.title for line in picture.new_measures[:MAX_LINES]]
+    texts += [line.title for line in picture.overdue[:MAX_LINES]]
+    texts += [activity_type.name for activity_type, _now, _before in picture.activity_counts]
+    return terms_used_in(texts)
 
 
 def _observations(pdf: ReportDocument, picture: WeeklyPicture) -> None:

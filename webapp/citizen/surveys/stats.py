@@ -50,9 +50,23 @@ class QuestionResult:
     previous: QuestionResult | None = None  # the same question in the previous survey
 
     @property
+    def scale_ends(self) -> tuple[str, str] | None:
+        """What the lowest and the highest step of a scale question mean ("Mycket otrygg",
+        "Mycket trygg"), as the resident read them; None without them or for other questions."""
+        options = self.question.options or []
+        if self.question.kind != "scale" or len(options) != 2:
+            return None
+        return str(options[0]), str(options[1])
+
+    @property
     def labels(self) -> list[str]:
         if self.question.kind == "scale":
-            return [str(step) for step in SCALE_STEPS]
+            # "1" and "5" alone leave the reader guessing which end is good.
+            steps = [str(step) for step in SCALE_STEPS]
+            if self.scale_ends:
+                steps[0] = f"{steps[0]} ({self.scale_ends[0]})"
+                steps[-1] = f"{steps[-1]} ({self.scale_ends[1]})"
+            return steps
         return list(self.question.options or [])
 
     @property

@@ -8,7 +8,13 @@ from flask.cli import AppGroup
 
 from webapp.core.dbtypes import utcnow
 from webapp.extensions import db
-from webapp.interop.open311.keys import KeyError_, all_keys, create_key, revoke_key
+from webapp.interop.open311.keys import (
+    KeyError_,
+    active_key_named,
+    all_keys,
+    create_key,
+    revoke_key,
+)
 from webapp.interop.open311.models import ApiKey
 
 
@@ -39,12 +45,16 @@ def register_commands(app: Flask) -> None:
     @group.command("revoke")
     @click.argument("name")
     def revoke(name: str) -> None:
-        row = db.session.execute(db.select(ApiKey).filter_by(name=name)).scalar_one_or_none()
+        # A name may be on several revoked keys beside one active key (names are free again
+        # once their key is revoked): revoke the active one.
+        row = active_key_named(name)
         if row is None:
-            raise click.ClickException(f"No key named {name!r}.")
-        if not revoke_key(row, actor_label="cli"):
+            revoked = db.session.execute(db.select(ApiKey.id).filter_by(name=name)).first()
+            if revoked is None:
+                raise click.ClickException(f"No key named {name!r}.")
             click.echo(f"Key {name!r} was already revoked.")
             return
+        revoke_key(row, actor_label="cli")
         db.session.commit()
         click.echo(f"Key {name!r} revoked at {utcnow():%Y-%m-%d %H:%M} UTC.")
 

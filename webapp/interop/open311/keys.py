@@ -34,7 +34,9 @@ def create_key(name: str, *, actor: Any = None, actor_label: str = "") -> tuple[
         raise KeyError_("text")
     if not name or len(name) > 80:
         raise KeyError_("name")
-    if db.session.execute(db.select(ApiKey.id).filter_by(name=name)).first():
+    # Only an active key holds its name: after revoking a leaked key, the system's new key
+    # takes the same name (the revoked one stays in the list, marked revoked).
+    if active_key_named(name) is not None:
         raise KeyError_("taken")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(
@@ -55,6 +57,13 @@ def revoke_key(row: ApiKey, *, actor: Any = None, actor_label: str = "") -> bool
     row.revoked_at = utcnow()
     audit("partner_key.revoke", row, actor=actor, actor_label=actor_label, name=row.name)
     return True
+
+
+def active_key_named(name: str) -> ApiKey | None:
+    """The key called `name` that is not revoked, if any (at most one: a unique index)."""
+    return db.session.execute(
+        db.select(ApiKey).filter_by(name=name, revoked_at=None)
+    ).scalar_one_or_none()
 
 
 def find_key(key: str) -> ApiKey | None:
@@ -82,4 +91,6 @@ def key_exists(key: str) -> bool:
 
 
 def all_keys() -> list[ApiKey]:
-    return list(db.session.execute(db.select(ApiKey).order_by(ApiKey.name)).scalars())
+    """By name; under one name the active key first, then the revoked ones, newest first."""
+    order = (ApiKey.name, ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc(), ApiKey.id)
+    return list(db.session.execute(db.select(ApiKey).order_by(*order)).scalars())
