@@ -260,3 +260,30 @@ def test_a_reading_of_the_log_names_its_filters_in_words(app, coordinator, as_us
     assert "filter: –" not in table
     for code in ("event=", "actor=", "days=", "user.login"):
         assert code not in table, code
+
+
+def test_a_read_of_records_names_its_filters_in_words(app):
+    """The map's reads kept `filter: since=2026-07-01T00:00:00, status=new,linked, mine=1`."""
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        text = detail_text(
+            {
+                "police_records": 3,
+                "filters": {
+                    "since": "2026-07-01T00:00:00",
+                    "until": "2026-10-01T00:00:00",
+                    "status": "new,linked",
+                    "mine": "1",
+                    "visibility": "police",
+                    "category": "",
+                },
+            },
+            "observation.list",
+        )
+        unfiltered = detail_text({"police_records": 3, "filters": {}}, "observation.aggregate")
+    assert "från=2026-07-01 00:00, till=2026-10-01 00:00" in text
+    assert "status=ny, kopplad till åtgärd" in text
+    assert "bara mina=ja" in text
+    assert "synlig för=" in text and "police" not in text
+    for code in ("since=", "until=", "mine=", "category="):
+        assert code not in text, code
+    assert "filter: inga" in unfiltered

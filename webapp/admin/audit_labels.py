@@ -493,20 +493,44 @@ FILTER_NAMES = {
     "actor": lazy_pgettext("audit filter", "user"),
     "days": lazy_pgettext("audit filter", "last days"),
     "page": lazy_pgettext("audit filter", "page"),
+    # The map's and the lists' reads of records (webapp/map/api.py, trends.py, activities).
+    "since": lazy_pgettext("audit filter", "from"),
+    "until": lazy_pgettext("audit filter", "until"),
+    "category": lazy_pgettext("audit filter", "category"),
+    "status": lazy_pgettext("audit filter", "status"),
+    "bbox": lazy_pgettext("audit filter", "map area"),
+    "mine": lazy_pgettext("audit filter", "only mine"),
+    "visibility": lazy_pgettext("audit filter", "visible to"),
+    "activity_type": lazy_pgettext("audit filter", "activity type"),
+    "type": lazy_pgettext("audit filter", "activity type"),
+    "promise": lazy_pgettext("audit filter", "promise"),
+    "zoom": lazy_pgettext("audit filter", "zoom level"),
+    "tiles": lazy_pgettext("audit filter", "map squares"),
+    "area": lazy_pgettext("audit filter", "area"),
 }
 
 
 def filter_text(filters: object) -> str:
-    """The filters a reading of the log used ("action=Logged in, last days=7"), or "none"."""
+    """The filters a read used, of the log ("action=Logged in, last days=7") or of records
+    ("from=2026-07-01, status=new"), or "none"."""
     if not isinstance(filters, dict):
         return _value(filters)
     parts = [
-        f"{FILTER_NAMES.get(str(key)) or _humanise(str(key))}="
-        f"{action_label(str(value)) if key == 'event' else _value(value)}"
+        f"{FILTER_NAMES.get(str(key)) or _humanise(str(key))}={_filter_value(str(key), value)}"
         for key, value in filters.items()
         if value not in ("", None)
     ]
     return ", ".join(parts) or pgettext("audit filter", "none")
+
+
+def _filter_value(key: str, value: object) -> str:
+    if key == "event":
+        return action_label(str(value))
+    if key == "mine":
+        return _("yes") if str(value) in ("1", "true", "on") else _value(value)
+    if key == "status":  # a list filter's statuses are observations' ("new,reviewed")
+        return ", ".join(_value(part, REVIEW_STATUS) for part in str(value).split(","))
+    return _value(value, _VALUES_BY_KEY.get(key))
 
 
 def _value_labels(key: str, action: str) -> dict[str, Any]:
@@ -554,7 +578,7 @@ def detail_text(detail: object, action: str = "") -> str:
 def _detail_value(key: str, value: object, action: str) -> str:
     if key in _FIELD_LISTS:
         return field_names(value)
-    if key == "filters" and action == "audit.read":
+    if key == "filters" and isinstance(value, dict):
         return filter_text(value)
     return _value(value, _value_labels(key, action))
 
