@@ -64,6 +64,17 @@ def my_record(page: Page):  # type: ignore[no-untyped-def]
     return page.locator("#server-list li").filter(has_text=NOTE)
 
 
+LANDING = """() => {
+  const main = getComputedStyle(document.getElementById("main"));
+  return {
+    shadow: main.boxShadow,
+    outline: main.outlineStyle,
+    bar_bottom: document.querySelector(".topbar").getBoundingClientRect().bottom,
+    menu_top: document.querySelector(".mainnav-bar").getBoundingClientRect().top,
+  };
+}"""
+
+
 def test_the_officer_sees_their_observation_closed_when_its_measure_is_done(
     people, demo: Flask
 ) -> None:
@@ -82,6 +93,12 @@ def test_the_officer_sees_their_observation_closed_when_its_measure_is_done(
     page.get_by_label("Ny status").select_option(label="klar")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_text("Statusen är ändrad.")).to_be_visible()
+    # The redirect lands on #main, which takes the focus: no focus ring around the whole page,
+    # and the menu is not scrolled under the sticky top bar.
+    assert page.url.endswith("#main")
+    landing = page.evaluate(LANDING)
+    assert landing["shadow"] == "none" and landing["outline"] == "none", landing
+    assert landing["menu_top"] >= landing["bar_bottom"] - 1, landing
     expect(page.get_by_text("1 iakttagelse som åtgärden bygger på är nu avslutad.")).to_be_visible()
     # The review queue: gone from "linked", waiting under "closed".
     open_menu_link(page, "Granskning")
