@@ -81,4 +81,4 @@ def test_moments_in_details_read_as_swedish_dates_not_iso():
     text = detail_text(
         {"filters": {"since": "2026-01-01T00:00:00", "until": "2026-12-08T07:30:00"}}
     )
-    assert text == "filters: since=2026-01-01 00:00, until=2026-12-08 07:30"
+    assert text == "filters: from=2026-01-01 00:00, until=2026-12-08 07:30"
