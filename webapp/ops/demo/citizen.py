@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from webapp.auth.models import User
 from webapp.citizen.models import (
+    PublicReport,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -121,18 +122,35 @@ def _reports(coordinator: User, rng: random.Random, now: datetime) -> None:
         db.session.add(report)
 
 
+def moderated_report(  # noqa: PLR0913 - one report and its moderation
+    report_id: str,
+    place: tuple[float, float, str, str],
+    received: datetime,
+    status: str,
+    public_text: str,
+    coordinator: User,
+) -> PublicReport:
+    """An "unsafe" report at `place` (lat, lon, category, text), received at `received` and
+    moderated to `status` by `coordinator` the next day."""
+    lat, lon, category, text = place
+    report = new_report(CleanReport(report_id, lat, lon, "unsafe", category, text, None, ""))
+    report.received_at = received
+    report.status = status
+    report.public_text = public_text
+    report.moderated_at = received + timedelta(hours=20)
+    report.moderated_by_id = coordinator.id
+    return report
+
+
 def _handled_reports(coordinator: User, rng: random.Random, now: datetime) -> None:
     year_ago = now - timedelta(days=365)
     rows = [(now, row) for row in TAKEN_UP] + [(year_ago, row) for row in A_YEAR_AGO]
     for before, (days, lat, lon, category, text, status, public_text) in rows:
         received = (before - timedelta(days=days)).replace(minute=0)
         report_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        report = new_report(CleanReport(report_id, lat, lon, "unsafe", category, text, None, ""))
-        report.received_at = received
-        report.status = status
-        report.public_text = public_text
-        report.moderated_at = received + timedelta(hours=20)
-        report.moderated_by_id = coordinator.id
+        report = moderated_report(
+            report_id, (lat, lon, category, text), received, status, public_text, coordinator
+        )
         if status == "hidden":
             report.hidden_reason = "not_ours"  # an advert
         elif status == "merged":

@@ -28,13 +28,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from webapp.activities.models import LOCAL_ZONE, Activity, ActivityType
 from webapp.auth.models import User
-from webapp.citizen.public.reports import CleanReport, new_report
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Observation
 from webapp.observations.review import linked_status
 from webapp.observations.service import new_observation
 from webapp.observations.validation import CleanObservation
+from webapp.ops.demo.citizen import moderated_report
 from webapp.ops.demo.walk import WalkPlan, seed_walk_content
 from webapp.reports.period import Period, last_quarter
 from webapp.walks.models import SafetyWalk
@@ -282,14 +282,10 @@ def _walk(quarter: Period, staff: User, coordinator: User, now: datetime) -> Non
 def _reports(quarter: Period, coordinator: User, lights: Measure) -> None:
     for index, (day, lat, lon, category, text, status, public, note) in enumerate(REPORTS):
         received = _local(quarter.first + timedelta(days=day), 21)
-        report = new_report(
-            CleanReport(_demo_id("report", index), lat, lon, "unsafe", category, text, None, "")
-        )
-        report.received_at = received
-        report.status = status
-        report.public_text = public
-        report.moderated_at = received + timedelta(hours=20)
-        report.moderated_by_id = coordinator.id
+        report = moderated_report(
+            _demo_id("report", index), (lat, lon, category, text), received, status, public,
+            coordinator,
+        )  # fmt: skip
         if status == "hidden":
             report.hidden_reason, report.hidden_note = "other", note
         else:
