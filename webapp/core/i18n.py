@@ -14,6 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -54,7 +55,20 @@ def template_helpers() -> dict[str, object]:
         "format_date": format_date,
         "format_iso_date": format_iso_date,
         "format_decimal": format_decimal,
+        "tile_attribution": tile_attribution,
     }
+
+
+# OpenStreetMap's own credit, the default TILE_ATTRIBUTION. OSM asks for this credit and allows
+# it in the reader's language; a tile server's own credit (TRYGG_TILE_ATTRIBUTION) is shown as
+# configured.
+OSM_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+
+
+def tile_attribution() -> str:
+    """The map's attribution (HTML, as Leaflet shows it) for this request's language."""
+    configured = str(current_app.config["TILE_ATTRIBUTION"])
+    return _("&copy; OpenStreetMap contributors") if configured == OSM_ATTRIBUTION else configured
 
 
 def format_iso_date(value: str | None, format: str = "medium") -> str:

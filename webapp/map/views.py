@@ -17,6 +17,7 @@ from webapp.core.access import Role, require_field_user, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.audit.service import record_police_reads
 from webapp.core.fieldinput import canonical_uuid
+from webapp.core.i18n import tile_attribution
 from webapp.core.inputs import MAX_PAGE, page_number, record_id
 from webapp.core.redirects import safe_next
 from webapp.extensions import db
@@ -42,7 +43,7 @@ def map_page() -> str:
         center=tuple(config["MAP_CENTER"]),
         zoom=15,
         tile_url=config["TILE_URL"],
-        attribution=config["TILE_ATTRIBUTION"],
+        attribution=tile_attribution(),
         nonce=request.csp_nonce,  # set per request by Flask-Talisman
     )
     categories = _categories()
@@ -234,7 +235,7 @@ def _detail_page(observation: Observation, link_error: str | None = None) -> str
         # The queue is the coordinator's: only they get the way back to it.
         place=_queue_place(request.args, observation.status) if coordinator else None,
         tile_url=config["TILE_URL"],
-        tile_attribution=config["TILE_ATTRIBUTION"],
+        tile_attribution=tile_attribution(),
         correct_url=(
             url_for("review.correct", observation_id=observation.id, **_opened_from())
             if may_correct(current_user, observation)

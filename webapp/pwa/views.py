@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from webapp.core.access import WRITABLE, Role, require_field_user
+from webapp.core.i18n import tile_attribution
 from webapp.core.vendor import VENDOR_DIRS
 from webapp.extensions import db
 from webapp.observations.models import Category
@@ -41,7 +42,7 @@ def new_observation() -> str:
         visibilities=[v.value for v in WRITABLE[Role(current_user.role)]],
         accuracy_limit_m=config["GPS_ACCURACY_LIMIT_M"],
         tile_url=config["TILE_URL"],
-        tile_attribution=config["TILE_ATTRIBUTION"],
+        tile_attribution=tile_attribution(),
         map_center=config["MAP_CENTER"],
         note_max_length=config["NOTE_MAX_LENGTH"],
     )

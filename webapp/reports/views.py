@@ -27,6 +27,7 @@ from webapp.core import jobs
 from webapp.core.access import Role
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
+from webapp.core.i18n import tile_attribution
 from webapp.core.inputs import record_ids
 from webapp.core.storage import read_snapshot
 from webapp.extensions import db
@@ -147,7 +148,7 @@ def _map_parts() -> MapParts:
         center=tuple(config["MAP_CENTER"]),
         zoom=13,
         tile_url=config["TILE_URL"],
-        attribution=config["TILE_ATTRIBUTION"],
+        attribution=tile_attribution(),
         nonce=request.csp_nonce,  # type: ignore[attr-defined]  # set per request by Talisman
     )
 

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from webapp.auth import throttle
 from webapp.core.access import can_read
+from webapp.core.i18n import tile_attribution
 from webapp.core.offline import is_offline_copy
 from webapp.extensions import db
 from webapp.measures.models import Measure
@@ -248,7 +249,7 @@ def _page_data(walk: SafetyWalk, current) -> dict[str, Any]:  # type: ignore[no-
         "measures": [_measure_json(m) for m in follow_up_measures(walk)],
         "map": {
             "tile_url": config["TILE_URL"],
-            "attribution": config["TILE_ATTRIBUTION"],
+            "attribution": tile_attribution(),
             "center": [walk.lat, walk.lon] if walk.lat is not None else list(config["MAP_CENTER"]),
             "accuracy_limit_m": config["GPS_ACCURACY_LIMIT_M"],
         },

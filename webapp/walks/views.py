@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from webapp.auth import throttle
 from webapp.auth.session import roles_required
 from webapp.core.access import Role, can_read, readable_list, visibility_filter
+from webapp.core.i18n import tile_attribution
 from webapp.extensions import db
 from webapp.observations.models import Category
 from webapp.walks import (
@@ -152,7 +153,7 @@ def _map_config() -> dict[str, Any]:
     config = current_app.config
     return {
         "tile_url": config["TILE_URL"],
-        "attribution": config["TILE_ATTRIBUTION"],
+        "attribution": tile_attribution(),
         "center": list(config["MAP_CENTER"]),
     }
 

@@ -25,6 +25,7 @@ from webapp.auth.session import roles_required
 from webapp.core.access import FIELD_ROLES, WRITABLE, Role, visibility_filter
 from webapp.core.audit.service import record as audit
 from webapp.core.errors import ApiProblem
+from webapp.core.i18n import tile_attribution
 from webapp.core.idempotency import ConflictError
 from webapp.core.inputs import one_page, page_number
 from webapp.core.nav import register_check
@@ -230,7 +231,7 @@ def map_data(patrol: Activity, observations: list[Observation]) -> dict[str, Any
     return {
         "center": list(config["MAP_CENTER"]),
         "tile_url": config["TILE_URL"],
-        "attribution": config["TILE_ATTRIBUTION"],
+        "attribution": tile_attribution(),
         "route": patrol.route,
         "area": patrol.area.geometry if patrol.area else None,
         "area_name": patrol.area.name if patrol.area else None,

@@ -14,6 +14,7 @@ from webapp.citizen import labels as citizen_labels
 from webapp.citizen.models import REPORT_STATUSES, PublicReport
 from webapp.citizen.moderation import service as moderation
 from webapp.core.access import Role
+from webapp.core.i18n import tile_attribution
 from webapp.core.inputs import record_id
 from webapp.measures.loaders import get_measure_or_404
 from webapp.observations.loaders import get_observation_or_404
@@ -151,7 +152,7 @@ def _map_data(report, nearby, measures) -> dict[str, Any]:  # type: ignore[no-un
         ][:20],
         "map": {
             "tile_url": config["TILE_URL"],
-            "attribution": config["TILE_ATTRIBUTION"],
+            "attribution": tile_attribution(),
             "center": [report.lat, report.lon],
         },
     }

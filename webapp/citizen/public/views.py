@@ -18,6 +18,7 @@ from webapp.citizen.public.reports import FORM_NAME, public_categories
 from webapp.citizen.settings import setting
 from webapp.citizen.surveys.service import local_days, open_surveys
 from webapp.core.apiwrite import no_store
+from webapp.core.i18n import tile_attribution
 
 bp = Blueprint("citizen", __name__)
 bp.context_processor(lambda: {"citizen_labels": citizen_labels})
@@ -87,7 +88,7 @@ def _report_page_data() -> dict[str, Any]:
         "min_fill_seconds": float(setting("CITIZEN_MIN_FILL_SECONDS")),
         "map": {
             "tile_url": config["TILE_URL"],
-            "attribution": config["TILE_ATTRIBUTION"],
+            "attribution": tile_attribution(),
             "center": list(config["MAP_CENTER"]),
         },
         "urls": {

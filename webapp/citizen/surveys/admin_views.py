@@ -14,6 +14,7 @@ from webapp.citizen.surveys import service as surveys
 from webapp.citizen.surveys.forms import QuestionForm, SurveyForm
 from webapp.citizen.surveys.stats import FEW_ANSWERS, survey_results
 from webapp.core.access import Role
+from webapp.core.i18n import tile_attribution
 from webapp.walks.qr import qr_svg
 
 bp = Blueprint("surveys", __name__, url_prefix="/citizen/surveys")
@@ -138,7 +139,7 @@ def results(survey_id: int) -> str:
         "previous": [list(p) for p in data.previous_points],
         "map": {
             "tile_url": config["TILE_URL"],
-            "attribution": config["TILE_ATTRIBUTION"],
+            "attribution": tile_attribution(),
             "center": list(config["MAP_CENTER"]),
         },
     }

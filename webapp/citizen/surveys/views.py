@@ -27,6 +27,7 @@ from webapp.citizen.surveys.answers import (
     validate_answers,
 )
 from webapp.citizen.surveys.service import local_days, survey_by_code
+from webapp.core.i18n import tile_attribution
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
 FORM_NAME = "survey"
@@ -120,7 +121,7 @@ def _form(survey: Survey, errors: dict[str, str], submitted) -> str:  # type: ig
         max_points=int(setting("SURVEY_MAX_POINTS")),
         map_config={
             "tile_url": config["TILE_URL"],
-            "attribution": config["TILE_ATTRIBUTION"],
+            "attribution": tile_attribution(),
             "center": list(config["MAP_CENTER"]),
         },
     )
