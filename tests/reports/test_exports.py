@@ -83,6 +83,9 @@ def excel_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
 
 
+EASTING, NORTHING = "SWEREF 99 TM östlig koordinat (E)", "SWEREF 99 TM nordlig koordinat (N)"
+
+
 def number(cell: str) -> float:
     return float(cell.replace(",", "."))
 
@@ -106,14 +109,15 @@ def test_excel_csv_has_bom_semicolons_decimal_commas_and_swedish_letters(
     )
     rows = excel_rows(response.data)
     assert len(rows) == 4  # the export is the data: the duplicate is there, marked by its status
-    vandalism = next(r for r in rows if r["category"] == "skadegorelse")
-    assert vandalism["category_label"] == "Skadegörelse/klotter"
+    vandalism = next(r for r in rows if r["Kategori (kod)"] == "skadegorelse")
+    assert vandalism["Kategori"] == "Skadegörelse/klotter"
     # 02:30 in the second (winter-time) hour of 25 October: 01:30 UTC.
-    assert (vandalism["observed_at_local"], vandalism["observed_at_utc"]) == (
+    assert (vandalism["Observerad (lokal tid)"], vandalism["Observerad (UTC)"]) == (
         "2026-10-25 02:30:00",
         "2026-10-25T01:30:00Z",
     )
-    assert vandalism["lat"] == "59,8366" and vandalism["lon"] == "13,144"
+    assert vandalism["Latitud (WGS 84)"] == "59,8366"
+    assert vandalism["Longitud (WGS 84)"] == "13,144"
 
 
 def test_csv_gives_sweref99tm_coordinates_of_stortorget(
@@ -129,21 +133,21 @@ def test_csv_gives_sweref99tm_coordinates_of_stortorget(
         db.session.commit()
     rows = excel_rows(coordinator_client.get(f"/reports/exports/observations.csv?{QUERY}").data)
     # The reference point of FACTS.md: Stortorget at E 395 943, N 6 634 705 (59.8369 N, 13.1434 E).
-    reference = next(r for r in rows if r["category"] == "trafik")
-    assert number(reference["e_sweref99tm"]) == pytest.approx(395_943, abs=2)
-    assert number(reference["n_sweref99tm"]) == pytest.approx(6_634_705, abs=2)
+    reference = next(r for r in rows if r["Kategori (kod)"] == "trafik")
+    assert number(reference[EASTING]) == pytest.approx(395_943, abs=2)
+    assert number(reference[NORTHING]) == pytest.approx(6_634_705, abs=2)
     # The app's map centre, 59.8366 N 13.1440 E, lies about 47 m from it (35 m south, 33 m east);
     # checked against the Gauss–Krüger formulas computed independently of pyproj, to a centimetre.
-    centre = next(r for r in rows if r["category"] == "belysning" and r["status"] == "new")
+    centre = next(r for r in rows if r["Kategori (kod)"] == "belysning" and r["Status"] == "ny")
     east, north = gauss_kruger(*STORTORGET)
-    assert number(centre["e_sweref99tm"]) == pytest.approx(east, abs=0.01)
-    assert number(centre["n_sweref99tm"]) == pytest.approx(north, abs=0.01)
+    assert number(centre[EASTING]) == pytest.approx(east, abs=0.01)
+    assert number(centre[NORTHING]) == pytest.approx(north, abs=0.01)
     assert (round(east), round(north)) == (395_976, 6_634_671)
 
 
 def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(coordinator_client) -> None:  # type: ignore[no-untyped-def]
     rows = excel_rows(coordinator_client.get(f"/reports/exports/activities.csv?{QUERY}").data)
-    names = {r["business_name"] for r in rows if r["kind"] == "business_visit"}
+    names = {r["Företag"] for r in rows if r["Typ av registrering"] == "Företagsbesök"}
     assert '\'=HYPERLINK("x")' in names
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())
 
@@ -151,13 +155,100 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(coordinator_c
 def test_activities_csv_carries_hours_counts_and_flags(coordinator_client) -> None:  # type: ignore[no-untyped-def]
     rows = excel_rows(coordinator_client.get(f"/reports/exports/activities.csv?{QUERY}").data)
     assert len(rows) == 10  # 4 patrols, 4 visits, 2 ANDT
-    dst_patrol = next(r for r in rows if r["started_at_local"] == "2026-10-25 01:30:00")
-    assert number(dst_patrol["duration_h"]) == pytest.approx(3.0)
-    auto = next(r for r in rows if r["auto_closed"] == "1")
-    assert number(auto["duration_h"]) == pytest.approx(8.0)
-    andt = [r for r in rows if r["kind"] == "andt"]
-    assert sorted(int(r["reached_total"]) for r in andt) == [6, 9]
-    assert {r["outside_tatort"] for r in rows if r["kind"] == "business_visit"} == {"1", "0", ""}
+    dst_patrol = next(r for r in rows if r["Start (lokal tid)"] == "2026-10-25 01:30:00")
+    assert number(dst_patrol["Varaktighet (timmar)"]) == pytest.approx(3.0)
+    auto = next(r for r in rows if r["Avslutad automatiskt"] == "Ja")
+    assert number(auto["Varaktighet (timmar)"]) == pytest.approx(8.0)
+    andt = [r for r in rows if r["Typ av registrering"] == "ANDT-insats"]
+    assert sorted(int(r["Unga som nåddes, totalt"]) for r in andt) == [6, 9]
+    visits = [r for r in rows if r["Typ av registrering"] == "Företagsbesök"]
+    assert {r["Utanför tätorten"] for r in visits} == {"Ja", "Nej", ""}
+
+
+def _header(data: bytes, delimiter: str) -> list[str]:
+    return next(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "sv",
+            ["ID", "Observerad (UTC)", "Observerad (lokal tid)", "Kategori (kod)", "Kategori",
+             "Status", "Synlighet", "Bedömning", "Anteckning", "Noggrannhet (m)",
+             "Position satt för hand", "Aktivitets-id", "Trygghetsvandrings-id", "Åtgärds-id",
+             "Latitud (WGS 84)", "Longitud (WGS 84)", EASTING, NORTHING],
+        ),
+        (
+            "en",
+            ["ID", "Observed (UTC)", "Observed (local time)", "Category (code)", "Category",
+             "Status", "Visibility", "Rating", "Note", "Accuracy (m)", "Position set by hand",
+             "Activity ID", "Safety walk ID", "Measure ID", "Latitude (WGS 84)",
+             "Longitude (WGS 84)", "SWEREF 99 TM easting (E)", "SWEREF 99 TM northing (N)"],
+        ),
+    ],
+)  # fmt: skip
+def test_excel_csv_names_its_columns_in_the_readers_language(
+    coordinator_client, language: str, expected: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    response = coordinator_client.get(
+        f"/reports/exports/observations.csv?{QUERY}", headers={"Accept-Language": language}
+    )
+    assert _header(response.data, ";") == expected  # same order as the codes of the GIS CSV
+    activities = coordinator_client.get(
+        f"/reports/exports/activities.csv?{QUERY}", headers={"Accept-Language": language}
+    )
+    header = _header(activities.data, ";")
+    assert len(header) == len(exports.ACTIVITY_COLUMNS)
+    assert ("Unga som nåddes, 15–17" if language == "sv" else "Young people reached, 15–17") in (
+        header
+    )
+    assert not set(header) & (set(exports.ACTIVITY_COLUMNS) - {"id"})
+
+
+def test_excel_csv_shows_statuses_visibilities_and_flags_as_labels(
+    app: Flask, coordinator_client, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        add_observation(
+            dataset.staff.id, local(2026, 10, 5, 12), visibility="municipality", status="duplicate"
+        )
+        db.session.commit()
+    rows = excel_rows(coordinator_client.get(f"/reports/exports/observations.csv?{QUERY}").data)
+    assert {r["Status"] for r in rows} >= {"ny", "dubblett"}
+    assert {r["Synlighet"] for r in rows} == {"endast polisen", "endast kommunen", "delad"}
+    assert {r["Position satt för hand"] for r in rows} <= {"Ja", "Nej"}
+    english = excel_rows(
+        coordinator_client.get(
+            f"/reports/exports/observations.csv?{QUERY}", headers={"Accept-Language": "en"}
+        ).data
+    )
+    assert {r["Visibility"] for r in english} == {"police only", "municipality only", "shared"}
+
+
+def test_gis_csv_keeps_the_column_codes_and_raw_values(
+    app: Flask, coordinator_client, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        add_observation(dataset.staff.id, local(2026, 10, 5, 12), visibility="municipality")
+        db.session.commit()
+    observations = coordinator_client.get(f"/reports/exports/observations.csv?{QUERY}&dialect=gis")
+    assert _header(observations.data, ",") == list(exports.OBSERVATION_COLUMNS)
+    assert exports.OBSERVATION_COLUMNS[:7] == (
+        "id", "observed_at_utc", "observed_at_local", "category", "category_label", "status",
+        "visibility",
+    )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(observations.data.decode(), newline="")))
+    assert {r["visibility"] for r in rows} == {"police", "municipality", "shared"}
+    assert "new" in {r["status"] for r in rows}
+    assert {r["manual_position"] for r in rows} <= {"1", "0"}
+    activities = coordinator_client.get(
+        f"/reports/exports/activities.csv?{QUERY}&dialect=gis", headers={"Accept-Language": "sv"}
+    )
+    assert _header(activities.data, ",") == list(exports.ACTIVITY_COLUMNS)
+    rows = list(csv.DictReader(io.StringIO(activities.data.decode(), newline="")))
+    assert {r["kind"] for r in rows} == {"patrol", "business_visit", "andt"}
+    assert {r["auto_closed"] for r in rows} == {"1", "0"}
 
 
 # ---- GIS: GDAL reads the exports ------------------------------------------------------------
@@ -311,7 +402,7 @@ def test_promise_filter_limits_activity_exports(
             f"/reports/exports/activities.csv?{QUERY}&promise={dataset.drug_promise}"
         ).data
     )
-    assert {r["kind"] for r in rows} == {"andt"}
+    assert {r["Typ av registrering"] for r in rows} == {"ANDT-insats"}
 
 
 def test_an_empty_period_exports_just_the_header(coordinator_client) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,10 @@ CSV comes in two dialects:
   since the comma is the decimal sign) and decimal commas, CRLF line ends.
 - "gis": plain RFC 4180 for QGIS, GDAL and scripts: `,` between fields, decimal points, no BOM.
 Both neutralise cells that a spreadsheet would run as a formula (OWASP "CSV injection").
-Column names are stable codes, not translated: scripts and GIS projects refer to them.
+The "gis" dialect, GeoJSON and GeoPackage keep stable column codes and raw values ("new",
+"police", 1/0): scripts and GIS projects refer to them. The "excel" dialect is for people: its
+header row is column names in the reader's language (labels.EXPORT_HEADERS) and statuses,
+visibilities, kinds and yes/no show as the app's labels; ids and numbers stay as they are.
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import Select
 
+from webapp.activities.kinds import registry
 from webapp.activities.kinds.andt import AGE_BANDS
 from webapp.activities.models import Activity, ActivityType
 from webapp.auth.models import User
+from webapp.core import labels
 from webapp.core.access import visibility_filter
 from webapp.core.spreadsheet import neutralise
 from webapp.extensions import db
@@ -36,6 +42,7 @@ from webapp.geo.projection import to_sweref99tm
 from webapp.observations.models import Category, Observation
 from webapp.reports.activities import in_promises
 from webapp.reports.geopackage import render_geopackage
+from webapp.reports.labels import EXPORT_HEADERS, kind_label
 from webapp.reports.period import LOCAL_ZONE, Period
 
 CHUNK = 2000
@@ -289,11 +296,41 @@ def _plain(value: Any, decimal_comma: bool) -> str:
 
 
 def _formatters(columns: tuple[str, ...], dialect: str) -> list[Callable[[Any], str]]:
-    decimal_comma = dialect == "excel"
+    if dialect != "excel":
+        return [
+            _text if column in TEXT_COLUMNS else (lambda value: _plain(value, False))
+            for column in columns
+        ]
+    # Translated once per export, not once per cell: a year is 100,000 rows.
+    yes, no = _("Yes"), _("No")
+    coded = {
+        "status": _translated(labels.REVIEW_STATUS),
+        "visibility": _translated(labels.VISIBILITY),
+        "kind": {code: kind_label(code) for code in registry()},
+    }
+
+    def cell(value: Any) -> str:
+        if value is True or value is False:
+            return yes if value else no
+        return _plain(value, True)
+
+    def label_of(table: dict[str, str]) -> Callable[[Any], str]:
+        return lambda value: "" if value is None else table.get(value, str(value))
+
     return [
-        _text if column in TEXT_COLUMNS else (lambda value: _plain(value, decimal_comma))
+        _text if column in TEXT_COLUMNS else label_of(coded[column]) if column in coded else cell
         for column in columns
     ]
+
+
+def _translated(table: dict[str, Any]) -> dict[str, str]:
+    return {code: str(text) for code, text in table.items()}
+
+
+def _header(columns: tuple[str, ...], dialect: str) -> list[str]:
+    if dialect != "excel":
+        return list(columns)
+    return [str(EXPORT_HEADERS[column]) for column in columns]
 
 
 def csv_chunks(
@@ -305,7 +342,7 @@ def csv_chunks(
         buffer.write("\ufeff")
     else:
         writer = csv.writer(buffer, delimiter=",", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(data.columns)
+    writer.writerow(_header(data.columns, dialect))
     pairs = list(zip(data.columns, _formatters(data.columns, dialect), strict=True))
     for chunk in chunks:
         for record in chunk:
