@@ -225,7 +225,7 @@ def test_every_field_a_change_can_name_has_a_word(app):
     """The fields each audited edit compares, by the names it stores them under."""
     from webapp.activities.models import Activity
     from webapp.activities.service import snapshot
-    from webapp.admin.audit_labels import FIELD_NAMES
+    from webapp.core.labels import FIELD_NAMES
     from webapp.measures.views import EDITABLE
     from webapp.promises.views import PROMISE_FIELDS
     from webapp.walks.service import PLAN_FIELDS

@@ -13,6 +13,7 @@ from sqlalchemy import or_
 from werkzeug.wrappers import Response
 
 from webapp.activities.forms import payload_from_form
+from webapp.activities.history import activity_history
 from webapp.activities.kinds import get_kind
 from webapp.activities.loaders import (
     audit_list,
@@ -241,6 +242,7 @@ def detail(activity_id: str) -> Response | str:
         activity=activity,
         kind=get_kind(activity.activity_type.kind),
         may_edit=may_edit(current_user, activity),
+        history=activity_history(activity),
         today=local_today(),
     )
 

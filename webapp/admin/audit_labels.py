@@ -29,7 +29,7 @@ from webapp.core.access import Role
 from webapp.core.audit.models import AuditEntry
 from webapp.core.i18n import ROLE_LABELS
 from webapp.core.inputs import record_id
-from webapp.core.labels import MEASURE_STATUS, REVIEW_STATUS, VISIBILITY
+from webapp.core.labels import MEASURE_STATUS, REVIEW_STATUS, VISIBILITY, field_names
 from webapp.extensions import db
 from webapp.measures.models import Measure
 from webapp.observations.models import Category, Observation
@@ -423,68 +423,6 @@ SOURCES = {"citizen": _l("resident report")}
 LOCALES = {"sv": _l("Swedish"), "en": _l("English")}
 
 
-# The fields a change names ("changed": ["deadline", "owner"]), in the words of the forms they
-# were changed in, for every record whose changes are audited (measures, observations, promises,
-# activity types, activities, walks). A name without a word here is shown as stored. The four
-# columns of an activity's position are one thing to a reader: "position on the map", once.
-FIELD_NAMES = {
-    # measures
-    "title": lazy_pgettext("audit field", "title"),
-    "description": lazy_pgettext("audit field", "description"),
-    "internal_note": lazy_pgettext("audit field", "internal note"),
-    "owner": lazy_pgettext("audit field", "owner"),
-    "owner_detail": lazy_pgettext("audit field", "owner's department or company"),
-    "deadline": lazy_pgettext("audit field", "deadline"),
-    "recheck_on": lazy_pgettext("audit field", "date to check again"),
-    "priority": lazy_pgettext("audit field", "priority"),
-    "visibility": lazy_pgettext("audit field", "visible to"),
-    # observations
-    "category": lazy_pgettext("audit field", "category"),
-    "note": lazy_pgettext("audit field", "note"),
-    "photos": lazy_pgettext("audit field", "photos"),
-    # promises and activity types
-    "body": lazy_pgettext("audit field", "the promise in full"),
-    "starts_on": lazy_pgettext("audit field", "valid from"),
-    "ends_on": lazy_pgettext("audit field", "valid until"),
-    "activity_types": lazy_pgettext("audit field", "activities that keep the promise"),
-    "name": lazy_pgettext("audit field", "name"),
-    "kind": lazy_pgettext("audit field", "kind of entry"),
-    "organisation": lazy_pgettext("audit field", "who does it"),
-    "promises": lazy_pgettext("audit field", "citizen promises"),
-    # activities
-    "started_at": lazy_pgettext("audit field", "start time"),
-    "ended_at": lazy_pgettext("audit field", "end time"),
-    "promise_ids": lazy_pgettext("audit field", "citizen promises"),
-    "area": lazy_pgettext("audit field", "area"),
-    "lat": lazy_pgettext("audit field", "position on the map"),
-    "lon": lazy_pgettext("audit field", "position on the map"),
-    "accuracy_m": lazy_pgettext("audit field", "position on the map"),
-    "manual_position": lazy_pgettext("audit field", "position on the map"),
-    "place": lazy_pgettext("audit field", "place"),
-    "details": lazy_pgettext("audit field", "the activity's details"),
-    "follow_ups": lazy_pgettext("audit field", "follow-ups"),
-    # safety walks
-    "starts_at": lazy_pgettext("audit field", "start time"),
-    "ends_at": lazy_pgettext("audit field", "end time"),
-    "after_dark": lazy_pgettext("audit field", "light"),
-    "meeting_point": lazy_pgettext("audit field", "meeting point"),
-    "route": lazy_pgettext("audit field", "route"),
-    "invited_organisations": lazy_pgettext("audit field", "organisations invited"),
-    "status": lazy_pgettext("audit field", "status"),
-    "notes": lazy_pgettext("audit field", "internal notes"),
-    "summary": lazy_pgettext("audit field", "summary for the protocol"),
-    "stops": lazy_pgettext("audit field", "stops"),
-}
-_FIELD_LISTS = ("changed", "fields")
-
-
-def field_names(names: object) -> str:
-    """The changed fields as a reader names them ("deadline, owner"), each once, in order."""
-    values = names if isinstance(names, list | tuple) else [names]
-    words = dict.fromkeys(str(FIELD_NAMES.get(str(name), name)) for name in values)
-    return ", ".join(words) or "–"
-
-
 # The audit log's own filters, kept with each reading of the log ("filters"): by the fields'
 # names on its page, an action by its label; fields left empty are no filter.
 FILTER_NAMES = {
@@ -547,6 +485,8 @@ def _value_labels(key: str, action: str) -> dict[str, Any]:
         return EXPORT_KINDS
     return _VALUES_BY_KEY.get(key, {})
 
+
+_FIELD_LISTS = ("changed", "fields")
 
 _VALUES_BY_KEY: dict[str, dict[str, Any]] = {
     "visibility": VISIBILITY,

@@ -1,4 +1,5 @@
-"""Translated labels for the codes stored in the database (statuses, owners, visibilities)."""
+"""Translated labels for the codes stored in the database (statuses, owners, visibilities) and
+for the names of the fields an edit changes."""
 
 from __future__ import annotations
 
@@ -36,6 +37,68 @@ MEASURE_OWNER = {
     "other": lazy_pgettext("measure owner", "Other"),  # "Annan" in Swedish, not "Annat"
 }
 PRIORITY = {"high": _l("high"), "medium": _l("medium"), "low": _l("low")}
+
+
+# The fields a change names ("changed": ["deadline", "owner"]), in the words of the forms they
+# were changed in, for every record whose changes are audited (measures, observations, promises,
+# activity types, activities, walks): the audit log and an activity's history both read them
+# here. A name without a word here is shown as stored. The four columns of an activity's position
+# are one thing to a reader: "position on the map", once.
+FIELD_NAMES = {
+    # measures
+    "title": lazy_pgettext("audit field", "title"),
+    "description": lazy_pgettext("audit field", "description"),
+    "internal_note": lazy_pgettext("audit field", "internal note"),
+    "owner": lazy_pgettext("audit field", "owner"),
+    "owner_detail": lazy_pgettext("audit field", "owner's department or company"),
+    "deadline": lazy_pgettext("audit field", "deadline"),
+    "recheck_on": lazy_pgettext("audit field", "date to check again"),
+    "priority": lazy_pgettext("audit field", "priority"),
+    "visibility": lazy_pgettext("audit field", "visible to"),
+    # observations
+    "category": lazy_pgettext("audit field", "category"),
+    "note": lazy_pgettext("audit field", "note"),
+    "photos": lazy_pgettext("audit field", "photos"),
+    # promises and activity types
+    "body": lazy_pgettext("audit field", "the promise in full"),
+    "starts_on": lazy_pgettext("audit field", "valid from"),
+    "ends_on": lazy_pgettext("audit field", "valid until"),
+    "activity_types": lazy_pgettext("audit field", "activities that keep the promise"),
+    "name": lazy_pgettext("audit field", "name"),
+    "kind": lazy_pgettext("audit field", "kind of entry"),
+    "organisation": lazy_pgettext("audit field", "who does it"),
+    "promises": lazy_pgettext("audit field", "citizen promises"),
+    # activities
+    "started_at": lazy_pgettext("audit field", "start time"),
+    "ended_at": lazy_pgettext("audit field", "end time"),
+    "promise_ids": lazy_pgettext("audit field", "citizen promises"),
+    "area": lazy_pgettext("audit field", "area"),
+    "lat": lazy_pgettext("audit field", "position on the map"),
+    "lon": lazy_pgettext("audit field", "position on the map"),
+    "accuracy_m": lazy_pgettext("audit field", "position on the map"),
+    "manual_position": lazy_pgettext("audit field", "position on the map"),
+    "place": lazy_pgettext("audit field", "place"),
+    "details": lazy_pgettext("audit field", "the activity's details"),
+    "follow_ups": lazy_pgettext("audit field", "follow-ups"),
+    # safety walks
+    "starts_at": lazy_pgettext("audit field", "start time"),
+    "ends_at": lazy_pgettext("audit field", "end time"),
+    "after_dark": lazy_pgettext("audit field", "light"),
+    "meeting_point": lazy_pgettext("audit field", "meeting point"),
+    "route": lazy_pgettext("audit field", "route"),
+    "invited_organisations": lazy_pgettext("audit field", "organisations invited"),
+    "status": lazy_pgettext("audit field", "status"),
+    "notes": lazy_pgettext("audit field", "internal notes"),
+    "summary": lazy_pgettext("audit field", "summary for the protocol"),
+    "stops": lazy_pgettext("audit field", "stops"),
+}
+
+
+def field_names(names: object) -> str:
+    """The changed fields as a reader names them ("deadline, owner"), each once, in order."""
+    values = names if isinstance(names, list | tuple) else [names]
+    words = dict.fromkeys(str(FIELD_NAMES.get(str(name), name)) for name in values)
+    return ", ".join(words) or "–"
 
 
 def label(table: dict, code: str | None) -> str:

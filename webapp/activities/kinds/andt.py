@@ -90,4 +90,10 @@ KIND = Kind(
     counts_only=True,
     detail_template="activities/kinds/andt/_detail.html",
     options={"interventions": INTERVENTIONS, "age_bands": AGE_BANDS, "substances": SUBSTANCES},
+    detail_fields={
+        "intervention": (_l("Kind of intervention"), INTERVENTIONS),
+        "reached": (_l("Young people reached, by age"), AGE_BANDS),
+        "substances": (_l("Substances and themes"), SUBSTANCES),
+        "actions": (_l("Actions taken"), None),
+    },
 )

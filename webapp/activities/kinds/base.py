@@ -44,6 +44,9 @@ class Kind:
     # What in its details tells one entry from another in lists (the business a visit was
     # to): a place or an organisation, never a person.
     list_name: Callable[[dict[str, Any]], str] = field(default=lambda details: "")
+    # Its details as a reader names them (the entry's history): per key, the form's label and
+    # the option list its codes are read from (None: a number or text, shown as it is).
+    detail_fields: dict[str, tuple[Any, dict[str, Any] | None]] = field(default_factory=dict)
 
 
 def details_object(value: Any, errors: Errors, allowed: tuple[str, ...]) -> dict[str, Any] | None:

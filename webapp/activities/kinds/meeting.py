@@ -129,4 +129,9 @@ KIND = Kind(
     counts_only=True,
     detail_template="activities/kinds/meeting/_detail.html",
     options={"organisations": ORGANISATIONS, "themes": THEMES},
+    detail_fields={
+        "organisations": (_l("Organisations present"), ORGANISATIONS),
+        "cases_discussed": (_l("Number of cases discussed"), None),
+        "themes": (_l("Themes"), THEMES),
+    },
 )

@@ -52,4 +52,8 @@ KIND = Kind(
     default_area="sunne-centrum",
     after_create=close_superseded,
     options={"organisations": ORGANISATIONS},
+    detail_fields={
+        "participants_count": (_l("How many took part"), None),
+        "organisations": (_l("From which organisations"), ORGANISATIONS),
+    },
 )

@@ -81,5 +81,12 @@ KIND = Kind(
     warns_inside_tatort=True,
     asks_end_time=False,
     options={"topics": TOPICS},
+    detail_fields={
+        "business_name": (_l("Business"), None),
+        "org_number": (_l("Organisation number"), None),
+        "topics": (_l("What was talked about"), TOPICS),
+        "outcome": (_l("Outcome"), None),
+        "follow_up": (_l("Follow-up"), None),
+    },
     list_name=lambda details: str(details.get("business_name") or ""),
 )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from webapp.activities.forms import payload_from_form
+from webapp.activities.history import activity_history
 from webapp.activities.kinds import get_kind
 from webapp.activities.kinds import patrol as details
 from webapp.activities.loaders import audit_list, get_activity_or_404, may_edit, readable_activities
@@ -200,6 +201,7 @@ def detail(activity_id: str) -> Response | str:
         map_data=map_data(patrol, observations),
         organisations=details.ORGANISATIONS,
         may_edit=may_edit(current_user, patrol),
+        history=activity_history(patrol),
     )
 
 
