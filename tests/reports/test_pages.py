@@ -9,6 +9,7 @@ from flask import Flask
 
 from tests.reports.conftest import NOW, Dataset
 from tests.reports.helpers import add_observation, local
+from tests.reports.test_pdf import pdf_text
 from webapp.core.audit.models import AuditEntry
 from webapp.extensions import db
 from webapp.reports.period import iso_week
@@ -75,6 +76,48 @@ def test_council_page_has_print_styles(app: Flask, as_user, dataset: Dataset) ->
     assert "css/reports.css" in html
     css = app.test_client().get("/static/css/reports.css").get_data(as_text=True)
     assert "@media print" in css and ".no-print" in css
+
+
+def _section_of(html: str, heading_id: str) -> str:
+    """The HTML of the <section> whose heading has `heading_id`."""
+    at = html.index(f'id="{heading_id}"')
+    return html[html.rindex("<section", 0, at) : html.index("</section>", at)]
+
+
+def test_the_exports_wait_after_the_report_their_formats_folded_away(
+    app: Flask, as_user, dataset: Dataset
+) -> None:  # type: ignore[no-untyped-def]
+    """A council member on a phone meets the report first: the files for Excel and GIS, and
+    their EPSG codes, come after its last section, the formats in a closed <details>."""
+    client = as_user(dataset.coordinator)
+    html = client.get(COUNCIL).get_data(as_text=True)
+    top = _section_of(html, "downloads-heading")
+    assert "Ladda ned som PDF" in top and 'id="print-report"' in top
+    assert "/reports/exports/" not in top and "EPSG" not in top
+    assert 'href="#exports-heading"' in top  # the way down to them
+    exports = _section_of(html, "exports-heading")
+    assert html.index('id="brief-heading"') < html.index('id="map-heading"')
+    assert html.index('id="map-heading"') < html.index('id="notes-heading"')
+    assert html.index('id="notes-heading"') < html.index(exports)
+    assert "no-print" in exports[: exports.index(">")]  # neither printed nor in the PDF
+    assert ">Data för egna analyser</h2>" in exports
+    assert "Varje nedladdning loggas." in exports
+    assert exports.count('href="/reports/exports/') == 8
+    for url in (
+        "/reports/exports/observations.csv?from=2026-10-01&amp;to=2026-10-31",
+        "/reports/exports/observations.csv?dialect=gis&amp;from=2026-10-01&amp;to=2026-10-31",
+        "/reports/exports/observations.geojson?from=2026-10-01&amp;to=2026-10-31",
+        "/reports/exports/observations.gpkg?from=2026-10-01&amp;to=2026-10-31",
+    ):
+        assert f'href="{url}"' in exports, url
+    details = exports[exports.index("<details") : exports.index("</details>")]
+    assert "<summary>Om filformaten</summary>" in details
+    assert "<details open" not in exports
+    for words in ("semikolonseparerad", "EPSG:3006", "RFC 7946", "GeoPackage öppnas i QGIS"):
+        assert words in details, words
+    assert exports.count("EPSG") == details.count("EPSG")  # codes only inside the details
+    pdf = pdf_text(client.get(COUNCIL.replace("/reports/", "/reports/council.pdf")).data)
+    assert "Data för egna analyser" not in pdf and "EPSG" not in pdf and "CSV" not in pdf
 
 
 def test_bad_dates_are_a_422_with_the_field_named(app: Flask, as_user, dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
