@@ -375,13 +375,22 @@
     renderPosition();
   }
 
+  // The server no longer knows this login (logged out elsewhere, expired, disabled): the entry
+  // waits for a login, not for a signal, which the phone may well have. Still "queued", so a
+  // later flush that sends it says "Sent" as usual.
+  async function showWaitingForLogin(id) {
+    const item = await outbox.get(id).catch(() => null);
+    if (item && lastSaved === id && saveStatus.dataset.state === "queued") setStatus("queued", msg.msgSavedLogin);
+  }
+
   // The entry saved offline is sent later, by a flush of its own (the signal came back): the
   // save bar said "will be sent" until the next entry.
   window.addEventListener("trygg:outbox-flushed", (event) => {
-    const { sent, rejected } = event.detail.result;
+    const { sent, rejected, stopped } = event.detail.result;
     if (!lastSaved || saveStatus.dataset.state !== "queued") return;
     if (sent.includes(lastSaved)) setSent();
     else if (rejected.includes(lastSaved)) showRefused(lastSaved);
+    else if (stopped === "unauthenticated") showWaitingForLogin(lastSaved);
   });
 
   form.addEventListener("submit", async (event) => {
@@ -445,6 +454,7 @@
           if (result.rejected.includes(id)) showRefused(id); // said even during the next entry
           else if (nextEntryStarted) return; // the toast at the top says it was sent
           else if (result.sent.includes(id)) setSent();
+          else if (result.stopped === "unauthenticated") showWaitingForLogin(id);
         })
         .catch(() => {});
     } finally {

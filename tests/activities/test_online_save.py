@@ -298,3 +298,48 @@ def test_an_entry_saved_offline_says_so_when_it_has_been_sent(phone, app, office
         "Registreringen som sparades i telefonen har skickats.", timeout=20_000
     )
     assert len(activities(app)) == 1
+
+
+SAVED_FOR_LOGIN = "Sparad i telefonen – skickas när du har loggat in igen."
+
+
+def end_all_sessions(app: Flask, username: str) -> None:
+    """The server ends every login of the account, as "Log out on all devices" or disabling
+    the account does: the phone's cookie is still there, but it opens nothing."""
+    from webapp.auth.models import User
+
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
+        assert user.end_sessions("logout_all") == 1
+        db.session.commit()
+
+
+def test_an_entry_saved_after_the_login_ended_says_it_waits_for_a_login(phone, app, officer):
+    """Online all along, so "sent when there is a signal" would not be true: the entry waits
+    for a login, saved on the phone, and the banner offers it."""
+    page = open_andt_form(phone)
+    end_all_sessions(app, "officer")
+    fill_andt(page, start=yesterday_at(10), end=yesterday_at(11), lat="59.8366", lon="13.1440")
+    page.locator("#activity-form button[type=submit]").tap()
+    status = page.locator("[data-save-status]")
+    expect(status).to_have_text(SAVED_FOR_LOGIN, timeout=20_000)
+    expect(page.locator("#relogin-banner")).to_be_visible()
+    (waiting,) = outbox_items(page)
+    assert waiting["state"] == "waiting"
+    assert activities(app) == []
+
+
+def test_an_entry_saved_offline_says_it_waits_for_a_login_once_the_signal_finds_none(
+    phone, app, officer
+):
+    page = open_andt_form(phone)
+    phone.go_offline()
+    fill_andt(page, start=yesterday_at(10), end=yesterday_at(11), lat="59.8366", lon="13.1440")
+    page.locator("#activity-form button[type=submit]").tap()
+    status = page.locator("[data-save-status]")
+    expect(status).to_have_text("Sparad i telefonen – skickas när det finns nät.")
+    end_all_sessions(app, "officer")
+    phone.go_online()
+    expect(page.locator("#relogin-banner")).to_be_visible(timeout=20_000)
+    expect(status).to_have_text(SAVED_FOR_LOGIN)
+    assert activities(app) == []

@@ -595,3 +595,102 @@ def test_an_observation_saved_offline_says_sent_once_the_signal_is_back(phone, a
     expect(status).to_have_attribute("data-state", "sent", timeout=20_000)
     expect(status).to_have_text(re.compile(r"^Skickat \d\d:\d\d\.$"))  # the time: each save's own
     assert len(server_observations(app)) == 1
+
+
+def end_all_sessions(app, username: str) -> None:  # type: ignore[no-untyped-def]
+    """The server ends every login of the account, as "Log out on all devices" or disabling
+    the account does: the phone's cookie is still there, but it opens nothing."""
+    from webapp.auth.models import User
+    from webapp.extensions import db
+
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
+        assert user.end_sessions("logout_all") == 1
+        db.session.commit()
+
+
+SAVED_FOR_SIGNAL = "Sparad i telefonen – skickas när det finns nät."
+SAVED_FOR_LOGIN = "Sparad i telefonen – skickas när du har loggat in igen."
+
+
+def test_an_entry_saved_after_the_login_ended_elsewhere_says_it_waits_for_a_login(
+    phone, app, officer
+):
+    page = phone.page
+    log_in(page, "officer")
+    wait_for_service_worker(page)
+    page.goto("/field/new")
+    wait_for_position(page)
+    assert "/field/mine" in wait_for_offline_forms(page)
+
+    end_all_sessions(app, "officer")  # online all along: the signal is not the problem
+
+    page.locator("#obs-map").tap(
+        position={"x": 110, "y": 130}
+    )  # the pin, clear of the zoom buttons
+    expect(page.locator("#gps-status")).to_have_attribute("data-state", "manual")
+    save_observation(page, "belysning", note="Lampan vid kiosken är trasig")
+    status = page.locator("#save-status")
+    expect(page.locator("#relogin-banner")).to_be_visible()
+    expect(status).to_have_text(SAVED_FOR_LOGIN)
+    expect(status).to_have_attribute("data-state", "queued")
+    (waiting,) = outbox_items(page)
+    assert waiting["state"] == "waiting"
+    assert server_observations(app) == {}
+
+    page.locator("#relogin-banner a").tap()
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    log_in_here(page)
+    expect(page).to_have_url(re.compile(r"/field/new$"))  # back where the officer was
+    wait_for_outbox_count(page, 0, timeout=30)
+    assert set(server_observations(app)) == {waiting["id"]}
+    expect(page.locator("#relogin-banner")).to_be_hidden()
+
+
+def test_an_entry_saved_offline_says_it_waits_for_a_login_once_the_signal_finds_none(
+    phone, app, officer
+):  # type: ignore[no-untyped-def]
+    page = phone.page
+    open_entry_form_and_go_offline(phone)
+    save_observation(page, "belysning")
+    status = page.locator("#save-status")
+    expect(status).to_have_text(SAVED_FOR_SIGNAL)  # offline, the signal is what it waits for
+
+    end_all_sessions(app, "officer")
+    phone.go_online()
+    expect(page.locator("#relogin-banner")).to_be_visible()
+    expect(status).to_have_text(SAVED_FOR_LOGIN)
+    expect(status).to_have_attribute("data-state", "queued")
+
+    # Logged in again on this phone without leaving the page (the login shares the phone's
+    # cookies): "Send now" sends it, and the save bar says so as for any later send.
+    log_in_in_the_background(phone)
+    page.locator("[data-send-now]").tap()
+    expect(status).to_have_attribute("data-state", "sent", timeout=20_000)
+    expect(status).to_have_text(re.compile(r"^Skickat \d\d:\d\d\.$"))
+    wait_for_outbox_count(page, 0)
+    assert len(server_observations(app)) == 1
+    expect(page.locator("#relogin-banner")).to_be_hidden()
+
+
+def log_in_here(page) -> None:  # type: ignore[no-untyped-def]
+    """Fill in the login page the relogin banner led to (it goes back to `next`)."""
+    from tests.conftest import PASSWORD
+
+    page.fill("#username", "officer")
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+
+
+def log_in_in_the_background(phone: Phone) -> None:
+    """Log in as the officer through the browser context's own requests (same cookie jar)."""
+    from tests.conftest import PASSWORD
+
+    form = phone.context.request.get("/login").text()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    assert token, "no CSRF token on the login page"
+    answer = phone.context.request.post(
+        "/login",
+        form={"csrf_token": token.group(1), "username": "officer", "password": PASSWORD},
+    )
+    assert answer.ok and "/login" not in answer.url, answer.url
