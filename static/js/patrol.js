@@ -253,8 +253,9 @@
       render(state);
       showRunning();
       say(text.textQueuedStart, "sending");
+      loginLost = false;
       if (await outbox.sendNow(payload.id)) say(text.textStarted, "sent");
-      else say(text.textQueuedStart, "queued");
+      else say(loginLost ? text.textQueuedStartLogin : text.textQueuedStart, "queued");
     });
   }
 
@@ -298,12 +299,20 @@
     delete document.body.dataset.openPatrolId;
     render(null);
     say(text.textQueuedStop, "sending");
+    loginLost = false;
     if (await outbox.sendNow(stopId)) {
       say(text.textStopped, "sent");
       window.location.assign(text.detailUrl.replace("__ID__", encodeURIComponent(state.id)));
       return;
     }
-    say(text.textQueuedStop, "queued");
+    say(loginLost ? text.textQueuedStopLogin : text.textQueuedStop, "queued");
+  });
+
+  // The server no longer knows this login (logged out elsewhere, expired, disabled): what was
+  // kept waits for a login, not for a signal, which the phone may well have.
+  let loginLost = false;
+  window.addEventListener("trygg:outbox-flushed", (event) => {
+    if (event.detail.result.stopped === "unauthenticated") loginLost = true;
   });
 
   // ---- which patrol is running ------------------------------------------------------------
