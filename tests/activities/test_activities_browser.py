@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Phone
 from tests.browser.helpers import (
+    end_all_sessions,
     log_in,
     outbox_items,
     poll,
@@ -270,15 +271,10 @@ def test_an_observation_made_during_a_patrol_offline_belongs_to_that_patrol(phon
 def test_a_patrol_started_after_the_login_ended_says_it_waits_for_a_login(phone, app, officer):
     """Online all along: "sent when there is a connection" would not be true. The start waits
     on the phone for a login, and the banner offers one."""
-    from webapp.auth.models import User
-
     page = phone.page
     log_in(page, "officer")
     page.goto("/patrols/")
-    with app.app_context():
-        user = db.session.execute(db.select(User).filter_by(username="officer")).scalar_one()
-        assert user.end_sessions("logout_all") == 1  # as "log out on all devices" does
-        db.session.commit()
+    end_all_sessions(app, "officer")
     page.locator("#patrol-start-form button[type=submit]").tap()
     expect(page.locator("#patrol-app")).to_have_attribute("data-state", "queued")
     expect(page.locator("#patrol-app [data-save-status]")).to_have_text(

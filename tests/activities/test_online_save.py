@@ -24,7 +24,12 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Phone
-from tests.browser.helpers import log_in, outbox_items, wait_for_service_worker
+from tests.browser.helpers import (
+    end_all_sessions,
+    log_in,
+    outbox_items,
+    wait_for_service_worker,
+)
 from webapp.activities.models import Activity
 from webapp.core.localtime import local_today
 from webapp.extensions import db
@@ -301,17 +306,6 @@ def test_an_entry_saved_offline_says_so_when_it_has_been_sent(phone, app, office
 
 
 SAVED_FOR_LOGIN = "Sparad i telefonen – skickas när du har loggat in igen."
-
-
-def end_all_sessions(app: Flask, username: str) -> None:
-    """The server ends every login of the account, as "Log out on all devices" or disabling
-    the account does: the phone's cookie is still there, but it opens nothing."""
-    from webapp.auth.models import User
-
-    with app.app_context():
-        user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
-        assert user.end_sessions("logout_all") == 1
-        db.session.commit()
 
 
 def test_an_entry_saved_after_the_login_ended_says_it_waits_for_a_login(phone, app, officer):

@@ -113,6 +113,17 @@ def wait_for_outbox_count(page: Page, count: int, timeout: float = 20.0) -> None
     )
 
 
+def end_all_sessions(app: Flask, username: str) -> None:
+    """The server ends every login of the account, as "Log out on all devices" or disabling
+    the account does: the phone's cookie is still there, but it opens nothing."""
+    from webapp.auth.models import User
+
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
+        assert user.end_sessions("logout_all") == 1
+        db.session.commit()
+
+
 def jpeg_bytes(width: int = 2400, height: int = 1800) -> bytes:
     """A camera-sized photo, so the phone's downscaling has work to do."""
     image = Image.new("RGB", (width, height), (40, 90, 140))

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE, SUNNE_CENTRUM, BrowserNet, Phone, tile_host
 from tests.browser.helpers import (
+    end_all_sessions,
     jpeg_bytes,
     log_in,
     outbox_items,
@@ -595,18 +596,6 @@ def test_an_observation_saved_offline_says_sent_once_the_signal_is_back(phone, a
     expect(status).to_have_attribute("data-state", "sent", timeout=20_000)
     expect(status).to_have_text(re.compile(r"^Skickat \d\d:\d\d\.$"))  # the time: each save's own
     assert len(server_observations(app)) == 1
-
-
-def end_all_sessions(app, username: str) -> None:  # type: ignore[no-untyped-def]
-    """The server ends every login of the account, as "Log out on all devices" or disabling
-    the account does: the phone's cookie is still there, but it opens nothing."""
-    from webapp.auth.models import User
-    from webapp.extensions import db
-
-    with app.app_context():
-        user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one()
-        assert user.end_sessions("logout_all") == 1
-        db.session.commit()
 
 
 SAVED_FOR_SIGNAL = "Sparad i telefonen – skickas när det finns nät."
