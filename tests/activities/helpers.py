@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
 
+from tests.conftest import form_csrf_token
 from webapp.activities.models import Activity
 from webapp.extensions import db
 
@@ -103,3 +105,25 @@ def load(app: Flask, activity_id: str) -> Activity | None:
             activity.promises, activity.follow_ups, activity.activity_type  # noqa: B018
             db.session.expunge_all()
         return activity
+
+
+def meeting_edit_form(edit_html: str, meeting: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The edit form of a meeting stored by the API (`meeting`, its JSON) as the page fills it
+    in, with `changes` (field name -> value) typed over it."""
+
+    def shown(name: str) -> str:
+        return re.search(rf'name="{name}" value="([^"]+)"', edit_html).group(1)  # type: ignore[union-attr]
+
+    form: dict[str, Any] = {
+        "csrf_token": form_csrf_token(edit_html),
+        "started_at": shown("started_at"),
+        "ended_at": shown("ended_at"),
+        "details.organisations": ["skola", "socialtjanst", "polis"],
+        "details.cases_discussed": "5",
+        "details.themes": ["andt", "skolfranvaro"],
+    }
+    for index, row in enumerate(meeting["follow_ups"]):
+        form[f"details.follow_ups.{index}.what"] = row["what"]
+        form[f"details.follow_ups.{index}.owner"] = row["owner"]
+        form[f"details.follow_ups.{index}.due_on"] = row["due_on"]
+    return {**form, **changes}

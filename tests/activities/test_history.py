@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from flask import Flask
 
-from tests.activities.helpers import meeting_payload
+from tests.activities.helpers import meeting_edit_form, meeting_payload
 from tests.conftest import api_post, form_csrf_token
 from webapp.activities.history import changed_text, plain_text, previous_values
 from webapp.activities.kinds import get_kind
@@ -79,19 +79,12 @@ def test_an_edit_made_in_the_form_shows_in_swedish_on_the_page(app, staff_client
     payload = meeting_payload(started_at=STARTED, ended_at="2026-12-01T11:00:00+00:00")
     body = api_post(staff_client, URL, payload).get_json()
     edit = staff_client.get(f"/activities/{body['id']}/edit").get_data(as_text=True)
-    form = {
-        "csrf_token": form_csrf_token(edit),
-        "started_at": "2026-12-01T11:30",  # half an hour later, Sunne time
-        "ended_at": re.search(r'name="ended_at" value="([^"]+)"', edit).group(1),
-        "details.organisations": ["skola", "socialtjanst", "polis"],
-        "details.cases_discussed": "5",
-        "details.themes": ["andt", "skolfranvaro"],
-        "visibility": "municipality",
-    }
-    for index, row in enumerate(body["follow_ups"]):
-        form[f"details.follow_ups.{index}.what"] = row["what"]
-        form[f"details.follow_ups.{index}.owner"] = row["owner"]
-        form[f"details.follow_ups.{index}.due_on"] = row["due_on"]
+    form = meeting_edit_form(
+        edit,
+        body,
+        started_at="2026-12-01T11:30",  # half an hour later, Sunne time
+        visibility="municipality",
+    )
     assert staff_client.post(f"/activities/{body['id']}/edit", data=form).status_code == 302
 
     app.config["LANGUAGES"] = ("sv", "en")

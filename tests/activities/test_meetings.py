@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tests.activities.helpers import ago, load, meeting_payload
+from tests.activities.helpers import ago, load, meeting_edit_form, meeting_payload
 from tests.conftest import api_post, form_csrf_token
 from webapp.activities.views import local_input
 from webapp.core.localtime import local_today
@@ -110,19 +110,7 @@ def test_editing_keeps_done_on_unchanged_follow_ups(app, staff_client):
         data={"csrf_token": form_csrf_token(page), "done": "1"},
     )
     edit = staff_client.get(f"/activities/{body['id']}/edit").get_data(as_text=True)
-    form = {
-        "csrf_token": form_csrf_token(edit),
-        "started_at": re.search(r'name="started_at" value="([^"]+)"', edit).group(1),
-        "ended_at": re.search(r'name="ended_at" value="([^"]+)"', edit).group(1),
-        "details.organisations": ["skola", "socialtjanst", "polis"],
-        "details.cases_discussed": "5",
-        "details.themes": ["andt", "skolfranvaro"],
-        "visibility": "shared",
-    }
-    for index, row in enumerate(body["follow_ups"]):
-        form[f"details.follow_ups.{index}.what"] = row["what"]
-        form[f"details.follow_ups.{index}.owner"] = row["owner"]
-        form[f"details.follow_ups.{index}.due_on"] = row["due_on"]
+    form = meeting_edit_form(edit, body, visibility="shared")
     assert staff_client.post(f"/activities/{body['id']}/edit", data=form).status_code == 302
     meeting = load(app, body["id"])
     assert meeting.details["cases_discussed"] == 5
