@@ -512,7 +512,6 @@
     setState("sending", text.textSending);
     const patience = window.setTimeout(() => setState("slow", text.textQueued), SEND_PATIENCE_MS);
     const token = form.elements.csrf_token ? form.elements.csrf_token.value : null;
-    loginLost = false;
     const sent = await outbox.sendNow(payload.id, { csrfToken: token });
     window.clearTimeout(patience);
     busy = false;
@@ -542,18 +541,14 @@
     if (form.elements.started_at) form.elements.started_at.value = localInput(new Date());
     form.dispatchEvent(new CustomEvent("trygg:position-restored")); // no pin left on the map
     queuedId = payload.id;
-    setState("queued", loginLost ? text.textQueuedLogin : text.textQueued);
+    setState("queued", outbox.waitsForLogin() ? text.textQueuedLogin : text.textQueued);
   });
 
   // The entry that waited is sent later (the signal came back while the page is open): "Saved
   // on this phone" would stay on screen as if it still waited.
   let queuedId = null;
-  // The server no longer knows this login (logged out elsewhere, expired, disabled): what waits
-  // waits for a login, not for a signal, which the phone may well have.
-  let loginLost = false;
   window.addEventListener("trygg:outbox-flushed", (event) => {
     const { sent, rejected, stopped } = event.detail.result;
-    if (stopped === "unauthenticated") loginLost = true; // also while this form is sending
     if (!queuedId || !["queued", "slow"].includes(form.dataset.state)) return;
     if (sent.includes(queuedId)) setState("sent", text.textSentLater);
     else if (rejected.includes(queuedId)) setState("rejected", text.textRejectedLater);

@@ -699,8 +699,17 @@
     });
   }
 
+  // Whether the last flush or sendNow stopped because the server no longer knows the login
+  // (logged out elsewhere, expired, disabled): what is kept then waits for a login, not for a
+  // signal, and the pages say so.
+  let loginLost = false;
+  function waitsForLogin() {
+    return loginLost;
+  }
+
   // The news of a flush or a sendNow, for the count, the retry timer and the pages.
   async function afterSending(result) {
+    loginLost = result.stopped === "unauthenticated";
     await notifyChange();
     await scheduleRetry();
     window.dispatchEvent(new CustomEvent("trygg:outbox-flushed", { detail: { result } }));
@@ -756,6 +765,7 @@
     add,
     keep,
     sendNow,
+    waitsForLogin,
     list,
     get,
     count,

@@ -253,9 +253,8 @@
       render(state);
       showRunning();
       say(text.textQueuedStart, "sending");
-      loginLost = false;
       if (await outbox.sendNow(payload.id)) say(text.textStarted, "sent");
-      else say(loginLost ? text.textQueuedStartLogin : text.textQueuedStart, "queued");
+      else say(outbox.waitsForLogin() ? text.textQueuedStartLogin : text.textQueuedStart, "queued");
     });
   }
 
@@ -299,20 +298,12 @@
     delete document.body.dataset.openPatrolId;
     render(null);
     say(text.textQueuedStop, "sending");
-    loginLost = false;
     if (await outbox.sendNow(stopId)) {
       say(text.textStopped, "sent");
       window.location.assign(text.detailUrl.replace("__ID__", encodeURIComponent(state.id)));
       return;
     }
-    say(loginLost ? text.textQueuedStopLogin : text.textQueuedStop, "queued");
-  });
-
-  // The server no longer knows this login (logged out elsewhere, expired, disabled): what was
-  // kept waits for a login, not for a signal, which the phone may well have.
-  let loginLost = false;
-  window.addEventListener("trygg:outbox-flushed", (event) => {
-    if (event.detail.result.stopped === "unauthenticated") loginLost = true;
+    say(outbox.waitsForLogin() ? text.textQueuedStopLogin : text.textQueuedStop, "queued");
   });
 
   // ---- which patrol is running ------------------------------------------------------------

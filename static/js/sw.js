@@ -29,7 +29,7 @@
  *
  * Bump VERSION whenever SHELL or the caching rules change; old caches are deleted on activate.
  */
-const VERSION = "2026-12-08.27";
+const VERSION = "2026-12-08.28";
 const SHELL_CACHE = `trygg-shell-${VERSION}`;
 const FORMS_CACHE = `trygg-forms-${VERSION}`;
 const WALK_CACHE = `trygg-walk-${VERSION}`;
