@@ -26,6 +26,15 @@ def open_menu_link(page: Page, name: str) -> None:
     link.click()
 
 
+def log_out_in_another_tab(context) -> None:  # type: ignore[no-untyped-def]
+    """Another tab of the same phone logs out (a colleague borrowed it, or the session ran out)."""
+    other = context.new_page()
+    other.goto("/")
+    other.get_by_role("button", name="Logga ut").click()
+    expect(other.get_by_label("Användarnamn")).to_be_visible()
+    other.close()
+
+
 # The menu's first word and the page's heading start at the same x: the menu sits over the page
 # it leads to, on narrow pages and on the wide ones (reports, the map, a walk's review).
 MENU_OFFSET = """() => {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.journeys.helpers import open_menu_link
+from tests.journeys.helpers import log_out_in_another_tab, open_menu_link
 
 NOTE = "Trasig lampa vid gångtunnelns norra ände"
 SAVED_FOR_LOGIN = "Sparad i telefonen – skickas när du har loggat in igen."
@@ -25,12 +25,7 @@ def test_an_observation_saved_after_logging_out_elsewhere_reaches_the_coordinato
     open_menu_link(page, "Ny iakttagelse")
     expect(page.locator("#gps-status")).to_have_attribute("data-state", "fix")
 
-    # Another tab of the same phone logs out.
-    other = officer.context.new_page()  # type: ignore[attr-defined]
-    other.goto("/")
-    other.get_by_role("button", name="Logga ut").click()
-    expect(other.get_by_label("Användarnamn")).to_be_visible()
-    other.close()
+    log_out_in_another_tab(officer.context)  # type: ignore[attr-defined]
 
     page.locator("label.category-option", has_text="Belysning").click()
     page.get_by_text("Mer (anteckning, bedömning, foto)").click()

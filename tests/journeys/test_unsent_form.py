@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.journeys.helpers import open_menu_link
+from tests.journeys.helpers import log_out_in_another_tab, open_menu_link
 from webapp.extensions import db
 from webapp.measures.models import Measure
 
@@ -30,12 +30,7 @@ def test_a_form_sent_after_logging_out_elsewhere_is_filled_in_again(people, demo
     page.get_by_label("Beskrivning").fill(DESCRIPTION)
     page.get_by_label("Ansvarig", exact=True).select_option(label="Fastighetsägare")
 
-    # Another tab of the same phone logs out.
-    other = coordinator.context.new_page()  # type: ignore[attr-defined]
-    other.goto("/")
-    other.get_by_role("button", name="Logga ut").click()
-    expect(other.get_by_label("Användarnamn")).to_be_visible()
-    other.close()
+    log_out_in_another_tab(coordinator.context)  # type: ignore[attr-defined]
 
     page.get_by_role("button", name="Skapa åtgärd").click()
     expect(page.get_by_role("heading", name="Du är inte längre inloggad")).to_be_visible()
